@@ -1,0 +1,60 @@
+package io.hermod.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** An IPv4 or IPv6 network in CIDR notation ("192.0.2.0/24", "::1/128"); a bare address is a /32 or /128. */
+public record Cidr(byte[] network, int prefix, String text) {
+
+  public static Cidr parse(String spec) {
+    String s = spec.trim();
+    int slash = s.indexOf('/');
+    String addr = slash < 0 ? s : s.substring(0, slash);
+    if (addr.isEmpty() || !addr.matches("[0-9A-Fa-f.:]+")) {
+      // Only literals: InetAddress.getByName would otherwise do a DNS lookup.
+      throw new IllegalArgumentException("not an IP network: '" + spec + "'");
+    }
+    byte[] bytes;
+    try {
+      bytes = InetAddress.getByName(addr).getAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("not an IP network: '" + spec + "'");
+    }
+    int max = bytes.length * 8;
+    int prefix = max;
+    if (slash >= 0) {
+      try {
+        prefix = Integer.parseInt(s.substring(slash + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("bad prefix length in '" + spec + "'");
+      }
+      if (prefix < 0 || prefix > max) {
+        throw new IllegalArgumentException("prefix length out of range in '" + spec + "'");
+      }
+    }
+    return new Cidr(mask(bytes, prefix), prefix, s);
+  }
+
+  public boolean contains(InetAddress address) {
+    byte[] a = address.getAddress();
+    if (a.length != network.length) {
+      return false;
+    }
+    byte[] masked = mask(a, prefix);
+    return java.util.Arrays.equals(masked, network);
+  }
+
+  private static byte[] mask(byte[] bytes, int prefix) {
+    byte[] out = bytes.clone();
+    for (int i = 0; i < out.length; i++) {
+      int bits = Math.max(0, Math.min(8, prefix - i * 8));
+      out[i] &= (byte) (0xff << (8 - bits));
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}

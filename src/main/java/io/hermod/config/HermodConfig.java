@@ -1,0 +1,41 @@
+package io.hermod.config;
+
+import java.util.List;
+
+/**
+ * The whole configuration, typed and validated. Built by {@link ConfigLoader} from conf/hermod.json,
+ * overridden by HERMOD_* environment variables and hermod.* system properties. Every key is documented in
+ * docs/config.md.
+ *
+ * @param hostname        our name in the greeting, EHLO reply and Received headers ("hostname")
+ * @param localDomains    domains we accept mail for from anyone ("localDomains"), lower case
+ * @param trustedNetworks clients allowed to relay without authentication ("trustedNetworks", CIDR)
+ * @param listeners       SMTP listeners ("listeners")
+ * @param spool           the spool ("spool")
+ * @param limits          protocol and resource limits ("limits")
+ * @param dns             resolver settings ("dns")
+ * @param routing         next-hop overrides ("routing")
+ * @param delivery        outbound delivery, retries and shaping ("delivery")
+ * @param shutdownGraceSeconds how long transactions in flight may finish after SIGTERM ("shutdownGraceSeconds")
+ */
+public record HermodConfig(String hostname, List<String> localDomains, List<Cidr> trustedNetworks,
+                           List<ListenerConfig> listeners, SpoolConfig spool, Limits limits, DnsConfig dns,
+                           RoutingConfig routing, DeliveryConfig delivery, int shutdownGraceSeconds) {
+
+  public HermodConfig {
+    localDomains = List.copyOf(localDomains);
+    trustedNetworks = List.copyOf(trustedNetworks);
+    listeners = List.copyOf(listeners);
+  }
+
+  /** True if {@code domain} (any case, trailing dot ignored) is one of ours. */
+  public boolean isLocalDomain(String domain) {
+    String d = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+    for (String local : localDomains) {
+      if (local.equalsIgnoreCase(d)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

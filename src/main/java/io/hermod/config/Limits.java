@@ -1,0 +1,23 @@
+package io.hermod.config;
+
+/**
+ * Protocol and resource limits of the listener (all under "limits").
+ *
+ * @param maxMessageSize         octets, advertised in EHLO SIZE and enforced while streaming
+ * @param maxRecipients          per message; the excess gets 452 4.5.3
+ * @param maxConnections         concurrent sessions over all listeners; beyond: 421 4.7.0
+ * @param maxConnectionsPerIp    concurrent sessions from one client address; beyond: 421 4.7.0
+ * @param commandTimeoutSeconds  idle time waiting for a command (RFC 5321 §4.5.3.2.7: 5 min)
+ * @param dataTimeoutSeconds     idle time while receiving DATA/BDAT bytes (RFC 5321 §4.5.3.2.8: 10 min... we use
+ *                               the same idle-time semantics)
+ * @param maxErrors              protocol errors per session before 421 and close
+ * @param maxMessagesPerConnection transactions per session before 421 and close
+ * @param maxReceivedHeaders     a message with this many Received headers is a loop (554 5.4.6)
+ * @param maxLineLength          longest text line in DATA, CRLF included (RFC 5322 §2.1.1: 1000)
+ * @param maxCommandLineLength   longest command line, CRLF included (RFC 5321 §4.5.3.1.4: 512)
+ */
+public record Limits(long maxMessageSize, int maxRecipients, int maxConnections, int maxConnectionsPerIp,
+                     int commandTimeoutSeconds, int dataTimeoutSeconds, int maxErrors,
+                     int maxMessagesPerConnection, int maxReceivedHeaders, int maxLineLength,
+                     int maxCommandLineLength) {
+}

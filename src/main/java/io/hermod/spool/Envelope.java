@@ -1,0 +1,128 @@
+package io.hermod.spool;
+
+import io.hermod.smtp.BodyType;
+import io.hermod.smtp.DsnRet;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Everything the spool keeps about one message besides its bytes. Immutable; state changes make a new
+ * envelope which the spool persists atomically. Serialised as one line of JSON (see docs/spool.md).
+ *
+ * @param id           queue id (see {@link QueueIds})
+ * @param sender       reverse-path without angle brackets; "" is the null sender of bounces
+ * @param recipients   the accepted recipients, in RCPT order
+ * @param envid        RFC 3461 ENVID, xtext-decoded, or null
+ * @param ret          RFC 3461 RET, or null when not given
+ * @param body         RFC 6152 / 3030 BODY
+ * @param smtpUtf8     RFC 6531: the client asked for SMTPUTF8 (the message needs it downstream)
+ * @param clientAddress the peer's IP address
+ * @param clientHelo   the HELO/EHLO name the client gave
+ * @param authIdentity the authenticated submitter, or null
+ * @param listener     the name of the listener that accepted it ("local" for bus injections)
+ * @param arrival      when the message was accepted
+ * @param size         message bytes in the spool, Received header included
+ * @param nextAttempt  earliest time of the next delivery attempt (arrival for a new message)
+ * @param held         an operator put the message on hold
+ */
+public record Envelope(String id, String sender, List<Recipient> recipients, String envid, DsnRet ret,
+                       BodyType body, boolean smtpUtf8, String clientAddress, String clientHelo,
+                       String authIdentity, String listener, Instant arrival, long size, Instant nextAttempt,
+                       boolean held) {
+
+  public Envelope {
+    recipients = List.copyOf(recipients);
+  }
+
+  public boolean isBounce() {
+    return sender.isEmpty();
+  }
+
+  /** True when no recipient is left to deliver. */
+  public boolean isDone() {
+    return recipients.stream().allMatch(r -> r.state().isFinal());
+  }
+
+  public Envelope withSize(long newSize) {
+    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
+        authIdentity, listener, arrival, newSize, nextAttempt, held);
+  }
+
+  public Envelope withNextAttempt(Instant when) {
+    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
+        authIdentity, listener, arrival, size, when, held);
+  }
+
+  public Envelope withHeld(boolean newHeld) {
+    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
+        authIdentity, listener, arrival, size, nextAttempt, newHeld);
+  }
+
+  /** A copy with each recipient passed through {@code change}. */
+  public Envelope mapRecipients(UnaryOperator<Recipient> change) {
+    List<Recipient> next = new ArrayList<>(recipients.size());
+    for (Recipient r : recipients) {
+      next.add(change.apply(r));
+    }
+    return new Envelope(id, sender, next, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
+        authIdentity, listener, arrival, size, nextAttempt, held);
+  }
+
+  public JsonObject toJson() {
+    JsonArray rcpts = new JsonArray();
+    recipients.forEach(r -> rcpts.add(r.toJson()));
+    JsonObject json = new JsonObject()
+        .put("version", 1)
+        .put("id", id)
+        .put("sender", sender)
+        .put("recipients", rcpts)
+        .put("body", body.name())
+        .put("smtpUtf8", smtpUtf8)
+        .put("clientAddress", clientAddress)
+        .put("clientHelo", clientHelo)
+        .put("listener", listener)
+        .put("arrival", arrival.toString())
+        .put("size", size)
+        .put("nextAttempt", nextAttempt.toString())
+        .put("held", held);
+    if (envid != null) {
+      json.put("envid", envid);
+    }
+    if (ret != null) {
+      json.put("ret", ret.name());
+    }
+    if (authIdentity != null) {
+      json.put("authIdentity", authIdentity);
+    }
+    return json;
+  }
+
+  /** @throws IllegalArgumentException on a missing or malformed field (the spool quarantines such files) */
+  public static Envelope fromJson(JsonObject json) {
+    try {
+      List<Recipient> rcpts = new ArrayList<>();
+      JsonArray arr = json.getJsonArray("recipients");
+      if (arr == null || arr.isEmpty()) {
+        throw new IllegalArgumentException("envelope has no recipients");
+      }
+      for (int i = 0; i < arr.size(); i++) {
+        rcpts.add(Recipient.fromJson(arr.getJsonObject(i)));
+      }
+      String ret = json.getString("ret");
+      return new Envelope(Recipient.required(json, "id"), Recipient.required(json, "sender"), rcpts,
+          json.getString("envid"), ret == null ? null : DsnRet.valueOf(ret),
+          BodyType.valueOf(Recipient.required(json, "body")), json.getBoolean("smtpUtf8", false),
+          json.getString("clientAddress"), json.getString("clientHelo"), json.getString("authIdentity"),
+          json.getString("listener"), Instant.parse(Recipient.required(json, "arrival")),
+          json.getLong("size", 0L), Instant.parse(Recipient.required(json, "nextAttempt")),
+          json.getBoolean("held", false));
+    } catch (ClassCastException | java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
+    }
+  }
+}

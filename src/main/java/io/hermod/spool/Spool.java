@@ -1,0 +1,66 @@
+package io.hermod.spool;
+
+import io.vertx.core.Future;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The queue: the only hand-off between roles that must survive a crash.
+ *
+ * <p>All futures complete on the Vert.x context of the caller (the context current when the method was
+ * called), so verticles can chain on them without hopping threads. Blocking file I/O never runs on the
+ * caller's thread: it runs on the spool's own I/O threads.
+ *
+ * <p>Durability contract: a future returned by {@link MessageWriter#commit} or {@link #update} succeeds only
+ * after the bytes and the envelope are on disk (fsync of the files, atomic publish, fsync of the
+ * directory). Concurrent commits share fsyncs (group commit).
+ */
+public interface Spool {
+
+  /**
+   * Start-up recovery: deletes incomplete messages (never committed), quarantines unreadable ones, and
+   * returns the envelopes of every committed, undelivered message. Call once, before any other method.
+   */
+  Future<List<Envelope>> recover();
+
+  /** A fresh, unique queue id. */
+  String newId();
+
+  /**
+   * Begins a new message. Bytes written to the writer are the message as it will be delivered (the
+   * Received header first); the envelope is stored with it at commit.
+   */
+  MessageWriter begin(Envelope envelope);
+
+  /** Persists a changed envelope (recipient states, next attempt, hold) atomically and durably. */
+  Future<Void> update(Envelope envelope);
+
+  /** Reads the current envelope of a committed message; fails if it is not in the spool. */
+  Future<Envelope> load(String id);
+
+  /** Where the message bytes of a committed message can be read: a file and the byte range in it. */
+  Future<Content> content(String id);
+
+  /** Removes a message once every recipient is final. Idempotent. */
+  Future<Void> remove(String id);
+
+  /** Ids of all committed messages currently in the spool (for periodic scans). */
+  Future<List<String>> list();
+
+  /** True while the spool holds more than its configured high-water mark (messages or bytes). */
+  boolean overHighWater();
+
+  /** Number of committed messages and their bytes, as last counted (cheap, no I/O). */
+  Usage usage();
+
+  /** Stops accepting work, waits for pending commits, and releases the I/O threads. */
+  Future<Void> close();
+
+  /** The bytes of a message: {@code length} bytes from {@code offset} in {@code file}. */
+  record Content(Path file, long offset, long length) {
+  }
+
+  record Usage(long messages, long bytes) {
+  }
+}
