@@ -12,16 +12,16 @@ import java.util.Set;
  *
  * @param address   the forward-path mailbox as given in RCPT TO (without angle brackets)
  * @param orcpt     RFC 3461 ORCPT, xtext-decoded, with its address type ("rfc822;bob@x"), or null
- * @param notify    RFC 3461 NOTIFY, empty when the client gave none (default: FAILURE, DELAY)
+ * @param notifyOn  RFC 3461 NOTIFY, empty when the client gave none (default: FAILURE, DELAY)
  * @param state     where delivery stands
  * @param attempts  delivery attempts so far for this recipient
  * @param lastReply the last reply (or local reason) seen for it, e.g. "451 4.7.1 try later", or null
  */
-public record Recipient(String address, String orcpt, Set<DsnNotify> notify, RecipientState state,
+public record Recipient(String address, String orcpt, Set<DsnNotify> notifyOn, RecipientState state,
                         int attempts, String lastReply) {
 
   public Recipient {
-    notify = notify.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(notify));
+    notifyOn = Set.copyOf(notifyOn);
   }
 
   public static Recipient pending(String address, String orcpt, Set<DsnNotify> notify) {
@@ -29,7 +29,7 @@ public record Recipient(String address, String orcpt, Set<DsnNotify> notify, Rec
   }
 
   public Recipient withOutcome(RecipientState newState, String reply) {
-    return new Recipient(address, orcpt, notify, newState, attempts + 1, reply);
+    return new Recipient(address, orcpt, notifyOn, newState, attempts + 1, reply);
   }
 
   public JsonObject toJson() {
@@ -37,9 +37,9 @@ public record Recipient(String address, String orcpt, Set<DsnNotify> notify, Rec
     if (orcpt != null) {
       json.put("orcpt", orcpt);
     }
-    if (!notify.isEmpty()) {
+    if (!notifyOn.isEmpty()) {
       JsonArray arr = new JsonArray();
-      notify.stream().sorted().forEach(n -> arr.add(n.name()));
+      notifyOn.stream().sorted().forEach(n -> arr.add(n.name()));
       json.put("notify", arr);
     }
     if (lastReply != null) {
