@@ -1,0 +1,46 @@
+package io.hermod.server;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Counts concurrent sessions over all listener instances, in total and per client address. Shared by the
+ * listener verticles (thread-safe); the per-address map holds only addresses with open sessions.
+ */
+public final class ConnectionLimiter {
+
+  public enum Verdict { ACCEPT, TOO_MANY_TOTAL, TOO_MANY_FROM_ADDRESS }
+
+  private final AtomicInteger total = new AtomicInteger();
+  private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  private volatile int maxTotal;
+  private volatile int maxPerAddress;
+
+  public ConnectionLimiter(int maxTotal, int maxPerAddress) {
+    this.maxTotal = maxTotal;
+    this.maxPerAddress = maxPerAddress;
+  }
+
+  /** Takes a slot; on ACCEPT the caller must {@link #release} it when the session ends. */
+  public Verdict acquire(String address) {
+    if (total.incrementAndGet() > maxTotal) {
+      total.decrementAndGet();
+      return Verdict.TOO_MANY_TOTAL;
+    }
+    AtomicInteger n = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
+    if (n.incrementAndGet() > maxPerAddress) {
+      release(address);
+      return Verdict.TOO_MANY_FROM_ADDRESS;
+    }
+    return Verdict.ACCEPT;
+  }
+
+  public void release(String address) {
+    total.decrementAndGet();
+    perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+  }
+
+  public int open() {
+    return total.get();
+  }
+}

@@ -1,0 +1,48 @@
+package io.hermod.server;
+
+import io.hermod.config.Limits;
+import io.hermod.smtp.BodyType;
+import io.hermod.smtp.Command;
+import io.hermod.smtp.Replies;
+import io.hermod.smtp.Reply;
+
+import java.util.List;
+
+/** The ESMTP extensions we offer in the EHLO reply, and the MAIL parameter rules that follow from them. */
+final class EhloExtensions {
+
+  private final Limits limits;
+  private final List<String> keywords;
+
+  EhloExtensions(Limits limits) {
+    this.limits = limits;
+    this.keywords = List.of(
+        "PIPELINING",              // RFC 2920
+        "SIZE " + limits.maxMessageSize(), // RFC 1870
+        "8BITMIME",                // RFC 6152
+        "SMTPUTF8",                // RFC 6531
+        "ENHANCEDSTATUSCODES",     // RFC 2034
+        "CHUNKING",                // RFC 3030
+        "DSN");                    // RFC 3461
+  }
+
+  List<String> keywords() {
+    return keywords;
+  }
+
+  /** @return null when acceptable, else the refusal */
+  Reply checkMailParameters(Command.MailParameters p, boolean extended) {
+    boolean anyGiven = p.size() >= 0 || p.body() != BodyType.SEVEN_BIT || p.smtpUtf8() || p.ret() != null
+        || p.envid() != null;
+    if (!extended && anyGiven) {
+      return Replies.unknownParameter("after HELO"); // RFC 5321 §2.2.1: extensions need EHLO
+    }
+    if (p.size() > limits.maxMessageSize()) {
+      return Replies.messageTooBig(limits.maxMessageSize()); // RFC 1870 §6.1
+    }
+    if (p.body() == BodyType.BINARY_MIME) {
+      return Replies.unknownParameter("BODY=BINARYMIME"); // not offered: we do not advertise BINARYMIME
+    }
+    return null;
+  }
+}

@@ -1,0 +1,117 @@
+package io.hermod.server;
+
+import io.hermod.config.Cidr;
+import io.hermod.config.ListenerConfig;
+import io.hermod.smtp.Replies;
+import io.hermod.smtp.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The inbound role (Postfix's smtpd): one SMTP listener turning sessions into spooled messages. Deploy
+ * several instances on the same address to use several event loops; Vert.x spreads connections.
+ */
+public final class ListenerVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(ListenerVerticle.class.getName());
+
+  private final ListenerConfig listener;
+  private final ServerContext ctx;
+  private final Set<SmtpConnection> connections = new HashSet<>();
+  private NetServer server;
+  private long timer;
+
+  public ListenerVerticle(ListenerConfig listener, ServerContext ctx) {
+    this.listener = listener;
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createNetServer(new NetServerOptions()
+        .setHost(listener.host())
+        .setPort(listener.port())
+        .setTcpNoDelay(true));
+    server.connectHandler(this::accept);
+    timer = vertx.setPeriodic(1000, id -> tick());
+    return server.listen().onSuccess(s ->
+        LOG.fine(() -> "listener " + listener.name() + " on " + listener.host() + ":" + s.actualPort()));
+  }
+
+  /** The bound port (useful when configured as 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void accept(NetSocket socket) {
+    String ip = socket.remoteAddress().hostAddress();
+    if (ctx.drain().draining()) {
+      refuse(socket, Replies.SHUTTING_DOWN);
+      return;
+    }
+    ConnectionLimiter.Verdict verdict = ctx.limiter().acquire(ip);
+    if (verdict != ConnectionLimiter.Verdict.ACCEPT) {
+      refuse(socket, verdict == ConnectionLimiter.Verdict.TOO_MANY_TOTAL
+          ? Replies.TOO_MANY_CONNECTIONS : Replies.TOO_MANY_FROM_YOU);
+      return;
+    }
+    SmtpSession session = new SmtpSession(ctx, listener, ip, isTrusted(ip));
+    SmtpConnection[] self = new SmtpConnection[1];
+    long now = System.nanoTime() / 1_000_000;
+    self[0] = new SmtpConnection(socket, session, ctx.config().limits(), now, () -> {
+      ctx.limiter().release(ip);
+      connections.remove(self[0]);
+    });
+    connections.add(self[0]);
+    self[0].start(Replies.greeting(ctx.config().hostname()), now);
+  }
+
+  private static void refuse(NetSocket socket, Reply reply) {
+    socket.write(reply.encode()).onComplete(x -> socket.close());
+  }
+
+  private boolean isTrusted(String ip) {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(ip); // a literal from the socket: no DNS lookup
+    } catch (UnknownHostException e) {
+      return false;
+    }
+    for (Cidr net : ctx.config().trustedNetworks()) {
+      if (net.contains(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void tick() {
+    long now = System.nanoTime() / 1_000_000;
+    boolean draining = ctx.drain().draining();
+    for (SmtpConnection c : Set.copyOf(connections)) {
+      c.checkTimeout(now);
+      if (draining) {
+        c.drainIfIdle();
+      }
+    }
+  }
+
+  /** Shutdown: stop accepting and end the sessions still open (the grace period has passed by now). */
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    for (SmtpConnection c : Set.copyOf(connections)) {
+      c.closeWith(Replies.SHUTTING_DOWN);
+    }
+    return server.close();
+  }
+}

@@ -1,0 +1,143 @@
+package io.hermod.server;
+
+import io.hermod.config.Limits;
+import io.hermod.smtp.ContentScanner;
+import io.hermod.smtp.DotDecoder;
+import io.hermod.smtp.InputBuffer;
+import io.hermod.smtp.Replies;
+import io.hermod.smtp.Reply;
+import io.hermod.spool.MessageWriter;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Streams one message's content from the connection into a spool writer: DATA (dot-decoded) or BDAT
+ * chunks (raw). Checks size, line length, bare CR/LF and Received count as it goes. Once the content is
+ * refused the writer is aborted and the rest is read and dropped, so the client gets its reply at the end
+ * of data (RFC 1870 §6.3) while memory stays bounded.
+ */
+final class MessageReceiver {
+
+  private final MessageWriter writer;
+  private final ContentScanner scanner;
+  private final Limits limits;
+  private final DotDecoder dots = new DotDecoder();
+  private Reply refusal;
+  private boolean aborted;
+
+  MessageReceiver(MessageWriter writer, Limits limits) {
+    this.writer = writer;
+    this.limits = limits;
+    this.scanner = new ContentScanner(limits.maxMessageSize(), limits.maxLineLength());
+  }
+
+  /** Writes our own bytes (the Received header) ahead of the content; not counted against the client. */
+  void prepend(String text) {
+    writer.write(Buffer.buffer(text)).onFailure(this::fail);
+  }
+
+  /** Why the content is refused so far, or null. */
+  Reply refusal() {
+    return refusal;
+  }
+
+  /**
+   * Consumes DATA bytes up to the end-of-data line.
+   *
+   * @return a pending write to wait for before reading on, or null to go on at once
+   */
+  Future<Void> readData(InputBuffer in) {
+    Buffer decoded = Buffer.buffer(in.available());
+    int next = dots.decode(in.buffer(), in.position(), in.end(), decoded);
+    in.consumeTo(next);
+    return accept(decoded, 0, decoded.length());
+  }
+
+  boolean dataEnded() {
+    return dots.ended();
+  }
+
+  /**
+   * Consumes up to {@code max} raw BDAT bytes (RFC 3030: no transparency, the count frames the chunk).
+   *
+   * @return a pending write, or null
+   */
+  Future<Void> readChunk(InputBuffer in, long max) {
+    int n = (int) Math.min(max, in.available());
+    int from = in.position();
+    Future<Void> pending = accept(in.buffer(), from, from + n);
+    in.consumeTo(from + n);
+    return pending;
+  }
+
+  long contentSize() {
+    return scanner.size();
+  }
+
+  /** A bare CR or LF was seen: the session must answer 521 and close (no reading to the end). */
+  boolean bareNewline() {
+    return scanner.bareNewline();
+  }
+
+  /** After the content is complete: null when the message may be committed, else the reply refusing it. */
+  Reply finish() {
+    scanner.finish();
+    if (refusal == null && scanner.bareNewline()) {
+      refusal = Replies.BARE_NEWLINE;
+    }
+    if (refusal == null && scanner.receivedCount() >= limits.maxReceivedHeaders()) {
+      refusal = Replies.MAIL_LOOP;
+    }
+    if (refusal != null) {
+      abort();
+    }
+    return refusal;
+  }
+
+  MessageWriter writer() {
+    return writer;
+  }
+
+  void abort() {
+    if (!aborted) {
+      aborted = true;
+      writer.abort();
+    }
+  }
+
+  private Future<Void> accept(Buffer b, int from, int to) {
+    scanner.scan(b, from, to);
+    if (refusal == null) {
+      if (scanner.sizeExceeded()) {
+        refusal = Replies.messageTooBig(limits.maxMessageSize());
+      } else if (scanner.lineTooLong()) {
+        refusal = Replies.lineTooLongInData(limits.maxLineLength());
+      }
+      if (refusal != null) {
+        abort();
+      }
+    }
+    if (refusal != null || to == from) {
+      return null;
+    }
+    Buffer slice = from == 0 && to == b.length() ? b : b.getBuffer(from, to);
+    Future<Void> w = writer.write(slice);
+    if (w.isComplete()) {
+      if (w.failed()) {
+        fail(w.cause());
+      }
+      return null;
+    }
+    return w.recover(err -> {
+      fail(err);
+      return Future.succeededFuture();
+    });
+  }
+
+  private void fail(Throwable err) {
+    if (refusal == null) {
+      refusal = SpoolFailures.reply(err);
+      abort();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.hermod.server;
+
+import io.hermod.config.HermodConfig;
+import io.hermod.smtp.Mailbox;
+import io.hermod.smtp.Replies;
+import io.hermod.smtp.Reply;
+
+/**
+ * Who may send to whom (never an open relay). A client that may relay (trusted network, later an
+ * authenticated user) may send anywhere; any other client only to our local domains, and only with plain
+ * addresses: the old routing tricks that turn a local address into a relay (percent hack, bang path,
+ * quoted "@", source routes) are refused, as Postfix does for untrusted clients.
+ */
+final class RecipientPolicy {
+
+  private final HermodConfig config;
+
+  RecipientPolicy(HermodConfig config) {
+    this.config = config;
+  }
+
+  /** @return null to accept, or the refusal */
+  Reply check(Mailbox rcpt, boolean mayRelay) {
+    if (rcpt.domain() == null) {
+      return null; // bare <postmaster>, RFC 5321 §4.5.1
+    }
+    if (mayRelay) {
+      return null;
+    }
+    if (rcpt.isAddressLiteral() || !config.isLocalDomain(rcpt.domain())) {
+      return Replies.RELAY_DENIED;
+    }
+    if (rcpt.sourceRoute() || hasRoutingCharacters(rcpt.unquotedLocalPart())) {
+      return Replies.RELAY_DENIED;
+    }
+    return null;
+  }
+
+  /** "%" (percent hack), "!" (UUCP bang path) and "@" (inside quotes) all name another host. */
+  private static boolean hasRoutingCharacters(String localPart) {
+    return localPart.indexOf('%') >= 0 || localPart.indexOf('!') >= 0 || localPart.indexOf('@') >= 0;
+  }
+}

@@ -1,0 +1,36 @@
+package io.hermod.server;
+
+import io.hermod.config.HermodConfig;
+import io.hermod.spool.Spool;
+
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * What every listener instance shares: the configuration, the spool, the connection counters, the clock
+ * and the drain flag set on shutdown.
+ *
+ * @param committed called with the queue id of every message the listener committed (the router trigger)
+ */
+public record ServerContext(HermodConfig config, Spool spool, ConnectionLimiter limiter, Clock clock,
+                            Drain drain, Consumer<String> committed) {
+
+  public static ServerContext create(HermodConfig config, Spool spool, Consumer<String> committed) {
+    return new ServerContext(config, spool,
+        new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp()),
+        Clock.systemUTC(), new Drain(), committed);
+  }
+
+  /** Set once on SIGTERM: new sessions and new transactions get 421 4.3.2, transactions in flight finish. */
+  public static final class Drain {
+    private volatile boolean draining;
+
+    public void start() {
+      draining = true;
+    }
+
+    public boolean draining() {
+      return draining;
+    }
+  }
+}

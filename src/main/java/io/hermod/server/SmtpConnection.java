@@ -1,0 +1,307 @@
+package io.hermod.server;
+
+import io.hermod.config.Limits;
+import io.hermod.smtp.Command;
+import io.hermod.smtp.CommandParser;
+import io.hermod.smtp.InputBuffer;
+import io.hermod.smtp.LineReader;
+import io.hermod.smtp.ParseResult;
+import io.hermod.smtp.Replies;
+import io.hermod.smtp.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * Bytes in, replies out, for one SMTP connection. Commands are handled strictly in order (RFC 2920 §3):
+ * while one waits on the spool the socket is paused, so TCP pushes back on the client and unread input
+ * stays bounded. Replies to a pipelined group are written together once no complete command is left.
+ */
+final class SmtpConnection {
+
+  private enum Mode { COMMAND, DATA, CHUNK, CLOSED }
+
+  private final NetSocket socket;
+  private final SmtpSession session;
+  private final Limits limits;
+  private final Runnable onClosed;
+  private final InputBuffer in = new InputBuffer();
+  private final LineReader lines;
+
+  private Buffer out = Buffer.buffer(256);
+  private Mode mode = Mode.COMMAND;
+  private boolean waiting;       // a command's outcome is pending (spool write or commit)
+  private boolean outputBlocked; // the client is not reading our replies
+  private long lastActivity;
+  private int errors;
+  private MessageReceiver receiver;
+  private Action.ReadChunk chunk;
+  private long chunkRemaining;
+  private Future<Void> chunkWrite;
+
+  SmtpConnection(NetSocket socket, SmtpSession session, Limits limits, long now, Runnable onClosed) {
+    this.socket = socket;
+    this.session = session;
+    this.limits = limits;
+    this.onClosed = onClosed;
+    this.lines = new LineReader(limits.maxCommandLineLength());
+    this.lastActivity = now;
+  }
+
+  void start(Reply greeting, long now) {
+    socket.handler(data -> onData(data, now()));
+    socket.closeHandler(v -> onSocketClosed());
+    socket.exceptionHandler(err -> socket.close());
+    reply(greeting);
+    flush();
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  private void onData(Buffer data, long now) {
+    if (mode == Mode.CLOSED) {
+      return;
+    }
+    lastActivity = now;
+    in.append(data);
+    process();
+  }
+
+  private void process() {
+    while (!waiting && !outputBlocked && mode != Mode.CLOSED) {
+      boolean more;
+      if (mode == Mode.COMMAND) {
+        more = readCommand();
+      } else if (mode == Mode.DATA) {
+        more = readData();
+      } else {
+        more = readChunk();
+      }
+      if (!more) {
+        break;
+      }
+    }
+    flush();
+  }
+
+  /** @return true to keep reading in this turn */
+  private boolean readCommand() {
+    LineReader.Result r = lines.next(in);
+    if (r instanceof LineReader.NeedMore) {
+      return false;
+    }
+    if (r instanceof LineReader.BareNewline) {
+      closeWith(Replies.BARE_NEWLINE);
+      return false;
+    }
+    if (r instanceof LineReader.TooLong) {
+      return reply(Replies.LINE_TOO_LONG);
+    }
+    if (r instanceof LineReader.BadEncoding) {
+      return reply(Replies.BAD_UTF8);
+    }
+    ParseResult parsed = CommandParser.parse(((LineReader.Line) r).text());
+    if (parsed instanceof ParseResult.Error e) {
+      return reply(e.reply());
+    }
+    Command command = ((ParseResult.Ok) parsed).command();
+    return apply(session.handle(command));
+  }
+
+  private boolean apply(Action action) {
+    if (action instanceof Action.Respond a) {
+      return reply(a.reply());
+    }
+    if (action instanceof Action.Close a) {
+      closeWith(a.reply());
+      return false;
+    }
+    if (action instanceof Action.ReadData a) {
+      if (in.available() > 0) {
+        // RFC 2920 §3.1: DATA must be the last command of a group; content before 354 is an attack
+        // or a broken client, and must not be taken as commands or content.
+        session.resetTransaction();
+        closeWith(Replies.PIPELINING_VIOLATION);
+        return false;
+      }
+      receiver = a.receiver();
+      mode = Mode.DATA;
+      return reply(Replies.START_DATA);
+    }
+    Action.ReadChunk c = (Action.ReadChunk) action;
+    chunk = c;
+    chunkRemaining = c.size();
+    chunkWrite = null;
+    mode = Mode.CHUNK;
+    return true;
+  }
+
+  private boolean readData() {
+    if (in.available() == 0) {
+      return false;
+    }
+    Future<Void> write = receiver.readData(in);
+    if (receiver.bareNewline()) {
+      session.resetTransaction();
+      closeWith(Replies.BARE_NEWLINE); // Postfix's smtpd_forbid_bare_newline: reply and close at once
+      return false;
+    }
+    if (receiver.dataEnded()) {
+      receiver = null;
+      mode = Mode.COMMAND;
+      return awaitReply(write == null ? session.endOfMessage() : write.transform(x -> session.endOfMessage()));
+    }
+    if (write != null) {
+      await(write);
+    }
+    return false;
+  }
+
+  private boolean readChunk() {
+    if (chunkRemaining > 0) {
+      int before = in.available();
+      if (before == 0) {
+        return false;
+      }
+      if (chunk.receiver() == null) {
+        int n = (int) Math.min(chunkRemaining, before);
+        in.consumeTo(in.position() + n);
+      } else {
+        chunkWrite = chunk.receiver().readChunk(in, chunkRemaining);
+        if (chunk.receiver().bareNewline()) {
+          session.resetTransaction();
+          closeWith(Replies.BARE_NEWLINE);
+          return false;
+        }
+      }
+      chunkRemaining -= before - in.available();
+      if (chunkRemaining > 0) {
+        if (chunkWrite != null) {
+          await(chunkWrite);
+          chunkWrite = null;
+        }
+        return false;
+      }
+    }
+    Action.ReadChunk done = chunk;
+    Future<Void> write = chunkWrite;
+    chunk = null;
+    chunkWrite = null;
+    mode = Mode.COMMAND;
+    return awaitReply(write == null ? session.endOfChunk(done) : write.transform(x -> session.endOfChunk(done)));
+  }
+
+  /** Pauses input until {@code f} completes, then carries on. */
+  private void await(Future<?> f) {
+    waiting = true;
+    socket.pause();
+    f.onComplete(x -> resume());
+  }
+
+  /** Sends the reply when it is ready; returns true if it already was (keep reading in this turn). */
+  private boolean awaitReply(Future<Reply> f) {
+    if (f.isComplete()) {
+      return reply(f.succeeded() ? f.result() : Replies.LOCAL_ERROR);
+    }
+    waiting = true;
+    socket.pause();
+    flush();
+    f.onComplete(x -> {
+      if (mode != Mode.CLOSED) {
+        reply(x.succeeded() ? x.result() : Replies.LOCAL_ERROR);
+      }
+      resume();
+    });
+    return false;
+  }
+
+  private void resume() {
+    waiting = false;
+    if (mode != Mode.CLOSED) {
+      socket.resume();
+      process();
+    }
+  }
+
+  /**
+   * Queues a reply. Permanent errors count towards the session's error limit (like Postfix's
+   * smtpd_hard_error_limit); past it the session ends with 421.
+   *
+   * @return true while the connection stays open
+   */
+  private boolean reply(Reply r) {
+    r.encodeTo(out);
+    if (r.code() >= 500 && ++errors >= limits.maxErrors()) {
+      session.resetTransaction();
+      closeWith(Replies.TOO_MANY_ERRORS);
+      return false;
+    }
+    return true;
+  }
+
+  private void flush() {
+    if (out.length() == 0 || mode == Mode.CLOSED && !socketOpen) {
+      return;
+    }
+    socket.write(out);
+    out = Buffer.buffer(256);
+    if (!outputBlocked && socket.writeQueueFull()) {
+      outputBlocked = true;
+      socket.pause();
+      socket.drainHandler(v -> {
+        outputBlocked = false;
+        if (mode != Mode.CLOSED) {
+          socket.resume();
+          process();
+        }
+      });
+    }
+  }
+
+  private boolean socketOpen = true;
+
+  /** Sends a final reply and closes (421 timeouts, 521 bare newline, QUIT's 221...). */
+  void closeWith(Reply r) {
+    if (mode == Mode.CLOSED) {
+      return;
+    }
+    r.encodeTo(out);
+    flush();
+    mode = Mode.CLOSED;
+    session.resetTransaction();
+    socket.close();
+  }
+
+  /** Called every second by the listener: RFC 5321 §4.5.3.2 server timeouts. */
+  void checkTimeout(long now) {
+    if (mode == Mode.CLOSED || waiting) {
+      return;
+    }
+    long limitMs = 1000L * (mode == Mode.COMMAND ? limits.commandTimeoutSeconds() : limits.dataTimeoutSeconds());
+    if (now - lastActivity > limitMs) {
+      closeWith(Replies.TIMEOUT);
+    }
+  }
+
+  /** Shutdown: an idle session (no transaction under way) is closed with 421 4.3.2 now. */
+  void drainIfIdle() {
+    if (mode == Mode.COMMAND && !waiting && !session.inTransaction()) {
+      closeWith(Replies.SHUTTING_DOWN);
+    }
+  }
+
+  boolean closed() {
+    return mode == Mode.CLOSED;
+  }
+
+  private void onSocketClosed() {
+    socketOpen = false;
+    if (mode != Mode.CLOSED) {
+      mode = Mode.CLOSED;
+      session.resetTransaction();
+    }
+    onClosed.run();
+  }
+}

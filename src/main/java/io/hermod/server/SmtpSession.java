@@ -1,0 +1,265 @@
+package io.hermod.server;
+
+import io.hermod.config.HermodConfig;
+import io.hermod.config.ListenerConfig;
+import io.hermod.smtp.Command;
+import io.hermod.smtp.Replies;
+import io.hermod.smtp.Reply;
+import io.hermod.spool.Envelope;
+import io.hermod.spool.MessageWriter;
+import io.hermod.spool.Recipient;
+import io.vertx.core.Future;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * The SMTP state machine of one connection (RFC 5321 §4.1.4 ordering): no I/O of its own; it answers
+ * commands with {@link Action}s and talks to the spool through futures. One instance per connection, used
+ * on the connection's event loop only.
+ */
+final class SmtpSession {
+
+  private final ServerContext ctx;
+  private final HermodConfig config;
+  private final ListenerConfig listener;
+  private final String clientIp;
+  private final boolean mayRelay;
+  private final RecipientPolicy policy;
+  private final EhloExtensions extensions;
+
+  private String helo;
+  private boolean extended;
+  private Transaction tx;
+  private MessageReceiver receiver;
+  private String queueId;
+  private Reply chunkReply;
+  private int messages;
+
+  SmtpSession(ServerContext ctx, ListenerConfig listener, String clientIp, boolean mayRelay) {
+    this.ctx = ctx;
+    this.config = ctx.config();
+    this.listener = listener;
+    this.clientIp = clientIp;
+    this.mayRelay = mayRelay;
+    this.policy = new RecipientPolicy(config);
+    this.extensions = new EhloExtensions(config.limits());
+  }
+
+  Action handle(Command command) {
+    // Java 17: no pattern matching in switch yet, so an instanceof chain.
+    if (command instanceof Command.Hello c) {
+      return hello(c);
+    } else if (command instanceof Command.Mail c) {
+      return mail(c);
+    } else if (command instanceof Command.Rcpt c) {
+      return rcpt(c);
+    } else if (command instanceof Command.Data) {
+      return data();
+    } else if (command instanceof Command.Bdat c) {
+      return bdat(c);
+    } else if (command instanceof Command.Rset) {
+      resetTransaction();
+      return respond(Replies.RESET_OK);
+    } else if (command instanceof Command.Noop) {
+      return respond(Replies.OK);
+    } else if (command instanceof Command.Quit) {
+      return new Action.Close(Replies.closing(config.hostname()));
+    } else if (command instanceof Command.Vrfy) {
+      return respond(Replies.VRFY);
+    } else if (command instanceof Command.Help) {
+      return respond(Replies.HELP);
+    }
+    // STARTTLS and AUTH arrive with the security work; EXPN, TURN, ETRN are not offered.
+    return respond(Replies.NOT_IMPLEMENTED);
+  }
+
+  /** RFC 5321 §4.1.4: HELO/EHLO may come at any time and resets the transaction. */
+  private Action hello(Command.Hello c) {
+    if (ctx.drain().draining()) {
+      return new Action.Close(Replies.SHUTTING_DOWN);
+    }
+    resetTransaction();
+    helo = c.name();
+    extended = c.extended();
+    return respond(extended
+        ? Replies.ehlo(config.hostname(), extensions.keywords())
+        : Replies.helo(config.hostname(), ReceivedHeader.safe(c.name())));
+  }
+
+  private Action mail(Command.Mail c) {
+    if (helo == null) {
+      return respond(Replies.NEED_HELO);
+    }
+    if (tx != null) {
+      return respond(Replies.NESTED_MAIL);
+    }
+    if (ctx.drain().draining()) {
+      return new Action.Close(Replies.SHUTTING_DOWN);
+    }
+    if (messages >= config.limits().maxMessagesPerConnection()) {
+      return new Action.Close(Replies.TOO_MANY_MESSAGES);
+    }
+    Command.MailParameters p = c.params();
+    Reply refusal = extensions.checkMailParameters(p, extended);
+    if (refusal == null && c.sender() != null && !c.sender().isAscii() && !p.smtpUtf8()) {
+      refusal = Replies.NEEDS_SMTPUTF8;
+    }
+    if (refusal == null && ctx.spool().overHighWater()) {
+      refusal = Replies.SPOOL_FULL;
+    }
+    if (refusal != null) {
+      return respond(refusal);
+    }
+    tx = new Transaction(c.sender(), p);
+    return respond(Replies.SENDER_OK);
+  }
+
+  private Action rcpt(Command.Rcpt c) {
+    if (tx == null) {
+      return respond(Replies.NEED_MAIL);
+    }
+    tx.rcptAttempts++;
+    if (!c.recipient().isAscii() && !tx.params.smtpUtf8()) {
+      return respond(Replies.NEEDS_SMTPUTF8);
+    }
+    if (!extended && (!c.params().notifyOn().isEmpty() || c.params().orcpt() != null)) {
+      return respond(Replies.unknownParameter(c.params().orcpt() != null ? "ORCPT" : "NOTIFY"));
+    }
+    Reply refusal = policy.check(c.recipient(), mayRelay);
+    if (refusal != null) {
+      return respond(refusal);
+    }
+    if (tx.recipients.size() >= config.limits().maxRecipients()) {
+      return respond(Replies.TOO_MANY_RECIPIENTS);
+    }
+    tx.recipients.add(Recipient.pending(c.recipient().address(), c.params().orcpt(), c.params().notifyOn()));
+    return respond(Replies.RECIPIENT_OK);
+  }
+
+  private Action data() {
+    Reply refusal = transactionReady();
+    if (refusal == null && tx.chunking) {
+      refusal = Replies.DATA_AFTER_BDAT;
+    }
+    if (refusal != null) {
+      return respond(refusal);
+    }
+    return new Action.ReadData(startMessage());
+  }
+
+  private Action bdat(Command.Bdat c) {
+    Reply refusal = transactionReady();
+    if (refusal == null && tx.chunkingFailure != null) {
+      refusal = tx.chunkingFailure;
+    }
+    if (refusal != null) {
+      chunkReply = refusal;
+      return new Action.ReadChunk(c.size(), c.last(), null);
+    }
+    if (!tx.chunking) {
+      tx.chunking = true;
+      startMessage();
+    }
+    return new Action.ReadChunk(c.size(), c.last(), receiver);
+  }
+
+  /** Null when MAIL and at least one RCPT succeeded; else why DATA/BDAT cannot start. */
+  private Reply transactionReady() {
+    if (tx == null) {
+      return Replies.NEED_MAIL;
+    }
+    if (tx.recipients.isEmpty()) {
+      // RFC 2920 §3.1: after pipelined RCPTs that all failed, DATA gets 554; with no RCPT at all, 503.
+      return tx.rcptAttempts == 0 ? Replies.NEED_RCPT : Replies.NO_VALID_RECIPIENTS;
+    }
+    return null;
+  }
+
+  private MessageReceiver startMessage() {
+    queueId = ctx.spool().newId();
+    Envelope envelope = envelope(0);
+    MessageWriter writer = ctx.spool().begin(envelope);
+    receiver = new MessageReceiver(writer, config.limits());
+    String forRcpt = tx.recipients.size() == 1 ? tx.recipients.get(0).address() : null;
+    receiver.prepend(ReceivedHeader.build(helo, clientIp, config.hostname(), protocol(), queueId, forRcpt,
+        ctx.clock().instant().atZone(ZoneOffset.UTC)));
+    return receiver;
+  }
+
+  /** RFC 3848 / RFC 6531 §4.3 "with" keywords. */
+  private String protocol() {
+    if (!extended) {
+      return "SMTP";
+    }
+    return tx.params.smtpUtf8() ? "UTF8SMTP" : "ESMTP";
+  }
+
+  /** End of a BDAT chunk: the reply to it, committing the message on LAST. */
+  Future<Reply> endOfChunk(Action.ReadChunk chunk) {
+    if (chunk.receiver() == null) {
+      Reply r = chunkReply;
+      chunkReply = null;
+      if (chunk.last()) {
+        resetTransaction();
+      }
+      return Future.succeededFuture(r);
+    }
+    if (!chunk.last()) {
+      Reply refusal = chunk.receiver().refusal();
+      if (refusal != null) {
+        tx.chunkingFailure = refusal;
+        return Future.succeededFuture(refusal);
+      }
+      return Future.succeededFuture(Replies.chunkReceived(chunk.size()));
+    }
+    return endOfMessage();
+  }
+
+  /** End of DATA or the LAST chunk: commit durably, then 250 with the queue id. */
+  Future<Reply> endOfMessage() {
+    MessageReceiver r = receiver;
+    Reply refusal = r.finish();
+    if (refusal != null) {
+      resetTransaction();
+      return Future.succeededFuture(refusal);
+    }
+    String id = queueId;
+    Envelope envelope = envelope(r.contentSize());
+    receiver = null; // committed or failed, the writer is no longer ours to abort
+    resetTransaction();
+    return r.writer().commit(envelope).map(committed -> {
+      messages++;
+      ctx.committed().accept(id);
+      return Replies.queued(id);
+    }).otherwise(SpoolFailures::reply);
+  }
+
+  private Envelope envelope(long size) {
+    Instant now = ctx.clock().instant();
+    List<Recipient> rcpts = tx.recipients;
+    Command.MailParameters p = tx.params;
+    return new Envelope(queueId, tx.senderAddress(), rcpts, p.envid(), p.ret(), p.body(), p.smtpUtf8(),
+        clientIp, helo, null, listener.name(), now, size, now, false);
+  }
+
+  /** True between MAIL and the end of the transaction. */
+  boolean inTransaction() {
+    return tx != null;
+  }
+
+  /** Drops the transaction, aborting a message being written (RSET, HELO, errors, connection loss). */
+  void resetTransaction() {
+    if (receiver != null) {
+      receiver.abort();
+      receiver = null;
+    }
+    tx = null;
+    chunkReply = null;
+  }
+
+  private static Action respond(Reply r) {
+    return new Action.Respond(r);
+  }
+}

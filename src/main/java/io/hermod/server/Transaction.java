@@ -1,0 +1,30 @@
+package io.hermod.server;
+
+import io.hermod.smtp.Command.MailParameters;
+import io.hermod.smtp.Mailbox;
+import io.hermod.spool.Recipient;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** One mail transaction (RFC 5321 §3.3): from MAIL to the end of data, RSET or a new HELO. */
+final class Transaction {
+
+  final Mailbox sender; // null for the null reverse-path
+  final MailParameters params;
+  final List<Recipient> recipients = new ArrayList<>();
+  int rcptAttempts;
+  /** Set once the first BDAT chunk arrived: DATA may no longer be used (RFC 3030 §3). */
+  boolean chunking;
+  /** The BDAT transaction already failed; further chunks are read and refused with this reply. */
+  io.hermod.smtp.Reply chunkingFailure;
+
+  Transaction(Mailbox sender, MailParameters params) {
+    this.sender = sender;
+    this.params = params;
+  }
+
+  String senderAddress() {
+    return sender == null ? "" : sender.address();
+  }
+}

@@ -1,0 +1,116 @@
+package io.hermod.smtp;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Frames command lines (RFC 5321 §2.3.8): only CRLF ends a line. A bare CR or LF is an error (the SMTP
+ * smuggling defence, CVE-2023-51764); a line longer than the limit is discarded up to its CRLF and reported
+ * once, so a client cannot make us buffer without bound.
+ */
+public final class LineReader {
+
+  public sealed interface Result {
+  }
+
+  /** A complete line, CRLF removed, decoded as UTF-8. */
+  public record Line(String text) implements Result {
+  }
+
+  /** Not enough bytes yet. */
+  public record NeedMore() implements Result {
+  }
+
+  /** The line exceeded the limit; it has been consumed. */
+  public record TooLong() implements Result {
+  }
+
+  /** A CR not followed by LF, or an LF not preceded by CR. Nothing more should be read. */
+  public record BareNewline() implements Result {
+  }
+
+  /** The line is not valid UTF-8; it has been consumed. */
+  public record BadEncoding() implements Result {
+  }
+
+  private static final NeedMore NEED_MORE = new NeedMore();
+  private static final TooLong TOO_LONG = new TooLong();
+  private static final BareNewline BARE = new BareNewline();
+  private static final BadEncoding BAD_ENCODING = new BadEncoding();
+
+  private final int maxLength;
+  private boolean discarding;
+
+  /** @param maxLength longest line, CRLF included (RFC 5321 §4.5.3.1.4: 512) */
+  public LineReader(int maxLength) {
+    this.maxLength = maxLength;
+  }
+
+  public Result next(InputBuffer in) {
+    int start = in.position();
+    int end = in.end();
+    for (int i = start; i < end; i++) {
+      byte b = in.get(i);
+      if (b == '\n') {
+        if (discarding && i > start && in.get(i - 1) == '\r') {
+          discarding = false;
+          in.consumeTo(i + 1);
+          return TOO_LONG;
+        }
+        return BARE;
+      }
+      if (b == '\r') {
+        if (i + 1 == end) {
+          break; // the LF may come with the next read
+        }
+        if (in.get(i + 1) != '\n') {
+          return BARE;
+        }
+        if (discarding) {
+          discarding = false;
+          in.consumeTo(i + 2);
+          return TOO_LONG;
+        }
+        if (i - start + 2 > maxLength) {
+          in.consumeTo(i + 2);
+          return TOO_LONG;
+        }
+        Result line = decode(in, start, i);
+        in.consumeTo(i + 2);
+        return line;
+      }
+    }
+    // No complete line. Keep at most a line's worth; beyond that, discard until the CRLF.
+    int pending = end - start;
+    if (discarding || pending >= maxLength) {
+      discarding = true;
+      boolean crPending = pending > 0 && in.get(end - 1) == '\r';
+      in.consumeTo(crPending ? end - 1 : end);
+    }
+    return NEED_MORE;
+  }
+
+  private static Result decode(InputBuffer in, int from, int to) {
+    boolean ascii = true;
+    for (int i = from; i < to; i++) {
+      if (in.get(i) < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return new Line(in.buffer().getString(from, to, "ISO-8859-1"));
+    }
+    byte[] bytes = in.buffer().getBytes(from, to);
+    try {
+      return new Line(StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString());
+    } catch (CharacterCodingException e) {
+      return BAD_ENCODING;
+    }
+  }
+}

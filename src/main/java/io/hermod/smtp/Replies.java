@@ -1,0 +1,126 @@
+package io.hermod.smtp;
+
+import java.util.List;
+
+/**
+ * Every reply the listener can give, in one place (documented in docs/replies.md). Enhanced status codes
+ * per RFC 3463; the RFC section that calls for a reply is cited next to it.
+ */
+public final class Replies {
+
+  private Replies() {
+  }
+
+  // --- 2xx / 3xx -----------------------------------------------------------------------------------
+
+  /** RFC 5321 §4.2: the greeting carries no enhanced code (RFC 2034 §3). */
+  public static Reply greeting(String hostname) {
+    return new Reply(220, null, hostname + " ESMTP Hermod");
+  }
+
+  public static Reply helo(String hostname, String clientName) {
+    return new Reply(250, null, hostname + " Hello " + clientName);
+  }
+
+  /** EHLO: first line the greeting, then one extension keyword per line (RFC 5321 §4.1.1.1). */
+  public static Reply ehlo(String hostname, List<String> extensions) {
+    return new Reply(250, null, concat(hostname, extensions));
+  }
+
+  public static final Reply OK = new Reply(250, "2.0.0", "OK");
+  public static final Reply SENDER_OK = new Reply(250, "2.1.0", "Sender OK");
+  public static final Reply RECIPIENT_OK = new Reply(250, "2.1.5", "Recipient OK");
+  public static final Reply RESET_OK = new Reply(250, "2.0.0", "Reset OK");
+
+  /** RFC 5321 §3.5.3: VRFY may be answered 252 when we will not verify. */
+  public static final Reply VRFY = new Reply(252, "2.5.0", "Cannot VRFY user, but will accept message and attempt delivery");
+
+  public static final Reply HELP = new Reply(214, "2.0.0",
+      "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP; see RFC 5321");
+
+  public static final Reply START_DATA = new Reply(354, null, "End data with <CR><LF>.<CR><LF>");
+
+  public static Reply queued(String queueId) {
+    return new Reply(250, "2.0.0", "OK: queued as " + queueId);
+  }
+
+  /** RFC 3030 §2: each non-final BDAT chunk is acknowledged. */
+  public static Reply chunkReceived(long octets) {
+    return new Reply(250, "2.0.0", octets + " octets received");
+  }
+
+  public static Reply closing(String hostname) {
+    return new Reply(221, "2.0.0", hostname + " closing connection");
+  }
+
+  // --- syntax and sequence (5.5.x) -----------------------------------------------------------------
+
+  public static final Reply UNRECOGNIZED = new Reply(500, "5.5.2", "Syntax error, command unrecognized");
+  public static final Reply LINE_TOO_LONG = new Reply(500, "5.5.2", "Line too long");
+  public static final Reply BAD_UTF8 = new Reply(500, "5.5.2", "Invalid UTF-8 in command");
+  /** Postfix's answer to a bare CR or LF (smtpd_forbid_bare_newline); the connection is closed after it. */
+  public static final Reply BARE_NEWLINE = new Reply(521, "5.5.2", "Bare <CR> or <LF> received; only <CR><LF> ends a line");
+  public static final Reply SYNTAX_PARAMS = new Reply(501, "5.5.4", "Syntax error in parameters or arguments");
+  public static final Reply NOT_IMPLEMENTED = new Reply(502, "5.5.1", "Command not implemented");
+  public static final Reply NEED_HELO = new Reply(503, "5.5.1", "Send HELO/EHLO first");
+  public static final Reply NEED_MAIL = new Reply(503, "5.5.1", "Need MAIL command");
+  public static final Reply NEED_RCPT = new Reply(503, "5.5.1", "Need RCPT command");
+  public static final Reply NESTED_MAIL = new Reply(503, "5.5.1", "Sender already specified");
+  /** RFC 3030 §3: DATA and BDAT must not be mixed in one transaction; BINARYMIME needs BDAT. */
+  public static final Reply DATA_AFTER_BDAT = new Reply(503, "5.5.1", "DATA not allowed in a BDAT transaction");
+  public static final Reply BINARYMIME_NEEDS_BDAT = new Reply(503, "5.5.1", "BODY=BINARYMIME requires BDAT");
+  /** RFC 5321 §4.1.1.11: MAIL/RCPT parameters not recognized or not implemented. */
+  public static Reply unknownParameter(String keyword) {
+    return new Reply(555, "5.5.4", "Unsupported parameter " + keyword);
+  }
+
+  public static Reply badParameter(String keyword) {
+    return new Reply(501, "5.5.4", "Invalid value for parameter " + keyword);
+  }
+
+  public static final Reply BAD_SENDER_SYNTAX = new Reply(501, "5.1.7", "Bad sender address syntax");
+  public static final Reply BAD_RECIPIENT_SYNTAX = new Reply(501, "5.1.3", "Bad recipient address syntax");
+  /** RFC 6531 §3.4: a non-ASCII address without SMTPUTF8. */
+  public static final Reply NEEDS_SMTPUTF8 = new Reply(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
+  /** RFC 2920 §3.1: DATA ends a pipelined group; bytes before our 354 are a synchronization error. */
+  public static final Reply PIPELINING_VIOLATION = new Reply(554, "5.5.0", "SMTP protocol synchronization error (data sent before 354)");
+  /** RFC 2920 §3.1 / RFC 5321 §3.3: DATA with no accepted recipient. */
+  public static final Reply NO_VALID_RECIPIENTS = new Reply(554, "5.5.1", "No valid recipients");
+
+  // --- policy and limits ---------------------------------------------------------------------------
+
+  public static final Reply RELAY_DENIED = new Reply(554, "5.7.1", "Relay access denied");
+  /** RFC 5321 §4.5.3.1.8: at least 100 recipients must be accepted; beyond our limit, 452. */
+  public static final Reply TOO_MANY_RECIPIENTS = new Reply(452, "4.5.3", "Too many recipients");
+  public static Reply messageTooBig(long limit) {
+    return new Reply(552, "5.3.4", "Message size exceeds fixed limit of " + limit + " octets");
+  }
+
+  public static Reply lineTooLongInData(int limit) {
+    return new Reply(554, "5.6.0", "Message has a line longer than " + limit + " octets (RFC 5322 §2.1.1)");
+  }
+
+  /** RFC 5321 §6.3: too many Received headers means a loop. */
+  public static final Reply MAIL_LOOP = new Reply(554, "5.4.6", "Too many Received headers: mail loop detected");
+  public static final Reply TOO_MANY_CONNECTIONS = new Reply(421, "4.7.0", "Too many connections, try again later");
+  public static final Reply TOO_MANY_FROM_YOU = new Reply(421, "4.7.0", "Too many connections from your address, try again later");
+  public static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0", "Too many errors, closing connection");
+  public static final Reply TOO_MANY_MESSAGES = new Reply(421, "4.7.0", "Too many messages in this session, reconnect");
+  /** RFC 5321 §4.5.3.2: on a timeout the server closes with 421. */
+  public static final Reply TIMEOUT = new Reply(421, "4.4.2", "Timeout exceeded, closing connection");
+  public static final Reply SHUTTING_DOWN = new Reply(421, "4.3.2", "Service shutting down, try again later");
+
+  // --- local trouble -------------------------------------------------------------------------------
+
+  public static final Reply SPOOL_FULL = new Reply(452, "4.3.1", "Insufficient system storage, try again later");
+  public static final Reply LOCAL_ERROR = new Reply(451, "4.3.0", "Local error in processing, try again later");
+
+  private static List<String> concat(String first, List<String> rest) {
+    String[] all = new String[rest.size() + 1];
+    all[0] = first;
+    for (int i = 0; i < rest.size(); i++) {
+      all[i + 1] = rest.get(i);
+    }
+    return List.of(all);
+  }
+}

@@ -1,0 +1,52 @@
+package io.hermod.smtp;
+
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ContentScannerTest {
+
+  private static ContentScanner scanInBytes(String content, long maxSize, int maxLine) {
+    ContentScanner s = new ContentScanner(maxSize, maxLine);
+    Buffer b = Buffer.buffer(content);
+    for (int i = 0; i < b.length(); i++) {
+      s.scan(b, i, i + 1); // byte by byte: the hardest split
+    }
+    s.finish();
+    return s;
+  }
+
+  @Test
+  void countsReceivedHeadersOnlyInTheHeaderSection() {
+    String msg = "Received: a\r\nreceived: b\r\n\tfolded\r\nX-Received: c\r\nRECEIVED:d\r\nSubject: s\r\n\r\n"
+        + "Received: in the body\r\n";
+    ContentScanner s = scanInBytes(msg, 1 << 20, 1000);
+    assertEquals(3, s.receivedCount());
+    assertFalse(s.bareNewline());
+  }
+
+  @Test
+  void lineLengthLimitIncludesCrLf() {
+    assertFalse(scanInBytes("12345678\r\n", 100, 10).lineTooLong());
+    assertTrue(scanInBytes("123456789\r\n", 100, 10).lineTooLong());
+  }
+
+  @Test
+  void sizeLimit() {
+    assertFalse(scanInBytes("12345678\r\n", 10, 1000).sizeExceeded());
+    ContentScanner s = scanInBytes("123456789\r\n", 10, 1000);
+    assertTrue(s.sizeExceeded());
+    assertEquals(11, s.size());
+  }
+
+  @Test
+  void bareCrAndLf() {
+    assertTrue(scanInBytes("a\nb\r\n", 100, 1000).bareNewline());
+    assertTrue(scanInBytes("a\rb\r\n", 100, 1000).bareNewline());
+    assertTrue(scanInBytes("a\r\n\r", 100, 1000).bareNewline());
+    assertFalse(scanInBytes("a\r\nb", 100, 1000).bareNewline());
+  }
+}
