@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.Cache;
 import org.xbill.DNS.DClass;
@@ -17,6 +18,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.lookup.LookupResult;
 import org.xbill.DNS.lookup.LookupSession;
 
 /** dnsjava's {@link LookupSession} configured from {@link DnsConfig}, answering on a Vert.x context. */
@@ -59,10 +61,14 @@ final class DnsClient {
   /** Never fails: errors are folded into the answer. Completes on {@code context}. */
   Future<DnsAnswer> query(Name name, int type, Context context) {
     // Start the lookup on our executor too: a cache probe or socket setup stays off the event loop.
-    CompletableFuture<DnsAnswer> answer = CompletableFuture
-        .supplyAsync(() -> session.lookupAsync(name, type), executor)
-        .thenCompose(stage -> stage)
-        .toCompletableFuture()
+    CompletableFuture<LookupResult> lookup;
+    try {
+      lookup = CompletableFuture.supplyAsync(() -> session.lookupAsync(name, type), executor)
+          .thenCompose(stage -> stage);
+    } catch (RejectedExecutionException e) { // the executor was shut down
+      lookup = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<DnsAnswer> answer = lookup
         .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
         .handle((result, error) -> DnsAnswer.of(result, error, name, type));
     return Future.fromCompletionStage(answer, context);

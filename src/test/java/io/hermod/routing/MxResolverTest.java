@@ -275,6 +275,14 @@ class MxResolverTest {
   }
 
   @Test
+  void closedResolverDefersInsteadOfThrowing() throws Exception {
+    MxResolver closed = resolverWith(10, dns.address());
+    closed.close();
+
+    assertInstanceOf(Resolution.TempFail.class, await(closed.resolve("example.test")));
+  }
+
+  @Test
   void resolversMustBeIpAddresses() {
     DnsConfig byName = new DnsConfig(List.of(InetSocketAddress.createUnresolved("dns.example", 53)), 1000, 10);
     assertThrows(IllegalArgumentException.class, () -> new MxResolver(vertx, byName));
