@@ -29,11 +29,12 @@ import java.util.function.UnaryOperator;
  * @param size         message bytes in the spool, Received header included
  * @param nextAttempt  earliest time of the next delivery attempt (arrival for a new message)
  * @param held         an operator put the message on hold
+ * @param delayWarned  a DELAY DSN (RFC 3464 action "delayed") was already sent for it; at most one is sent
  */
 public record Envelope(String id, String sender, List<Recipient> recipients, String envid, DsnRet ret,
                        BodyType body, boolean smtpUtf8, String clientAddress, String clientHelo,
                        String authIdentity, String listener, Instant arrival, long size, Instant nextAttempt,
-                       boolean held) {
+                       boolean held, boolean delayWarned) {
 
   public Envelope {
     recipients = List.copyOf(recipients);
@@ -50,17 +51,22 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
 
   public Envelope withSize(long newSize) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, newSize, nextAttempt, held);
+        authIdentity, listener, arrival, newSize, nextAttempt, held, delayWarned);
   }
 
   public Envelope withNextAttempt(Instant when) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, when, held);
+        authIdentity, listener, arrival, size, when, held, delayWarned);
   }
 
   public Envelope withHeld(boolean newHeld) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, newHeld);
+        authIdentity, listener, arrival, size, nextAttempt, newHeld, delayWarned);
+  }
+
+  public Envelope withDelayWarned(boolean warned) {
+    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
+        authIdentity, listener, arrival, size, nextAttempt, held, warned);
   }
 
   /** A copy with each recipient passed through {@code change}. */
@@ -70,7 +76,7 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
       next.add(change.apply(r));
     }
     return new Envelope(id, sender, next, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned);
   }
 
   public JsonObject toJson() {
@@ -89,7 +95,8 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
         .put("arrival", arrival.toString())
         .put("size", size)
         .put("nextAttempt", nextAttempt.toString())
-        .put("held", held);
+        .put("held", held)
+        .put("delayWarned", delayWarned);
     if (envid != null) {
       json.put("envid", envid);
     }
@@ -120,7 +127,7 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
           json.getString("clientAddress"), json.getString("clientHelo"), json.getString("authIdentity"),
           json.getString("listener"), Instant.parse(Recipient.required(json, "arrival")),
           json.getLong("size", 0L), Instant.parse(Recipient.required(json, "nextAttempt")),
-          json.getBoolean("held", false));
+          json.getBoolean("held", false), json.getBoolean("delayWarned", false));
     } catch (ClassCastException | java.time.format.DateTimeParseException e) {
       throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
     }
