@@ -241,7 +241,7 @@ final class SmtpSession {
     List<Recipient> rcpts = tx.recipients;
     Command.MailParameters p = tx.params;
     return new Envelope(queueId, tx.senderAddress(), rcpts, p.envid(), p.ret(), p.body(), p.smtpUtf8(),
-        clientIp, helo, null, listener.name(), now, size, now, false);
+        clientIp, helo, null, listener.name(), now, size, now, false, false);
   }
 
   /** True between MAIL and the end of the transaction. */
