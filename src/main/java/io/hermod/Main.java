@@ -1,6 +1,62 @@
 package io.hermod;
 
+import io.hermod.config.ConfigException;
+import io.hermod.config.ConfigLoader;
+import io.vertx.core.Vertx;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar hermod.jar [-conf FILE]}: loads the configuration (FILE, default conf/hermod.json or
+ * $HERMOD_CONFIG), starts Hermod, and stops it gracefully on SIGTERM/SIGINT.
+ */
 public final class Main {
-  public static void main(String[] args) {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    String conf = System.getenv().getOrDefault("HERMOD_CONFIG", "conf/hermod.json");
+    for (int i = 0; i < args.length; i++) {
+      if ((args[i].equals("-conf") || args[i].equals("--conf")) && i + 1 < args.length) {
+        conf = args[++i];
+      } else if (args[i].equals("-h") || args[i].equals("--help")) {
+        System.out.println("usage: java -jar hermod.jar [-conf FILE]   (default conf/hermod.json or $HERMOD_CONFIG)");
+        return;
+      } else {
+        System.err.println("hermod: unknown argument '" + args[i] + "' (try --help)");
+        System.exit(2);
+      }
+    }
+    Logging.configure();
+    Vertx vertx = Vertx.vertx();
+    Hermod hermod;
+    try {
+      hermod = ConfigLoader.load(vertx, conf)
+          .compose(config -> Hermod.start(vertx, config))
+          .await();
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      vertx.close();
+      System.exit(1);
+      return;
+    } catch (Exception e) {
+      System.err.println("hermod: cannot start: " + e.getMessage());
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        hermod.stop().eventually(() -> vertx.close()).toCompletionStage().toCompletableFuture()
+            .get(hermod.config().shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("hermod: unclean shutdown: " + e);
+      }
+      stopped.countDown();
+    }, "hermod-shutdown"));
+    stopped.await();
   }
 }
