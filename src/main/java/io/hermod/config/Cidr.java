@@ -46,6 +46,17 @@ public record Cidr(byte[] network, int prefix, String text) {
     return out;
   }
 
+  /** Same network and prefix ("10.0.0.1/8" equals "10.0.0.0/8"); a record would compare the array by identity. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Cidr c && prefix == c.prefix && java.util.Arrays.equals(network, c.network);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * java.util.Arrays.hashCode(network) + prefix;
+  }
+
   @Override
   public String toString() {
     return text;

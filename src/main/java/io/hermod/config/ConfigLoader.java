@@ -5,10 +5,13 @@ import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Builds the {@link HermodConfig}: defaults.json, then the configuration file, then HERMOD_* environment
@@ -16,6 +19,8 @@ import java.util.Map;
  * {@link ConfigException} with a one-line message naming the key. Keys are documented in docs/config.md.
  */
 public final class ConfigLoader {
+
+  private static final Pattern JSON_POSITION = Pattern.compile("line: \\d+, column: \\d+");
 
   private ConfigLoader() {
   }
@@ -94,15 +99,23 @@ public final class ConfigLoader {
     return null;
   }
 
+  /** One line: Jackson's first message line plus its "line: N, column: M", or the I/O error. */
   private static String reason(Throwable e) {
+    boolean json = false;
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      json |= t instanceof DecodeException;
+      root = t;
     }
-    String text = e instanceof io.vertx.core.json.DecodeException || root instanceof io.vertx.core.json.DecodeException
-        || String.valueOf(e.getMessage()).contains("decode") ? "not valid JSON: " : "cannot be read: ";
     String message = String.valueOf(root.getMessage());
-    int newline = message.indexOf('\n');
-    return text + (newline < 0 ? message : message.substring(0, newline)).trim();
+    if (!json) {
+      return "cannot be read: " + message.lines().findFirst().orElse("").trim();
+    }
+    Matcher where = JSON_POSITION.matcher(message);
+    String first = message.lines().findFirst().orElse("").trim();
+    if (first.startsWith("Failed to decode") && !where.find()) {
+      return "not valid JSON (the file must hold one JSON object)";
+    }
+    return "not valid JSON: " + first + (where.find(0) ? " at " + where.group() : "");
   }
 }
