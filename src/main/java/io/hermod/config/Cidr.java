@@ -1,7 +1,6 @@
 package io.hermod.config;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /** An IPv4 or IPv6 network in CIDR notation ("192.0.2.0/24", "::1/128"); a bare address is a /32 or /128. */
 public record Cidr(byte[] network, int prefix, String text) {
@@ -10,16 +9,10 @@ public record Cidr(byte[] network, int prefix, String text) {
     String s = spec.trim();
     int slash = s.indexOf('/');
     String addr = slash < 0 ? s : s.substring(0, slash);
-    if (addr.isEmpty() || !addr.matches("[0-9A-Fa-f.:]+")) {
-      // Only literals: InetAddress.getByName would otherwise do a DNS lookup.
-      throw new IllegalArgumentException("not an IP network: '" + spec + "'");
-    }
-    byte[] bytes;
-    try {
-      bytes = InetAddress.getByName(addr).getAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("not an IP network: '" + spec + "'");
-    }
+    // Only literals: a name here must never turn into a DNS lookup.
+    byte[] bytes = HostNames.ipLiteral(addr)
+        .orElseThrow(() -> new IllegalArgumentException("not an IP network: '" + spec + "'"))
+        .getAddress();
     int max = bytes.length * 8;
     int prefix = max;
     if (slash >= 0) {
@@ -51,6 +44,17 @@ public record Cidr(byte[] network, int prefix, String text) {
       out[i] &= (byte) (0xff << (8 - bits));
     }
     return out;
+  }
+
+  /** Same network and prefix ("10.0.0.1/8" equals "10.0.0.0/8"); a record would compare the array by identity. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Cidr c && prefix == c.prefix && java.util.Arrays.equals(network, c.network);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * java.util.Arrays.hashCode(network) + prefix;
   }
 
   @Override

@@ -10,7 +10,10 @@ package io.hermod.config;
  */
 public record NextHop(String host, int port, boolean noMx) {
 
-  /** Parses "[h]:p", "[h]", "h:p" or "h". IPv6 literals must be bracketed. */
+  /**
+   * Parses "[h]:p", "[h]", "h:p" or "h". IPv6 literals must be bracketed. The host must be a domain name
+   * (lower-cased) or an IP literal; anything else throws IllegalArgumentException.
+   */
   public static NextHop parse(String spec) {
     String s = spec.trim();
     if (s.isEmpty()) {
@@ -49,7 +52,9 @@ public record NextHop(String host, int port, boolean noMx) {
     if (host.isEmpty()) {
       throw new IllegalArgumentException("empty host in next hop '" + spec + "'");
     }
-    return new NextHop(host, port, noMx);
+    String checked = HostNames.hostOrAddress(host)
+        .orElseThrow(() -> new IllegalArgumentException("bad host in next hop '" + spec + "'"));
+    return new NextHop(checked, port, noMx);
   }
 
   @Override

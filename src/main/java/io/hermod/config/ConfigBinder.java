@@ -1,0 +1,165 @@
+package io.hermod.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Builds the typed records from a complete (defaults-merged) configuration, checking every value. */
+final class ConfigBinder {
+
+  private static final int MAX = Integer.MAX_VALUE;
+  private static final long LMAX = Long.MAX_VALUE;
+  private static final Set<String> LISTENER_KEYS = Set.of("name", "host", "port", "role");
+
+  private ConfigBinder() {
+  }
+
+  static HermodConfig bind(JsonObject merged) {
+    JsonSection root = new JsonSection(merged, "");
+    String hostname = domain(root.key("hostname"), root.string("hostname"));
+    List<String> localDomains = new ArrayList<>(new LinkedHashSet<>(
+        strings(root, "localDomains", (key, s) -> domain(key, s))));
+    List<Cidr> trusted = strings(root, "trustedNetworks", ConfigBinder::cidr);
+    return new HermodConfig(hostname, localDomains, trusted, listeners(root), spool(root.section("spool")),
+        limits(root.section("limits")), dns(root.section("dns")), routing(root.section("routing")),
+        delivery(root.section("delivery")), root.intIn("shutdownGraceSeconds", 0, 3600));
+  }
+
+  private static List<ListenerConfig> listeners(JsonSection root) {
+    JsonArray array = root.array("listeners");
+    if (array.isEmpty()) {
+      throw new ConfigException("listeners", "at least one listener is needed");
+    }
+    List<ListenerConfig> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      String key = "listeners[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonObject o)) {
+        throw ConfigException.bad(key, "must be an object", array.getValue(i));
+      }
+      JsonSection l = new JsonSection(o, key);
+      l.onlyKeys(LISTENER_KEYS);
+      String name = l.string("name");
+      if (!names.add(name)) {
+        throw ConfigException.bad(l.key("name"), "must be unique among listeners", name);
+      }
+      String host = HostNames.hostOrAddress(l.string("host")).orElseThrow(() ->
+          ConfigException.bad(l.key("host"), "must be an IP address or host name", o.getValue("host")));
+      int port = l.intIn("port", 0, 65535);
+      out.add(new ListenerConfig(name, host, port, role(l)));
+    }
+    return out;
+  }
+
+  private static ListenerConfig.Role role(JsonSection l) {
+    String role = l.string("role");
+    return switch (role.toLowerCase(Locale.ROOT)) {
+      case "mx" -> ListenerConfig.Role.MX;
+      case "submission" -> ListenerConfig.Role.SUBMISSION;
+      default -> throw ConfigException.bad(l.key("role"), "must be \"mx\" or \"submission\"", role);
+    };
+  }
+
+  private static SpoolConfig spool(JsonSection s) {
+    return new SpoolConfig(s.string("directory"), s.intIn("ioThreads", 1, 64), s.intIn("maxBatch", 1, 65536),
+        s.longIn("highWaterMessages", 1, LMAX), s.longIn("highWaterBytes", 1, LMAX),
+        s.longIn("minFreeBytes", 0, LMAX));
+  }
+
+  private static Limits limits(JsonSection s) {
+    return new Limits(s.longIn("maxMessageSize", 1024, LMAX), s.intIn("maxRecipients", 1, MAX),
+        s.intIn("maxConnections", 1, MAX), s.intIn("maxConnectionsPerIp", 1, MAX),
+        s.intIn("commandTimeoutSeconds", 1, 86400), s.intIn("dataTimeoutSeconds", 1, 86400),
+        s.intIn("maxErrors", 1, MAX), s.intIn("maxMessagesPerConnection", 1, MAX),
+        s.intIn("maxReceivedHeaders", 1, 1000), s.intIn("maxLineLength", 1000, 65536),
+        s.intIn("maxCommandLineLength", 512, 4096));
+  }
+
+  private static DnsConfig dns(JsonSection s) {
+    List<InetSocketAddress> resolvers = strings(s, "resolvers", (key, text) -> {
+      try {
+        return ResolverAddresses.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw ConfigException.bad(key, "must be \"host\" or \"host:port\" (" + e.getMessage() + ")", text);
+      }
+    });
+    return new DnsConfig(resolvers, s.intIn("timeoutMillis", 1, 600_000), s.intIn("cacheSize", 0, 10_000_000));
+  }
+
+  private static RoutingConfig routing(JsonSection s) {
+    String smarthostText = s.optionalString("smarthost");
+    NextHop smarthost = smarthostText == null ? null : nextHop(s.key("smarthost"), smarthostText);
+    Map<String, NextHop> routes = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : s.map("routes")) {
+      String key = s.key("routes") + "." + e.getKey();
+      String domain = domain(key, e.getKey());
+      if (!(e.getValue() instanceof String hop)) {
+        throw ConfigException.bad(key, "must be a next hop string like \"[10.1.2.3]:25\"", e.getValue());
+      }
+      if (routes.put(domain, nextHop(key, hop)) != null) {
+        throw ConfigException.bad(key, "domain appears twice (names are case-insensitive)", e.getKey());
+      }
+    }
+    return new RoutingConfig(s.intIn("deliveryPort", 1, 65535), smarthost, routes);
+  }
+
+  private static DeliveryConfig delivery(JsonSection s) {
+    int initial = s.intIn("retryInitialSeconds", 1, MAX);
+    int max = s.intIn("retryMaxSeconds", 1, MAX);
+    if (max < initial) { // the doubling starts at the initial delay and stops at the maximum
+      throw ConfigException.bad(s.key("retryMaxSeconds"),
+          "must not be below delivery.retryInitialSeconds (" + initial + ")", max);
+    }
+    return new DeliveryConfig(initial, max, s.intIn("lifetimeSeconds", 1, MAX),
+        s.intIn("delayWarningSeconds", 0, MAX), s.intIn("maxConnections", 1, MAX),
+        s.intIn("maxConnectionsPerDestination", 1, MAX), s.intIn("maxMessagesPerConnection", 1, MAX),
+        s.intIn("instances", 1, 64));
+  }
+
+  /** Reads a list of strings, each turned into T by {@code parse(keyOfElement, text)}. */
+  private static <T> List<T> strings(JsonSection s, String name, ElementParser<T> parse) {
+    JsonArray array = s.array(name);
+    List<T> out = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      String key = s.key(name) + "[" + i + "]";
+      if (!(array.getValue(i) instanceof String text) || text.isBlank()) {
+        throw ConfigException.bad(key, "must be a non-empty string", array.getValue(i));
+      }
+      out.add(parse.apply(key, text.trim()));
+    }
+    return out;
+  }
+
+  private interface ElementParser<T> {
+    T apply(String key, String text);
+  }
+
+  private static String domain(String key, String text) {
+    return HostNames.domain(text).orElseThrow(() -> ConfigException.bad(key, "must be a domain name", text));
+  }
+
+  private static Cidr cidr(String key, String text) {
+    return parsed(key, text, Cidr::parse, "must be an IP network like \"192.0.2.0/24\" or \"2001:db8::/32\"");
+  }
+
+  private static NextHop nextHop(String key, String text) {
+    return parsed(key, text, NextHop::parse, "must be a next hop like \"[10.1.2.3]:25\" or \"relay.example\"");
+  }
+
+  private static <T> T parsed(String key, String text, Function<String, T> parser, String expectation) {
+    try {
+      return parser.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.bad(key, expectation, text);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.hermod.config;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Builds the {@link HermodConfig}: defaults.json, then the configuration file, then HERMOD_* environment
+ * variables, then hermod.* system properties (each overriding the one before). Every problem is a
+ * {@link ConfigException} with a one-line message naming the key. Keys are documented in docs/config.md.
+ */
+public final class ConfigLoader {
+
+  private static final Pattern JSON_POSITION = Pattern.compile("line: \\d+, column: \\d+");
+
+  private ConfigLoader() {
+  }
+
+  /** The file's JSON merged over the defaults and validated. Pure: no Vert.x, no I/O beyond the defaults. */
+  public static HermodConfig fromJson(JsonObject json) {
+    ConfigSchema schema = ConfigSchema.get();
+    return ConfigBinder.bind(schema.merge(schema.defaults(), json));
+  }
+
+  /**
+   * The file, then the environment, then system properties over the defaults, validated. Only names with our
+   * prefix (HERMOD_, hermod.) are looked at; an unknown one is an error. Pure.
+   */
+  public static HermodConfig fromSources(JsonObject file, Map<String, String> env, Map<String, String> sysProps) {
+    ConfigSchema schema = ConfigSchema.get();
+    Map<String, String> origins = new HashMap<>();
+    JsonObject merged = schema.merge(schema.defaults(), file);
+    merged = schema.merge(merged, new ConfigOverrides(schema, ConfigOverrides.Source.ENV).layer(env, origins));
+    merged = schema.merge(merged, new ConfigOverrides(schema, ConfigOverrides.Source.SYS).layer(sysProps, origins));
+    try {
+      return ConfigBinder.bind(merged);
+    } catch (ConfigException e) {
+      String origin = originOf(e.key(), origins);
+      throw origin == null ? e : new ConfigException(e.key(), e.problem() + " [from " + origin + "]");
+    }
+  }
+
+  /**
+   * Reads the JSON file at {@code path}, the environment and the system properties through Vert.x Config
+   * (one retriever per store, so each layer keeps its place in the precedence) and builds the configuration.
+   * Fails with a {@link ConfigException} on a missing or unreadable file, bad JSON or a bad value.
+   */
+  public static Future<HermodConfig> load(Vertx vertx, String path) {
+    return vertx.fileSystem().exists(path).compose(exists -> {
+      if (!exists) {
+        return Future.failedFuture(new ConfigException(null, "file " + path + " not found"));
+      }
+      Future<JsonObject> file = retrieve(vertx, new ConfigStoreOptions().setType("file").setFormat("json")
+          .setConfig(new JsonObject().put("path", path)))
+          .recover(e -> Future.failedFuture(new ConfigException(null, "file " + path + ": " + reason(e))));
+      // raw-data keeps every value a string: the schema decides how to read it, not the store's guessing.
+      Future<JsonObject> env = retrieve(vertx, new ConfigStoreOptions().setType("env")
+          .setConfig(new JsonObject().put("raw-data", true)));
+      Future<JsonObject> sys = retrieve(vertx, new ConfigStoreOptions().setType("sys")
+          .setConfig(new JsonObject().put("raw-data", true).put("cache", false)));
+      return Future.all(file, env, sys)
+          .map(done -> fromSources(file.result(), strings(env.result()), strings(sys.result())));
+    });
+  }
+
+  private static Future<JsonObject> retrieve(Vertx vertx, ConfigStoreOptions store) {
+    // scanPeriod 0: no periodic re-read timer; this retriever is used once and closed.
+    ConfigRetriever retriever = ConfigRetriever.create(vertx,
+        new ConfigRetrieverOptions().setScanPeriod(0).addStore(store));
+    return retriever.getConfig().eventually(retriever::close);
+  }
+
+  private static Map<String, String> strings(JsonObject json) {
+    Map<String, String> out = new LinkedHashMap<>();
+    json.forEach(e -> out.put(e.getKey(), String.valueOf(e.getValue())));
+    return out;
+  }
+
+  /** The override that set {@code key} or a key containing it ("listeners" for "listeners[1].port"). */
+  private static String originOf(String key, Map<String, String> origins) {
+    if (key == null) {
+      return null;
+    }
+    for (Map.Entry<String, String> e : origins.entrySet()) {
+      String p = e.getKey();
+      if (key.equals(p) || key.startsWith(p + ".") || key.startsWith(p + "[")) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** One line: Jackson's first message line plus its "line: N, column: M", or the I/O error. */
+  private static String reason(Throwable e) {
+    boolean json = false;
+    Throwable root = e;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      json |= t instanceof DecodeException;
+      root = t;
+    }
+    String message = String.valueOf(root.getMessage());
+    if (!json) {
+      return "cannot be read: " + message.lines().findFirst().orElse("").trim();
+    }
+    Matcher where = JSON_POSITION.matcher(message);
+    String first = message.lines().findFirst().orElse("").trim();
+    if (first.startsWith("Failed to decode") && !where.find()) {
+      return "not valid JSON (the file must hold one JSON object)";
+    }
+    return "not valid JSON: " + first + (where.find(0) ? " at " + where.group() : "");
+  }
+}

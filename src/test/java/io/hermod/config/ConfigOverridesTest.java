@@ -1,0 +1,198 @@
+package io.hermod.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigOverridesTest {
+
+  /** One row per key in defaults.json: the expected variable name, a non-default value, how to read it back. */
+  record Row(String path, String env, String value, Function<HermodConfig, Object> read, Object expected) {
+    @Override
+    public String toString() {
+      return env;
+    }
+  }
+
+  static List<Row> rows() {
+    return List.of(
+        row("hostname", "HERMOD_HOSTNAME", "mx.example.org", HermodConfig::hostname, "mx.example.org"),
+        row("localDomains", "HERMOD_LOCAL_DOMAINS", "a.test, b.test", HermodConfig::localDomains,
+            List.of("a.test", "b.test")),
+        row("trustedNetworks", "HERMOD_TRUSTED_NETWORKS", "[\"10.0.0.0/8\"]",
+            c -> c.trustedNetworks().stream().map(Cidr::toString).toList(), List.of("10.0.0.0/8")),
+        row("listeners", "HERMOD_LISTENERS", "[{\"name\":\"x\",\"host\":\"127.0.0.2\",\"port\":25,\"role\":\"mx\"}]",
+            HermodConfig::listeners, List.of(new ListenerConfig("x", "127.0.0.2", 25, ListenerConfig.Role.MX))),
+        row("spool.directory", "HERMOD_SPOOL_DIRECTORY", "/var/spool/hermod", c -> c.spool().directory(),
+            "/var/spool/hermod"),
+        row("spool.ioThreads", "HERMOD_SPOOL_IO_THREADS", "2", c -> c.spool().ioThreads(), 2),
+        row("spool.maxBatch", "HERMOD_SPOOL_MAX_BATCH", "64", c -> c.spool().maxBatch(), 64),
+        row("spool.highWaterMessages", "HERMOD_SPOOL_HIGH_WATER_MESSAGES", "5000",
+            c -> c.spool().highWaterMessages(), 5000L),
+        row("spool.highWaterBytes", "HERMOD_SPOOL_HIGH_WATER_BYTES", "1073741824",
+            c -> c.spool().highWaterBytes(), 1L << 30),
+        row("spool.minFreeBytes", "HERMOD_SPOOL_MIN_FREE_BYTES", "0", c -> c.spool().minFreeBytes(), 0L),
+        row("limits.maxMessageSize", "HERMOD_LIMITS_MAX_MESSAGE_SIZE", "1000000",
+            c -> c.limits().maxMessageSize(), 1_000_000L),
+        row("limits.maxRecipients", "HERMOD_LIMITS_MAX_RECIPIENTS", "100", c -> c.limits().maxRecipients(), 100),
+        row("limits.maxConnections", "HERMOD_LIMITS_MAX_CONNECTIONS", "10", c -> c.limits().maxConnections(), 10),
+        row("limits.maxConnectionsPerIp", "HERMOD_LIMITS_MAX_CONNECTIONS_PER_IP", "3",
+            c -> c.limits().maxConnectionsPerIp(), 3),
+        row("limits.commandTimeoutSeconds", "HERMOD_LIMITS_COMMAND_TIMEOUT_SECONDS", "5",
+            c -> c.limits().commandTimeoutSeconds(), 5),
+        row("limits.dataTimeoutSeconds", "HERMOD_LIMITS_DATA_TIMEOUT_SECONDS", "6",
+            c -> c.limits().dataTimeoutSeconds(), 6),
+        row("limits.maxErrors", "HERMOD_LIMITS_MAX_ERRORS", "2", c -> c.limits().maxErrors(), 2),
+        row("limits.maxMessagesPerConnection", "HERMOD_LIMITS_MAX_MESSAGES_PER_CONNECTION", "7",
+            c -> c.limits().maxMessagesPerConnection(), 7),
+        row("limits.maxReceivedHeaders", "HERMOD_LIMITS_MAX_RECEIVED_HEADERS", "30",
+            c -> c.limits().maxReceivedHeaders(), 30),
+        row("limits.maxLineLength", "HERMOD_LIMITS_MAX_LINE_LENGTH", "2000", c -> c.limits().maxLineLength(), 2000),
+        row("limits.maxCommandLineLength", "HERMOD_LIMITS_MAX_COMMAND_LINE_LENGTH", "1024",
+            c -> c.limits().maxCommandLineLength(), 1024),
+        row("dns.resolvers", "HERMOD_DNS_RESOLVERS", "127.0.0.1:5353", c -> c.dns().resolvers(),
+            List.of(new InetSocketAddress("127.0.0.1", 5353))),
+        row("dns.timeoutMillis", "HERMOD_DNS_TIMEOUT_MILLIS", "250", c -> c.dns().timeoutMillis(), 250),
+        row("dns.cacheSize", "HERMOD_DNS_CACHE_SIZE", "0", c -> c.dns().cacheSize(), 0),
+        row("routing.deliveryPort", "HERMOD_ROUTING_DELIVERY_PORT", "2525", c -> c.routing().deliveryPort(), 2525),
+        row("routing.smarthost", "HERMOD_ROUTING_SMARTHOST", "[127.0.0.1]:2540", c -> c.routing().smarthost(),
+            new NextHop("127.0.0.1", 2540, true)),
+        row("routing.routes", "HERMOD_ROUTING_ROUTES", "{\"relay.test\":\"[127.0.0.1]:2541\"}",
+            c -> c.routing().routes(), Map.of("relay.test", new NextHop("127.0.0.1", 2541, true))),
+        row("delivery.retryInitialSeconds", "HERMOD_DELIVERY_RETRY_INITIAL_SECONDS", "60",
+            c -> c.delivery().retryInitialSeconds(), 60),
+        row("delivery.retryMaxSeconds", "HERMOD_DELIVERY_RETRY_MAX_SECONDS", "7200",
+            c -> c.delivery().retryMaxSeconds(), 7200),
+        row("delivery.lifetimeSeconds", "HERMOD_DELIVERY_LIFETIME_SECONDS", "86400",
+            c -> c.delivery().lifetimeSeconds(), 86400),
+        row("delivery.delayWarningSeconds", "HERMOD_DELIVERY_DELAY_WARNING_SECONDS", "0",
+            c -> c.delivery().delayWarningSeconds(), 0),
+        row("delivery.maxConnections", "HERMOD_DELIVERY_MAX_CONNECTIONS", "8",
+            c -> c.delivery().maxConnections(), 8),
+        row("delivery.maxConnectionsPerDestination", "HERMOD_DELIVERY_MAX_CONNECTIONS_PER_DESTINATION", "4",
+            c -> c.delivery().maxConnectionsPerDestination(), 4),
+        row("delivery.maxMessagesPerConnection", "HERMOD_DELIVERY_MAX_MESSAGES_PER_CONNECTION", "9",
+            c -> c.delivery().maxMessagesPerConnection(), 9),
+        row("delivery.instances", "HERMOD_DELIVERY_INSTANCES", "2", c -> c.delivery().instances(), 2),
+        row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5));
+  }
+
+  private static Row row(String path, String env, String value, Function<HermodConfig, Object> read, Object expected) {
+    return new Row(path, env, value, read, expected);
+  }
+
+  @Test
+  void everyKeyInDefaultsHasARow() {
+    Set<String> tested = rows().stream().map(Row::path).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(new TreeSet<>(ConfigSchema.get().leafPaths()), tested);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rows")
+  void environmentVariableSetsItsKey(Row r) {
+    assertEquals(r.env(), ConfigSchema.envName(r.path()));
+    HermodConfig c = ConfigLoader.fromSources(new JsonObject(), Map.of(r.env(), r.value()), Map.of());
+    assertEquals(r.expected(), r.read().apply(c));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rows")
+  void systemPropertySetsItsKey(Row r) {
+    HermodConfig c = ConfigLoader.fromSources(new JsonObject(), Map.of(), Map.of("hermod." + r.path(), r.value()));
+    assertEquals(r.expected(), r.read().apply(c));
+  }
+
+  @Test
+  void precedenceIsSysPropThenEnvThenFileThenDefaults() {
+    JsonObject file = new JsonObject("{\"limits\":{\"maxRecipients\":10,\"maxErrors\":11,\"maxConnections\":12}}");
+    Map<String, String> env = Map.of("HERMOD_LIMITS_MAX_RECIPIENTS", "20", "HERMOD_LIMITS_MAX_ERRORS", "21");
+    Map<String, String> sys = Map.of("hermod.limits.maxRecipients", "30");
+    Limits l = ConfigLoader.fromSources(file, env, sys).limits();
+    assertEquals(30, l.maxRecipients());   // sysprop over env and file
+    assertEquals(21, l.maxErrors());       // env over file
+    assertEquals(12, l.maxConnections());  // file over defaults
+    assertEquals(50, l.maxConnectionsPerIp()); // default
+  }
+
+  @Test
+  void overridingOneKeyKeepsItsSiblingsFromTheFile() {
+    JsonObject file = new JsonObject("{\"spool\":{\"directory\":\"/srv/spool\",\"ioThreads\":8}}");
+    SpoolConfig s = ConfigLoader.fromSources(file, Map.of("HERMOD_SPOOL_IO_THREADS", "2"), Map.of()).spool();
+    assertEquals(new SpoolConfig("/srv/spool", 2, 256, 1_000_000, 8L << 30, 256L << 20), s);
+  }
+
+  @Test
+  void foreignNamesAreIgnored() {
+    HermodConfig c = ConfigLoader.fromSources(new JsonObject(),
+        Map.of("PATH", "/bin", "hermod_hostname", "x", "HERMODX", "y", "LIMITS_MAX_ERRORS", "oops"),
+        Map.of("java.version", "17", "hermod.jar", "/tmp/hermod.jar", "hermodx.y", "z"));
+    assertEquals(ConfigLoader.fromJson(new JsonObject()), c);
+  }
+
+  @Test
+  void unknownOverrideNameIsAnError() {
+    ConfigException env = assertThrows(ConfigException.class, () -> ConfigLoader.fromSources(new JsonObject(),
+        Map.of("HERMOD_LIMITS_MAX_MESAGE_SIZE", "1"), Map.of()));
+    assertEquals("HERMOD_LIMITS_MAX_MESAGE_SIZE", env.key());
+    ConfigException sys = assertThrows(ConfigException.class, () -> ConfigLoader.fromSources(new JsonObject(),
+        Map.of(), Map.of("hermod.limits.maxMesageSize", "1")));
+    assertEquals("hermod.limits.maxMesageSize", sys.key());
+    // Sections and keys inside listeners/routes are set only as whole values.
+    for (String name : List.of("HERMOD_LIMITS", "HERMOD_LISTENERS_0_PORT", "HERMOD_ROUTING_ROUTES_EXAMPLE_COM")) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> ConfigLoader.fromSources(new JsonObject(), Map.of(name, "1"), Map.of()));
+      assertEquals(name, e.key());
+    }
+  }
+
+  @Test
+  void badOverrideValueNamesKeyAndSource() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromSources(new JsonObject(),
+        Map.of("HERMOD_LIMITS_MAX_MESSAGE_SIZE", "-5"), Map.of()));
+    assertEquals("config: limits.maxMessageSize: must be an integer >= 1024 (got \"-5\")"
+        + " [from environment variable HERMOD_LIMITS_MAX_MESSAGE_SIZE]", e.getMessage());
+    ConfigException listener = assertThrows(ConfigException.class, () -> ConfigLoader.fromSources(new JsonObject(),
+        Map.of(), Map.of("hermod.listeners", "[{\"name\":\"x\",\"host\":\"127.0.0.1\",\"port\":1e9,\"role\":\"mx\"}]")));
+    assertEquals("listeners[0].port", listener.key());
+    assertEquals("config: listeners[0].port: must be an integer from 0 to 65535 (got \"1.0E9\")"
+        + " [from system property hermod.listeners]", listener.getMessage());
+  }
+
+  @Test
+  void valuesAreJsonWhenTheyParseElseText() {
+    HermodConfig c = ConfigLoader.fromSources(new JsonObject(), Map.of(
+        "HERMOD_LOCAL_DOMAINS", "[\"x.test\"]",
+        "HERMOD_SPOOL_DIRECTORY", "2024",          // a string key keeps a numeric text as text
+        "HERMOD_ROUTING_SMARTHOST", "relay.test:587"), Map.of("hermod.dns.resolvers", ""));
+    assertEquals(List.of("x.test"), c.localDomains());
+    assertEquals("2024", c.spool().directory());
+    assertEquals(new NextHop("relay.test", 587, false), c.routing().smarthost());
+    assertEquals(List.of(), c.dns().resolvers());
+    HermodConfig unset = ConfigLoader.fromSources(new JsonObject("{\"routing\":{\"smarthost\":\"relay.test\"}}"),
+        Map.of("HERMOD_ROUTING_SMARTHOST", "null"), Map.of());
+    assertEquals(null, unset.routing().smarthost());
+    ConfigException text = assertThrows(ConfigException.class, () -> ConfigLoader.fromSources(new JsonObject(),
+        Map.of("HERMOD_LIMITS_MAX_ERRORS", "ten"), Map.of()));
+    assertEquals("limits.maxErrors", text.key());
+  }
+
+  @Test
+  void envNamesAreUniqueAcrossKeys() {
+    List<String> paths = ConfigSchema.get().leafPaths();
+    assertEquals(paths.size(), paths.stream().map(ConfigSchema::envName).distinct().count());
+    assertEquals(Stream.of("HERMOD_HOSTNAME").toList(),
+        paths.stream().map(ConfigSchema::envName).filter(n -> n.equals("HERMOD_HOSTNAME")).toList());
+  }
+}

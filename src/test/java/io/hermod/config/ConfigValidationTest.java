@@ -1,0 +1,162 @@
+package io.hermod.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigValidationTest {
+
+  private static final String L0 = "{\"name\":\"a\",\"host\":\"127.0.0.1\",\"port\":25,\"role\":\"mx\"}";
+
+  static Stream<Arguments> badValues() {
+    return Stream.of(
+        bad("{'limits':{'maxMessageSize':-5}}", "limits.maxMessageSize"),
+        bad("{'limits':{'maxMessageSize':1023}}", "limits.maxMessageSize"),
+        bad("{'limits':{'maxMessageSize':null}}", "limits.maxMessageSize"),
+        bad("{'limits':{'maxMessageSize':1e30}}", "limits.maxMessageSize"),
+        bad("{'limits':{'maxMesageSize':5}}", "limits.maxMesageSize"),
+        bad("{'hostnmae':'x.test'}", "hostnmae"),
+        bad("{'hostname':'bad host!'}", "hostname"),
+        bad("{'hostname':'-x.test'}", "hostname"),
+        bad("{'hostname':5}", "hostname"),
+        bad("{'hostname':'10.0.0.1'}", "hostname"),
+        bad("{'localDomains':['ok.test','bad..test']}", "localDomains[1]"),
+        bad("{'localDomains':'a.test'}", "localDomains"),
+        bad("{'localDomains':[7]}", "localDomains[0]"),
+        bad("{'trustedNetworks':['10.0.0.0/33']}", "trustedNetworks[0]"),
+        bad("{'trustedNetworks':['10.0.0.0/x']}", "trustedNetworks[0]"),
+        bad("{'trustedNetworks':['127.0.0.1','example.com']}", "trustedNetworks[1]"),
+        bad("{'listeners':[]}", "listeners"),
+        bad("{'listeners':{}}", "listeners"),
+        bad("{'listeners':[" + L0 + ",{'name':'b','host':'127.0.0.1','port':70000,'role':'mx'}]}", "listeners[1].port"),
+        bad("{'listeners':[" + L0 + ",{'name':'b','host':'127.0.0.1','port':-1,'role':'mx'}]}", "listeners[1].port"),
+        bad("{'listeners':[" + L0 + "," + L0 + "]}", "listeners[1].name"),
+        bad("{'listeners':[{'name':'a','host':'127.0.0.1','port':25,'role':'relay'}]}", "listeners[0].role"),
+        bad("{'listeners':[{'name':'a','port':25,'role':'mx'}]}", "listeners[0].host"),
+        bad("{'listeners':[{'name':'a','host':'no host','port':25,'role':'mx'}]}", "listeners[0].host"),
+        bad("{'listeners':[{'name':'a','host':'127.0.0.1','prot':25,'role':'mx'}]}", "listeners[0].prot"),
+        bad("{'listeners':[{'host':'127.0.0.1','port':25,'role':'mx'}]}", "listeners[0].name"),
+        bad("{'listeners':['127.0.0.1:25']}", "listeners[0]"),
+        bad("{'spool':5}", "spool"),
+        bad("{'spool':{'ioThreads':0}}", "spool.ioThreads"),
+        bad("{'spool':{'directory':''}}", "spool.directory"),
+        bad("{'spool':{'minFreeBytes':-1}}", "spool.minFreeBytes"),
+        bad("{'spool':{'highWaterBytes':0}}", "spool.highWaterBytes"),
+        bad("{'limits':{'maxLineLength':999}}", "limits.maxLineLength"),
+        bad("{'limits':{'maxLineLength':65537}}", "limits.maxLineLength"),
+        bad("{'limits':{'maxCommandLineLength':511}}", "limits.maxCommandLineLength"),
+        bad("{'limits':{'maxCommandLineLength':4097}}", "limits.maxCommandLineLength"),
+        bad("{'limits':{'maxRecipients':1.5}}", "limits.maxRecipients"),
+        bad("{'limits':{'maxRecipients':'100'}}", "limits.maxRecipients"),
+        bad("{'limits':{'maxConnections':3000000000}}", "limits.maxConnections"),
+        bad("{'limits':{'commandTimeoutSeconds':0}}", "limits.commandTimeoutSeconds"),
+        bad("{'dns':{'resolvers':['[::1]:0']}}", "dns.resolvers[0]"),
+        bad("{'dns':{'resolvers':['1.1.1.1','1.2.3.4:abc']}}", "dns.resolvers[1]"),
+        bad("{'dns':{'resolvers':['[10.0.0.1]:53']}}", "dns.resolvers[0]"),
+        bad("{'dns':{'resolvers':['bad name']}}", "dns.resolvers[0]"),
+        bad("{'dns':{'timeoutMillis':0}}", "dns.timeoutMillis"),
+        bad("{'dns':{'cacheSize':-1}}", "dns.cacheSize"),
+        bad("{'routing':{'smarthost':'[10.0.0.1'}}", "routing.smarthost"),
+        bad("{'routing':{'smarthost':''}}", "routing.smarthost"),
+        bad("{'routing':{'routes':{'example.com':'relay.test:99999'}}}", "routing.routes.example.com"),
+        bad("{'routing':{'routes':{'bad_domain':'relay.test'}}}", "routing.routes.bad_domain"),
+        bad("{'routing':{'routes':{'a.test':5}}}", "routing.routes.a.test"),
+        bad("{'routing':{'routes':{'a.test':'x','A.TEST':'y'}}}", "routing.routes.A.TEST"),
+        bad("{'routing':{'deliveryPort':0}}", "routing.deliveryPort"),
+        bad("{'delivery':{'retryInitialSeconds':600,'retryMaxSeconds':300}}", "delivery.retryMaxSeconds"),
+        bad("{'delivery':{'instances':0}}", "delivery.instances"),
+        bad("{'delivery':{'delayWarningSeconds':-1}}", "delivery.delayWarningSeconds"),
+        bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
+  }
+
+  private static Arguments bad(String json, String key) {
+    return Arguments.of(json.replace('\'', '"'), key);
+  }
+
+  @ParameterizedTest(name = "{1} <- {0}")
+  @MethodSource("badValues")
+  void badValueNamesItsKey(String json, String key) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(new JsonObject(json)));
+    assertEquals(key, e.key());
+    assertTrue(e.getMessage().startsWith("config: " + key + ": "), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  @Test
+  void messageIsTheDocumentedOneLiner() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.fromJson(new JsonObject("{\"limits\":{\"maxMessageSize\":-5}}")));
+    assertEquals("config: limits.maxMessageSize: must be an integer >= 1024 (got \"-5\")", e.getMessage());
+    ConfigException typo = assertThrows(ConfigException.class,
+        () -> ConfigLoader.fromJson(new JsonObject("{\"limits\":{\"maxMesageSize\":5}}")));
+    assertEquals("config: limits.maxMesageSize: unknown key", typo.getMessage());
+  }
+
+  @Test
+  void controlCharactersInValuesStayOnOneLine() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.fromJson(new JsonObject().put("hostname", "a\nconfig: forged")));
+    assertEquals("config: hostname: must be a domain name (got \"a\\nconfig: forged\")", e.getMessage());
+  }
+
+  @Test
+  void emptyFileGivesTheDefaults() {
+    HermodConfig c = ConfigLoader.fromJson(new JsonObject());
+    assertEquals("localhost", c.hostname());
+    assertEquals(List.of("localhost"), c.localDomains());
+    assertEquals(35L * 1024 * 1024, c.limits().maxMessageSize());
+    assertEquals(new Limits(36700160, 1000, 2000, 50, 300, 600, 10, 1000, 100, 1000, 512), c.limits());
+    assertEquals(new SpoolConfig("./data/spool", 4, 256, 1_000_000, 8L << 30, 256L << 20), c.spool());
+    assertEquals(new DnsConfig(List.of(), 5000, 10000), c.dns());
+    assertEquals(new RoutingConfig(25, null, java.util.Map.of()), c.routing());
+    assertEquals(new DeliveryConfig(300, 14400, 432000, 14400, 500, 20, 100, 1), c.delivery());
+    assertEquals(30, c.shutdownGraceSeconds());
+    assertEquals(List.of(new ListenerConfig("mx", "127.0.0.1", 2525, ListenerConfig.Role.MX),
+        new ListenerConfig("submission", "127.0.0.1", 2587, ListenerConfig.Role.SUBMISSION)), c.listeners());
+    assertEquals(List.of("127.0.0.0/8", "::1/128"), c.trustedNetworks().stream().map(Cidr::toString).toList());
+  }
+
+  @Test
+  void goodValuesAreNormalised() throws Exception {
+    HermodConfig c = ConfigLoader.fromJson(new JsonObject("""
+        {"hostname": "MX.Example.COM.",
+         "localDomains": ["Example.COM", "example.com", "xn--bcher-kva.example"],
+         "listeners": [{"name": "in", "host": "::1", "port": 0, "role": "MX"},
+                       {"name": "sub", "host": "localhost", "port": 587, "role": "Submission"}],
+         "limits": {"maxMessageSize": 1e6},
+         "dns": {"resolvers": ["192.0.2.53", "[2001:db8::53]:5353", "::1", "dns.example:5353"]},
+         "routing": {"smarthost": "[10.1.2.3]:2525", "routes": {"Example.NET": "Relay.Example:587"}}}
+        """));
+    assertEquals("mx.example.com", c.hostname());
+    assertEquals(List.of("example.com", "xn--bcher-kva.example"), c.localDomains());
+    assertEquals(ListenerConfig.Role.MX, c.listeners().get(0).role());
+    assertEquals(ListenerConfig.Role.SUBMISSION, c.listeners().get(1).role());
+    assertEquals(1_000_000L, c.limits().maxMessageSize());
+    assertEquals(List.of(new InetSocketAddress(InetAddress.getByName("192.0.2.53"), 53),
+        new InetSocketAddress(InetAddress.getByName("2001:db8::53"), 5353),
+        new InetSocketAddress(InetAddress.getByName("::1"), 53),
+        InetSocketAddress.createUnresolved("dns.example", 5353)), c.dns().resolvers());
+    assertTrue(c.dns().resolvers().get(3).isUnresolved(), "names must not be looked up");
+    assertEquals(new NextHop("10.1.2.3", 2525, true), c.routing().smarthost());
+    assertEquals(new NextHop("relay.example", 587, false), c.routing().routes().get("example.net"));
+    assertTrue(c.isLocalDomain("EXAMPLE.com."));
+  }
+
+  @Test
+  void smarthostMayBeNull() {
+    HermodConfig c = ConfigLoader.fromJson(new JsonObject("{\"routing\":{\"smarthost\":null}}"));
+    assertNull(c.routing().smarthost());
+  }
+}
