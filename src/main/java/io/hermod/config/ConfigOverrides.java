@@ -31,8 +31,11 @@ final class ConfigOverrides {
     }
   }
 
-  /** hermod.* system properties that are not configuration (the test harness's path of the shaded jar). */
-  static final Set<String> NOT_CONFIG = Set.of("hermod.jar");
+  /**
+   * Our names that are not configuration keys: HERMOD_CONFIG (the config file's path, read by Main) and
+   * hermod.jar (the test harness's path of the shaded jar).
+   */
+  static final Set<String> NOT_CONFIG = Set.of("HERMOD_CONFIG", "hermod.jar");
 
   private final ConfigSchema schema;
   private final Source source;

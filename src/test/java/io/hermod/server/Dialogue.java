@@ -1,0 +1,187 @@
+package io.hermod.server;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A transcript test: client lines and the replies expected, run over a real socket. Format, one item a line:
+ * <pre>
+ *   # comment
+ *   @client 127.0.0.2          connect from this address (only 127.0.0.1 is trusted)
+ *   @config {"limits": {...}}  merged into the test configuration
+ *   @spooled 1                 at the end, the spool must hold exactly this many messages
+ *   C: MAIL FROM:&lt;a@b.test&gt;    a command line (CRLF appended); consecutive C:/R: lines go in ONE write
+ *   R: a\r\n.\r\n              raw bytes, escapes \r \n \t \\ \xNN, nothing appended
+ *   B: 70000 x                 70000 bytes of 'x' (raw)
+ *   S: 250 2.1.5               the next reply: its last line starts with this
+ *   S+ SIZE 10240              the reply just read has a line containing this text
+ *   S: closed                  the server has closed the connection
+ *   W: 1500                    wait this many milliseconds
+ * </pre>
+ */
+final class Dialogue {
+
+  final String name;
+  final String clientAddress;
+  final JsonObject config;
+  final Integer spooled;
+  final List<String> steps;
+
+  private Dialogue(String name, String clientAddress, JsonObject config, Integer spooled, List<String> steps) {
+    this.name = name;
+    this.clientAddress = clientAddress;
+    this.config = config;
+    this.spooled = spooled;
+    this.steps = steps;
+  }
+
+  static Dialogue parse(Path file) throws IOException {
+    String client = "127.0.0.1";
+    JsonObject config = new JsonObject();
+    Integer spooled = null;
+    List<String> steps = new ArrayList<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      if (line.startsWith("@client ")) {
+        client = line.substring(8).trim();
+      } else if (line.startsWith("@config ")) {
+        config.mergeIn(new JsonObject(line.substring(8)), true);
+      } else if (line.startsWith("@spooled ")) {
+        spooled = Integer.parseInt(line.substring(9).trim());
+      } else {
+        steps.add(line);
+      }
+    }
+    return new Dialogue(file.getFileName().toString(), client, config, spooled, steps);
+  }
+
+  void run(int port) throws IOException, InterruptedException {
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getByName(clientAddress), 0));
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      socket.setSoTimeout(10_000);
+      InputStream in = socket.getInputStream();
+      OutputStream out = socket.getOutputStream();
+      java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+      List<String> lastReply = List.of();
+      int lineNo = 0;
+      for (String step : steps) {
+        lineNo++;
+        String where = name + " step " + lineNo + " (" + step + ")";
+        if (step.startsWith("C: ")) {
+          pending.write((step.substring(3) + "\r\n").getBytes(StandardCharsets.UTF_8));
+          continue;
+        }
+        if (step.startsWith("R: ")) {
+          pending.write(unescape(step.substring(3)));
+          continue;
+        }
+        if (step.startsWith("B: ")) {
+          String[] parts = step.substring(3).trim().split(" ");
+          pending.write(parts[1].repeat(Integer.parseInt(parts[0])).getBytes(StandardCharsets.US_ASCII));
+          continue;
+        }
+        if (pending.size() > 0) {
+          try {
+            out.write(pending.toByteArray());
+            out.flush();
+          } catch (IOException e) {
+            // the server may have closed already; the next S: tells whether that was expected
+          }
+          pending.reset();
+        }
+        if (step.startsWith("W: ")) {
+          Thread.sleep(Long.parseLong(step.substring(3).trim()));
+        } else if (step.equals("S: closed")) {
+          assertEquals(-1, readOrEof(in), where + ": expected the connection to be closed");
+        } else if (step.startsWith("S: ")) {
+          lastReply = readReply(in, where);
+          String last = lastReply.get(lastReply.size() - 1);
+          String expected = step.substring(3).trim();
+          assertTrue(last.startsWith(expected), where + ": got '" + String.join(" | ", lastReply) + "'");
+        } else if (step.startsWith("S+ ")) {
+          String text = step.substring(3).trim();
+          assertTrue(lastReply.stream().anyMatch(l -> l.contains(text)),
+              where + ": no line containing '" + text + "' in " + lastReply);
+        } else {
+          fail(name + ": bad step " + step);
+        }
+      }
+    }
+  }
+
+  private static int readOrEof(InputStream in) throws IOException {
+    try {
+      return in.read();
+    } catch (java.net.SocketException e) {
+      return -1; // reset by peer counts as closed
+    } catch (SocketTimeoutException e) {
+      return -2;
+    }
+  }
+
+  /** Reads one reply: lines until "NNN " (RFC 5321 §4.2.1). */
+  private static List<String> readReply(InputStream in, String where) throws IOException {
+    List<String> lines = new ArrayList<>();
+    while (true) {
+      StringBuilder sb = new StringBuilder();
+      int c;
+      while ((c = in.read()) != -1 && c != '\n') {
+        sb.append((char) c);
+      }
+      if (c == -1) {
+        fail(where + ": connection closed, replies so far " + lines + (sb.length() > 0 ? " + " + sb : ""));
+      }
+      String line = sb.toString();
+      assertTrue(line.endsWith("\r"), where + ": reply line not ended by CRLF: " + line);
+      line = line.substring(0, line.length() - 1);
+      lines.add(line);
+      if (line.length() < 4 || line.charAt(3) == ' ') {
+        return lines;
+      }
+    }
+  }
+
+  static byte[] unescape(String s) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length()) {
+        char n = s.charAt(++i);
+        switch (n) {
+          case 'r' -> b.write('\r');
+          case 'n' -> b.write('\n');
+          case 't' -> b.write('\t');
+          case '\\' -> b.write('\\');
+          case 'x' -> {
+            b.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+            i += 2;
+          }
+          default -> throw new IllegalArgumentException("bad escape \\" + n);
+        }
+      } else {
+        byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        b.write(bytes, 0, bytes.length);
+      }
+    }
+    return b.toByteArray();
+  }
+}

@@ -1,0 +1,62 @@
+package io.hermod.testing;
+
+import io.hermod.Hermod;
+import io.hermod.config.ConfigLoader;
+import io.hermod.config.HermodConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+
+/** A whole Hermod in a test's own Vert.x, on 127.0.0.1 port 0, with its spool in a temporary folder. */
+public final class TestHermod implements AutoCloseable {
+
+  public final Vertx vertx;
+  public final Hermod hermod;
+  public final Path spoolDir;
+
+  private TestHermod(Vertx vertx, Hermod hermod, Path spoolDir) {
+    this.vertx = vertx;
+    this.hermod = hermod;
+    this.spoolDir = spoolDir;
+  }
+
+  /** The base test configuration: local domain local.test, only 127.0.0.1 trusted, one mx listener. */
+  public static JsonObject baseConfig(Path spoolDir) {
+    return new JsonObject()
+        .put("hostname", "mx.hermod.test")
+        .put("localDomains", new JsonArray().add("local.test"))
+        .put("trustedNetworks", new JsonArray().add("127.0.0.1/32"))
+        .put("listeners", new JsonArray().add(new JsonObject()
+            .put("name", "mx").put("host", "127.0.0.1").put("port", 0).put("role", "mx")))
+        .put("spool", new JsonObject().put("directory", spoolDir.toString()))
+        .put("shutdownGraceSeconds", 2);
+  }
+
+  public static TestHermod start(Path spoolDir, JsonObject overrides) {
+    JsonObject json = baseConfig(spoolDir).mergeIn(overrides, true);
+    HermodConfig config = ConfigLoader.fromJson(json);
+    Vertx vertx = Vertx.vertx();
+    try {
+      Hermod hermod = Hermod.start(vertx, config).await();
+      return new TestHermod(vertx, hermod, spoolDir);
+    } catch (RuntimeException e) {
+      vertx.close().await();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return hermod.port(0);
+  }
+
+  @Override
+  public void close() {
+    try {
+      hermod.stop().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+}
