@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
@@ -93,7 +95,7 @@ final class SpoolWriter implements MessageWriter {
       }
     }
     size += length;
-    if (steps.size() <= MAX_STEPS_IN_FLIGHT) {
+    if (stepsInFlight() <= MAX_STEPS_IN_FLIGHT) {
       return Future.succeededFuture();
     }
     if (writable == null) {
@@ -109,6 +111,10 @@ final class SpoolWriter implements MessageWriter {
 
   @Override
   public Future<Envelope> commit(Envelope envelope) {
+    if (failure != null && state != State.ABORTED) {
+      // A chunk write already failed: answer once its partial file is gone.
+      return enqueueCleanup().transform(v -> Future.failedFuture(failure));
+    }
     Future<Void> refused = refusal();
     if (refused != null) {
       return refused.map(v -> envelope);
@@ -132,8 +138,8 @@ final class SpoolWriter implements MessageWriter {
             return Future.succeededFuture(stored);
           }
           state = State.FAILED;
-          enqueueCleanup();
-          return Future.failedFuture(SpoolErrors.map("committing " + id, ar.cause()));
+          SpoolException error = SpoolErrors.map("committing " + id, ar.cause());
+          return enqueueCleanup().transform(v -> Future.failedFuture(error));
         });
   }
 
@@ -204,14 +210,13 @@ final class SpoolWriter implements MessageWriter {
     if (stepRunning || steps.isEmpty()) {
       return;
     }
+    Step step = steps.poll();
     stepRunning = true;
-    Step step = steps.peek();
     io.run(context, () -> {
       step.action().run();
       return null;
     }).onComplete(ar -> {
       stepRunning = false;
-      steps.poll();
       if (ar.succeeded()) {
         step.done().complete();
       } else {
@@ -222,26 +227,31 @@ final class SpoolWriter implements MessageWriter {
     });
   }
 
+  /** Steps queued or running: what backpressure counts. */
+  private int stepsInFlight() {
+    return steps.size() + (stepRunning ? 1 : 0);
+  }
+
   private void onStepFailed(Step step, Throwable cause) {
     boolean firstFailure = failure == null;
     failure = SpoolErrors.map("writing message " + id, cause);
-    step.done().fail(failure);
-    // Later chunks are pointless once one is lost; the partial files go (no half message, ever).
-    Step skipped;
-    while ((skipped = steps.poll()) != null) {
-      skipped.done().fail(failure);
-    }
     if (state == State.OPEN) {
       state = State.FAILED;
     }
+    // Later chunks are pointless once one is lost; the partial files go (no half message, ever).
+    List<Step> skipped = new ArrayList<>(steps);
+    steps.clear();
     if (firstFailure) {
       // Only once: a cleanup that cannot even be scheduled must not schedule itself again.
       enqueueCleanup();
     }
+    // Last, because failing a promise runs its handlers now, and they may queue steps of their own.
+    step.done().fail(failure);
+    skipped.forEach(s -> s.done().fail(failure));
   }
 
   private void releaseWriter() {
-    if (writable != null && (failure != null || steps.size() <= MAX_STEPS_IN_FLIGHT)) {
+    if (writable != null && (failure != null || stepsInFlight() <= MAX_STEPS_IN_FLIGHT)) {
       Promise<Void> waiting = writable;
       writable = null;
       if (failure != null) {
@@ -253,8 +263,8 @@ final class SpoolWriter implements MessageWriter {
   }
 
   /** Closes and deletes this message's incoming files; never fails (so it cannot loop on itself). */
-  private void enqueueCleanup() {
-    enqueue(() -> {
+  private Future<Void> enqueueCleanup() {
+    return enqueue(() -> {
       try {
         if (file != null) {
           files.close(file);
