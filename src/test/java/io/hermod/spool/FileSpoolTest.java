@@ -2,6 +2,8 @@ package io.hermod.spool;
 
 import io.hermod.config.SpoolConfig;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -136,6 +138,22 @@ class FileSpoolTest {
     assertEquals(new Spool.Usage(1, 5), spool.usage());
     assertEquals(List.of(keep + ".env", keep + ".msg"), names(dir.resolve("queue")));
     assertThrows(Exception.class, () -> await(spool.load(gone)));
+  }
+
+  @Test
+  void aBigWriteHoldsTheCallerBackUntilTheDiskCatchesUp(Vertx vertx) throws Exception {
+    open(vertx, config(dir));
+    Context context = vertx.getOrCreateContext();
+    String id = spool.newId();
+    byte[] data = randomBytes(new Random(11), 1024 * 1024); // 16 chunks at once: far over the 2 allowed
+    boolean pendingAtFirst = onContext(context, () -> {
+      MessageWriter writer = spool.begin(envelope(id));
+      Future<Void> written = writer.write(Buffer.buffer(data));
+      boolean pending = !written.isComplete();
+      return written.compose(v -> writer.commit(envelope(id))).map(v -> pending);
+    });
+    assertTrue(pendingAtFirst, "write() of 16 chunks returned a completed future: no backpressure");
+    assertEquals(sha256(data), sha256(await(spool.content(id))));
   }
 
   @Test
