@@ -1,0 +1,246 @@
+package io.hermod.spool;
+
+import io.hermod.config.SpoolConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The durable on-disk {@link Spool}: one directory tree, files renamed into {@code queue/} once fsynced,
+ * published in groups that share one directory fsync. Layout, formats and the durability sequence are
+ * in docs/spool.md.
+ */
+public final class FileSpool implements Spool {
+
+  private static final Logger LOG = Logger.getLogger("io.hermod.spool");
+  private static final long FREE_SPACE_CHECK_NANOS = 1_000_000_000L;
+
+  private final Vertx vertx;
+  private final SpoolConfig config;
+  private final SpoolFiles files;
+  private final SpoolDirs dirs;
+  private final QueueIds ids;
+  private final SpoolIo io;
+  private final GroupCommitter committer;
+  private final AtomicLong messages = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong updateSeq = new AtomicLong();
+  private final AtomicBoolean checkingSpace = new AtomicBoolean();
+  private volatile long lastSpaceCheck = System.nanoTime() - FREE_SPACE_CHECK_NANOS;
+  private volatile boolean lowOnSpace;
+  private volatile boolean closed;
+
+  public FileSpool(Vertx vertx, SpoolConfig config) {
+    this(vertx, config, new RealSpoolFiles(), new QueueIds());
+  }
+
+  FileSpool(Vertx vertx, SpoolConfig config, SpoolFiles files, QueueIds ids) {
+    this.vertx = vertx;
+    this.config = config;
+    this.files = files;
+    this.dirs = SpoolDirs.under(Path.of(config.directory()));
+    this.ids = ids;
+    this.io = new SpoolIo(Math.max(1, config.ioThreads()));
+    this.committer = new GroupCommitter(files, dirs, config.maxBatch());
+  }
+
+  @Override
+  public Future<List<Envelope>> recover() {
+    return onIo("recovering the spool", () -> {
+      SpoolRecovery.Result result = new SpoolRecovery(files, dirs).run();
+      messages.set(result.messages());
+      bytes.set(result.bytes());
+      checkFreeSpace();
+      return result.envelopes();
+    });
+  }
+
+  @Override
+  public String newId() {
+    return ids.next();
+  }
+
+  @Override
+  public MessageWriter begin(Envelope envelope) {
+    if (!QueueIds.isValid(envelope.id())) {
+      throw new IllegalArgumentException("not a queue id: " + envelope.id());
+    }
+    return new SpoolWriter(files, io, committer, dirs, () -> closed, this::counted,
+        vertx.getOrCreateContext(), envelope.id());
+  }
+
+  /**
+   * Writes the envelope to a temporary file, fsyncs it, and renames it over {@code queue/<id>.env} in the
+   * next group commit. The stored size is always the message file's (an update cannot change it).
+   * Updates of one message must not overlap: with two in flight, the later rename wins.
+   */
+  @Override
+  public Future<Void> update(Envelope envelope) {
+    Context context = vertx.getOrCreateContext();
+    String id = envelope.id();
+    Path temporary = dirs.incomingEnvelope(id, "u" + updateSeq.incrementAndGet());
+    return checked(id).compose(v -> onIo(context, "updating " + id, () -> {
+      long size = files.size(dirs.queuedMessage(id));
+      EnvelopeFile.write(files, temporary, envelope.withSize(size));
+      return null;
+    })).compose(v -> {
+      Promise<Void> published = Promise.promise();
+      committer.submit(new GroupCommitter.Publication(id, null, temporary, context, published));
+      return published.future();
+    }).recover(e -> {
+      io.execute(() -> deleteQuietly(temporary));
+      return Future.failedFuture(SpoolErrors.map("updating " + id, e));
+    });
+  }
+
+  @Override
+  public Future<Envelope> load(String id) {
+    return checked(id).compose(v -> onIo("loading " + id,
+        () -> EnvelopeFile.read(files, dirs.queuedEnvelope(id), id)));
+  }
+
+  @Override
+  public Future<Content> content(String id) {
+    return checked(id).compose(v -> onIo("reading " + id, () -> {
+      Path file = dirs.queuedMessage(id);
+      return new Content(file, 0, files.size(file));
+    }));
+  }
+
+  /**
+   * Deletes the message file, then the envelope. No directory fsync: a removal lost in a crash brings the
+   * message back with its last durable envelope, which (updated before removal) shows it done.
+   */
+  @Override
+  public Future<Void> remove(String id) {
+    return checked(id).compose(v -> onIo("removing " + id, () -> {
+      Path message = dirs.queuedMessage(id);
+      long size = files.exists(message) ? files.size(message) : 0;
+      if (files.delete(message)) {
+        messages.decrementAndGet();
+        bytes.addAndGet(-size);
+      }
+      files.delete(dirs.queuedEnvelope(id));
+      return null;
+    }));
+  }
+
+  /** Ids that have both files (committed, not being removed), oldest first. */
+  @Override
+  public Future<List<String>> list() {
+    return onIo("listing the spool", () -> {
+      List<String> result = new ArrayList<>();
+      for (Path file : files.list(dirs.queue())) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(SpoolDirs.MESSAGE)) {
+          String id = name.substring(0, name.length() - SpoolDirs.MESSAGE.length());
+          if (QueueIds.isValid(id) && files.exists(dirs.queuedEnvelope(id))) {
+            result.add(id);
+          }
+        }
+      }
+      Collections.sort(result);
+      return result;
+    });
+  }
+
+  /** Over a limit ("spool.highWaterMessages", "spool.highWaterBytes": 0 disables), or low on disk. */
+  @Override
+  public boolean overHighWater() {
+    refreshFreeSpaceIfStale();
+    return (config.highWaterMessages() > 0 && messages.get() > config.highWaterMessages())
+        || (config.highWaterBytes() > 0 && bytes.get() > config.highWaterBytes())
+        || lowOnSpace;
+  }
+
+  @Override
+  public Usage usage() {
+    return new Usage(messages.get(), bytes.get());
+  }
+
+  /** How group commit has behaved so far (not part of {@link Spool}: for metrics and benchmarks). */
+  public CommitStats commitStats() {
+    return committer.stats();
+  }
+
+  @Override
+  public Future<Void> close() {
+    Context context = vertx.getOrCreateContext();
+    closed = true;
+    Promise<Void> done = Promise.promise();
+    committer.close().onComplete(ar -> {
+      io.shutdown();
+      context.runOnContext(v -> done.complete());
+    });
+    return done.future();
+  }
+
+  private void counted(long size) {
+    messages.incrementAndGet();
+    bytes.addAndGet(size);
+  }
+
+  private Future<Void> checked(String id) {
+    if (closed) {
+      return Future.failedFuture(SpoolErrors.closed());
+    }
+    if (!QueueIds.isValid(id)) {
+      return Future.failedFuture(new IllegalArgumentException("not a queue id: " + id));
+    }
+    return Future.succeededFuture();
+  }
+
+  private <T> Future<T> onIo(String what, Callable<T> task) {
+    return onIo(vertx.getOrCreateContext(), what, task);
+  }
+
+  private <T> Future<T> onIo(Context context, String what, Callable<T> task) {
+    return io.run(context, task).recover(e -> Future.failedFuture(
+        e instanceof IllegalArgumentException ? e : SpoolErrors.map(what, e)));
+  }
+
+  /** statfs at most once a second, off the caller's thread; callers see the last result. */
+  private void refreshFreeSpaceIfStale() {
+    long now = System.nanoTime();
+    if (config.minFreeBytes() > 0 && now - lastSpaceCheck >= FREE_SPACE_CHECK_NANOS
+        && checkingSpace.compareAndSet(false, true)) {
+      lastSpaceCheck = now;
+      if (!io.execute(() -> {
+        checkFreeSpace();
+        checkingSpace.set(false);
+      })) {
+        checkingSpace.set(false);
+      }
+    }
+  }
+
+  private void checkFreeSpace() {
+    if (config.minFreeBytes() <= 0) {
+      return;
+    }
+    try {
+      lowOnSpace = files.usableSpace(dirs.root()) < config.minFreeBytes();
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "spool: cannot read free space of " + dirs.root(), e);
+    }
+  }
+
+  private void deleteQuietly(Path file) {
+    try {
+      files.delete(file);
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "spool: could not delete " + file, e);
+    }
+  }
+}

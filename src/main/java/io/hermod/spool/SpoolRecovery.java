@@ -1,0 +1,97 @@
+package io.hermod.spool;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+
+/**
+ * The start-up scan (blocking; runs on an I/O thread). A message is committed iff both
+ * {@code queue/<id>.msg} and {@code queue/<id>.env} exist, because the envelope is renamed into queue/ last.
+ * Everything else is the debris of a crash before the 250 and is deleted; an unreadable committed message
+ * is moved to quarantine/ for a person to look at.
+ */
+final class SpoolRecovery {
+
+  record Result(List<Envelope> envelopes, long messages, long bytes) {
+  }
+
+  private static final Logger LOG = Logger.getLogger("io.hermod.spool");
+
+  private final SpoolFiles files;
+  private final SpoolDirs dirs;
+
+  SpoolRecovery(SpoolFiles files, SpoolDirs dirs) {
+    this.files = files;
+    this.dirs = dirs;
+  }
+
+  Result run() throws IOException {
+    files.createDirectories(dirs.incoming());
+    files.createDirectories(dirs.queue());
+    files.createDirectories(dirs.quarantine());
+    int incomplete = 0;
+    for (Path partial : files.list(dirs.incoming())) {
+      files.delete(partial);
+      incomplete++;
+    }
+    List<Envelope> envelopes = new ArrayList<>();
+    long bytes = 0;
+    int quarantined = 0;
+    for (Map.Entry<String, Path[]> entry : scanQueue().entrySet()) {
+      String id = entry.getKey();
+      Path msg = entry.getValue()[0];
+      Path env = entry.getValue()[1];
+      if (msg == null || env == null) {
+        // .msg alone: the commit never finished. .env alone: a remove() or late update() was cut short.
+        files.delete(msg != null ? msg : env);
+        incomplete++;
+        continue;
+      }
+      try {
+        Envelope envelope = EnvelopeFile.read(files, env, id);
+        long size = files.size(msg);
+        if (size != envelope.size()) {
+          throw new IllegalArgumentException("message file has " + size + " bytes, envelope says " + envelope.size());
+        }
+        envelopes.add(envelope);
+        bytes += size;
+      } catch (IllegalArgumentException e) {
+        files.move(msg, dirs.quarantine().resolve(msg.getFileName()));
+        files.move(env, dirs.quarantine().resolve(env.getFileName()));
+        LOG.warning("spool: quarantined message " + id + " (" + e.getMessage() + "); files moved to "
+            + dirs.quarantine());
+        quarantined++;
+      }
+    }
+    files.forceDirectory(dirs.queue());
+    files.forceDirectory(dirs.incoming());
+    if (quarantined > 0) {
+      files.forceDirectory(dirs.quarantine());
+    }
+    LOG.info("spool: recovered " + envelopes.size() + " messages (" + bytes + " bytes), discarded " + incomplete
+        + " incomplete, quarantined " + quarantined);
+    return new Result(envelopes, envelopes.size(), bytes);
+  }
+
+  /** id → {message file, envelope file}, in id (= time) order. */
+  private Map<String, Path[]> scanQueue() throws IOException {
+    Map<String, Path[]> byId = new TreeMap<>();
+    for (Path file : files.list(dirs.queue())) {
+      String name = file.getFileName().toString();
+      int dot = name.lastIndexOf('.');
+      String id = dot < 0 ? "" : name.substring(0, dot);
+      String suffix = dot < 0 ? "" : name.substring(dot);
+      int slot = suffix.equals(SpoolDirs.MESSAGE) ? 0 : suffix.equals(SpoolDirs.ENVELOPE) ? 1 : -1;
+      if (slot < 0 || !QueueIds.isValid(id)) {
+        LOG.warning("spool: ignoring unexpected file " + file);
+        continue;
+      }
+      byId.computeIfAbsent(id, k -> new Path[2])[slot] = file;
+    }
+    return byId;
+  }
+}

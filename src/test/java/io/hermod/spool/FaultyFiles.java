@@ -1,0 +1,107 @@
+package io.hermod.spool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/** Real files, except that one chosen step throws the error a full or failing disk would give. */
+final class FaultyFiles implements SpoolFiles {
+
+  enum Op { CREATE, WRITE, FORCE, MOVE, FORCE_DIRECTORY }
+
+  private final SpoolFiles real = new RealSpoolFiles();
+  private volatile Op failOp;
+  private volatile Predicate<Path> failPath = p -> false;
+  private volatile Supplier<IOException> error;
+
+  /** From now on, {@code op} on a path matching {@code path} throws the error {@code error} makes. */
+  void failAt(Op op, Predicate<Path> path, Supplier<IOException> error) {
+    this.failPath = path;
+    this.error = error;
+    this.failOp = op;
+  }
+
+  /** What FileChannel.write throws on ENOSPC. */
+  static IOException noSpace() {
+    return new IOException("No space left on device");
+  }
+
+  private void maybeFail(Op op, Path path) throws IOException {
+    if (op == failOp && failPath.test(path)) {
+      throw error.get();
+    }
+  }
+
+  @Override
+  public OpenFile create(Path file) throws IOException {
+    maybeFail(Op.CREATE, file);
+    return real.create(file);
+  }
+
+  @Override
+  public void write(OpenFile file, ByteBuffer data) throws IOException {
+    maybeFail(Op.WRITE, file.path());
+    real.write(file, data);
+  }
+
+  @Override
+  public void force(OpenFile file) throws IOException {
+    maybeFail(Op.FORCE, file.path());
+    real.force(file);
+  }
+
+  @Override
+  public void close(OpenFile file) throws IOException {
+    real.close(file);
+  }
+
+  @Override
+  public void forceDirectory(Path dir) throws IOException {
+    maybeFail(Op.FORCE_DIRECTORY, dir);
+    real.forceDirectory(dir);
+  }
+
+  @Override
+  public void move(Path from, Path to) throws IOException {
+    maybeFail(Op.MOVE, from);
+    real.move(from, to);
+  }
+
+  @Override
+  public boolean delete(Path file) throws IOException {
+    return real.delete(file);
+  }
+
+  @Override
+  public boolean exists(Path file) {
+    return real.exists(file);
+  }
+
+  @Override
+  public List<Path> list(Path dir) throws IOException {
+    return real.list(dir);
+  }
+
+  @Override
+  public byte[] read(Path file) throws IOException {
+    return real.read(file);
+  }
+
+  @Override
+  public long size(Path file) throws IOException {
+    return real.size(file);
+  }
+
+  @Override
+  public void createDirectories(Path dir) throws IOException {
+    real.createDirectories(dir);
+  }
+
+  @Override
+  public long usableSpace(Path dir) throws IOException {
+    return real.usableSpace(dir);
+  }
+}
