@@ -36,7 +36,7 @@ final class SpoolTestSupport {
     return new Envelope(id, "sender@example.test",
         List.of(Recipient.pending("a@example.test", "rfc822;a@example.test", Set.of(DsnNotify.FAILURE)),
             Recipient.pending("b@example.test", null, Set.of())),
-        "env-1", null, BodyType.EIGHT_BIT_MIME, false, "127.0.0.1", "client.test", null, "smtp", now, 0, now, false);
+        "env-1", null, BodyType.EIGHT_BIT_MIME, false, "127.0.0.1", "client.test", null, "smtp", now, 0, now, false, false);
   }
 
   /** Blocks the test thread (never a Vert.x thread) until the future completes. */
