@@ -9,6 +9,18 @@ public final class Addresses {
    */
   public static final String ROUTER_TRIGGER = "hermod.router.trigger";
 
+  /**
+   * Router → delivery verticles: a {@link io.hermod.delivery.DeliveryJob} as JSON, request/reply; the reply
+   * is a {@link io.hermod.delivery.DeliveryReport}. Any failure of the request means "not attempted".
+   */
+  public static final String DELIVERY_JOB = "hermod.delivery.job";
+
+  /**
+   * Delivery outcomes, published (not sent) once the outcome is durably recorded in the spool: one JSON event
+   * per recipient outcome (fields in docs/eventbus.md).
+   */
+  public static final String EVENTS = "hermod.events";
+
   private Addresses() {
   }
 }

@@ -1,0 +1,78 @@
+package io.hermod.delivery;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Router → delivery: deliver one message to some of its recipients (all for one destination) over SMTP.
+ * Sent as a request on {@link io.hermod.api.Addresses#DELIVERY_JOB}; the reply is a {@link DeliveryReport}.
+ * A failed request (no consumer, timeout, refusal because busy) means "not attempted": the router defers
+ * the recipients briefly without counting an attempt. Bodies never travel on the bus: the job names the
+ * spool file and the byte range.
+ *
+ * @param queueId       the spool id
+ * @param destination   the shaping key: the recipient domain, or the configured next hop ("[10.1.2.3]:2525")
+ * @param hosts         where to try, in order (MX preference order, addresses resolved)
+ * @param sender        reverse-path without brackets ("" for bounces)
+ * @param recipients    the recipients to attempt, with their RCPT parameters
+ * @param mailParams    extra MAIL FROM parameters (e.g. "BODY=8BITMIME RET=HDRS ENVID=x"), may be ""
+ * @param needsSmtpUtf8 the message needs SMTPUTF8 (RFC 6531): fail with 5.6.7 if the next hop lacks it
+ * @param contentFile   the spool file holding the message
+ * @param contentOffset where the message starts in it
+ * @param contentLength how many bytes it has
+ */
+public record DeliveryJob(String queueId, String destination, List<Host> hosts, String sender,
+                          List<Rcpt> recipients, String mailParams, boolean needsSmtpUtf8, String contentFile,
+                          long contentOffset, long contentLength) {
+
+  public DeliveryJob {
+    hosts = List.copyOf(hosts);
+    recipients = List.copyOf(recipients);
+  }
+
+  /** One next-hop address to try: the MX name (for TLS SNI and logs), its IP address, and the port. */
+  public record Host(String name, String address, int port) {
+    JsonObject toJson() {
+      return new JsonObject().put("name", name).put("address", address).put("port", port);
+    }
+
+    static Host fromJson(JsonObject j) {
+      return new Host(j.getString("name"), j.getString("address"), j.getInteger("port"));
+    }
+  }
+
+  /** @param params RCPT TO parameters, e.g. "NOTIFY=FAILURE ORCPT=rfc822;x+40y" (may be "") */
+  public record Rcpt(String address, String params) {
+    JsonObject toJson() {
+      return new JsonObject().put("address", address).put("params", params);
+    }
+
+    static Rcpt fromJson(JsonObject j) {
+      return new Rcpt(j.getString("address"), j.getString("params", ""));
+    }
+  }
+
+  public JsonObject toJson() {
+    JsonArray h = new JsonArray();
+    hosts.forEach(x -> h.add(x.toJson()));
+    JsonArray r = new JsonArray();
+    recipients.forEach(x -> r.add(x.toJson()));
+    return new JsonObject().put("queueId", queueId).put("destination", destination).put("hosts", h)
+        .put("sender", sender).put("recipients", r).put("mailParams", mailParams)
+        .put("needsSmtpUtf8", needsSmtpUtf8).put("contentFile", contentFile)
+        .put("contentOffset", contentOffset).put("contentLength", contentLength);
+  }
+
+  public static DeliveryJob fromJson(JsonObject j) {
+    List<Host> hosts = new ArrayList<>();
+    j.getJsonArray("hosts").forEach(o -> hosts.add(Host.fromJson((JsonObject) o)));
+    List<Rcpt> rcpts = new ArrayList<>();
+    j.getJsonArray("recipients").forEach(o -> rcpts.add(Rcpt.fromJson((JsonObject) o)));
+    return new DeliveryJob(j.getString("queueId"), j.getString("destination"), hosts, j.getString("sender"),
+        rcpts, j.getString("mailParams", ""), j.getBoolean("needsSmtpUtf8", false), j.getString("contentFile"),
+        j.getLong("contentOffset"), j.getLong("contentLength"));
+  }
+}

@@ -1,0 +1,66 @@
+package io.hermod.delivery;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Delivery → router: what happened to each recipient of a {@link DeliveryJob}. Every recipient of the job
+ * appears exactly once.
+ *
+ * @param remoteHost    the MX name of the host that gave the final answers, or null if none was reached
+ * @param remoteAddress its IP address, or null
+ * @param results       one per job recipient
+ */
+public record DeliveryReport(String remoteHost, String remoteAddress, List<Result> results) {
+
+  public DeliveryReport {
+    results = List.copyOf(results);
+  }
+
+  public enum Outcome {
+    /** 2xx: the next hop took responsibility. */
+    DELIVERED,
+    /** 4xx, or no host reachable: try again later. */
+    DEFERRED,
+    /** 5xx (or locally decided permanent, e.g. SIZE or SMTPUTF8 not offered): bounce. */
+    FAILED
+  }
+
+  /**
+   * @param code   the SMTP reply code (a local failure uses the code it would have had, e.g. 451, 552)
+   * @param status the enhanced status code ("4.4.1"), never null: derived from the code when the remote sent none
+   * @param text   the reply text (remote's own words for a remote reply), one line
+   * @param remote true when the remote server said it; false for a locally decided outcome (timeout, ...)
+   */
+  public record Result(String address, Outcome outcome, int code, String status, String text, boolean remote) {
+    JsonObject toJson() {
+      return new JsonObject().put("address", address).put("outcome", outcome.name()).put("code", code)
+          .put("status", status).put("text", text).put("remote", remote);
+    }
+
+    static Result fromJson(JsonObject j) {
+      return new Result(j.getString("address"), Outcome.valueOf(j.getString("outcome")), j.getInteger("code"),
+          j.getString("status"), j.getString("text"), j.getBoolean("remote", false));
+    }
+
+    /** "550 5.1.1 text", as kept in the envelope's lastReply and a DSN's Diagnostic-Code. */
+    public String summary() {
+      return code + " " + status + " " + text;
+    }
+  }
+
+  public JsonObject toJson() {
+    JsonArray r = new JsonArray();
+    results.forEach(x -> r.add(x.toJson()));
+    return new JsonObject().put("remoteHost", remoteHost).put("remoteAddress", remoteAddress).put("results", r);
+  }
+
+  public static DeliveryReport fromJson(JsonObject j) {
+    List<Result> results = new ArrayList<>();
+    j.getJsonArray("results").forEach(o -> results.add(Result.fromJson((JsonObject) o)));
+    return new DeliveryReport(j.getString("remoteHost"), j.getString("remoteAddress"), results);
+  }
+}
