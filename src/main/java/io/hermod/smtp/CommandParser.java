@@ -4,7 +4,6 @@ import io.hermod.smtp.Command.MailParameters;
 import io.hermod.smtp.Command.RcptParameters;
 
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -96,7 +95,7 @@ public final class CommandParser {
     boolean smtpUtf8 = false;
     DsnRet ret = null;
     String envid = null;
-    Set<String> seen = new HashSet<>();
+    java.util.Map<String, String> seen = new java.util.HashMap<>();
     for (String p : parameters(arg, path.end())) {
       if (p == null) {
         return ParseResult.error(Replies.SYNTAX_PARAMS);
@@ -104,9 +103,14 @@ public final class CommandParser {
       int eq = p.indexOf('=');
       String key = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
       String value = eq < 0 ? null : p.substring(eq + 1);
-      if (!seen.add(key)) {
-        return ParseResult.error(Replies.badParameter(key));
+      if (seen.containsKey(key)) {
+        // An identical repeat is tolerated (Python's smtplib repeats SMTPUTF8 and BODY); a conflicting one is not.
+        if (!p.equalsIgnoreCase(seen.get(key))) {
+          return ParseResult.error(Replies.badParameter(key));
+        }
+        continue;
       }
+      seen.put(key, p);
       switch (key) {
         case "SIZE" -> { // RFC 1870 §6
           size = digits(value);
@@ -159,7 +163,7 @@ public final class CommandParser {
     }
     EnumSet<DsnNotify> notify = EnumSet.noneOf(DsnNotify.class);
     String orcpt = null;
-    Set<String> seen = new HashSet<>();
+    java.util.Map<String, String> seen = new java.util.HashMap<>();
     for (String p : parameters(arg, path.end())) {
       if (p == null) {
         return ParseResult.error(Replies.SYNTAX_PARAMS);
@@ -167,9 +171,14 @@ public final class CommandParser {
       int eq = p.indexOf('=');
       String key = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
       String value = eq < 0 ? null : p.substring(eq + 1);
-      if (!seen.add(key)) {
-        return ParseResult.error(Replies.badParameter(key));
+      if (seen.containsKey(key)) {
+        // An identical repeat is tolerated (Python's smtplib repeats SMTPUTF8 and BODY); a conflicting one is not.
+        if (!p.equalsIgnoreCase(seen.get(key))) {
+          return ParseResult.error(Replies.badParameter(key));
+        }
+        continue;
       }
+      seen.put(key, p);
       switch (key) {
         case "NOTIFY" -> {
           if (value == null || !parseNotify(value, notify)) {

@@ -55,6 +55,8 @@ class CommandParserTest {
       "MAIL FROM:<a@b.test> SIZE=-1          | 501 | 5.5.4",
       "MAIL FROM:<a@b.test> SIZE=99999999999999999999999 | 501 | 5.5.4",
       "MAIL FROM:<a@b.test> SIZE=1 SIZE=2    | 501 | 5.5.4",
+      "MAIL FROM:<a@b.test> BODY=7BIT BODY=8BITMIME | 501 | 5.5.4",
+      "RCPT TO:<b@b.test> NOTIFY=NEVER NOTIFY=SUCCESS | 501 | 5.5.4",
       "MAIL FROM:<a@b.test> BODY=9BIT        | 501 | 5.5.4",
       "MAIL FROM:<a@b.test> BODY             | 501 | 5.5.4",
       "MAIL FROM:<a@b.test> SMTPUTF8=yes     | 501 | 5.5.4",
@@ -211,5 +213,12 @@ class CommandParserTest {
     assertEquals(new Command.Bdat(1000, false), ok("BDAT 1000"));
     assertEquals(new Command.Bdat(0, true), ok("BDAT 0 LAST"));
     assertEquals(new Command.Bdat(5, true), ok("bdat 5 last"));
+  }
+
+  @Test
+  void identicalRepeatedParameterIsTolerated() {
+    Command.Mail m = (Command.Mail) ok("MAIL FROM:<a@b.test> SMTPUTF8 BODY=8BITMIME SMTPUTF8 body=8bitmime");
+    assertTrue(m.params().smtpUtf8());
+    assertEquals(BodyType.EIGHT_BIT_MIME, m.params().body());
   }
 }

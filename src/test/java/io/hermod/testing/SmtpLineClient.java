@@ -1,0 +1,90 @@
+package io.hermod.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** A blocking SMTP client for tests that need to look at replies in code (transcripts cover the rest). */
+public final class SmtpLineClient implements AutoCloseable {
+
+  private final Socket socket;
+  private final InputStream in;
+  private final OutputStream out;
+
+  private SmtpLineClient(Socket socket) throws IOException {
+    this.socket = socket;
+    this.in = socket.getInputStream();
+    this.out = socket.getOutputStream();
+  }
+
+  public static SmtpLineClient connect(String host, int port) throws IOException {
+    return connectFrom("127.0.0.1", host, port);
+  }
+
+  public static SmtpLineClient connectFrom(String local, String host, int port) throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(InetAddress.getByName(local), 0));
+    s.connect(new InetSocketAddress(host, port), 5000);
+    s.setSoTimeout(15_000);
+    return new SmtpLineClient(s);
+  }
+
+  public SmtpLineClient send(String line) throws IOException {
+    return sendRaw((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  public SmtpLineClient sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+    return this;
+  }
+
+  /** Reads one (possibly multi-line) reply and checks its code; returns the last line. */
+  public String expect(int code) throws IOException {
+    String last = readReply();
+    if (last == null) {
+      fail("connection closed, expected " + code);
+    }
+    assertEquals(code, Integer.parseInt(last.substring(0, 3)), last);
+    return last;
+  }
+
+  /** The last line of the next reply, or null if the server closed. */
+  public String readReply() throws IOException {
+    while (true) {
+      StringBuilder sb = new StringBuilder();
+      int c;
+      while ((c = in.read()) != -1 && c != '\n') {
+        sb.append((char) c);
+      }
+      if (c == -1) {
+        return null;
+      }
+      String line = sb.toString().strip();
+      if (line.length() < 4 || line.charAt(3) == ' ') {
+        return line;
+      }
+    }
+  }
+
+  /** True when the server has closed the connection (EOF or reset). */
+  public boolean closedByServer() {
+    try {
+      return in.read() == -1;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
