@@ -1,0 +1,252 @@
+package io.hermod;
+
+import io.hermod.config.SpoolConfig;
+import io.hermod.spool.Envelope;
+import io.hermod.spool.FileSpool;
+import io.hermod.spool.Spool;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A separate Hermod JVM takes mail from several clients and is killed with SIGKILL at a random moment,
+ * three times, restarted on the same spool each time. Every message that got 250 must then be in the
+ * spool, byte-identical (SHA-256); no message may be half-present.
+ */
+class CrashRecoveryTest {
+
+  private static final Pattern LISTENING = Pattern.compile("listening for mx on 127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern QUEUED = Pattern.compile("^250 2\\.0\\.0 OK: queued as (\\S+)");
+  private static final int CLIENTS = 4;
+  private static final int CYCLES = 3;
+
+  @TempDir
+  Path temp;
+
+  private final Map<String, String> acknowledged = new ConcurrentHashMap<>(); // queue id -> body digest
+  private final Set<String> attempted = ConcurrentHashMap.newKeySet();      // every body digest sent
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void everyAcknowledgedMessageSurvivesSigkill() throws Exception {
+    Path spoolDir = temp.resolve("spool");
+    Path conf = temp.resolve("hermod.json");
+    Files.writeString(conf, new JsonObject()
+        .put("hostname", "crash.hermod.test")
+        .put("localDomains", new JsonArray().add("local.test"))
+        .put("listeners", new JsonArray().add(new JsonObject()
+            .put("name", "mx").put("host", "127.0.0.1").put("port", 0).put("role", "mx")))
+        .put("spool", new JsonObject().put("directory", spoolDir.toString()))
+        .encodePrettily());
+    Random random = new Random();
+    int sentInTotal = 0;
+    for (int cycle = 0; cycle < CYCLES; cycle++) {
+      Process hermod = startHermod(conf);
+      try {
+        int port = awaitPort(hermod);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger sent = new AtomicInteger();
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+          long seed = random.nextLong();
+          Thread t = new Thread(() -> sendUntilStopped(port, seed, stop, sent), "crash-client-" + i);
+          t.start();
+          clients.add(t);
+        }
+        Thread.sleep(800 + random.nextInt(1500));
+        hermod.destroyForcibly(); // SIGKILL on Linux: no shutdown hook runs
+        assertTrue(hermod.waitFor(20, TimeUnit.SECONDS));
+        stop.set(true);
+        for (Thread t : clients) {
+          t.join(20_000);
+        }
+        sentInTotal += sent.get();
+      } finally {
+        hermod.destroyForcibly();
+      }
+    }
+    assertTrue(acknowledged.size() > 0, "no message was acknowledged: the load never ran");
+
+    Vertx vertx = Vertx.vertx();
+    try {
+      Spool spool = new FileSpool(vertx, new SpoolConfig(spoolDir.toString(), 2, 64, 0, 0, 0));
+      List<Envelope> recovered = spool.recover().await();
+      Map<String, Envelope> byId = new ConcurrentHashMap<>();
+      recovered.forEach(e -> byId.put(e.id(), e));
+      for (Map.Entry<String, String> ack : acknowledged.entrySet()) {
+        assertNotNull(byId.get(ack.getKey()), "acknowledged message " + ack.getKey() + " lost");
+        assertEquals(ack.getValue(), bodyDigest(spool, ack.getKey()), "message " + ack.getKey() + " changed");
+      }
+      for (Envelope e : recovered) {
+        String digest = bodyDigest(spool, e.id());
+        assertTrue(attempted.contains(digest), "message " + e.id() + " in the spool is not one that was sent whole");
+      }
+      System.out.printf("crash test: %d cycles, %d messages acknowledged, %d recovered (%d committed without "
+          + "the client seeing 250), %d transactions started%n", CYCLES, acknowledged.size(), recovered.size(),
+          recovered.size() - acknowledged.size(), sentInTotal);
+      spool.close().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private Process startHermod(Path conf) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.hermod.Main", "-conf", conf.toString())
+        .redirectErrorStream(true)
+        .start();
+  }
+
+  /** Reads the child's log until it says where it listens; keeps draining it afterwards. */
+  private static int awaitPort(Process p) throws Exception {
+    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    CountDownLatch found = new CountDownLatch(1);
+    AtomicInteger port = new AtomicInteger();
+    StringBuilder log = new StringBuilder();
+    Thread drain = new Thread(() -> {
+      try {
+        String line;
+        while ((line = r.readLine()) != null) {
+          synchronized (log) {
+            log.append(line).append('\n');
+          }
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            port.set(Integer.parseInt(m.group(1)));
+            found.countDown();
+          }
+        }
+      } catch (IOException ignored) {
+        // the process died
+      }
+    }, "hermod-log");
+    drain.setDaemon(true);
+    drain.start();
+    if (!found.await(30, TimeUnit.SECONDS)) {
+      synchronized (log) {
+        throw new AssertionError("Hermod did not start:\n" + log);
+      }
+    }
+    return port.get();
+  }
+
+  private void sendUntilStopped(int port, long seed, AtomicBoolean stop, AtomicInteger sent) {
+    Random random = new Random(seed);
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      s.setSoTimeout(10_000);
+      InputStream in = s.getInputStream();
+      OutputStream out = s.getOutputStream();
+      reply(in);
+      command(out, in, "EHLO crash.client.test");
+      while (!stop.get()) {
+        byte[] body = body(random);
+        String digest = sha256(body);
+        command(out, in, "MAIL FROM:<load@client.test>");
+        command(out, in, "RCPT TO:<sink@local.test>");
+        command(out, in, "DATA");
+        attempted.add(digest);
+        sent.incrementAndGet();
+        out.write(body);
+        out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Matcher m = QUEUED.matcher(reply(in));
+        if (m.find()) {
+          acknowledged.put(m.group(1), digest);
+        }
+      }
+    } catch (IOException e) {
+      // the server was killed: expected
+    }
+  }
+
+  /** A message with a random size (200 B to 200 KiB) and content; no line starts with a dot. */
+  private static byte[] body(Random random) {
+    StringBuilder sb = new StringBuilder("Subject: crash test ").append(random.nextLong()).append("\r\n\r\n");
+    int lines = 2 + random.nextInt(random.nextInt(10) == 0 ? 2500 : 30);
+    for (int i = 0; i < lines; i++) {
+      sb.append(Long.toHexString(random.nextLong())).append(" line ").append(i).append("\r\n");
+    }
+    return sb.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static void command(OutputStream out, InputStream in, String line) throws IOException {
+    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    String r = reply(in);
+    if (!r.startsWith("2") && !r.startsWith("3")) {
+      throw new IOException("unexpected reply to " + line + ": " + r);
+    }
+  }
+
+  private static String reply(InputStream in) throws IOException {
+    while (true) {
+      StringBuilder sb = new StringBuilder();
+      int c;
+      while ((c = in.read()) != -1 && c != '\n') {
+        sb.append((char) c);
+      }
+      if (c == -1) {
+        throw new IOException("closed");
+      }
+      String line = sb.toString().strip();
+      if (line.length() < 4 || line.charAt(3) == ' ') {
+        return line;
+      }
+    }
+  }
+
+  /** The stored message without the Received field we prepended (its continuation lines start with a tab). */
+  private static String bodyDigest(Spool spool, String id) throws Exception {
+    Spool.Content c = spool.content(id).await();
+    byte[] all = Files.readAllBytes(c.file());
+    String text = new String(all, (int) c.offset(), (int) c.length(), StandardCharsets.ISO_8859_1);
+    assertTrue(text.startsWith("Received: "), "no Received header in " + id);
+    int end = text.indexOf("\r\n");
+    while (text.startsWith("\t", end + 2)) {
+      end = text.indexOf("\r\n", end + 2);
+    }
+    // The clients never send a line starting with '.', so the stored body is exactly what was sent.
+    return sha256(text.substring(end + 2).getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static String sha256(byte[] b) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
