@@ -124,6 +124,7 @@ public final class SmtpClientSession {
   /** RFC 3207: STARTTLS, handshake, then EHLO again (the server forgets everything, §4.2). */
   private Future<Void> startTls() {
     long timeout = options.timeouts().startTlsMs();
+    connection.expectStartTlsReply();
     return command("STARTTLS", Stage.STARTTLS, timeout).compose(reply -> {
       if (reply.code() != 220) {
         // e.g. 454 TLS not available: go on in plaintext on this connection, unless TLS is required.

@@ -12,6 +12,7 @@ import io.vertx.core.net.NetSocket;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * The socket side of an outbound session: turns incoming bytes into replies, hands them out one at a time
@@ -24,6 +25,9 @@ final class SmtpConnection {
   // More unread replies than this means the server talks without being asked: not SMTP.
   private static final int MAX_QUEUED_REPLIES = 1000;
 
+  /** RFC 3207 §4: after the reply to STARTTLS, plaintext from the server is not trusted. */
+  private enum ReadMode { NORMAL, STARTTLS_REPLY, DISCARD }
+
   private final Vertx vertx;
   private final NetSocket socket;
   private final ReplyParser parser;
@@ -33,6 +37,7 @@ final class SmtpConnection {
   private Stage waitingStage;
   private long timerId = -1;
   private boolean closed;
+  private ReadMode readMode = ReadMode.NORMAL;
   private SmtpClientException failure;
 
   SmtpConnection(Vertx vertx, NetSocket socket, ClientOptions options) {
@@ -100,6 +105,11 @@ final class SmtpConnection {
     return write(Buffer.buffer(command), stage, drainTimeoutMs);
   }
 
+  /** Call before writing STARTTLS: the reply is read, and if it is 220 whatever follows is dropped. */
+  void expectStartTlsReply() {
+    readMode = ReadMode.STARTTLS_REPLY;
+  }
+
   /**
    * Upgrades to TLS (RFC 3207). Replies or partial replies that arrived before the handshake are dropped:
    * the server cannot have sent them legitimately, and trusting them would let an attacker inject replies.
@@ -107,6 +117,7 @@ final class SmtpConnection {
   Future<Void> upgradeToTls(ClientSSLOptions sslOptions, String serverName) {
     replies.clear();
     parser.reset();
+    readMode = ReadMode.NORMAL;
     return socket.upgradeToSsl(sslOptions, serverName);
   }
 
@@ -137,8 +148,22 @@ final class SmtpConnection {
   }
 
   private void onBytes(Buffer chunk) {
+    if (readMode == ReadMode.DISCARD) {
+      return;
+    }
     try {
-      replies.addAll(parser.feed(chunk));
+      if (readMode == ReadMode.STARTTLS_REPLY) {
+        List<ServerReply> got = parser.feed(chunk.getBytes(), 1);
+        if (!got.isEmpty()) {
+          readMode = got.get(0).code() == 220 ? ReadMode.DISCARD : ReadMode.NORMAL;
+          if (readMode == ReadMode.DISCARD) {
+            parser.reset();
+          }
+        }
+        replies.addAll(got);
+      } else {
+        replies.addAll(parser.feed(chunk));
+      }
     } catch (SmtpProtocolException e) {
       fail(new SmtpClientException(SmtpClientException.Kind.PROTOCOL_ERROR, stageOrUnknown(), null, e.getMessage(), e));
       return;

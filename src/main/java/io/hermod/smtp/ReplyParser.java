@@ -41,11 +41,22 @@ public final class ReplyParser {
   }
 
   public List<ServerReply> feed(byte[] bytes) throws SmtpProtocolException {
+    return feed(bytes, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Feeds bytes but stops after {@code maxReplies} complete replies; the bytes after the last of them are
+   * not looked at (used for the reply to STARTTLS, after which plaintext must not be trusted).
+   */
+  public List<ServerReply> feed(byte[] bytes, int maxReplies) throws SmtpProtocolException {
     if (failure != null) {
       throw new SmtpProtocolException(failure);
     }
     List<ServerReply> done = new ArrayList<>(1);
     for (byte b : bytes) {
+      if (done.size() >= maxReplies) {
+        break;
+      }
       if (b == '\n') {
         ServerReply reply = endLine();
         if (reply != null) {

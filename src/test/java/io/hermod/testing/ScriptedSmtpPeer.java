@@ -130,6 +130,7 @@ public final class ScriptedSmtpPeer {
     return this;
   }
 
+  /** Must be set before {@link #start()} for {@link TlsMode#REAL}. */
   public ScriptedSmtpPeer startTls(TlsMode mode) {
     this.tlsMode = mode;
     return this;
@@ -137,8 +138,11 @@ public final class ScriptedSmtpPeer {
 
   public Future<ScriptedSmtpPeer> start() {
     // RFC 3207 STARTTLS: a plain listener that holds the key so that a socket can be upgraded.
-    certificate = SelfSignedCertificate.create("localhost");
-    NetServerOptions options = new NetServerOptions().setSsl(false).setKeyCertOptions(certificate.keyCertOptions());
+    // Generating a key takes a moment: only when STARTTLS may be offered (startTls() is set before start()).
+    if (tlsMode != TlsMode.OFF) {
+      certificate = SelfSignedCertificate.create("localhost");
+    }
+    NetServerOptions options = new NetServerOptions().setSsl(false);
     server = vertx.createNetServer(options).connectHandler(socket -> {
       PeerSession session = new PeerSession();
       sessions.add(session);
