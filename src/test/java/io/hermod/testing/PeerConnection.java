@@ -134,8 +134,7 @@ final class PeerConnection {
         return; // answered after the chunk (RFC 3030 §2: the chunk is read whatever the reply)
       case "STARTTLS":
         if (action.kind == PeerAction.Kind.REPLY && action.text.startsWith("220")) {
-          act(action);
-          startTls();
+          startTls(action);
           return;
         }
         break;
@@ -254,29 +253,36 @@ final class PeerConnection {
     dataBytes = 0;
   }
 
-  private void startTls() {
+  /**
+   * RFC 3207: answers 220 and starts TLS. Vert.x writes the 220 itself as part of the upgrade (the Buffer
+   * argument of upgradeToSsl), after it has paused reading and before it adds TLS: writing the 220 first and
+   * upgrading afterwards lets the client's hello reach the plaintext handler when the TLS context is still
+   * being built. (Reply byte delays do not apply to this reply.)
+   */
+  private void startTls(PeerAction ready) {
     mode = Mode.BEFORE_TLS;
     pending = Buffer.buffer();
     output.onComplete(v -> {
       if (peer.tlsMode() == ScriptedSmtpPeer.TlsMode.BROKEN) {
-        socket.write("this is not a TLS server hello\r\n").onComplete(w -> socket.close());
+        socket.write(ready.text + "this is not a TLS server hello\r\n").onComplete(w -> socket.close());
         mode = Mode.CLOSED;
         return;
       }
       mode = Mode.TLS_HANDSHAKE;
-      socket.upgradeToSsl(new ServerSSLOptions().setKeyCertOptions(peer.keyCertOptions())).onComplete(ar -> {
-        if (ar.failed()) {
-          mode = Mode.CLOSED;
-          socket.close();
-          return;
-        }
-        tls = true;
-        session.markTls();
-        resetTransaction();
-        mode = Mode.COMMAND;
-        newBatch = true;
-        process();
-      });
+      socket.upgradeToSsl(new ServerSSLOptions().setKeyCertOptions(peer.keyCertOptions()), Buffer.buffer(ready.text))
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              mode = Mode.CLOSED;
+              socket.close();
+              return;
+            }
+            tls = true;
+            session.markTls();
+            resetTransaction();
+            mode = Mode.COMMAND;
+            newBatch = true;
+            process();
+          });
     });
   }
 
@@ -300,8 +306,7 @@ final class PeerConnection {
       output = output.compose(v -> socket.write(text));
       return;
     }
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    for (byte b : bytes) {
+    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
       output = output.compose(v -> later(delay)).compose(v -> socket.write(Buffer.buffer(new byte[] {b})));
     }
   }

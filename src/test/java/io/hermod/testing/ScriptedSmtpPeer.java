@@ -143,6 +143,9 @@ public final class ScriptedSmtpPeer {
       certificate = SelfSignedCertificate.create("localhost");
     }
     NetServerOptions options = new NetServerOptions().setSsl(false);
+    if (certificate != null) {
+      options.setKeyCertOptions(certificate.keyCertOptions());
+    }
     server = vertx.createNetServer(options).connectHandler(socket -> {
       PeerSession session = new PeerSession();
       sessions.add(session);
