@@ -67,7 +67,8 @@ public final class SmtpClientSession {
             Stage.CONNECT, null, host + " " + address + ": " + t.getMessage(), t)))
         .compose(socket -> {
           SmtpClientSession session = new SmtpClientSession(vertx, context, options, host, socket);
-          return session.open(tryStartTls).map(session);
+          // Whatever went wrong while opening, the socket must not outlive the failed attempt.
+          return session.open(tryStartTls).map(session).onFailure(t -> session.connection.close());
         })
         .recover(t -> {
           // RFC 7435 §3: opportunistic TLS must not make delivery worse than plaintext; a failed handshake is

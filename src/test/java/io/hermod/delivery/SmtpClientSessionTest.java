@@ -51,8 +51,21 @@ class SmtpClientSessionTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    await(netClient.close());
-    await(peer.close());
+    try {
+      assertNoConnectionLeft();
+    } finally {
+      await(netClient.close());
+      await(peer.close());
+    }
+  }
+
+  /** Every test ends with the client's sockets closed (QUIT or a failure path): the peer sees them go. */
+  private void assertNoConnectionLeft() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (peer.openSessions() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(0, peer.openSessions(), "connections left open");
   }
 
   // ---- helpers ----
@@ -394,6 +407,17 @@ class SmtpClientSessionTest {
     assertEquals("MAIL FROM:<s@client.test> SIZE=4 BODY=8BITMIME RET=HDRS ENVID=q1", got.mailFrom());
     assertEquals(List.of("RCPT TO:<a@peer.test> NOTIFY=FAILURE ORCPT=rfc822;a@peer.test"), got.rcptTo());
     await(session.quit());
+  }
+
+  @Test
+  void peerCountsConcurrentSessions() throws Exception {
+    SmtpClientSession first = connect(OPTIONS);
+    SmtpClientSession second = await(SmtpClientSession.connect(vertx, netClient, OPTIONS, "localhost",
+        peer.address()));
+    assertEquals(2, peer.maxConcurrentSessions());
+    await(first.quit());
+    await(second.quit());
+    assertEquals(2, peer.sessions().size());
   }
 
   @Test
