@@ -225,6 +225,20 @@ class SmtpClientSessionTest {
   }
 
   @Test
+  void refusedDataAppliesToAcceptedRecipientsAndResets() throws Exception {
+    peer.capabilities("PIPELINING").on("DATA", "554 5.5.1 no data for you");
+    SmtpClientSession session = connect(OPTIONS);
+    TransactionResult result = await(session.send(tx(Buffer.buffer("hi\r\n"), "a@peer.test")));
+
+    assertEquals(List.of("554 5.5.1 no data for you"), codes(result));
+    assertNull(result.dataReply());
+    assertTrue(result.connectionUsable());
+    List<String> commands = peer.sessions().get(0).commands();
+    assertEquals("RSET", commands.get(commands.size() - 1));
+    await(session.quit());
+  }
+
+  @Test
   void refusedMailAppliesToEveryRecipient() throws Exception {
     peer.capabilities("PIPELINING").on("MAIL", "553 5.1.8 bad sender");
     SmtpClientSession session = connect(OPTIONS);
