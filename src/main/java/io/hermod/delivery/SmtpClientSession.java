@@ -249,7 +249,14 @@ public final class SmtpClientSession {
     if (busy) {
       return Future.failedFuture(new IllegalStateException("a transaction is in progress on this session"));
     }
-    if (!isUsable()) {
+    if (usable && !connection.isOpen()) {
+      // The server went away while the session was idle (e.g. its own idle timeout): a typed failure, so
+      // the caller treats it like any dropped connection.
+      usable = false;
+      return Future.failedFuture(new SmtpClientException(SmtpClientException.Kind.CONNECTION_DROPPED, Stage.MAIL,
+          null, "connection to " + host + " closed while idle", null));
+    }
+    if (!usable) {
       return Future.failedFuture(new IllegalStateException("session to " + host + " is no longer usable"));
     }
     return Future.succeededFuture();
