@@ -32,7 +32,7 @@ public final class SmtpClientSession {
   private ServerReply greeting;
   private EhloCapabilities capabilities = EhloCapabilities.none();
   private boolean busy;
-  private boolean usable = true;
+  private volatile boolean usable = true;
 
   private SmtpClientSession(Vertx vertx, Context context, ClientOptions options, String host, NetSocket socket) {
     this.vertx = vertx;

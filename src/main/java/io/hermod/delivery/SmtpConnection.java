@@ -36,7 +36,7 @@ final class SmtpConnection {
   private Promise<Void> drainWaiter;
   private Stage waitingStage;
   private long timerId = -1;
-  private boolean closed;
+  private volatile boolean closed; // read by isUsable() from any thread
   private ReadMode readMode = ReadMode.NORMAL;
   private SmtpClientException failure;
 

@@ -273,6 +273,42 @@ class SmtpClientSessionTest {
   }
 
   @Test
+  void greeting554IsAnsweredWithQuit() throws Exception {
+    peer.greeting("554 5.7.1 no service for you");
+    SmtpClientException e = awaitFailure(connectFuture(OPTIONS));
+    assertEquals(SmtpClientException.Kind.GREETING_REJECTED, e.kind());
+    assertTrue(e.asReply().isPermanent());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (peer.sessions().get(0).commands().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(List.of("QUIT"), peer.sessions().get(0).commands());
+  }
+
+  @Test
+  void malformedReplyIsAProtocolError() throws Exception {
+    peer.on("MAIL", "hello, I am not SMTP");
+    SmtpClientSession session = connect(OPTIONS);
+    SmtpClientException e = awaitFailure(session.send(tx(Buffer.buffer("hi\r\n"), "a@peer.test")));
+    assertEquals(SmtpClientException.Kind.PROTOCOL_ERROR, e.kind());
+    assertEquals("4.5.0", e.asReply().enhancedStatus());
+    assertFalse(session.isUsable());
+  }
+
+  @Test
+  void serverClosingAnIdleSessionGivesATypedFailure() throws Exception {
+    SmtpClientSession session = connect(OPTIONS);
+    assertEquals(List.of("250 2.0.0 queued"), codes(await(session.send(tx(Buffer.buffer("hi\r\n"), "a@peer.test")))));
+    peer.dropConnections();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (session.isUsable() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    SmtpClientException e = awaitFailure(session.send(tx(Buffer.buffer("hi\r\n"), "a@peer.test")));
+    assertEquals(SmtpClientException.Kind.CONNECTION_DROPPED, e.kind());
+  }
+
+  @Test
   void ehloRefusedFallsBackToHelo() throws Exception {
     peer.capabilities("PIPELINING").on("EHLO", "502 5.5.1 no ESMTP here");
     SmtpClientSession session = connect(OPTIONS);

@@ -3,6 +3,7 @@ package io.hermod.testing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.net.SocketAddress;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -66,6 +69,7 @@ public final class ScriptedSmtpPeer {
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final List<PeerSession> sessions = new CopyOnWriteArrayList<>();
   private final List<ReceivedMessage> messages = new CopyOnWriteArrayList<>();
+  private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger current = new AtomicInteger();
   private final AtomicInteger maxConcurrent = new AtomicInteger();
   private volatile PeerAction greeting = PeerAction.reply("220 peer.test ESMTP scripted");
@@ -152,7 +156,9 @@ public final class ScriptedSmtpPeer {
       int now = current.incrementAndGet();
       maxConcurrent.accumulateAndGet(now, Math::max);
       PeerConnection connection = new PeerConnection(this, vertx, socket, session);
+      open.add(socket);
       socket.closeHandler(v -> {
+        open.remove(socket);
         current.decrementAndGet();
         session.markClosed();
         connection.closed();
@@ -187,6 +193,11 @@ public final class ScriptedSmtpPeer {
 
   public int openSessions() {
     return current.get();
+  }
+
+  /** Closes every open connection without a word (a server restart, an idle timeout). */
+  public void dropConnections() {
+    open.forEach(NetSocket::close);
   }
 
   public Future<Void> close() {
