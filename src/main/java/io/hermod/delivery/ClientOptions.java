@@ -1,0 +1,46 @@
+package io.hermod.delivery;
+
+import io.hermod.smtp.ReplyParser;
+
+import java.util.Objects;
+
+/**
+ * Settings of one outbound SMTP session.
+ *
+ * @param heloName          the name we give in EHLO/HELO (our FQDN)
+ * @param tlsPolicy         STARTTLS use, see {@link TlsPolicy}
+ * @param timeouts          per-stage timeouts
+ * @param maxReplyLineLength longest reply line accepted from the server, in octets
+ * @param maxReplyLines     most lines accepted in one reply
+ */
+public record ClientOptions(String heloName, TlsPolicy tlsPolicy, StageTimeouts timeouts, int maxReplyLineLength,
+                            int maxReplyLines) {
+
+  public ClientOptions {
+    Objects.requireNonNull(heloName, "heloName");
+    Objects.requireNonNull(tlsPolicy, "tlsPolicy");
+    Objects.requireNonNull(timeouts, "timeouts");
+    if (maxReplyLineLength < 512 || maxReplyLines < 1) {
+      // RFC 5321 §4.5.3.1.5: a reply line may be 512 octets.
+      throw new IllegalArgumentException("reply limits too small");
+    }
+  }
+
+  /** Opportunistic TLS, RFC 5321 timeouts, reply limits 4096 octets × 100 lines. */
+  public static ClientOptions defaults(String heloName) {
+    return new ClientOptions(heloName, TlsPolicy.OPPORTUNISTIC, StageTimeouts.rfc5321(),
+        ReplyParser.DEFAULT_MAX_LINE_LENGTH, ReplyParser.DEFAULT_MAX_LINES);
+  }
+
+  public boolean requireTls() {
+    return tlsPolicy == TlsPolicy.REQUIRED;
+  }
+
+  public ClientOptions withTlsPolicy(TlsPolicy policy) {
+    return new ClientOptions(heloName, policy, timeouts, maxReplyLineLength, maxReplyLines);
+  }
+
+  public ClientOptions withTimeouts(StageTimeouts t) {
+    return new ClientOptions(heloName, tlsPolicy, t, maxReplyLineLength, maxReplyLines);
+  }
+}

@@ -1,0 +1,243 @@
+package io.hermod.delivery;
+
+import io.hermod.smtp.DotStuffer;
+import io.hermod.smtp.EhloCapabilities;
+import io.hermod.smtp.ExtensionParams;
+import io.hermod.smtp.ServerReply;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Function;
+
+/** Runs one mail transaction (MAIL, RCPT..., DATA or BDAT) over an established connection. */
+final class TransactionRunner {
+
+  private static final int SERVICE_CLOSING = 421;
+
+  private final Vertx vertx;
+  private final SmtpConnection connection;
+  private final StageTimeouts timeouts;
+  private final EhloCapabilities caps;
+  private boolean closing;
+
+  TransactionRunner(Vertx vertx, SmtpConnection connection, ClientOptions options, EhloCapabilities caps) {
+    this.vertx = vertx;
+    this.connection = connection;
+    this.timeouts = options.timeouts();
+    this.caps = caps;
+  }
+
+  /** The replies to the envelope commands; {@code dataInit} is null with BDAT or when DATA was not sent. */
+  private record Envelope(ServerReply mail, List<ServerReply> rcpts, ServerReply dataInit) {
+  }
+
+  Future<TransactionResult> run(Transaction tx) {
+    ServerReply refusal = localRefusal(tx);
+    if (refusal != null) {
+      return Future.succeededFuture(new TransactionResult(null, outcomes(tx, r -> refusal), null, true));
+    }
+    boolean bdat = caps.chunking();
+    Future<Envelope> envelope = caps.pipelining() ? pipelined(tx, bdat) : stepwise(tx, bdat);
+    return envelope.compose(env -> afterEnvelope(tx, env, bdat));
+  }
+
+  /** Refusals decided before sending anything. */
+  private ServerReply localRefusal(Transaction tx) {
+    if (tx.needsSmtpUtf8() && !caps.smtpUtf8()) {
+      // RFC 6531 §3.2: a message that needs SMTPUTF8 cannot go to a server that does not offer it.
+      return ServerReply.local(553, "5.6.7", "SMTPUTF8 is required, but was not offered by the host");
+    }
+    long limit = caps.sizeLimit();
+    if (limit > 0 && tx.size() > limit) {
+      // RFC 1870 §6: do not send a message larger than the announced SIZE.
+      return ServerReply.local(552, "5.3.4", "message size " + tx.size() + " exceeds the host's limit of " + limit);
+    }
+    return null;
+  }
+
+  private String mailCommand(Transaction tx) {
+    StringBuilder sb = new StringBuilder("MAIL FROM:<").append(tx.sender()).append('>');
+    if (caps.size()) {
+      sb.append(" SIZE=").append(tx.size());
+    }
+    String params = ExtensionParams.forMail(tx.mailParams(), caps);
+    if (!params.isEmpty()) {
+      sb.append(' ').append(params);
+    }
+    return sb.append("\r\n").toString();
+  }
+
+  private String rcptCommand(TxRecipient r) {
+    String params = ExtensionParams.forRcpt(r.rcptParams(), caps);
+    return "RCPT TO:<" + r.address() + ">" + (params.isEmpty() ? "" : " " + params) + "\r\n";
+  }
+
+  /** RFC 2920: MAIL, every RCPT and DATA in one write, replies read in order. */
+  private Future<Envelope> pipelined(Transaction tx, boolean bdat) {
+    StringBuilder batch = new StringBuilder(mailCommand(tx));
+    tx.recipients().forEach(r -> batch.append(rcptCommand(r)));
+    if (!bdat) {
+      batch.append("DATA\r\n");
+    }
+    int n = tx.recipients().size();
+    return connection.write(batch.toString(), Stage.MAIL, timeouts.mailMs())
+        .compose(v -> read(Stage.MAIL, timeouts.mailMs(), null))
+        .compose(mail -> readRcpts(n, new ArrayList<>(), mail)
+            .compose(rcpts -> (bdat ? Future.<ServerReply>succeededFuture(null)
+                : read(Stage.DATA, timeouts.dataInitMs(), rcpts.isEmpty() ? mail : rcpts.get(n - 1)))
+                .map(data -> new Envelope(mail, rcpts, data))));
+  }
+
+  private Future<List<ServerReply>> readRcpts(int n, List<ServerReply> got, ServerReply previous) {
+    if (got.size() == n) {
+      return Future.succeededFuture(got);
+    }
+    return read(Stage.RCPT, timeouts.rcptMs(), previous).compose(reply -> {
+      got.add(reply);
+      return readRcpts(n, got, reply);
+    });
+  }
+
+  /** Without PIPELINING: one command, one reply; stop at a refused MAIL. */
+  private Future<Envelope> stepwise(Transaction tx, boolean bdat) {
+    return command(mailCommand(tx), Stage.MAIL, timeouts.mailMs()).compose(mail -> {
+      if (!mail.isPositive() || closing) {
+        return Future.succeededFuture(new Envelope(mail, Collections.nCopies(tx.recipients().size(), mail), null));
+      }
+      return stepRcpts(tx.recipients(), new ArrayList<>()).compose(rcpts -> {
+        boolean anyAccepted = rcpts.stream().anyMatch(ServerReply::isPositive);
+        if (closing || !anyAccepted || bdat) {
+          return Future.succeededFuture(new Envelope(mail, rcpts, null));
+        }
+        return command("DATA\r\n", Stage.DATA, timeouts.dataInitMs()).map(data -> new Envelope(mail, rcpts, data));
+      });
+    });
+  }
+
+  private Future<List<ServerReply>> stepRcpts(List<TxRecipient> rcpts, List<ServerReply> got) {
+    if (got.size() == rcpts.size()) {
+      return Future.succeededFuture(got);
+    }
+    if (closing) {
+      got.add(got.get(got.size() - 1)); // the 421 answers for everyone left
+      return stepRcpts(rcpts, got);
+    }
+    return command(rcptCommand(rcpts.get(got.size())), Stage.RCPT, timeouts.rcptMs()).compose(reply -> {
+      got.add(reply);
+      return stepRcpts(rcpts, got);
+    });
+  }
+
+  private Future<TransactionResult> afterEnvelope(Transaction tx, Envelope env, boolean bdat) {
+    boolean mailOk = env.mail().isPositive();
+    List<ServerReply> replies = new ArrayList<>();
+    for (ServerReply r : env.rcpts()) {
+      replies.add(mailOk ? r : env.mail());
+    }
+    boolean anyAccepted = mailOk && replies.stream().anyMatch(ServerReply::isPositive);
+    if (closing) {
+      return done(tx, env.mail(), replies, null, false);
+    }
+    if (!anyAccepted) {
+      return abandon(tx, env, replies);
+    }
+    if (!bdat && env.dataInit().code() != 354) {
+      // DATA refused: the accepted recipients get its reply; the envelope is still open, so RSET.
+      replaceAccepted(replies, env.dataInit());
+      return rset().compose(ok -> done(tx, env.mail(), replies, null, ok));
+    }
+    Future<ServerReply> end = bdat ? sendBdat(tx) : sendData(tx);
+    return end.compose(endReply -> {
+      replaceAccepted(replies, endReply);
+      return done(tx, env.mail(), replies, endReply, endReply.code() != SERVICE_CLOSING);
+    });
+  }
+
+  /**
+   * No recipient accepted: the body is not sent. If a pipelined DATA was nonetheless answered 354, end it
+   * with an empty message (RFC 2920 §3.1), then RSET so the connection can be reused.
+   */
+  private Future<TransactionResult> abandon(Transaction tx, Envelope env, List<ServerReply> replies) {
+    Future<Void> endEmptyData = env.dataInit() != null && env.dataInit().code() == 354
+        ? command(".\r\n", Stage.DATA_END, timeouts.dataEndMs()).mapEmpty()
+        : Future.succeededFuture();
+    return endEmptyData.compose(v -> closing ? Future.succeededFuture(false) : rset())
+        .compose(ok -> done(tx, env.mail(), replies, null, ok));
+  }
+
+  private Future<ServerReply> sendData(Transaction tx) {
+    DotStuffer stuffer = new DotStuffer();
+    return streamBody(tx, stuffer::encode)
+        .compose(v -> connection.write(stuffer.finish(), Stage.DATA_BLOCK, timeouts.dataBlockMs()))
+        .compose(v -> read(Stage.DATA_END, timeouts.dataEndMs(), null));
+  }
+
+  /** RFC 3030: one "BDAT n LAST" chunk with the raw bytes (no dot-stuffing). */
+  private Future<ServerReply> sendBdat(Transaction tx) {
+    long length = tx.content().length();
+    return connection.write("BDAT " + length + " LAST\r\n", Stage.DATA_BLOCK, timeouts.dataBlockMs())
+        .compose(v -> streamBody(tx, Function.identity()))
+        .compose(v -> read(Stage.DATA_END, timeouts.dataEndMs(), null));
+  }
+
+  private Future<Void> streamBody(Transaction tx, Function<Buffer, Buffer> encode) {
+    return tx.content().stream(vertx, chunk -> connection.write(encode.apply(chunk), Stage.DATA_BLOCK,
+            timeouts.dataBlockMs()))
+        .recover(t -> {
+          if (t instanceof SmtpClientException) {
+            return Future.failedFuture(t);
+          }
+          // Half a message is on the wire: the only safe way out is to drop the connection.
+          SmtpClientException e = new SmtpClientException(SmtpClientException.Kind.CONTENT_FAILED, Stage.DATA_BLOCK,
+              null, "reading the message failed: " + t.getMessage(), t);
+          connection.fail(e);
+          return Future.failedFuture(e);
+        });
+  }
+
+  private Future<Boolean> rset() {
+    return command("RSET\r\n", Stage.RSET, timeouts.rsetMs()).map(r -> r.code() == 250 && !closing);
+  }
+
+  private Future<TransactionResult> done(Transaction tx, ServerReply mail, List<ServerReply> replies,
+                                         ServerReply dataReply, boolean usable) {
+    List<RecipientResult> results = new ArrayList<>();
+    for (int i = 0; i < replies.size(); i++) {
+      results.add(new RecipientResult(tx.recipients().get(i), replies.get(i)));
+    }
+    return Future.succeededFuture(new TransactionResult(mail, results, dataReply,
+        usable && !closing && connection.isOpen()));
+  }
+
+  private static void replaceAccepted(List<ServerReply> replies, ServerReply with) {
+    replies.replaceAll(r -> r.isPositive() ? with : r);
+  }
+
+  private static List<RecipientResult> outcomes(Transaction tx, Function<TxRecipient, ServerReply> reply) {
+    return tx.recipients().stream().map(r -> new RecipientResult(r, reply.apply(r))).toList();
+  }
+
+  private Future<ServerReply> command(String line, Stage stage, long timeoutMs) {
+    return connection.write(line, stage, timeoutMs).compose(v -> read(stage, timeoutMs, null));
+  }
+
+  /**
+   * Reads the next reply. After a 421 (RFC 5321 §3.8: the server is closing) nothing more comes: the
+   * same 421 stands in for every reply still expected.
+   */
+  private Future<ServerReply> read(Stage stage, long timeoutMs, ServerReply previous) {
+    if (closing && previous != null) {
+      return Future.succeededFuture(previous);
+    }
+    return connection.readReply(stage, timeoutMs).map(reply -> {
+      if (reply.code() == SERVICE_CLOSING) {
+        closing = true;
+      }
+      return reply;
+    });
+  }
+}

@@ -1,0 +1,51 @@
+package io.hermod.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What {@link ScriptedSmtpPeer} saw on one connection; safe to read from the test thread. */
+public final class PeerSession {
+
+  private final List<String> commands = new ArrayList<>();
+  private final List<List<String>> batches = new ArrayList<>();
+  private volatile boolean tls;
+  private volatile boolean closed;
+
+  /** Every command line in order (without CRLF), including those sent before STARTTLS. */
+  public synchronized List<String> commands() {
+    return List.copyOf(commands);
+  }
+
+  /**
+   * Commands grouped by the network read that completed them: a pipelining client's MAIL, RCPTs and DATA
+   * arrive as one group, a non-pipelining client's one per group.
+   */
+  public synchronized List<List<String>> commandBatches() {
+    return batches.stream().map(List::copyOf).toList();
+  }
+
+  /** True once STARTTLS succeeded on this connection. */
+  public boolean tls() {
+    return tls;
+  }
+
+  public boolean closed() {
+    return closed;
+  }
+
+  synchronized void record(String command, boolean startsBatch) {
+    commands.add(command);
+    if (startsBatch || batches.isEmpty()) {
+      batches.add(new ArrayList<>());
+    }
+    batches.get(batches.size() - 1).add(command);
+  }
+
+  void markTls() {
+    tls = true;
+  }
+
+  void markClosed() {
+    closed = true;
+  }
+}
