@@ -95,6 +95,7 @@ final class DeliveryAttempt {
         pool.giveBack(s);
       } else {
         pool.discard(s);
+        // Anything else (e.g. IllegalStateException) is our fault, not the peer's: deferred as 4.3.0.
         SmtpClientException e = ar.cause() instanceof SmtpClientException
             ? (SmtpClientException) ar.cause()
             : new SmtpClientException(SmtpClientException.Kind.CONTENT_FAILED, Stage.MAIL, null,

@@ -256,6 +256,19 @@ class DeliveryVerticleTest {
   }
 
   @Test
+  void unreadableContentDefersAndDropsTheConnection() throws Exception {
+    ScriptedSmtpPeer p = started(peer());
+    fixture.deploy(DeliveryFixture.options(5_000));
+    Content missing = new Content(Path.of(simpleContent().file() + ".gone"), 0, 100);
+
+    DeliveryReport report = fixture.deliver(job("Q14", "peer.test", List.of(host("mx", p)), missing, "a@peer.test"));
+
+    assertEquals("DEFERRED 451 4.3.0 remote=false", brief(report.results().get(0)));
+    assertTrue(p.messages().isEmpty());
+    DeliveryFixture.eventually(() -> p.openSessions() == 0, "half-sent message's connection dropped");
+  }
+
+  @Test
   void jobWithoutRecipientsIsRefusedAsMalformed() throws Exception {
     ScriptedSmtpPeer p = started(peer());
     fixture.deploy(DeliveryFixture.options(5_000));
