@@ -1,0 +1,163 @@
+package io.hermod.delivery;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Connection slots and idle sessions of one delivery verticle, keyed by destination and host:port. A slot
+ * is taken before connecting and held until the connection is closed, so the caps count connecting, busy
+ * and idle connections alike. Not thread-safe: used on the verticle's context only.
+ */
+final class ConnectionPool {
+
+  private final Vertx vertx;
+  private final DeliveryOptions options;
+  private final Map<String, Integer> openPerDestination = new HashMap<>();
+  // Insertion order = the order sessions went idle: the first is the one idle the longest.
+  private final Set<PooledSession> idle = new LinkedHashSet<>();
+  private final Set<PooledSession> busy = new LinkedHashSet<>();
+  private int open;
+
+  ConnectionPool(Vertx vertx, DeliveryOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+  }
+
+  /**
+   * An idle session of this destination to one of {@code hosts}, earliest host first, now busy; or null.
+   * Sessions the server closed meanwhile are dropped on the way.
+   */
+  PooledSession takeIdle(String destination, List<DeliveryJob.Host> hosts) {
+    dropDeadIdle();
+    for (DeliveryJob.Host h : hosts) {
+      for (PooledSession s : idle) {
+        if (s.destination().equals(destination) && s.reaches(h)) {
+          idle.remove(s);
+          vertx.cancelTimer(s.idleTimer());
+          busy.add(s);
+          return s;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Takes a connection slot for {@code destination} if both caps allow it, closing an idle session that
+   * stands in the way (one to another host of the destination, or the longest-idle one anywhere).
+   *
+   * @return false when at a cap with nothing idle to close: the caller refuses the job as busy
+   */
+  boolean reserve(String destination) {
+    dropDeadIdle();
+    if (perDestination(destination) >= options.maxConnectionsPerDestination()
+        && !evictIdle(destination)) {
+      return false;
+    }
+    if (open >= options.maxConnections() && !evictIdle(null)) {
+      return false;
+    }
+    open++;
+    openPerDestination.merge(destination, 1, Integer::sum);
+    return true;
+  }
+
+  /** Gives back a slot whose connection attempt failed. */
+  void unreserve(String destination) {
+    open--;
+    openPerDestination.computeIfPresent(destination, (k, n) -> n > 1 ? n - 1 : null);
+  }
+
+  /** A freshly connected session in a reserved slot, busy. */
+  PooledSession register(String destination, DeliveryJob.Host host, SmtpClientSession session) {
+    PooledSession s = new PooledSession(destination, host, session);
+    busy.add(s);
+    return s;
+  }
+
+  /**
+   * After a transaction: keeps the session for reuse if it may carry another one (RFC 5321 §4.1.4 allows
+   * many transactions per session; maxMessagesPerConnection bounds it), else says QUIT.
+   */
+  void giveBack(PooledSession s) {
+    if (!busy.remove(s)) {
+      return; // closed by closeAll meanwhile
+    }
+    if (!s.session().isUsable() || s.transactions() >= options.maxMessagesPerConnection()) {
+      s.session().quit();
+      unreserve(s.destination());
+      return;
+    }
+    idle.add(s);
+    s.idleTimer(vertx.setTimer(options.idleTimeoutMs(), id -> {
+      if (idle.remove(s)) {
+        s.session().quit();
+        unreserve(s.destination());
+      }
+    }));
+  }
+
+  /** Closes a busy session that cannot be used again (failed, or its reuse check failed). */
+  void discard(PooledSession s) {
+    if (busy.remove(s)) {
+      s.session().close();
+      unreserve(s.destination());
+    }
+  }
+
+  /** QUIT to every idle session, closes busy ones; completes when the QUITs are done. */
+  Future<Void> closeAll() {
+    List<Future<Void>> quits = new ArrayList<>();
+    for (PooledSession s : idle) {
+      vertx.cancelTimer(s.idleTimer());
+      quits.add(s.session().quit());
+    }
+    busy.forEach(s -> s.session().close());
+    idle.clear();
+    busy.clear();
+    openPerDestination.clear();
+    open = 0;
+    return Future.join(quits).mapEmpty();
+  }
+
+  int open() {
+    return open;
+  }
+
+  int perDestination(String destination) {
+    return openPerDestination.getOrDefault(destination, 0);
+  }
+
+  /** Closes the longest-idle session of {@code destination} (any destination when null). */
+  private boolean evictIdle(String destination) {
+    for (PooledSession s : idle) {
+      if (destination == null || s.destination().equals(destination)) {
+        idle.remove(s);
+        vertx.cancelTimer(s.idleTimer());
+        s.session().quit();
+        unreserve(s.destination());
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void dropDeadIdle() {
+    idle.removeIf(s -> {
+      if (s.session().isUsable()) {
+        return false;
+      }
+      vertx.cancelTimer(s.idleTimer());
+      s.session().close();
+      unreserve(s.destination());
+      return true;
+    });
+  }
+}

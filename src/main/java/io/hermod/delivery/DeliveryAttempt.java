@@ -1,0 +1,123 @@
+package io.hermod.delivery;
+
+import io.hermod.smtp.ServerReply;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Carries out one {@link DeliveryJob}: a session from the pool (an idle one, checked with RSET, or a new
+ * one through {@link HostFailover}), one transaction, the per-recipient outcomes, the log lines. Runs on
+ * the delivery verticle's context.
+ */
+final class DeliveryAttempt {
+
+  /** Failure code of a job refused because a connection cap is reached ("not attempted, retry soon"). */
+  static final int BUSY = 429;
+  /** Failure code of a job that cannot be carried out as given (no recipient, bad byte range). */
+  static final int MALFORMED = 400;
+
+  private final ConnectionPool pool;
+  private final HostFailover failover;
+  private final DeliveryLog log;
+
+  DeliveryAttempt(ConnectionPool pool, HostFailover failover, DeliveryLog log) {
+    this.pool = pool;
+    this.failover = failover;
+    this.log = log;
+  }
+
+  /**
+   * The report; fails with a {@link ReplyException}: code {@link #BUSY} when no connection may be opened,
+   * {@link #MALFORMED} when the job makes no sense.
+   */
+  Future<DeliveryReport> run(DeliveryJob job) {
+    long started = System.nanoTime();
+    Transaction tx;
+    try {
+      tx = transaction(job);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, MALFORMED,
+          "malformed delivery job: " + e.getMessage()));
+    }
+    return session(job)
+        .compose(s -> send(job, tx, s, started))
+        .recover(t -> {
+          if (t instanceof HostFailover.AllHostsFailed) {
+            ServerReply reply = ((HostFailover.AllHostsFailed) t).reply();
+            return Future.succeededFuture(logged(job, null, started, Outcomes.all(job, reply, false)));
+          }
+          return Future.failedFuture(t);
+        });
+  }
+
+  /** A pooled session if one is idle and still answers RSET (RFC 5321 §4.1.1.5), else a new connection. */
+  private Future<PooledSession> session(DeliveryJob job) {
+    PooledSession reusable = pool.takeIdle(job.destination(), job.hosts());
+    if (reusable == null) {
+      return connect(job);
+    }
+    return reusable.session().reset().transform(ar -> {
+      if (ar.succeeded() && ar.result().code() == 250) {
+        return Future.succeededFuture(reusable);
+      }
+      pool.discard(reusable);
+      return connect(job);
+    });
+  }
+
+  private Future<PooledSession> connect(DeliveryJob job) {
+    if (!pool.reserve(job.destination())) {
+      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BUSY, "busy"));
+    }
+    return failover.connect(job.hosts())
+        .map(c -> pool.register(job.destination(), c.host(), c.session()))
+        .onFailure(t -> pool.unreserve(job.destination()));
+  }
+
+  private Future<DeliveryReport> send(DeliveryJob job, Transaction tx, PooledSession s, long started) {
+    DeliveryJob.Host host = s.host();
+    return s.session().send(tx).transform(ar -> {
+      List<DeliveryReport.Result> results;
+      if (ar.succeeded()) {
+        TransactionResult tr = ar.result();
+        if (tr.sentToRemote()) {
+          s.countTransaction();
+        }
+        results = new ArrayList<>();
+        for (RecipientResult r : tr.recipients()) {
+          results.add(Outcomes.result(r.recipient().address(), r.reply(), tr.sentToRemote()));
+        }
+        pool.giveBack(s);
+      } else {
+        pool.discard(s);
+        // Anything else (e.g. IllegalStateException) is our fault, not the peer's: deferred as 4.3.0.
+        SmtpClientException e = ar.cause() instanceof SmtpClientException
+            ? (SmtpClientException) ar.cause()
+            : new SmtpClientException(SmtpClientException.Kind.CONTENT_FAILED, Stage.MAIL, null,
+                String.valueOf(ar.cause().getMessage()), ar.cause());
+        results = Outcomes.deferredAll(job, e, DeliveryLog.relay(host));
+      }
+      return Future.succeededFuture(logged(job, host, started, results));
+    });
+  }
+
+  private static Transaction transaction(DeliveryJob job) {
+    List<TxRecipient> rcpts = job.recipients().stream().map(r -> new TxRecipient(r.address(), r.params())).toList();
+    return new Transaction(job.sender(), rcpts, job.mailParams(), job.contentLength(), job.needsSmtpUtf8(),
+        ContentSource.ofFile(Path.of(job.contentFile()), job.contentOffset(), job.contentLength()));
+  }
+
+  /** The report, after one log line per recipient. */
+  private DeliveryReport logged(DeliveryJob job, DeliveryJob.Host relay, long started,
+                                List<DeliveryReport.Result> results) {
+    results.forEach(r -> log.attempt(job, relay, started, r));
+    return relay == null
+        ? new DeliveryReport(null, null, results)
+        : new DeliveryReport(relay.name(), relay.address(), results);
+  }
+}

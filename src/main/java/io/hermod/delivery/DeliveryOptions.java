@@ -1,0 +1,44 @@
+package io.hermod.delivery;
+
+import java.util.Objects;
+
+/**
+ * Settings of one {@link DeliveryVerticle} instance (the limits are per instance, not per process).
+ *
+ * @param heloName                     our host name, given in EHLO/HELO; overrides {@code client.heloName()}
+ * @param client                       the outbound SMTP client's settings (TLS policy, stage timeouts, reply limits)
+ * @param maxConnections               open outbound connections (busy, idle or connecting) over all destinations
+ * @param maxConnectionsPerDestination open connections per destination (the job's shaping key)
+ * @param maxMessagesPerConnection     transactions sent over one connection before it is closed with QUIT
+ * @param idleTimeoutMs                how long an unused connection is kept for reuse before QUIT
+ */
+public record DeliveryOptions(String heloName, ClientOptions client, int maxConnections,
+                              int maxConnectionsPerDestination, int maxMessagesPerConnection, long idleTimeoutMs) {
+
+  public DeliveryOptions {
+    Objects.requireNonNull(heloName, "heloName");
+    Objects.requireNonNull(client, "client");
+    if (maxConnections < 1 || maxConnectionsPerDestination < 1 || maxMessagesPerConnection < 1 || idleTimeoutMs < 1) {
+      throw new IllegalArgumentException("delivery limits must be positive");
+    }
+    if (!client.heloName().equals(heloName)) {
+      client = new ClientOptions(heloName, client.tlsPolicy(), client.timeouts(), client.maxReplyLineLength(),
+          client.maxReplyLines());
+    }
+  }
+
+  /** Client defaults (opportunistic TLS, RFC 5321 timeouts), 100 connections, 10 per destination, 100 messages, 10 s. */
+  public static DeliveryOptions defaults(String heloName) {
+    return new DeliveryOptions(heloName, ClientOptions.defaults(heloName), 100, 10, 100, 10_000);
+  }
+
+  public DeliveryOptions withClient(ClientOptions c) {
+    return new DeliveryOptions(heloName, c, maxConnections, maxConnectionsPerDestination, maxMessagesPerConnection,
+        idleTimeoutMs);
+  }
+
+  public DeliveryOptions withLimits(int maxConnections, int perDestination, int messagesPerConnection,
+                                    long idleTimeoutMs) {
+    return new DeliveryOptions(heloName, client, maxConnections, perDestination, messagesPerConnection, idleTimeoutMs);
+  }
+}

@@ -1,0 +1,72 @@
+package io.hermod.delivery;
+
+import io.hermod.api.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The delivery role (Postfix's smtp(8)): takes {@link DeliveryJob}s on {@link Addresses#DELIVERY_JOB}, delivers
+ * each over SMTP with pooled, capped connections and host failover, and replies with a {@link DeliveryReport}.
+ * A job it cannot start because a connection cap is reached is refused at once (failure code 429, "busy")
+ * instead of being queued: the router retries it soon. Each instance has its own pool and caps.
+ */
+public final class DeliveryVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger("io.hermod.delivery");
+
+  private final DeliveryOptions options;
+  private NetClient netClient;
+  private ConnectionPool pool;
+  private DeliveryAttempt attempt;
+  private MessageConsumer<JsonObject> consumer;
+
+  public DeliveryVerticle(DeliveryOptions options) {
+    this.options = options;
+  }
+
+  @Override
+  public Future<?> start() {
+    netClient = vertx.createNetClient();
+    pool = new ConnectionPool(vertx, options);
+    attempt = new DeliveryAttempt(pool, new HostFailover(vertx, netClient, options.client()), new DeliveryLog(LOG));
+    consumer = vertx.eventBus().consumer(Addresses.DELIVERY_JOB, this::onJob);
+    return consumer.completion();
+  }
+
+  private void onJob(Message<JsonObject> message) {
+    DeliveryJob job;
+    try {
+      job = DeliveryJob.fromJson(message.body());
+    } catch (RuntimeException e) {
+      message.fail(DeliveryAttempt.MALFORMED, "malformed delivery job: " + e.getMessage());
+      return;
+    }
+    attempt.run(job).onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(ar.result().toJson());
+      } else if (ar.cause() instanceof ReplyException) {
+        ReplyException e = (ReplyException) ar.cause();
+        message.fail(e.failureCode(), e.getMessage());
+      } else {
+        LOG.log(Level.WARNING, job.queueId() + ": delivery failed unexpectedly", ar.cause());
+        message.fail(500, String.valueOf(ar.cause().getMessage()));
+      }
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return unregistered
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.closeAll())
+        .eventually(() -> netClient == null ? Future.succeededFuture() : netClient.close());
+  }
+}

@@ -1,0 +1,156 @@
+package io.hermod.delivery;
+
+import io.hermod.delivery.DeliveryFixture.Content;
+import io.hermod.testing.ScriptedSmtpPeer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.hermod.delivery.DeliveryFixture.await;
+import static io.hermod.delivery.DeliveryFixture.host;
+import static io.hermod.delivery.DeliveryFixture.job;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Connection reuse, caps and idle closing of the delivery verticle. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DeliveryPoolTest {
+
+  private Vertx vertx;
+  private DeliveryFixture fixture;
+  private ScriptedSmtpPeer peer;
+  private Content content;
+
+  @BeforeEach
+  void setUp(Vertx vertx, @TempDir Path dir) throws Exception {
+    this.vertx = vertx;
+    fixture = new DeliveryFixture(vertx, dir);
+    peer = await(new ScriptedSmtpPeer(vertx).capabilities("PIPELINING").start());
+    content = fixture.content(Buffer.buffer("Subject: pooled\r\n\r\nhello\r\n"));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    fixture.close();
+    await(peer.close());
+  }
+
+  private DeliveryJob jobFor(String queueId) {
+    return job(queueId, "peer.test", List.of(host("mx", peer)), content, "a@peer.test");
+  }
+
+  private static List<String> verbs(List<String> commands) {
+    return commands.stream().map(c -> c.split("[ :]")[0]).toList();
+  }
+
+  @Test
+  void secondJobReusesTheConnectionAfterRset() throws Exception {
+    fixture.deploy(DeliveryFixture.options(5_000));
+
+    fixture.deliver(jobFor("R1"));
+    fixture.deliver(jobFor("R2"));
+
+    assertEquals(1, peer.sessions().size());
+    assertEquals(2, peer.messages().size());
+    assertEquals(List.of("EHLO", "MAIL", "RCPT", "DATA", "RSET", "MAIL", "RCPT", "DATA"),
+        verbs(peer.sessions().get(0).commands()));
+  }
+
+  @Test
+  void connectionIsClosedAfterMaxMessagesPerConnection() throws Exception {
+    fixture.deploy(DeliveryFixture.options(5_000).withLimits(50, 5, 2, 10_000));
+
+    for (int i = 0; i < 3; i++) {
+      fixture.deliver(jobFor("M" + i));
+    }
+
+    assertEquals(2, peer.sessions().size());
+    List<String> first = peer.sessions().get(0).commands();
+    assertEquals(2, verbs(first).stream().filter("DATA"::equals).count());
+    assertEquals("QUIT", first.get(first.size() - 1));
+  }
+
+  @Test
+  void perDestinationCapHoldsUnderConcurrentJobs() throws Exception {
+    fixture.deploy(DeliveryFixture.options(5_000).withLimits(50, 2, 100, 10_000));
+    List<DeliveryJob> pending = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      pending.add(jobFor("C" + i));
+    }
+    int busy = 0;
+    int rounds = 0;
+    while (!pending.isEmpty() && rounds++ < 50) {
+      List<Future<DeliveryReport>> replies = pending.stream().map(fixture::request).toList();
+      await(Future.join(replies).otherwiseEmpty()); // join waits for every reply, failed or not
+      List<DeliveryJob> retry = new ArrayList<>();
+      for (int i = 0; i < replies.size(); i++) {
+        Future<DeliveryReport> r = replies.get(i);
+        if (r.failed()) {
+          assertTrue(DeliveryFixture.isBusy(r.cause()), String.valueOf(r.cause()));
+          busy++;
+          retry.add(pending.get(i));
+        } else {
+          assertEquals(DeliveryReport.Outcome.DELIVERED, r.result().results().get(0).outcome());
+        }
+      }
+      pending = retry;
+    }
+
+    assertTrue(pending.isEmpty(), "still pending after " + rounds + " rounds: " + pending.size());
+    assertEquals(20, peer.messages().size());
+    assertTrue(peer.maxConcurrentSessions() <= 2, "max concurrent " + peer.maxConcurrentSessions());
+    assertTrue(busy > 0, "20 simultaneous jobs must meet the cap of 2");
+  }
+
+  @Test
+  void globalCapClosesAnIdleConnectionOfAnotherDestination() throws Exception {
+    ScriptedSmtpPeer other = await(new ScriptedSmtpPeer(vertx).start());
+    try {
+      fixture.deploy(DeliveryFixture.options(5_000).withLimits(1, 1, 100, 10_000));
+      fixture.deliver(jobFor("G1"));
+      fixture.deliver(job("G2", "other.test", List.of(host("mx.other", other)), content, "b@other.test"));
+
+      assertEquals(1, other.messages().size());
+      List<String> first = peer.sessions().get(0).commands();
+      assertEquals("QUIT", first.get(first.size() - 1));
+    } finally {
+      await(other.close());
+    }
+  }
+
+  @Test
+  void idleConnectionIsClosedAfterTheIdleTime() throws Exception {
+    fixture.deploy(DeliveryFixture.options(5_000).withLimits(50, 5, 100, 200));
+
+    fixture.deliver(jobFor("I1"));
+
+    DeliveryFixture.eventually(() -> peer.openSessions() == 0, "idle connection closed");
+    List<String> commands = peer.sessions().get(0).commands();
+    assertEquals("QUIT", commands.get(commands.size() - 1));
+  }
+
+  @Test
+  void stoppingTheVerticleQuitsIdleConnections() throws Exception {
+    fixture.deploy(DeliveryFixture.options(5_000));
+    fixture.deliver(jobFor("S1"));
+
+    fixture.undeployAll();
+
+    DeliveryFixture.eventually(() -> peer.openSessions() == 0, "connection closed on stop");
+    List<String> commands = peer.sessions().get(0).commands();
+    assertEquals("QUIT", commands.get(commands.size() - 1));
+  }
+}
