@@ -18,14 +18,14 @@ import java.util.Set;
 final class ConnectionPool {
 
   private final Vertx vertx;
-  private final DeliveryOptions options;
+  private final DeliverySettings options;
   private final Map<String, Integer> openPerDestination = new HashMap<>();
   // Insertion order = the order sessions went idle: the first is the one idle the longest.
   private final Set<PooledSession> idle = new LinkedHashSet<>();
   private final Set<PooledSession> busy = new LinkedHashSet<>();
   private int open;
 
-  ConnectionPool(Vertx vertx, DeliveryOptions options) {
+  ConnectionPool(Vertx vertx, DeliverySettings options) {
     this.vertx = vertx;
     this.options = options;
   }

@@ -22,13 +22,13 @@ public final class DeliveryVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger("io.hermod.delivery");
 
-  private final DeliveryOptions options;
+  private final DeliverySettings options;
   private NetClient netClient;
   private ConnectionPool pool;
   private DeliveryAttempt attempt;
   private MessageConsumer<JsonObject> consumer;
 
-  public DeliveryVerticle(DeliveryOptions options) {
+  public DeliveryVerticle(DeliverySettings options) {
     this.options = options;
   }
 

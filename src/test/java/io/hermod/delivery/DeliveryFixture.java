@@ -55,13 +55,13 @@ final class DeliveryFixture {
     logger.addHandler(capture);
   }
 
-  static DeliveryOptions options(long timeoutMs) {
+  static DeliverySettings options(long timeoutMs) {
     ClientOptions client = ClientOptions.defaults("client.test").withTlsPolicy(TlsPolicy.NONE)
         .withTimeouts(StageTimeouts.uniform(timeoutMs));
-    return new DeliveryOptions("hermod.test", client, 50, 5, 100, 10_000);
+    return new DeliverySettings("hermod.test", client, 50, 5, 100, 10_000);
   }
 
-  void deploy(DeliveryOptions options) throws Exception {
+  void deploy(DeliverySettings options) throws Exception {
     deployments.add(await(vertx.deployVerticle(new DeliveryVerticle(options))));
   }
 

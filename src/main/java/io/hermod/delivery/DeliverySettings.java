@@ -12,10 +12,10 @@ import java.util.Objects;
  * @param maxMessagesPerConnection     transactions sent over one connection before it is closed with QUIT
  * @param idleTimeoutMs                how long an unused connection is kept for reuse before QUIT
  */
-public record DeliveryOptions(String heloName, ClientOptions client, int maxConnections,
+public record DeliverySettings(String heloName, ClientOptions client, int maxConnections,
                               int maxConnectionsPerDestination, int maxMessagesPerConnection, long idleTimeoutMs) {
 
-  public DeliveryOptions {
+  public DeliverySettings {
     Objects.requireNonNull(heloName, "heloName");
     Objects.requireNonNull(client, "client");
     if (maxConnections < 1 || maxConnectionsPerDestination < 1 || maxMessagesPerConnection < 1 || idleTimeoutMs < 1) {
@@ -28,17 +28,17 @@ public record DeliveryOptions(String heloName, ClientOptions client, int maxConn
   }
 
   /** Client defaults (opportunistic TLS, RFC 5321 timeouts), 100 connections, 10 per destination, 100 messages, 10 s. */
-  public static DeliveryOptions defaults(String heloName) {
-    return new DeliveryOptions(heloName, ClientOptions.defaults(heloName), 100, 10, 100, 10_000);
+  public static DeliverySettings defaults(String heloName) {
+    return new DeliverySettings(heloName, ClientOptions.defaults(heloName), 100, 10, 100, 10_000);
   }
 
-  public DeliveryOptions withClient(ClientOptions c) {
-    return new DeliveryOptions(heloName, c, maxConnections, maxConnectionsPerDestination, maxMessagesPerConnection,
+  public DeliverySettings withClient(ClientOptions c) {
+    return new DeliverySettings(heloName, c, maxConnections, maxConnectionsPerDestination, maxMessagesPerConnection,
         idleTimeoutMs);
   }
 
-  public DeliveryOptions withLimits(int maxConnections, int perDestination, int messagesPerConnection,
+  public DeliverySettings withLimits(int maxConnections, int perDestination, int messagesPerConnection,
                                     long idleTimeoutMs) {
-    return new DeliveryOptions(heloName, client, maxConnections, perDestination, messagesPerConnection, idleTimeoutMs);
+    return new DeliverySettings(heloName, client, maxConnections, perDestination, messagesPerConnection, idleTimeoutMs);
   }
 }
