@@ -4,6 +4,7 @@ import io.hermod.config.SpoolConfig;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.FileSpool;
 import io.hermod.spool.Spool;
+import io.hermod.testing.SmtpLineClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -212,20 +213,11 @@ class CrashRecoveryTest {
   }
 
   private static String reply(InputStream in) throws IOException {
-    while (true) {
-      StringBuilder sb = new StringBuilder();
-      int c;
-      while ((c = in.read()) != -1 && c != '\n') {
-        sb.append((char) c);
-      }
-      if (c == -1) {
-        throw new IOException("closed");
-      }
-      String line = sb.toString().strip();
-      if (line.length() < 4 || line.charAt(3) == ' ') {
-        return line;
-      }
+    String last = SmtpLineClient.readReplyLines(in).stream().reduce((x, y) -> y).orElse("");
+    if (!last.endsWith("\r")) {
+      throw new IOException("closed");
     }
+    return last.strip();
   }
 
   /** The stored message without the Received field we prepended (its continuation lines start with a tab). */

@@ -17,7 +17,7 @@ final class DeliveryStatusFields {
     w.field("Reporting-MTA", "dns; " + SafeText.token(req.reportingMta(), false));
     if (env.envid() != null) {
       // §2.2.1 / RFC 3461 §4.4: the ENVID as it was given, i.e. xtext-encoded again.
-      w.field("Original-Envelope-Id", XText.encode(env.envid()));
+      w.field("Original-Envelope-Id", io.hermod.smtp.Xtext.encode(env.envid()));
     }
     w.field("Arrival-Date", MailDate.format(env.arrival()));
     for (RecipientReport report : req.reports()) {

@@ -4,6 +4,7 @@ import io.hermod.smtp.Command.MailParameters;
 import io.hermod.smtp.Command.RcptParameters;
 
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -95,22 +96,13 @@ public final class CommandParser {
     boolean smtpUtf8 = false;
     DsnRet ret = null;
     String envid = null;
-    java.util.Map<String, String> seen = new java.util.HashMap<>();
-    for (String p : parameters(arg, path.end())) {
-      if (p == null) {
-        return ParseResult.error(Replies.SYNTAX_PARAMS);
-      }
-      int eq = p.indexOf('=');
-      String key = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
-      String value = eq < 0 ? null : p.substring(eq + 1);
-      if (seen.containsKey(key)) {
-        // An identical repeat is tolerated (Python's smtplib repeats SMTPUTF8 and BODY); a conflicting one is not.
-        if (!p.equalsIgnoreCase(seen.get(key))) {
-          return ParseResult.error(Replies.badParameter(key));
-        }
-        continue;
-      }
-      seen.put(key, p);
+    Parameters params = Parameters.parse(arg, path.end());
+    if (params.refusal() != null) {
+      return ParseResult.error(params.refusal());
+    }
+    for (Map.Entry<String, String> param : params.values().entrySet()) {
+      String key = param.getKey();
+      String value = param.getValue();
       switch (key) {
         case "SIZE" -> { // RFC 1870 §6
           size = digits(value);
@@ -163,22 +155,13 @@ public final class CommandParser {
     }
     EnumSet<DsnNotify> notify = EnumSet.noneOf(DsnNotify.class);
     String orcpt = null;
-    java.util.Map<String, String> seen = new java.util.HashMap<>();
-    for (String p : parameters(arg, path.end())) {
-      if (p == null) {
-        return ParseResult.error(Replies.SYNTAX_PARAMS);
-      }
-      int eq = p.indexOf('=');
-      String key = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
-      String value = eq < 0 ? null : p.substring(eq + 1);
-      if (seen.containsKey(key)) {
-        // An identical repeat is tolerated (Python's smtplib repeats SMTPUTF8 and BODY); a conflicting one is not.
-        if (!p.equalsIgnoreCase(seen.get(key))) {
-          return ParseResult.error(Replies.badParameter(key));
-        }
-        continue;
-      }
-      seen.put(key, p);
+    Parameters params = Parameters.parse(arg, path.end());
+    if (params.refusal() != null) {
+      return ParseResult.error(params.refusal());
+    }
+    for (Map.Entry<String, String> param : params.values().entrySet()) {
+      String key = param.getKey();
+      String value = param.getValue();
       switch (key) {
         case "NOTIFY" -> {
           if (value == null || !parseNotify(value, notify)) {
@@ -263,55 +246,6 @@ public final class CommandParser {
       i++;
     }
     return i;
-  }
-
-  /**
-   * The esmtp-parameters after the path, separated by single or repeated spaces. A malformed keyword or
-   * value yields a null element. esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-");
-   * esmtp-value = 1*(%d33-60 / %d62-126), plus UTF-8 under RFC 6531.
-   */
-  private static java.util.List<String> parameters(String arg, int from) {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    if (from == arg.length()) {
-      return out;
-    }
-    if (arg.charAt(from) != ' ') {
-      out.add(null);
-      return out;
-    }
-    for (String p : arg.substring(from).trim().split(" +")) {
-      if (p.isEmpty()) {
-        continue;
-      }
-      out.add(validParameter(p) ? p : null);
-    }
-    return out;
-  }
-
-  private static boolean validParameter(String p) {
-    int eq = p.indexOf('=');
-    int keyEnd = eq < 0 ? p.length() : eq;
-    if (keyEnd == 0 || !Ascii.isLetDig(p.charAt(0))) {
-      return false;
-    }
-    for (int i = 1; i < keyEnd; i++) {
-      char c = p.charAt(i);
-      if (!Ascii.isLetDig(c) && c != '-') {
-        return false;
-      }
-    }
-    if (eq >= 0) {
-      if (eq == p.length() - 1) {
-        return false;
-      }
-      for (int i = eq + 1; i < p.length(); i++) {
-        char c = p.charAt(i);
-        if (c < 33 || c == '=' || c == 127) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   /** 1 to 20 digits, no sign; -1 when malformed or overflowing. */

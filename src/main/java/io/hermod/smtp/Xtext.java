@@ -9,9 +9,9 @@ public final class Xtext {
   private Xtext() {
   }
 
-  /** @return the decoded text, or null when {@code s} is not valid xtext */
+  /** @return the decoded text (octets read as UTF-8), or null when {@code s} is not valid xtext */
   public static String decode(String s) {
-    StringBuilder sb = new StringBuilder(s.length());
+    java.io.ByteArrayOutputStream sb = new java.io.ByteArrayOutputStream(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '+') {
@@ -23,23 +23,24 @@ public final class Xtext {
         if (hi < 0 || lo < 0) {
           return null;
         }
-        sb.append((char) (hi << 4 | lo));
+        sb.write(hi << 4 | lo);
         i += 2;
       } else if (c < 33 || c > 126 || c == '=') {
         return null;
       } else {
-        sb.append(c);
+        sb.write(c);
       }
     }
-    return sb.toString();
+    return sb.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  /** Encodes the UTF-8 octets of {@code s}: printable ASCII but "+" and "=" as is, every other octet "+XX". */
   public static String encode(String s) {
     StringBuilder sb = new StringBuilder(s.length() + 8);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+    for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
       if (c >= 33 && c <= 126 && c != '+' && c != '=') {
-        sb.append(c);
+        sb.append((char) c);
       } else {
         sb.append('+').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));

@@ -1,5 +1,6 @@
 package io.hermod.server;
 
+import io.hermod.testing.SmtpLineClient;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -138,26 +139,20 @@ final class Dialogue {
     }
   }
 
-  /** Reads one reply: lines until "NNN " (RFC 5321 §4.2.1). */
+  /** Reads one reply: lines until "NNN " (RFC 5321 §4.2.1), each ended by CRLF. */
   private static List<String> readReply(InputStream in, String where) throws IOException {
+    List<String> raw = SmtpLineClient.readReplyLines(in);
     List<String> lines = new ArrayList<>();
-    while (true) {
-      StringBuilder sb = new StringBuilder();
-      int c;
-      while ((c = in.read()) != -1 && c != '\n') {
-        sb.append((char) c);
+    for (String line : raw) {
+      if (!line.endsWith("\r")) {
+        fail(where + ": connection closed or line not ended by CRLF, replies so far " + raw);
       }
-      if (c == -1) {
-        fail(where + ": connection closed, replies so far " + lines + (sb.length() > 0 ? " + " + sb : ""));
-      }
-      String line = sb.toString();
-      assertTrue(line.endsWith("\r"), where + ": reply line not ended by CRLF: " + line);
-      line = line.substring(0, line.length() - 1);
-      lines.add(line);
-      if (line.length() < 4 || line.charAt(3) == ' ') {
-        return lines;
-      }
+      lines.add(line.substring(0, line.length() - 1));
     }
+    if (lines.isEmpty()) {
+      fail(where + ": connection closed");
+    }
+    return lines;
   }
 
   static byte[] unescape(String s) {

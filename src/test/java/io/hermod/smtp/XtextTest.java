@@ -14,6 +14,7 @@ class XtextTest {
       "a+2Bb    | a+b",
       "a+3Db    | a=b",
       "+20x     | ' x'",
+      "+C3+A9   | é",
   })
   void decodes(String in, String out) {
     assertEquals(out, Xtext.decode(in));

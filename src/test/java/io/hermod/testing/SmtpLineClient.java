@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -58,18 +60,30 @@ public final class SmtpLineClient implements AutoCloseable {
 
   /** The last line of the next reply, or null if the server closed. */
   public String readReply() throws IOException {
+    List<String> lines = readReplyLines(in);
+    return lines.isEmpty() || !lines.get(lines.size() - 1).endsWith("\r")
+        ? null : lines.get(lines.size() - 1).strip();
+  }
+
+  /**
+   * Reads one reply (RFC 5321 §4.2.1: lines until one whose code is followed by a space). Lines keep their
+   * trailing CR, so callers can check the framing; a last line without CR means the server closed first.
+   */
+  public static List<String> readReplyLines(InputStream in) throws IOException {
+    List<String> lines = new ArrayList<>();
     while (true) {
       StringBuilder sb = new StringBuilder();
       int c;
       while ((c = in.read()) != -1 && c != '\n') {
         sb.append((char) c);
       }
-      if (c == -1) {
-        return null;
-      }
+      lines.add(sb.toString());
       String line = sb.toString().strip();
-      if (line.length() < 4 || line.charAt(3) == ' ') {
-        return line;
+      if (c == -1 || line.length() < 4 || line.charAt(3) == ' ') {
+        if (c == -1 && sb.length() == 0) {
+          lines.remove(lines.size() - 1);
+        }
+        return lines;
       }
     }
   }
