@@ -3,12 +3,12 @@ package io.hermod.delivery;
 import java.nio.charset.StandardCharsets;
 
 /** RFC 3461 §4 "xtext": printable ASCII except '+' and '=' as is, every other octet as "+XX". */
-final class XText {
+public final class XText {
 
   private XText() {
   }
 
-  static String encode(String value) {
+  public static String encode(String value) {
     StringBuilder out = new StringBuilder(value.length());
     for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
