@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,6 +44,17 @@ public final class LoopDetector {
   public static LoopDetector forEndpoints(String hostname, List<InetSocketAddress> ownEndpoints) {
     boolean wildcard = ownEndpoints.stream().anyMatch(e -> e.getAddress() != null && e.getAddress().isAnyLocalAddress());
     return new LoopDetector(hostname, ownEndpoints, wildcard ? interfaceAddresses() : Set.of());
+  }
+
+  /**
+   * The endpoint of a listener bound to {@code host} (an IP literal; "localhost" counts as 127.0.0.1) and
+   * {@code port}; empty for another host name, which is never looked up here (no DNS at start-up).
+   */
+  public static Optional<InetSocketAddress> listenerEndpoint(String host, int port) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    }
+    return IpLiteral.parse(host).map(address -> new InetSocketAddress(address, port));
   }
 
   /**

@@ -111,25 +111,37 @@ final class RouterFixture implements AutoCloseable {
   }
 
   Envelope envelope(String sender, Instant arrival, String... recipients) {
+    return envelope(sender, DsnRet.HDRS, arrival, recipients);
+  }
+
+  Envelope envelope(String sender, DsnRet ret, Instant arrival, String... recipients) {
     List<Recipient> rcpts = new ArrayList<>();
     for (String r : recipients) {
       rcpts.add(Recipient.pending(r, null, Set.of()));
     }
-    return new Envelope(spool.newId(), sender, rcpts, null, DsnRet.HDRS, BodyType.SEVEN_BIT, false, "127.0.0.1",
+    return new Envelope(spool.newId(), sender, rcpts, null, ret, BodyType.SEVEN_BIT, false, "127.0.0.1",
         "client.test", null, "mx", arrival, 0, arrival, false, false);
   }
 
   /** Spools a message (no trigger). */
   String spoolMessage(Envelope env) throws Exception {
+    return spoolMessage(env, MESSAGE);
+  }
+
+  String spoolMessage(Envelope env, byte[] message) throws Exception {
     return onContext(() -> {
       MessageWriter writer = spool.begin(env);
-      return writer.write(Buffer.buffer(MESSAGE)).compose(v -> writer.commit(env)).map(Envelope::id);
+      return writer.write(Buffer.buffer(message)).compose(v -> writer.commit(env)).map(Envelope::id);
     });
   }
 
   /** Spools a message and triggers the router, as the listener does. */
   String submit(Envelope env) throws Exception {
-    String id = spoolMessage(env);
+    return submit(env, MESSAGE);
+  }
+
+  String submit(Envelope env, byte[] message) throws Exception {
+    String id = spoolMessage(env, message);
     vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id));
     return id;
   }

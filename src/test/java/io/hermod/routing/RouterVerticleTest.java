@@ -125,6 +125,24 @@ class RouterVerticleTest {
   }
 
   @Test
+  void withRetFullTheDsnCarriesTheWholeOriginalCopiedInChunks() throws Exception {
+    f.dns.nullMx("nomail.test");
+    f.configure(new JsonObject()).start();
+    StringBuilder original = new StringBuilder("Subject: big\r\n\r\n");
+    for (int i = 0; i < 3000; i++) { // ~200 KiB: several 64 KiB chunks
+      original.append("line ").append(i).append(" of the original body, padded to make it longer\r\n");
+    }
+    byte[] bytes = original.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    String id = f.submit(f.envelope("sender@local.test", io.hermod.smtp.DsnRet.FULL, Instant.now(), "x@nomail.test"),
+        bytes);
+
+    until("DSN queued, original removed", () -> !f.queued().contains(id) && f.queued().size() == 1);
+    String dsn = f.contentOf(f.queued().get(0));
+    assertTrue(dsn.contains("Content-Type: message/rfc822\r\n\r\n" + original), "whole original inside");
+    assertTrue(dsn.endsWith("--\r\n"), "closing delimiter after the original");
+  }
+
+  @Test
   void nxdomainFailsTheRecipient() throws Exception {
     f.configure(new JsonObject()).start();
     String id = f.submit(f.envelope("sender@local.test", "x@missing.test"));
