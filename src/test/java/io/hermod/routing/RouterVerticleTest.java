@@ -358,6 +358,38 @@ class RouterVerticleTest {
         "no job to a suspended destination");
   }
 
+  @Test
+  void aDelayWarningIsSentOnceWhenDue() throws Exception {
+    f.configure(new JsonObject().put("delivery", new JsonObject().put("delayWarningSeconds", 1))).start();
+    f.delivery.answer(job -> Future.succeededFuture(report(job, a -> result(a, Outcome.DEFERRED, 451, "4.7.1",
+        "greylisted"))));
+    String id = f.submit(f.envelope("sender@local.test", Instant.now().minusSeconds(5), "bob@remote.test"));
+
+    until("two deferrals", () -> f.eventsFor(id).size() >= 2);
+    assertTrue(f.load(id).delayWarned());
+    assertEquals(1, f.othersThan(id).size());
+    String dsn = f.contentOf(f.othersThan(id).get(0));
+    assertTrue(dsn.contains("Action: delayed"), dsn);
+    assertTrue(dsn.contains("Will-Retry-Until:"), dsn);
+  }
+
+  @Test
+  void triggersBeyondAFullWindowAreDroppedAndTheScanDeliversThemLater() throws Exception {
+    f.configure(new JsonObject().put("delivery", new JsonObject().put("activeWindow", 1))).start();
+    Promise<io.hermod.delivery.DeliveryReport> first = Promise.promise();
+    f.delivery.answer(job -> f.delivery.jobs.size() == 1 ? first.future() : FakeDelivery.deliverAll(job));
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(f.submit(f.envelope("sender@local.test", "u" + i + "@remote.test")));
+    }
+    until("first job", () -> f.delivery.jobs.size() == 1);
+    assertEquals(1, f.router.activeMessages());
+    f.vertx.runOnContext(v -> first.complete(FakeDelivery.deliverAll(f.delivery.jobs.get(0).job()).result()));
+
+    until("all delivered by scans", () -> f.queued().isEmpty());
+    assertEquals(5, f.delivery.jobs.size());
+  }
+
   private static DeliveryJob job(List<DeliveryJob> jobs, String destination) {
     return jobs.stream().filter(j -> j.destination().equals(destination)).findFirst()
         .orElseThrow(() -> new AssertionError("no job for " + destination + " in " + jobs));
