@@ -3,6 +3,12 @@ package io.hermod;
 import io.hermod.api.Addresses;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.ListenerConfig;
+import io.hermod.delivery.DsnBuilder;
+import io.hermod.delivery.DsnIdentifiers;
+import io.hermod.delivery.RetrySchedule;
+import io.hermod.routing.LoopDetector;
+import io.hermod.routing.MxResolver;
+import io.hermod.routing.RouterVerticle;
 import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
 import io.hermod.spool.FileSpool;
@@ -13,6 +19,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
@@ -28,26 +37,33 @@ public final class Hermod {
   private final Vertx vertx;
   private final HermodConfig config;
   private final Spool spool;
+  private final MxResolver resolver;
   private final ServerContext serverContext;
   private final List<String> deployments = new ArrayList<>();
   private final List<ListenerVerticle> listeners = new ArrayList<>();
 
-  private Hermod(Vertx vertx, HermodConfig config, Spool spool) {
+  private Hermod(Vertx vertx, HermodConfig config, Spool spool, MxResolver resolver) {
     this.vertx = vertx;
     this.config = config;
     this.spool = spool;
+    this.resolver = resolver;
     this.serverContext = ServerContext.create(config, spool,
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)));
   }
 
-  /** Recovers the spool, then starts the listeners. Fails if a port cannot be bound. */
+  /**
+   * Recovers the spool, then starts the listeners, then the router. Fails if a port cannot be bound.
+   * Call it outside the event loop when no dns.resolvers are configured (the resolver reads
+   * /etc/resolv.conf once).
+   */
   public static Future<Hermod> start(Vertx vertx, HermodConfig config) {
     Spool spool = new FileSpool(vertx, config.spool());
-    Hermod hermod = new Hermod(vertx, config, spool);
+    Hermod hermod = new Hermod(vertx, config, spool, new MxResolver(vertx, config.dns()));
     return spool.recover()
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued.size()
             + " queued message(s)"))
         .compose(queued -> hermod.deployListeners())
+        .compose(v -> hermod.deployRouter())
         .map(hermod);
   }
 
@@ -66,6 +82,22 @@ public final class Hermod {
       });
     }
     return chain;
+  }
+
+  /** The router (qmgr): after the listeners, so that it knows their actual ports for loop detection. */
+  private Future<Void> deployRouter() {
+    List<InetSocketAddress> endpoints = new ArrayList<>();
+    for (int i = 0; i < listeners.size(); i++) {
+      LoopDetector.listenerEndpoint(config.listeners().get(i).host(), port(i)).ifPresent(endpoints::add);
+    }
+    SecureRandom random = new SecureRandom();
+    RouterVerticle router = new RouterVerticle(config, spool, resolver,
+        new RetrySchedule(config.delivery(), random), new DsnBuilder(DsnIdentifiers.random(random)),
+        Clock.systemUTC(), endpoints);
+    return vertx.deployVerticle(router).map(id -> {
+      deployments.add(id);
+      return null;
+    });
   }
 
   /** The port a listener is bound to, by its index in the configuration. */
@@ -97,7 +129,8 @@ public final class Hermod {
     });
     return graceOver.future()
         .compose(v -> undeployAll())
-        .compose(v -> spool.close());
+        .compose(v -> spool.close())
+        .onComplete(x -> resolver.close());
   }
 
   private Future<Void> undeployAll() {

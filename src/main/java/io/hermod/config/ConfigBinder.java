@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Builds the typed records from a complete (defaults-merged) configuration, checking every value. */
 final class ConfigBinder {
@@ -122,7 +124,19 @@ final class ConfigBinder {
     return new DeliveryConfig(initial, max, s.intIn("lifetimeSeconds", 1, MAX),
         s.intIn("delayWarningSeconds", 0, MAX), s.intIn("maxConnections", 1, MAX),
         s.intIn("maxConnectionsPerDestination", 1, MAX), s.intIn("maxMessagesPerConnection", 1, MAX),
-        s.intIn("instances", 1, 64));
+        s.intIn("instances", 1, 64), s.intIn("activeWindow", 1, 10_000_000),
+        s.intIn("scanIntervalSeconds", 1, 86400), s.intIn("jobTimeoutSeconds", 1, 86400),
+        s.intIn("requeueDelayMillis", 1, 3_600_000), s.intIn("ratePerDestination", 0, 1_000_000),
+        s.intIn("suspendSeconds", 0, 86400), strings(s, "suspendPatterns", ConfigBinder::regex));
+  }
+
+  private static String regex(String key, String text) {
+    try {
+      Pattern.compile(text);
+      return text;
+    } catch (PatternSyntaxException e) {
+      throw ConfigException.bad(key, "must be a regular expression (" + e.getDescription() + ")", text);
+    }
   }
 
   /** Reads a list of strings, each turned into T by {@code parse(keyOfElement, text)}. */

@@ -1,18 +1,51 @@
 package io.hermod.config;
 
+import java.util.List;
+
 /**
- * Outbound delivery (all under "delivery"); the routing/delivery work extends this record.
+ * Outbound delivery (all under "delivery"): retries, the router's active window and traffic shaping.
  *
  * @param retryInitialSeconds    first retry delay after a temporary failure ("delivery.retryInitialSeconds")
  * @param retryMaxSeconds        the doubling stops here ("delivery.retryMaxSeconds")
  * @param lifetimeSeconds        a message still undelivered after this bounces with 4.4.7 ("delivery.lifetimeSeconds")
  * @param delayWarningSeconds    a DELAY DSN is sent once after this; 0 = never ("delivery.delayWarningSeconds")
- * @param maxConnections         outbound connections over all destinations ("delivery.maxConnections")
+ * @param maxConnections         outbound connections (delivery jobs in flight) over all destinations
+ *                               ("delivery.maxConnections")
  * @param maxConnectionsPerDestination per destination domain/next hop ("delivery.maxConnectionsPerDestination")
  * @param maxMessagesPerConnection messages sent over one connection before QUIT ("delivery.maxMessagesPerConnection")
  * @param instances              delivery verticle instances ("delivery.instances")
+ * @param activeWindow           most messages the router holds in memory at once ("delivery.activeWindow")
+ * @param scanIntervalSeconds    how often the router scans the spool for due messages ("delivery.scanIntervalSeconds")
+ * @param jobTimeoutSeconds      how long the router waits for a delivery job's report ("delivery.jobTimeoutSeconds")
+ * @param requeueDelayMillis     delay before a job that was not attempted (no consumer, timeout, busy) is sent
+ *                               again ("delivery.requeueDelayMillis")
+ * @param ratePerDestination     most jobs started per second per destination; 0 = unlimited
+ *                               ("delivery.ratePerDestination")
+ * @param suspendSeconds         how long a destination gets no jobs after a deferral matching
+ *                               {@code suspendPatterns}; 0 = never suspend ("delivery.suspendSeconds")
+ * @param suspendPatterns        regular expressions matched (find) against deferral replies "451 4.7.0 text"
+ *                               ("delivery.suspendPatterns")
  */
 public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int lifetimeSeconds,
                              int delayWarningSeconds, int maxConnections, int maxConnectionsPerDestination,
-                             int maxMessagesPerConnection, int instances) {
+                             int maxMessagesPerConnection, int instances, int activeWindow,
+                             int scanIntervalSeconds, int jobTimeoutSeconds, int requeueDelayMillis,
+                             int ratePerDestination, int suspendSeconds, List<String> suspendPatterns) {
+
+  /** The shipped defaults of the router keys (keep in step with defaults.json). */
+  public static final List<String> DEFAULT_SUSPEND_PATTERNS =
+      List.of("^421", "4\\.7\\.0.*rate", "(?i)try again later", "(?i)too many");
+
+  public DeliveryConfig {
+    suspendPatterns = List.copyOf(suspendPatterns);
+  }
+
+  /** Retry and connection settings with the shipped defaults for the router's window and shaping keys. */
+  public DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int lifetimeSeconds, int delayWarningSeconds,
+                        int maxConnections, int maxConnectionsPerDestination, int maxMessagesPerConnection,
+                        int instances) {
+    this(retryInitialSeconds, retryMaxSeconds, lifetimeSeconds, delayWarningSeconds, maxConnections,
+        maxConnectionsPerDestination, maxMessagesPerConnection, instances, 10_000, 30, 600, 5000, 0, 60,
+        DEFAULT_SUSPEND_PATTERNS);
+  }
 }

@@ -86,6 +86,18 @@ class ConfigOverridesTest {
         row("delivery.maxMessagesPerConnection", "HERMOD_DELIVERY_MAX_MESSAGES_PER_CONNECTION", "9",
             c -> c.delivery().maxMessagesPerConnection(), 9),
         row("delivery.instances", "HERMOD_DELIVERY_INSTANCES", "2", c -> c.delivery().instances(), 2),
+        row("delivery.activeWindow", "HERMOD_DELIVERY_ACTIVE_WINDOW", "100", c -> c.delivery().activeWindow(), 100),
+        row("delivery.scanIntervalSeconds", "HERMOD_DELIVERY_SCAN_INTERVAL_SECONDS", "5",
+            c -> c.delivery().scanIntervalSeconds(), 5),
+        row("delivery.jobTimeoutSeconds", "HERMOD_DELIVERY_JOB_TIMEOUT_SECONDS", "120",
+            c -> c.delivery().jobTimeoutSeconds(), 120),
+        row("delivery.requeueDelayMillis", "HERMOD_DELIVERY_REQUEUE_DELAY_MILLIS", "250",
+            c -> c.delivery().requeueDelayMillis(), 250),
+        row("delivery.ratePerDestination", "HERMOD_DELIVERY_RATE_PER_DESTINATION", "10",
+            c -> c.delivery().ratePerDestination(), 10),
+        row("delivery.suspendSeconds", "HERMOD_DELIVERY_SUSPEND_SECONDS", "0", c -> c.delivery().suspendSeconds(), 0),
+        row("delivery.suspendPatterns", "HERMOD_DELIVERY_SUSPEND_PATTERNS", "[\"^452\", \"(?i)slow down\"]",
+            c -> c.delivery().suspendPatterns(), List.of("^452", "(?i)slow down")),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5));
   }
 

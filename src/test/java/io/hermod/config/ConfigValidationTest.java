@@ -78,6 +78,11 @@ class ConfigValidationTest {
         bad("{'delivery':{'retryInitialSeconds':600,'retryMaxSeconds':300}}", "delivery.retryMaxSeconds"),
         bad("{'delivery':{'instances':0}}", "delivery.instances"),
         bad("{'delivery':{'delayWarningSeconds':-1}}", "delivery.delayWarningSeconds"),
+        bad("{'delivery':{'activeWindow':0}}", "delivery.activeWindow"),
+        bad("{'delivery':{'scanIntervalSeconds':0}}", "delivery.scanIntervalSeconds"),
+        bad("{'delivery':{'ratePerDestination':-1}}", "delivery.ratePerDestination"),
+        bad("{'delivery':{'suspendPatterns':['(unclosed']}}", "delivery.suspendPatterns[0]"),
+        bad("{'delivery':{'suspendPatterns':'^421'}}", "delivery.suspendPatterns"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
   }
 

@@ -22,7 +22,7 @@ public final class TestHermod implements AutoCloseable {
     this.spoolDir = spoolDir;
   }
 
-  /** The base test configuration: local domain local.test, only 127.0.0.1 trusted, one mx listener. */
+  /** The base test configuration: local domain local.test, only 127.0.0.1 trusted, one mx listener, DNS on a silent loopback port. */
   public static JsonObject baseConfig(Path spoolDir) {
     return new JsonObject()
         .put("hostname", "mx.hermod.test")
@@ -31,6 +31,8 @@ public final class TestHermod implements AutoCloseable {
         .put("listeners", new JsonArray().add(new JsonObject()
             .put("name", "mx").put("host", "127.0.0.1").put("port", 0).put("role", "mx")))
         .put("spool", new JsonObject().put("directory", spoolDir.toString()))
+        // The router runs too: keep its DNS on loopback, where nothing answers (lookups defer, never leave the host).
+        .put("dns", new JsonObject().put("resolvers", new JsonArray().add("127.0.0.1:9")).put("timeoutMillis", 500))
         .put("shutdownGraceSeconds", 2);
   }
 

@@ -1,0 +1,40 @@
+package io.hermod.routing;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The ids of the messages the router is working on (Postfix's active queue): bounded, so memory never
+ * holds more than {@code capacity} messages however large the spool grows. A message that does not fit
+ * stays in the spool, where the periodic scan finds it later.
+ */
+final class ActiveWindow {
+
+  private final int capacity;
+  private final Set<String> active = new HashSet<>();
+
+  ActiveWindow(int capacity) {
+    this.capacity = capacity;
+  }
+
+  /** Takes a slot for {@code id}; false if it is already active (duplicate trigger) or the window is full. */
+  boolean tryAdmit(String id) {
+    return active.size() < capacity && active.add(id);
+  }
+
+  void release(String id) {
+    active.remove(id);
+  }
+
+  boolean contains(String id) {
+    return active.contains(id);
+  }
+
+  boolean full() {
+    return active.size() >= capacity;
+  }
+
+  int size() {
+    return active.size();
+  }
+}

@@ -1,0 +1,38 @@
+package io.hermod.routing;
+
+import io.hermod.api.Addresses;
+import io.hermod.spool.Envelope;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+
+/** Publishes one JSON event per recipient outcome on {@link Addresses#EVENTS} (fields: docs/eventbus.md). */
+final class DeliveryEvents {
+
+  private final EventBus bus;
+
+  DeliveryEvents(EventBus bus) {
+    this.bus = bus;
+  }
+
+  /** Call only once the outcome is durably in the spool. */
+  void publish(Envelope env, RecipientOutcome o, Instant now) {
+    bus.publish(Addresses.EVENTS, toJson(env, o, now));
+  }
+
+  static JsonObject toJson(Envelope env, RecipientOutcome o, Instant now) {
+    return new JsonObject()
+        .put("queueId", env.id())
+        .put("recipient", o.recipient().address())
+        .put("outcome", o.kind().keyword())
+        .put("remoteHost", o.remoteHost())
+        .put("code", o.code())
+        .put("status", o.status())
+        .put("text", o.text())
+        .put("attempt", o.recipient().attempts())
+        .put("arrival", env.arrival().toString())
+        .put("timestamp", now.toString())
+        .put("sender", env.sender());
+  }
+}

@@ -1,0 +1,173 @@
+package io.hermod.routing;
+
+import io.hermod.delivery.DeliveryJob;
+import io.hermod.delivery.DeliveryReport;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * Sends delivery jobs with backpressure (Postfix's qmgr concurrency scheduler): at most
+ * {@code maxInFlight} jobs in flight overall and {@code maxPerDestination} per destination, an optional
+ * per-destination rate, and suspended destinations get nothing until the suspension ends. A job whose
+ * request fails (no consumer, timeout, busy) was not attempted: it waits {@code requeueDelayMillis} and is
+ * sent again, so nothing is lost. Waiting jobs belong to messages in the router's bounded active window,
+ * so this queue is bounded too. Runs on one Vert.x context; not thread-safe.
+ */
+public final class Dispatcher {
+
+  private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+
+  /** The settings of the scheduler; {@code ratePerDestination} 0 = unlimited. */
+  public record Limits(int maxInFlight, int maxPerDestination, int ratePerDestination, long requeueDelayMillis) {
+  }
+
+  private final Vertx vertx;
+  private final Clock clock;
+  private final Limits limits;
+  private final Backoff backoff;
+  private final Function<DeliveryJob, Future<DeliveryReport>> sender;
+  private final Map<String, Destination> destinations = new LinkedHashMap<>();
+  private int inFlight;
+  private long timerId = -1;
+  private long timerAt = Long.MAX_VALUE;
+
+  Dispatcher(Vertx vertx, Clock clock, Limits limits, Backoff backoff,
+             Function<DeliveryJob, Future<DeliveryReport>> sender) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.limits = limits;
+    this.backoff = backoff;
+    this.sender = sender;
+  }
+
+  /** Queues a job; {@code onReport} gets its report once delivery answered (never for unanswered tries). */
+  void submit(DeliveryJob job, Consumer<DeliveryReport> onReport) {
+    destination(job.destination()).waiting.add(new Waiting(job, onReport));
+    pump();
+  }
+
+  int inFlight() {
+    return inFlight;
+  }
+
+  /** Cancels the wake-up timer (verticle stop). */
+  void stop() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+      timerId = -1;
+    }
+  }
+
+  private Destination destination(String key) {
+    return destinations.computeIfAbsent(key, k -> new Destination(limits.ratePerDestination() > 0
+        ? new TokenBucket(limits.ratePerDestination(), clock.millis()) : null));
+  }
+
+  /** Starts what the limits allow, one job per destination per pass so one destination cannot take all. */
+  private void pump() {
+    long now = clock.millis();
+    long wake = Long.MAX_VALUE;
+    boolean started = true;
+    while (started && inFlight < limits.maxInFlight()) {
+      started = false;
+      for (Map.Entry<String, Destination> e : destinations.entrySet()) {
+        Destination d = e.getValue();
+        if (d.waiting.isEmpty() || d.inFlight >= limits.maxPerDestination() || inFlight >= limits.maxInFlight()) {
+          continue;
+        }
+        if (now < d.suspendedUntil) {
+          wake = Math.min(wake, d.suspendedUntil);
+          continue;
+        }
+        long wait = d.bucket == null ? 0 : d.bucket.tryTake(now);
+        if (wait > 0) {
+          wake = Math.min(wake, now + wait);
+          continue;
+        }
+        start(d, d.waiting.poll());
+        started = true;
+      }
+    }
+    forgetIdle(now);
+    if (wake != Long.MAX_VALUE) {
+      wakeAt(wake, now);
+    }
+  }
+
+  private void start(Destination d, Waiting w) {
+    d.inFlight++;
+    inFlight++;
+    sender.apply(w.job).onComplete(result -> {
+      d.inFlight--;
+      inFlight--;
+      if (result.succeeded()) {
+        long suspend = backoff.suspendMillis(result.result());
+        if (suspend > 0) {
+          d.suspendedUntil = clock.millis() + suspend;
+          LOG.info("destination " + w.job.destination() + " suspended for " + suspend / 1000 + " s: "
+              + result.result().results().get(0).summary());
+        }
+        w.onReport.accept(result.result());
+      } else {
+        // Not attempted: try again after a short delay, without counting an attempt.
+        LOG.fine("job " + w.job.queueId() + " to " + w.job.destination() + " not attempted: "
+            + result.cause().getMessage());
+        vertx.setTimer(limits.requeueDelayMillis(), t -> {
+          destination(w.job.destination()).waiting.add(w);
+          pump();
+        });
+      }
+      pump();
+    });
+  }
+
+  /** Drops destinations with nothing waiting or in flight, no suspension and a full bucket (memory stays bounded). */
+  private void forgetIdle(long now) {
+    Iterator<Destination> it = destinations.values().iterator();
+    while (it.hasNext()) {
+      Destination d = it.next();
+      if (d.waiting.isEmpty() && d.inFlight == 0 && now >= d.suspendedUntil
+          && (d.bucket == null || d.bucket.isFull(now))) {
+        it.remove();
+      }
+    }
+  }
+
+  private void wakeAt(long at, long now) {
+    if (timerId >= 0 && timerAt <= at) {
+      return;
+    }
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+    }
+    timerAt = at;
+    timerId = vertx.setTimer(Math.max(1, at - now), t -> {
+      timerId = -1;
+      timerAt = Long.MAX_VALUE;
+      pump();
+    });
+  }
+
+  private record Waiting(DeliveryJob job, Consumer<DeliveryReport> onReport) {
+  }
+
+  private static final class Destination {
+    final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    final TokenBucket bucket;
+    int inFlight;
+    long suspendedUntil;
+
+    Destination(TokenBucket bucket) {
+      this.bucket = bucket;
+    }
+  }
+}

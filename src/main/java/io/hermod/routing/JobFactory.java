@@ -1,0 +1,58 @@
+package io.hermod.routing;
+
+import io.hermod.delivery.DeliveryJob;
+import io.hermod.smtp.Xtext;
+import io.hermod.smtp.BodyType;
+import io.hermod.smtp.DsnNotify;
+import io.hermod.spool.Envelope;
+import io.hermod.spool.Recipient;
+import io.hermod.spool.Spool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Builds the {@link DeliveryJob} for some recipients of a message, with their ESMTP parameters. */
+final class JobFactory {
+
+  private JobFactory() {
+  }
+
+  static DeliveryJob job(Envelope env, Spool.Content content, String destination, List<DeliveryJob.Host> hosts,
+                         List<Recipient> recipients) {
+    List<DeliveryJob.Rcpt> rcpts = recipients.stream()
+        .map(r -> new DeliveryJob.Rcpt(r.address(), rcptParams(r))).toList();
+    return new DeliveryJob(env.id(), destination, hosts, env.sender(), rcpts, mailParams(env), env.smtpUtf8(),
+        content.file().toString(), content.offset(), content.length());
+  }
+
+  /** RFC 6152/3030 BODY, RFC 3461 RET and ENVID (xtext) to pass on; the client drops what the peer lacks. */
+  static String mailParams(Envelope env) {
+    List<String> params = new ArrayList<>();
+    if (env.body() != BodyType.SEVEN_BIT) {
+      params.add("BODY=" + env.body().keyword());
+    }
+    if (env.ret() != null) {
+      params.add("RET=" + env.ret().name());
+    }
+    if (env.envid() != null) {
+      params.add("ENVID=" + io.hermod.smtp.Xtext.encode(env.envid()));
+    }
+    return String.join(" ", params);
+  }
+
+  /** RFC 3461 §4.1 NOTIFY and §4.2 ORCPT ("addr-type;xtext"). */
+  static String rcptParams(Recipient r) {
+    List<String> params = new ArrayList<>();
+    if (!r.notifyOn().isEmpty()) {
+      params.add("NOTIFY=" + r.notifyOn().stream().sorted().map(DsnNotify::name).collect(Collectors.joining(",")));
+    }
+    if (r.orcpt() != null) {
+      int semi = r.orcpt().indexOf(';');
+      params.add(semi > 0
+          ? "ORCPT=" + r.orcpt().substring(0, semi) + ";" + io.hermod.smtp.Xtext.encode(r.orcpt().substring(semi + 1))
+          : "ORCPT=rfc822;" + io.hermod.smtp.Xtext.encode(r.orcpt()));
+    }
+    return String.join(" ", params);
+  }
+}

@@ -1,0 +1,70 @@
+package io.hermod.routing;
+
+import io.hermod.api.Addresses;
+import io.hermod.delivery.DeliveryReport;
+import io.hermod.delivery.RecipientReport;
+import io.hermod.spool.Spool;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Makes one round of outcomes durable, in the order that loses nothing on a crash:
+ * <ol>
+ *   <li>the DSN owed for this round (failures, and a delay warning when due) is spooled and committed;</li>
+ *   <li>the envelope with the new recipient states is persisted ({@code spool.update});</li>
+ *   <li>the events are published and the DSN is triggered;</li>
+ *   <li>a message whose recipients are all final is removed.</li>
+ * </ol>
+ * A crash between 1 and 2 sends the DSN again after a retry (a duplicate, never a lost bounce).
+ */
+final class OutcomePersister {
+
+  private static final Logger LOG = Logger.getLogger(OutcomePersister.class.getName());
+
+  private final Spool spool;
+  private final OutcomeRecorder recorder;
+  private final BounceWriter bounces;
+  private final DeliveryEvents events;
+  private final EventBus bus;
+  private final Clock clock;
+
+  OutcomePersister(Spool spool, OutcomeRecorder recorder, BounceWriter bounces, DeliveryEvents events,
+                   EventBus bus, Clock clock) {
+    this.spool = spool;
+    this.recorder = recorder;
+    this.bounces = bounces;
+    this.events = events;
+    this.bus = bus;
+    this.clock = clock;
+  }
+
+  /** Records {@code report} for {@code msg}; call through {@link ActiveMessage#serially}. */
+  Future<Void> persist(ActiveMessage msg, DeliveryReport report) {
+    Instant now = clock.instant();
+    OutcomeRecorder.Recorded rec = recorder.record(msg.envelope(), report, now);
+    if (rec.outcomes().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<RecipientReport> dsnReports = new ArrayList<>(rec.failures());
+    dsnReports.addAll(rec.delays());
+    Future<String> dsn = dsnReports.isEmpty() ? Future.succeededFuture()
+        : bounces.write(rec.envelope(), msg.content, dsnReports, now);
+    return dsn.compose(dsnId -> spool.update(rec.envelope()).map(v -> {
+      msg.envelope(rec.envelope());
+      rec.outcomes().forEach(o -> events.publish(rec.envelope(), o, now));
+      if (dsnId != null) {
+        bus.send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", dsnId));
+      }
+      return null;
+    })).compose(v -> rec.envelope().isDone() ? spool.remove(msg.id()) : Future.<Void>succeededFuture())
+        .onFailure(e -> LOG.warning("queue id " + msg.id() + ": could not record outcomes (" + e.getMessage()
+            + "); the recipients stay as last persisted and are retried"));
+  }
+}

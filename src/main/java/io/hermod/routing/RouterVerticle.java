@@ -1,0 +1,209 @@
+package io.hermod.routing;
+
+import io.hermod.api.Addresses;
+import io.hermod.config.DeliveryConfig;
+import io.hermod.config.HermodConfig;
+import io.hermod.delivery.DeliveryJob;
+import io.hermod.delivery.DeliveryReport;
+import io.hermod.delivery.DsnBuilder;
+import io.hermod.delivery.RetrySchedule;
+import io.hermod.spool.Envelope;
+import io.hermod.spool.Recipient;
+import io.hermod.spool.Spool;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The router role (Postfix's qmgr with trivial-rewrite): takes due messages from the spool into a bounded
+ * active window, decides each recipient's route, resolves it, hands one {@link DeliveryJob} per
+ * (message, destination) to the delivery verticles with backpressure, and records what they report:
+ * retries, bounces (DSNs), events, removal. Input is {@link Addresses#ROUTER_TRIGGER} plus a periodic spool
+ * scan (and one at start) for what the triggers missed or what became due. See docs/routing.md.
+ */
+public final class RouterVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(RouterVerticle.class.getName());
+
+  private final HermodConfig config;
+  private final Spool spool;
+  private final MxResolver resolver;
+  private final RetrySchedule schedule;
+  private final DsnBuilder dsnBuilder;
+  private final Clock clock;
+  private final List<InetSocketAddress> ownEndpoints;
+
+  private ActiveWindow window;
+  private RoutePlanner planner;
+  private DestinationResolver destinations;
+  private Dispatcher dispatcher;
+  private OutcomePersister persister;
+  private MessageConsumer<JsonObject> triggers;
+  private long scanTimer = -1;
+  private boolean scanning;
+
+  /**
+   * @param ownEndpoints the address and port of every listener of this instance (actual ports), so that
+   *                     mail is never routed back to ourselves
+   */
+  public RouterVerticle(HermodConfig config, Spool spool, MxResolver resolver, RetrySchedule schedule,
+                        DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints) {
+    this.config = config;
+    this.spool = spool;
+    this.resolver = resolver;
+    this.schedule = schedule;
+    this.dsnBuilder = dsnBuilder;
+    this.clock = clock;
+    this.ownEndpoints = List.copyOf(ownEndpoints);
+  }
+
+  @Override
+  public Future<?> start() {
+    DeliveryConfig d = config.delivery();
+    window = new ActiveWindow(d.activeWindow());
+    planner = new RoutePlanner(config);
+    destinations = new DestinationResolver(resolver, LoopDetector.forEndpoints(config.hostname(), ownEndpoints));
+    dispatcher = new Dispatcher(vertx, clock,
+        new Dispatcher.Limits(d.maxConnections(), d.maxConnectionsPerDestination(), d.ratePerDestination(),
+            d.requeueDelayMillis()),
+        new Backoff(d.suspendPatterns(), d.suspendSeconds()), this::sendJob);
+    BounceWriter bounces = new BounceWriter(spool, new SpooledContent(vertx), dsnBuilder, schedule,
+        config.hostname());
+    persister = new OutcomePersister(spool, new OutcomeRecorder(schedule), bounces,
+        new DeliveryEvents(vertx.eventBus()), vertx.eventBus(), clock);
+    triggers = vertx.eventBus().consumer(Addresses.ROUTER_TRIGGER, this::onTrigger);
+    scanTimer = vertx.setPeriodic(d.scanIntervalSeconds() * 1000L, t -> scan());
+    return triggers.completion().onSuccess(v -> scan());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(scanTimer);
+    dispatcher.stop();
+    return triggers.unregister();
+  }
+
+  /** Messages in the active window now (for tests and metrics). */
+  public int activeMessages() {
+    return window.size();
+  }
+
+  private void onTrigger(Message<JsonObject> message) {
+    String id = message.body() == null ? null : message.body().getString("id");
+    // Idempotent: an id already active is ignored; beyond the window the trigger is dropped (the scan finds it).
+    if (id != null && window.tryAdmit(id)) {
+      activate(id);
+    }
+  }
+
+  /** Once at start and every delivery.scanIntervalSeconds: every due message not yet active, oldest first. */
+  private void scan() {
+    if (scanning) {
+      return;
+    }
+    scanning = true;
+    spool.list().compose(ids -> scanFrom(ids.iterator()))
+        .onFailure(e -> LOG.warning("spool scan failed: " + e.getMessage()))
+        .onComplete(x -> scanning = false);
+  }
+
+  private Future<Void> scanFrom(Iterator<String> ids) {
+    while (ids.hasNext() && !window.full()) {
+      String id = ids.next();
+      if (window.tryAdmit(id)) {
+        // One envelope read at a time, and only while holding the slot: a stale read cannot be acted on.
+        return activate(id).transform(x -> scanFrom(ids));
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  /** With the slot for {@code id} taken: load it and start its round if it is due; completes once decided. */
+  private Future<Void> activate(String id) {
+    return spool.load(id).compose(env -> {
+      if (env.isDone()) {
+        // Every recipient final but still here: a removal cut short (its DSNs were committed before).
+        return spool.remove(id).onComplete(x -> release(id));
+      }
+      if (env.held() || env.nextAttempt().isAfter(clock.instant())) {
+        release(id);
+        return Future.succeededFuture();
+      }
+      return spool.content(id).map(content -> {
+        startRound(new ActiveMessage(env, content));
+        return null;
+      });
+    }).onFailure(e -> {
+      LOG.fine("queue id " + id + " not activated: " + e.getMessage());
+      release(id);
+    }).mapEmpty();
+  }
+
+  private void release(String id) {
+    window.release(id);
+  }
+
+  /** Plans the remote recipients by route, resolves every route in parallel, then records or dispatches. */
+  private void startRound(ActiveMessage msg) {
+    Map<Route, List<Recipient>> byRoute = planner.remoteRecipients(msg.envelope());
+    if (byRoute.isEmpty()) {
+      release(msg.id()); // only local recipients left: they wait for local delivery, no rescheduling
+      return;
+    }
+    List<Route> routes = new ArrayList<>(byRoute.keySet());
+    List<Future<Target>> targets = routes.stream().map(destinations::resolve).toList();
+    Future.join(targets).onComplete(done -> {
+      List<DeliveryReport.Result> unreachable = new ArrayList<>();
+      List<DeliveryJob> jobs = new ArrayList<>();
+      for (int i = 0; i < routes.size(); i++) {
+        List<Recipient> rcpts = byRoute.get(routes.get(i));
+        Target target = targets.get(i).succeeded() ? targets.get(i).result()
+            : new Target.Unreachable(451, "4.4.3", "route lookup failed: " + targets.get(i).cause().getMessage());
+        if (target instanceof Target.Hosts hosts) {
+          jobs.add(JobFactory.job(msg.envelope(), msg.content, routes.get(i).destination(), hosts.hosts(), rcpts));
+        } else {
+          unreachable.addAll(results((Target.Unreachable) target, rcpts));
+        }
+      }
+      msg.expect(jobs.size() + (unreachable.isEmpty() ? 0 : 1));
+      if (!unreachable.isEmpty()) {
+        record(msg, new DeliveryReport(null, null, unreachable));
+      }
+      for (DeliveryJob job : jobs) {
+        dispatcher.submit(job, report -> record(msg, report));
+      }
+    });
+  }
+
+  private void record(ActiveMessage msg, DeliveryReport report) {
+    msg.serially(() -> persister.persist(msg, report)).onComplete(x -> {
+      if (msg.roundDone()) {
+        release(msg.id());
+      }
+    });
+  }
+
+  private static List<DeliveryReport.Result> results(Target.Unreachable why, List<Recipient> rcpts) {
+    DeliveryReport.Outcome outcome = why.permanent() ? DeliveryReport.Outcome.FAILED : DeliveryReport.Outcome.DEFERRED;
+    return rcpts.stream()
+        .map(r -> new DeliveryReport.Result(r.address(), outcome, why.code(), why.status(), why.text(), false))
+        .toList();
+  }
+
+  private Future<DeliveryReport> sendJob(DeliveryJob job) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.delivery().jobTimeoutSeconds() * 1000L);
+    return vertx.eventBus().<JsonObject>request(Addresses.DELIVERY_JOB, job.toJson(), options)
+        .map(reply -> DeliveryReport.fromJson(reply.body()));
+  }
+}
