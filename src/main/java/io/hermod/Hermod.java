@@ -9,6 +9,9 @@ import io.hermod.delivery.RetrySchedule;
 import io.hermod.routing.LoopDetector;
 import io.hermod.routing.MxResolver;
 import io.hermod.routing.RouterVerticle;
+import io.hermod.config.DeliveryConfig;
+import io.hermod.delivery.DeliverySettings;
+import io.hermod.delivery.DeliveryVerticle;
 import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
 import io.hermod.spool.FileSpool;
@@ -63,6 +66,7 @@ public final class Hermod {
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued.size()
             + " queued message(s)"))
         .compose(queued -> hermod.deployListeners())
+        .compose(v -> hermod.deployDelivery())
         .compose(v -> hermod.deployRouter())
         .map(hermod);
   }
@@ -82,6 +86,23 @@ public final class Hermod {
       });
     }
     return chain;
+  }
+
+  /**
+   * The delivery role (Postfix's smtp): {@code delivery.instances} verticles sharing the job address. The
+   * router enforces the per-destination and global caps; each instance gets its share of the global cap.
+   */
+  private Future<Void> deployDelivery() {
+    DeliveryConfig dc = config.delivery();
+    int instances = dc.instances();
+    DeliverySettings settings = DeliverySettings.defaults(config.hostname())
+        .withLimits(Math.max(1, dc.maxConnections() / instances), dc.maxConnectionsPerDestination(),
+            dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs());
+    return vertx.deployVerticle(() -> new DeliveryVerticle(settings), new DeploymentOptions().setInstances(instances))
+        .map(id -> {
+          deployments.add(id);
+          return null;
+        });
   }
 
   /** The router (qmgr): after the listeners, so that it knows their actual ports for loop detection. */
