@@ -3,9 +3,11 @@ package io.hermod;
 import io.hermod.api.Addresses;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Spool;
+import io.hermod.testing.ScriptedSmtpPeer;
 import io.hermod.testing.SmtpLineClient;
 import io.hermod.testing.TestDnsServer;
 import io.hermod.testing.TestHermod;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -142,6 +144,31 @@ class EndToEndTest {
     } finally {
       sink.destroy();
       sink.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void perDestinationConnectionCapHoldsUnder200QueuedMessages() throws Exception {
+    Vertx peerVertx = Vertx.vertx();
+    try {
+      ScriptedSmtpPeer peer = new ScriptedSmtpPeer(peerVertx).start().await();
+      try (TestHermod capped = TestHermod.start(temp.resolve("capped"), new JsonObject()
+          .put("routing", new JsonObject().put("routes", new JsonObject().put("peer.test", "[127.0.0.1]:" + peer.port())))
+          .put("delivery", new JsonObject().put("maxConnectionsPerDestination", 2).put("maxMessagesPerConnection", 20)))) {
+        Process source = new ProcessBuilder("/usr/sbin/smtp-source", "-s", "10", "-m", "200", "-l", "512", "-d",
+            "-f", "load@local.test", "-t", "u@peer.test", "127.0.0.1:" + capped.port()).redirectErrorStream(true).start();
+        String out = new String(source.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(source.waitFor(60, TimeUnit.SECONDS), "smtp-source did not finish");
+        assertEquals(0, source.exitValue(), out);
+        waitUntil(() -> peer.messages().size() >= 200 && count(capped.hermod.spool()) == 0, "200 messages at the peer");
+        assertEquals(200, peer.messages().size());
+        assertTrue(peer.maxConcurrentSessions() <= 2, "peer saw " + peer.maxConcurrentSessions() + " concurrent sessions");
+        assertTrue(peer.sessions().size() < 200, "connections were not reused: " + peer.sessions().size());
+      }
+      peer.close().await();
+    } finally {
+      peerVertx.close().await();
     }
   }
 
