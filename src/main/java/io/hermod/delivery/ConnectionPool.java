@@ -84,24 +84,32 @@ final class ConnectionPool {
 
   /**
    * After a transaction: keeps the session for reuse if it may carry another one (RFC 5321 §4.1.4 allows
-   * many transactions per session; maxMessagesPerConnection bounds it), else says QUIT.
+   * many transactions per session; maxMessagesPerConnection bounds it), else says QUIT. The future
+   * completes once the slot is settled, so the job's report (which frees the router's credit) never
+   * arrives while the retired connection still counts.
    */
-  void giveBack(PooledSession s) {
+  Future<Void> giveBack(PooledSession s) {
     if (!busy.remove(s)) {
-      return; // closed by closeAll meanwhile
+      return Future.succeededFuture(); // closed by closeAll meanwhile
     }
     if (!s.session().isUsable() || s.transactions() >= options.maxMessagesPerConnection()) {
-      s.session().quit();
-      unreserve(s.destination());
-      return;
+      return quitAndRelease(s);
     }
     idle.add(s);
     s.idleTimer(vertx.setTimer(options.idleTimeoutMs(), id -> {
       if (idle.remove(s)) {
-        s.session().quit();
-        unreserve(s.destination());
+        quitAndRelease(s);
       }
     }));
+    return Future.succeededFuture();
+  }
+
+  /**
+   * QUIT, and give the slot back only once the socket is closed: until then the connection still counts
+   * against the caps (the remote sees it open), so a new one cannot push the count over them.
+   */
+  private Future<Void> quitAndRelease(PooledSession s) {
+    return s.session().quit().onComplete(x -> unreserve(s.destination()));
   }
 
   /** Closes a busy session that cannot be used again (failed, or its reuse check failed). */
@@ -141,8 +149,7 @@ final class ConnectionPool {
       if (destination == null || s.destination().equals(destination)) {
         idle.remove(s);
         vertx.cancelTimer(s.idleTimer());
-        s.session().quit();
-        unreserve(s.destination());
+        quitAndRelease(s);
         return true;
       }
     }

@@ -83,6 +83,7 @@ final class DeliveryAttempt {
     DeliveryJob.Host host = s.host();
     return s.session().send(tx).transform(ar -> {
       List<DeliveryReport.Result> results;
+      Future<Void> settled = Future.succeededFuture();
       if (ar.succeeded()) {
         TransactionResult tr = ar.result();
         if (tr.sentToRemote()) {
@@ -92,7 +93,7 @@ final class DeliveryAttempt {
         for (RecipientResult r : tr.recipients()) {
           results.add(Outcomes.result(r.recipient().address(), r.reply(), tr.sentToRemote()));
         }
-        pool.giveBack(s);
+        settled = pool.giveBack(s);
       } else {
         pool.discard(s);
         // Anything else (e.g. IllegalStateException) is our fault, not the peer's: deferred as 4.3.0.
@@ -102,7 +103,8 @@ final class DeliveryAttempt {
                 String.valueOf(ar.cause().getMessage()), ar.cause());
         results = Outcomes.deferredAll(job, e, DeliveryLog.relay(host));
       }
-      return Future.succeededFuture(logged(job, host, started, results));
+      List<DeliveryReport.Result> outcome = results;
+      return settled.transform(x -> Future.succeededFuture(logged(job, host, started, outcome)));
     });
   }
 

@@ -203,15 +203,11 @@ public final class SmtpClientSession {
     return onContext(() -> {
       usable = false;
       if (!connection.isOpen() || busy) {
-        connection.close();
-        return Future.succeededFuture();
+        return connection.close().otherwiseEmpty();
       }
       return command("QUIT", Stage.QUIT, options.timeouts().quitMs())
           .<Void>mapEmpty()
-          .eventually(() -> {
-            connection.close();
-            return Future.succeededFuture();
-          })
+          .eventually(connection::close)
           .otherwiseEmpty();
     });
   }

@@ -131,20 +131,23 @@ final class SmtpConnection {
   }
 
   /** Closes without an error (after QUIT, or when the caller is done). */
-  void close() {
+  /** Closes the socket; the future completes once it is closed (a connection slot is free only then). */
+  Future<Void> close() {
     if (failure == null) {
       failure = new SmtpClientException(SmtpClientException.Kind.CONNECTION_DROPPED, stageOrUnknown(), null,
           "connection closed by client", null);
     }
-    closeQuietly();
+    Future<Void> closing = closeQuietly();
     failWaiters(failure);
+    return closing;
   }
 
-  private void closeQuietly() {
+  private Future<Void> closeQuietly() {
     if (!closed) {
       closed = true;
-      socket.close();
+      return socket.close();
     }
+    return Future.succeededFuture();
   }
 
   private void onBytes(Buffer chunk) {
