@@ -86,6 +86,15 @@ class ConfigOverridesTest {
         row("delivery.maxMessagesPerConnection", "HERMOD_DELIVERY_MAX_MESSAGES_PER_CONNECTION", "9",
             c -> c.delivery().maxMessagesPerConnection(), 9),
         row("delivery.instances", "HERMOD_DELIVERY_INSTANCES", "2", c -> c.delivery().instances(), 2),
+        row("tls.certificateFile", "HERMOD_TLS_CERTIFICATE_FILE", "/etc/hermod/cert.pem",
+            c -> c.tls().certificateFile(), "/etc/hermod/cert.pem"),
+        row("tls.keyFile", "HERMOD_TLS_KEY_FILE", "/etc/hermod/key.pem", c -> c.tls().keyFile(),
+            "/etc/hermod/key.pem"),
+        row("tls.generatedDirectory", "HERMOD_TLS_GENERATED_DIRECTORY", "/var/lib/hermod/tls",
+            c -> c.tls().generatedDirectory(), "/var/lib/hermod/tls"),
+        row("auth.usersFile", "HERMOD_AUTH_USERS_FILE", "/etc/hermod/users", c -> c.auth().usersFile(),
+            "/etc/hermod/users"),
+        row("auth.reloadCheckSeconds", "HERMOD_AUTH_RELOAD_CHECK_SECONDS", "0", c -> c.auth().reloadCheckSeconds(), 0),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5));
   }
 
