@@ -256,4 +256,22 @@ class TlsAuthTest {
       UserFile.write(users, all);
     }
   }
+
+  /** swaks (Net::SSLeay) as an independent client: STARTTLS, AUTH PLAIN, relay to a remote domain. */
+  @Test
+  void swaksWithStarttlsAndAuthPlain() throws Exception {
+    Process p = new ProcessBuilder("swaks", "-s", "127.0.0.1", "-p", String.valueOf(h.hermod.port(SUBMISSION)),
+        "--local-interface", UNTRUSTED, "-tls", "-a", "PLAIN", "-au", "alice", "-ap", "s3cret",
+        "-f", "alice@x.test", "-t", "u@remote.test", "--header", "Subject: via swaks tls")
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "swaks did not finish");
+    assertEquals(0, p.exitValue(), output);
+    assertTrue(output.contains("235 2.7.0"), output);
+    String queued = output.lines().filter(l -> l.contains("250 2.0.0 OK: queued as")).findFirst().orElseThrow();
+    String id = queued.substring(queued.lastIndexOf(' ') + 1);
+    Envelope env = h.hermod.spool().load(id).await();
+    assertEquals("alice", env.authIdentity());
+    assertEquals("u@remote.test", env.recipients().get(0).address());
+  }
 }
