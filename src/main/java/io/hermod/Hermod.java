@@ -1,6 +1,8 @@
 package io.hermod;
 
 import io.hermod.api.Addresses;
+import io.hermod.auth.UserStore;
+import io.hermod.auth.UserStoreAuthenticator;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.ListenerConfig;
 import io.hermod.delivery.DsnBuilder;
@@ -16,15 +18,18 @@ import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
 import io.hermod.spool.FileSpool;
 import io.hermod.spool.Spool;
+import io.hermod.tls.ServerCertificate;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
@@ -45,23 +50,38 @@ public final class Hermod {
   private final List<String> deployments = new ArrayList<>();
   private final List<ListenerVerticle> listeners = new ArrayList<>();
 
-  private Hermod(Vertx vertx, HermodConfig config, Spool spool, MxResolver resolver) {
+  private final WorkerExecutor authWorkers;
+
+  private Hermod(Vertx vertx, HermodConfig config, Spool spool, MxResolver resolver, ServerCertificate certificate) {
     this.vertx = vertx;
     this.config = config;
     this.spool = spool;
     this.resolver = resolver;
+    // PBKDF2 runs here, never on an event loop; two threads bound the CPU a password-guessing client can take.
+    this.authWorkers = vertx.createSharedWorkerExecutor("hermod-auth", 2);
+    UserStore users = new UserStore(config.auth().usersFile(config.spool()),
+        Duration.ofSeconds(config.auth().reloadCheckSeconds()), System::nanoTime, new SecureRandom());
     this.serverContext = ServerContext.create(config, spool,
-        id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)));
+        id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)),
+        certificate, new UserStoreAuthenticator(authWorkers, users));
   }
 
   /**
-   * Recovers the spool, then starts the listeners, then the router. Fails if a port cannot be bound.
-   * Call it outside the event loop when no dns.resolvers are configured (the resolver reads
-   * /etc/resolv.conf once).
+   * Loads (or at first start generates) the TLS certificate, recovers the spool, then starts the listeners,
+   * the delivery verticles and the router. Fails if a port cannot be bound. Call it outside the event loop
+   * when no dns.resolvers are configured (the resolver reads /etc/resolv.conf once).
    */
   public static Future<Hermod> start(Vertx vertx, HermodConfig config) {
+    boolean tlsNeeded = config.listeners().stream().anyMatch(l -> l.tls() != ListenerConfig.Tls.NONE);
+    Future<ServerCertificate> certificate = tlsNeeded
+        ? vertx.executeBlocking(() -> ServerCertificate.resolve(config), false)
+        : Future.succeededFuture(null);
+    return certificate.compose(cert -> start(vertx, config, cert));
+  }
+
+  private static Future<Hermod> start(Vertx vertx, HermodConfig config, ServerCertificate certificate) {
     Spool spool = new FileSpool(vertx, config.spool());
-    Hermod hermod = new Hermod(vertx, config, spool, new MxResolver(vertx, config.dns()));
+    Hermod hermod = new Hermod(vertx, config, spool, new MxResolver(vertx, config.dns()), certificate);
     return spool.recover()
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued.size()
             + " queued message(s)"))
@@ -151,7 +171,8 @@ public final class Hermod {
     return graceOver.future()
         .compose(v -> undeployAll())
         .compose(v -> spool.close())
-        .onComplete(x -> resolver.close());
+        .onComplete(x -> resolver.close())
+        .eventually(() -> authWorkers.close());
   }
 
   private Future<Void> undeployAll() {

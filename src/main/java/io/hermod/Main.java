@@ -1,9 +1,11 @@
 package io.hermod;
 
+import io.hermod.auth.UserCommand;
 import io.hermod.config.ConfigException;
 import io.hermod.config.ConfigLoader;
 import io.vertx.core.Vertx;
 
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -18,11 +20,17 @@ public final class Main {
 
   public static void main(String[] args) throws InterruptedException {
     String conf = System.getenv().getOrDefault("HERMOD_CONFIG", "conf/hermod.json");
+    if (args.length > 0 && args[0].equals("user")) {
+      // User file management (docs/security.md); does not start the server.
+      System.exit(new UserCommand(System.in, System.out, System.err, System.console())
+          .run(Arrays.copyOfRange(args, 1, args.length), conf));
+    }
     for (int i = 0; i < args.length; i++) {
       if ((args[i].equals("-conf") || args[i].equals("--conf")) && i + 1 < args.length) {
         conf = args[++i];
       } else if (args[i].equals("-h") || args[i].equals("--help")) {
         System.out.println("usage: java -jar hermod.jar [-conf FILE]   (default conf/hermod.json or $HERMOD_CONFIG)");
+        System.out.println("       java -jar hermod.jar user add|passwd|del|list ...   (SMTP AUTH users, docs/security.md)");
         return;
       } else {
         System.err.println("hermod: unknown argument '" + args[i] + "' (try --help)");

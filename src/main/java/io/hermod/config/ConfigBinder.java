@@ -20,7 +20,7 @@ final class ConfigBinder {
 
   private static final int MAX = Integer.MAX_VALUE;
   private static final long LMAX = Long.MAX_VALUE;
-  private static final Set<String> LISTENER_KEYS = Set.of("name", "host", "port", "role");
+  private static final Set<String> LISTENER_KEYS = Set.of("name", "host", "port", "role", "tls");
 
   private ConfigBinder() {
   }
@@ -33,7 +33,8 @@ final class ConfigBinder {
     List<Cidr> trusted = strings(root, "trustedNetworks", ConfigBinder::cidr);
     return new HermodConfig(hostname, localDomains, trusted, listeners(root), spool(root.section("spool")),
         limits(root.section("limits")), dns(root.section("dns")), routing(root.section("routing")),
-        delivery(root.section("delivery")), root.intIn("shutdownGraceSeconds", 0, 3600));
+        delivery(root.section("delivery")), root.intIn("shutdownGraceSeconds", 0, 3600), tlsConfig(root.section("tls")),
+        auth(root.section("auth")));
   }
 
   private static List<ListenerConfig> listeners(JsonSection root) {
@@ -57,7 +58,14 @@ final class ConfigBinder {
       String host = HostNames.hostOrAddress(l.string("host")).orElseThrow(() ->
           ConfigException.bad(l.key("host"), "must be an IP address or host name", o.getValue("host")));
       int port = l.intIn("port", 0, 65535);
-      out.add(new ListenerConfig(name, host, port, role(l)));
+      ListenerConfig.Role role = role(l);
+      ListenerConfig.Tls tls = listenerTls(l);
+      if (role == ListenerConfig.Role.SUBMISSION && tls == ListenerConfig.Tls.NONE) {
+        // Submission requires AUTH, and AUTH is only offered under TLS: such a port could take no mail.
+        throw ConfigException.bad(l.key("tls"), "a submission listener needs TLS (AUTH is only offered under TLS)",
+            "none");
+      }
+      out.add(new ListenerConfig(name, host, port, role, tls));
     }
     return out;
   }
@@ -69,6 +77,30 @@ final class ConfigBinder {
       case "submission" -> ListenerConfig.Role.SUBMISSION;
       default -> throw ConfigException.bad(l.key("role"), "must be \"mx\" or \"submission\"", role);
     };
+  }
+
+  /** Optional: STARTTLS unless said otherwise. */
+  private static ListenerConfig.Tls listenerTls(JsonSection l) {
+    String tls = l.optionalString("tls");
+    if (tls == null) {
+      return ListenerConfig.Tls.STARTTLS;
+    }
+    return switch (tls.toLowerCase(Locale.ROOT)) {
+      case "starttls" -> ListenerConfig.Tls.STARTTLS;
+      case "implicit" -> ListenerConfig.Tls.IMPLICIT;
+      case "none" -> ListenerConfig.Tls.NONE;
+      default -> throw ConfigException.bad(l.key("tls"), "must be \"starttls\", \"implicit\" or \"none\"", tls);
+    };
+  }
+
+  private static TlsConfig tlsConfig(JsonSection s) {
+    // That both files are given together is checked when TLS starts (each key can be overridden alone).
+    return new TlsConfig(s.optionalString("certificateFile"), s.optionalString("keyFile"),
+        s.optionalString("generatedDirectory"));
+  }
+
+  private static AuthConfig auth(JsonSection s) {
+    return new AuthConfig(s.optionalString("usersFile"), s.intIn("reloadCheckSeconds", 0, 3600));
   }
 
   private static SpoolConfig spool(JsonSection s) {

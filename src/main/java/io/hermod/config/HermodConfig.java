@@ -17,10 +17,13 @@ import java.util.List;
  * @param routing         next-hop overrides ("routing")
  * @param delivery        outbound delivery, retries and shaping ("delivery")
  * @param shutdownGraceSeconds how long transactions in flight may finish after SIGTERM ("shutdownGraceSeconds")
+ * @param tls             server certificate ("tls")
+ * @param auth            SMTP AUTH user store ("auth")
  */
 public record HermodConfig(String hostname, List<String> localDomains, List<Cidr> trustedNetworks,
                            List<ListenerConfig> listeners, SpoolConfig spool, Limits limits, DnsConfig dns,
-                           RoutingConfig routing, DeliveryConfig delivery, int shutdownGraceSeconds) {
+                           RoutingConfig routing, DeliveryConfig delivery, int shutdownGraceSeconds,
+                           TlsConfig tls, AuthConfig auth) {
 
   public HermodConfig {
     localDomains = List.copyOf(localDomains);

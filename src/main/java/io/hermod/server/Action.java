@@ -1,6 +1,8 @@
 package io.hermod.server;
 
 import io.hermod.smtp.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.net.ServerSSLOptions;
 
 /** What the connection does after the session handled a command. */
 sealed interface Action {
@@ -22,5 +24,20 @@ sealed interface Action {
    * null; then ask the session for the reply ({@link SmtpSession#endOfChunk}).
    */
   record ReadChunk(long size, boolean last, MessageReceiver receiver) implements Action {
+  }
+
+  /** Send the reply when the future completes (AUTH waits on the password check); read nothing meanwhile. */
+  record Await(Future<Reply> reply) implements Action {
+  }
+
+  /**
+   * RFC 3207: drop every unread byte, then upgrade the socket with {@code ready} (220) written by the
+   * upgrade itself, and tell the session ({@link SmtpSession#tlsStarted}) when the handshake is done.
+   */
+  record StartTls(Reply ready, ServerSSLOptions options) implements Action {
+  }
+
+  /** RFC 4954 §4: send a 334 challenge; the next line is a SASL response for {@link SmtpSession#authResponse}. */
+  record Challenge(Reply challenge) implements Action {
   }
 }

@@ -6,6 +6,7 @@ import io.hermod.smtp.Command;
 import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The ESMTP extensions we offer in the EHLO reply, and the MAIL parameter rules that follow from them. */
@@ -26,8 +27,22 @@ final class EhloExtensions {
         "DSN");                    // RFC 3461
   }
 
-  List<String> keywords() {
-    return keywords;
+  /**
+   * @param startTls offer STARTTLS (RFC 3207): before TLS, on a listener that allows it
+   * @param auth     offer AUTH (RFC 4954): only under TLS, and not once authenticated
+   */
+  List<String> keywords(boolean startTls, boolean auth) {
+    if (!startTls && !auth) {
+      return keywords;
+    }
+    List<String> all = new ArrayList<>(keywords);
+    if (startTls) {
+      all.add("STARTTLS");
+    }
+    if (auth) {
+      all.add("AUTH " + String.join(" ", SaslExchange.MECHANISMS));
+    }
+    return all;
   }
 
   /** @return null when acceptable, else the refusal */

@@ -9,6 +9,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.ServerSSLOptions;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -37,10 +38,17 @@ public final class ListenerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = vertx.createNetServer(new NetServerOptions()
+    NetServerOptions options = new NetServerOptions()
         .setHost(listener.host())
         .setPort(listener.port())
-        .setTcpNoDelay(true));
+        .setTcpNoDelay(true);
+    if (listener.tls() == ListenerConfig.Tls.IMPLICIT) {
+      // RFC 8314 §3: TLS from the first byte. (STARTTLS listeners stay plain: each upgrade passes its options.)
+      ServerSSLOptions tls = ctx.certificate().sslOptions();
+      options.setSsl(true).setKeyCertOptions(tls.getKeyCertOptions())
+          .setEnabledSecureTransportProtocols(tls.getEnabledSecureTransportProtocols());
+    }
+    server = vertx.createNetServer(options);
     server.connectHandler(this::accept);
     timer = vertx.setPeriodic(1000, id -> tick());
     return server.listen().onSuccess(s ->
@@ -64,7 +72,8 @@ public final class ListenerVerticle extends VerticleBase {
           ? Replies.TOO_MANY_CONNECTIONS : Replies.TOO_MANY_FROM_YOU);
       return;
     }
-    SmtpSession session = new SmtpSession(ctx, listener, ip, isTrusted(ip));
+    TlsState tls = socket.isSsl() ? TlsState.of(socket.sslSession()) : null;
+    SmtpSession session = new SmtpSession(ctx, listener, ip, isTrusted(ip), tls);
     SmtpConnection[] self = new SmtpConnection[1];
     long now = System.nanoTime() / 1_000_000;
     self[0] = new SmtpConnection(socket, session, ctx.config().limits(), now, () -> {

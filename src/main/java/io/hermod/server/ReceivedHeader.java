@@ -19,13 +19,17 @@ final class ReceivedHeader {
   /**
    * @param protocol "SMTP", "ESMTP", "ESMTPS", "ESMTPA", "ESMTPSA", "UTF8SMTP"... (RFC 3848, RFC 6531 §4.3)
    * @param forRecipient the single recipient, or null when there are several (do not disclose them)
+   * @param tlsComment   "version=... cipher=..." under TLS, else null
    */
   static String build(String helo, String clientIp, String hostname, String protocol, String queueId,
-                      String forRecipient, ZonedDateTime when) {
+                      String forRecipient, String tlsComment, ZonedDateTime when) {
     StringBuilder sb = new StringBuilder(256);
     sb.append("Received: from ").append(safe(helo)).append(" ([").append(safe(clientIp)).append("])\r\n")
         .append("\tby ").append(safe(hostname)).append(" (Hermod) with ").append(protocol)
         .append(" id ").append(queueId).append("\r\n\t");
+    if (tlsComment != null) {
+      sb.append('(').append(tlsComment).append(")\r\n\t");
+    }
     if (forRecipient != null && isSafe(forRecipient)) {
       sb.append("for <").append(forRecipient).append(">");
     }

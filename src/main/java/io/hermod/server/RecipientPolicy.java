@@ -6,8 +6,8 @@ import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
 
 /**
- * Who may send to whom (never an open relay). A client that may relay (trusted network, later an
- * authenticated user) may send anywhere; any other client only to our local domains, and only with plain
+ * Who may send to whom (never an open relay). A client that may relay (trusted network, or an
+ * authenticated user, RFC 4954 §6) may send anywhere; any other client only to our local domains, and only with plain
  * addresses: the old routing tricks that turn a local address into a relay (percent hack, bang path,
  * quoted "@", source routes) are refused, as Postfix does for untrusted clients.
  */

@@ -1,24 +1,29 @@
 package io.hermod.server;
 
+import io.hermod.auth.Authenticator;
 import io.hermod.config.HermodConfig;
 import io.hermod.spool.Spool;
+import io.hermod.tls.ServerCertificate;
 
 import java.time.Clock;
 import java.util.function.Consumer;
 
 /**
- * What every listener instance shares: the configuration, the spool, the connection counters, the clock
- * and the drain flag set on shutdown.
+ * What every listener instance shares: the configuration, the spool, the connection counters, the clock,
+ * the drain flag set on shutdown, the TLS certificate and the authenticator.
  *
- * @param committed called with the queue id of every message the listener committed (the router trigger)
+ * @param committed   called with the queue id of every message the listener committed (the router trigger)
+ * @param certificate the server certificate, or null when no listener uses TLS
  */
 public record ServerContext(HermodConfig config, Spool spool, ConnectionLimiter limiter, Clock clock,
-                            Drain drain, Consumer<String> committed) {
+                            Drain drain, Consumer<String> committed, ServerCertificate certificate,
+                            Authenticator authenticator) {
 
-  public static ServerContext create(HermodConfig config, Spool spool, Consumer<String> committed) {
+  public static ServerContext create(HermodConfig config, Spool spool, Consumer<String> committed,
+                                     ServerCertificate certificate, Authenticator authenticator) {
     return new ServerContext(config, spool,
         new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp()),
-        Clock.systemUTC(), new Drain(), committed);
+        Clock.systemUTC(), new Drain(), committed, certificate, authenticator);
   }
 
   /** Set once on SIGTERM: new sessions and new transactions get 421 4.3.2, transactions in flight finish. */

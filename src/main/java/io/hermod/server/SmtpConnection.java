@@ -19,7 +19,8 @@ import io.vertx.core.net.NetSocket;
  */
 final class SmtpConnection {
 
-  private enum Mode { COMMAND, DATA, CHUNK, CLOSED }
+  /** AUTH: the next line is a SASL response. TLS_HANDSHAKE: between STARTTLS and the end of the handshake. */
+  private enum Mode { COMMAND, DATA, CHUNK, AUTH, TLS_HANDSHAKE, CLOSED }
 
   private final NetSocket socket;
   private final SmtpSession session;
@@ -61,7 +62,9 @@ final class SmtpConnection {
   }
 
   private void onData(Buffer data, long now) {
-    if (mode == Mode.CLOSED) {
+    if (mode == Mode.CLOSED || mode == Mode.TLS_HANDSHAKE) {
+      // RFC 3207 §4.2 (CVE-2011-0411): bytes reaching us during the upgrade were sent in plaintext before
+      // the handshake; they are dropped, never executed once TLS is up.
       return;
     }
     lastActivity = now;
@@ -74,6 +77,10 @@ final class SmtpConnection {
       boolean more;
       if (mode == Mode.COMMAND) {
         more = readCommand();
+      } else if (mode == Mode.AUTH) {
+        more = readAuthResponse();
+      } else if (mode == Mode.TLS_HANDSHAKE) {
+        break;
       } else if (mode == Mode.DATA) {
         more = readData();
       } else {
@@ -110,9 +117,65 @@ final class SmtpConnection {
     return apply(session.handle(command));
   }
 
+  /** RFC 4954 §4: one line of base64 (or "*") after our 334; never parsed as a command. */
+  private boolean readAuthResponse() {
+    LineReader.Result r = lines.next(in);
+    if (r instanceof LineReader.NeedMore) {
+      return false;
+    }
+    if (r instanceof LineReader.BareNewline) {
+      closeWith(Replies.BARE_NEWLINE);
+      return false;
+    }
+    mode = Mode.COMMAND;
+    if (r instanceof LineReader.Line line) {
+      return apply(session.authResponse(line.text()));
+    }
+    // Too long or not UTF-8: not base64 either; the exchange ends as a bad response would.
+    return apply(session.authResponse("!")); // "!" is not base64: 501 5.5.2
+  }
+
+  /**
+   * RFC 3207: the replies before STARTTLS go out, unread input is dropped, then Vert.x writes the 220 itself
+   * as part of the upgrade (after pausing the plaintext reader), so the client hello is never read as
+   * plaintext. When the handshake is done the session starts over.
+   */
+  private void startTls(Action.StartTls a) {
+    in.clear();
+    mode = Mode.TLS_HANDSHAKE;
+    flush();
+    socket.upgradeToSsl(a.options(), a.ready().encode()).onComplete(done -> {
+      if (mode == Mode.CLOSED) {
+        return;
+      }
+      if (done.failed()) {
+        mode = Mode.CLOSED;
+        session.resetTransaction();
+        socket.close();
+        return;
+      }
+      in.clear();
+      session.tlsStarted(TlsState.of(socket.sslSession()));
+      mode = Mode.COMMAND;
+      lastActivity = now();
+      process();
+    });
+  }
+
   private boolean apply(Action action) {
     if (action instanceof Action.Respond a) {
       return reply(a.reply());
+    }
+    if (action instanceof Action.Await a) {
+      return awaitReply(a.reply());
+    }
+    if (action instanceof Action.Challenge a) {
+      mode = Mode.AUTH;
+      return reply(a.challenge());
+    }
+    if (action instanceof Action.StartTls a) {
+      startTls(a);
+      return false;
     }
     if (action instanceof Action.Close a) {
       closeWith(a.reply());
@@ -267,8 +330,10 @@ final class SmtpConnection {
     if (mode == Mode.CLOSED) {
       return;
     }
-    r.encodeTo(out);
-    flush();
+    if (mode != Mode.TLS_HANDSHAKE) { // mid-handshake there is no channel to say anything on
+      r.encodeTo(out);
+      flush();
+    }
     mode = Mode.CLOSED;
     session.resetTransaction();
     socket.close();
@@ -279,7 +344,8 @@ final class SmtpConnection {
     if (mode == Mode.CLOSED || waiting) {
       return;
     }
-    long limitMs = 1000L * (mode == Mode.COMMAND ? limits.commandTimeoutSeconds() : limits.dataTimeoutSeconds());
+    boolean inContent = mode == Mode.DATA || mode == Mode.CHUNK;
+    long limitMs = 1000L * (inContent ? limits.dataTimeoutSeconds() : limits.commandTimeoutSeconds());
     if (now - lastActivity > limitMs) {
       closeWith(Replies.TIMEOUT);
     }

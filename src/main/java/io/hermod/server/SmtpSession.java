@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * The SMTP state machine of one connection (RFC 5321 §4.1.4 ordering): no I/O of its own; it answers
@@ -21,11 +22,13 @@ import java.util.List;
  */
 final class SmtpSession {
 
+  private static final Logger LOG = Logger.getLogger(SmtpSession.class.getName());
+
   private final ServerContext ctx;
   private final HermodConfig config;
   private final ListenerConfig listener;
   private final String clientIp;
-  private final boolean mayRelay;
+  private final boolean trusted;
   private final RecipientPolicy policy;
   private final EhloExtensions extensions;
 
@@ -36,13 +39,21 @@ final class SmtpSession {
   private String queueId;
   private Reply chunkReply;
   private int messages;
+  private TlsState tls;          // null until TLS is up (at once on an implicit-TLS listener)
+  private String authUser;       // RFC 4954: the authenticated user, or null
+  private SaslExchange sasl;     // an AUTH exchange waiting for the client's next response
 
-  SmtpSession(ServerContext ctx, ListenerConfig listener, String clientIp, boolean mayRelay) {
+  /**
+   * @param trusted the client is in trustedNetworks (may relay without AUTH)
+   * @param tls     the TLS already in place (implicit TLS), or null
+   */
+  SmtpSession(ServerContext ctx, ListenerConfig listener, String clientIp, boolean trusted, TlsState tls) {
     this.ctx = ctx;
     this.config = ctx.config();
     this.listener = listener;
     this.clientIp = clientIp;
-    this.mayRelay = mayRelay;
+    this.trusted = trusted;
+    this.tls = tls;
     this.policy = new RecipientPolicy(config);
     this.extensions = new EhloExtensions(config.limits());
   }
@@ -70,9 +81,97 @@ final class SmtpSession {
       return respond(Replies.VRFY);
     } else if (command instanceof Command.Help) {
       return respond(Replies.HELP);
+    } else if (command instanceof Command.StartTls) {
+      return startTls();
+    } else if (command instanceof Command.Auth c) {
+      return auth(c);
     }
-    // STARTTLS and AUTH arrive with the security work; EXPN, TURN, ETRN are not offered.
+    // EXPN, TURN, ETRN... are not offered.
     return respond(Replies.NOT_IMPLEMENTED);
+  }
+
+  /** RFC 3207 §4: only before TLS, only where the listener offers it. */
+  private Action startTls() {
+    if (tls != null) {
+      return respond(Replies.TLS_ALREADY_ACTIVE);
+    }
+    if (listener.tls() != ListenerConfig.Tls.STARTTLS) {
+      return respond(Replies.NOT_IMPLEMENTED);
+    }
+    if (ctx.certificate() == null) {
+      return respond(Replies.TLS_UNAVAILABLE);
+    }
+    resetTransaction();
+    return new Action.StartTls(Replies.STARTTLS_READY, ctx.certificate().sslOptions());
+  }
+
+  /**
+   * RFC 3207 §4.2: after the handshake the session starts over, as if just connected: no HELO, no
+   * transaction, nothing the client said before TLS is kept.
+   */
+  void tlsStarted(TlsState state) {
+    resetTransaction();
+    helo = null;
+    extended = false;
+    sasl = null;
+    tls = state;
+  }
+
+  private boolean offersStartTls() {
+    return tls == null && listener.tls() == ListenerConfig.Tls.STARTTLS && ctx.certificate() != null;
+  }
+
+  /** RFC 4954 §4, §6. AUTH is offered only under TLS: a password never crosses the wire in clear. */
+  private Action auth(Command.Auth c) {
+    if (helo == null) {
+      return respond(Replies.NEED_HELO);
+    }
+    if (tls == null) {
+      return respond(Replies.ENCRYPTION_REQUIRED);
+    }
+    if (authUser != null) {
+      return respond(Replies.AUTH_ALREADY);
+    }
+    if (tx != null) {
+      return respond(Replies.AUTH_IN_TRANSACTION);
+    }
+    SaslExchange exchange = SaslExchange.start(c.mechanism());
+    if (exchange == null) {
+      return respond(Replies.AUTH_UNKNOWN_MECHANISM);
+    }
+    return authStep(exchange, c.initialResponse() == null ? exchange.begin() : exchange.respond(c.initialResponse()));
+  }
+
+  /** The client's line after a 334 challenge. */
+  Action authResponse(String line) {
+    SaslExchange exchange = sasl;
+    sasl = null;
+    return authStep(exchange, exchange.respond(line));
+  }
+
+  private Action authStep(SaslExchange exchange, SaslExchange.Outcome outcome) {
+    if (outcome instanceof SaslExchange.Challenge c) {
+      sasl = exchange;
+      return new Action.Challenge(c.reply());
+    }
+    if (outcome instanceof SaslExchange.Refused r) {
+      return respond(r.reply());
+    }
+    SaslExchange.Credentials creds = (SaslExchange.Credentials) outcome;
+    return new Action.Await(ctx.authenticator().check(creds.user(), creds.password()).map(ok -> {
+      if (!ok) {
+        LOG.info(() -> "auth failed: client=" + clientIp + " user=" + ReceivedHeader.safe(creds.user()));
+        return Replies.AUTH_FAILED;
+      }
+      authUser = creds.user();
+      LOG.fine(() -> "auth ok: client=" + clientIp + " user=" + ReceivedHeader.safe(creds.user()));
+      return Replies.AUTH_OK;
+    }).otherwise(Replies.AUTH_TEMPORARY_FAILURE));
+  }
+
+  /** Trusted networks and authenticated users may relay (RFC 6409 §4.3 for submission). */
+  private boolean mayRelay() {
+    return trusted || authUser != null;
   }
 
   /** RFC 5321 §4.1.4: HELO/EHLO may come at any time and resets the transaction. */
@@ -84,7 +183,7 @@ final class SmtpSession {
     helo = c.name();
     extended = c.extended();
     return respond(extended
-        ? Replies.ehlo(config.hostname(), extensions.keywords())
+        ? Replies.ehlo(config.hostname(), extensions.keywords(offersStartTls(), tls != null && authUser == null))
         : Replies.helo(config.hostname(), ReceivedHeader.safe(c.name())));
   }
 
@@ -94,6 +193,9 @@ final class SmtpSession {
     }
     if (tx != null) {
       return respond(Replies.NESTED_MAIL);
+    }
+    if (listener.role() == ListenerConfig.Role.SUBMISSION && authUser == null) {
+      return respond(Replies.AUTH_REQUIRED); // RFC 6409 §4.3, RFC 4954 §6
     }
     if (ctx.drain().draining()) {
       return new Action.Close(Replies.SHUTTING_DOWN);
@@ -127,7 +229,7 @@ final class SmtpSession {
     if (!extended && (!c.params().notifyOn().isEmpty() || c.params().orcpt() != null)) {
       return respond(Replies.unknownParameter(c.params().orcpt() != null ? "ORCPT" : "NOTIFY"));
     }
-    Reply refusal = policy.check(c.recipient(), mayRelay);
+    Reply refusal = policy.check(c.recipient(), mayRelay());
     if (refusal != null) {
       return respond(refusal);
     }
@@ -184,16 +286,16 @@ final class SmtpSession {
     receiver = new MessageReceiver(writer, config.limits());
     String forRcpt = tx.recipients.size() == 1 ? tx.recipients.get(0).address() : null;
     receiver.prepend(ReceivedHeader.build(helo, clientIp, config.hostname(), protocol(), queueId, forRcpt,
-        ctx.clock().instant().atZone(ZoneOffset.UTC)));
+        tls == null ? null : tls.comment(), ctx.clock().instant().atZone(ZoneOffset.UTC)));
     return receiver;
   }
 
-  /** RFC 3848 / RFC 6531 §4.3 "with" keywords. */
+  /** RFC 3848 / RFC 6531 §4.3 "with" keywords: ESMTP, ESMTPS, ESMTPA, ESMTPSA, UTF8SMTP, UTF8SMTPSA... */
   private String protocol() {
     if (!extended) {
       return "SMTP";
     }
-    return tx.params.smtpUtf8() ? "UTF8SMTP" : "ESMTP";
+    return (tx.params.smtpUtf8() ? "UTF8SMTP" : "ESMTP") + (tls != null ? "S" : "") + (authUser != null ? "A" : "");
   }
 
   /** End of a BDAT chunk: the reply to it, committing the message on LAST. */
@@ -241,7 +343,7 @@ final class SmtpSession {
     List<Recipient> rcpts = tx.recipients;
     Command.MailParameters p = tx.params;
     return new Envelope(queueId, tx.senderAddress(), rcpts, p.envid(), p.ret(), p.body(), p.smtpUtf8(),
-        clientIp, helo, null, listener.name(), now, size, now, false, false);
+        clientIp, helo, authUser, listener.name(), now, size, now, false, false);
   }
 
   /** True between MAIL and the end of the transaction. */

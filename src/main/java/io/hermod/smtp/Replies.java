@@ -110,6 +110,36 @@ public final class Replies {
   public static final Reply TIMEOUT = new Reply(421, "4.4.2", "Timeout exceeded, closing connection");
   public static final Reply SHUTTING_DOWN = new Reply(421, "4.3.2", "Service shutting down, try again later");
 
+  // --- TLS (RFC 3207) and AUTH (RFC 4954) --------------------------------------------------------
+
+  /** RFC 3207 §4: sent by Vert.x as part of the upgrade, so the client hello is never read as plaintext. */
+  public static final Reply STARTTLS_READY = new Reply(220, "2.0.0", "Ready to start TLS");
+  /** RFC 3207 §4.2: STARTTLS is only valid before TLS. */
+  public static final Reply TLS_ALREADY_ACTIVE = new Reply(503, "5.5.1", "TLS already active");
+  /** RFC 3207 §4: TLS temporarily unavailable (no certificate loaded). */
+  public static final Reply TLS_UNAVAILABLE = new Reply(454, "4.7.0", "TLS not available due to temporary reason");
+  public static final Reply AUTH_OK = new Reply(235, "2.7.0", "Authentication successful");
+  /** RFC 4954 §6: the same reply whether the user exists or not. */
+  public static final Reply AUTH_FAILED = new Reply(535, "5.7.8", "Authentication credentials invalid");
+  public static final Reply AUTH_UNKNOWN_MECHANISM = new Reply(504, "5.5.4", "Unrecognized authentication mechanism");
+  public static final Reply AUTH_BAD_BASE64 = new Reply(501, "5.5.2", "Cannot decode response (invalid base64)");
+  /** RFC 4954 §4: a "*" line cancels the exchange. */
+  public static final Reply AUTH_CANCELLED = new Reply(501, "5.0.0", "Authentication cancelled");
+  public static final Reply AUTH_ALREADY = new Reply(503, "5.5.1", "Already authenticated");
+  /** RFC 4954 §4: AUTH is not permitted during a mail transaction. */
+  public static final Reply AUTH_IN_TRANSACTION = new Reply(503, "5.5.1", "AUTH not permitted during a mail transaction");
+  /** RFC 4954 §6: AUTH is only offered under TLS here. */
+  public static final Reply ENCRYPTION_REQUIRED = new Reply(538, "5.7.11", "Encryption required for requested authentication mechanism");
+  /** RFC 4954 §6 / RFC 6409 §4.3: the submission port takes mail only from authenticated users. */
+  public static final Reply AUTH_REQUIRED = new Reply(530, "5.7.0", "Authentication required");
+  /** RFC 4954 §6: the user store could not be consulted. */
+  public static final Reply AUTH_TEMPORARY_FAILURE = new Reply(454, "4.7.0", "Temporary authentication failure");
+
+  /** RFC 4954 §4: a server challenge, base64 (may be empty); no enhanced code. */
+  public static Reply authChallenge(String base64) {
+    return new Reply(334, null, base64);
+  }
+
   // --- local trouble -------------------------------------------------------------------------------
 
   public static final Reply SPOOL_FULL = new Reply(452, "4.3.1", "Insufficient system storage, try again later");

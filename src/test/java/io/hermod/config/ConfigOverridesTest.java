@@ -98,6 +98,15 @@ class ConfigOverridesTest {
         row("delivery.suspendSeconds", "HERMOD_DELIVERY_SUSPEND_SECONDS", "0", c -> c.delivery().suspendSeconds(), 0),
         row("delivery.suspendPatterns", "HERMOD_DELIVERY_SUSPEND_PATTERNS", "[\"^452\", \"(?i)slow down\"]",
             c -> c.delivery().suspendPatterns(), List.of("^452", "(?i)slow down")),
+        row("tls.certificateFile", "HERMOD_TLS_CERTIFICATE_FILE", "/etc/hermod/cert.pem",
+            c -> c.tls().certificateFile(), "/etc/hermod/cert.pem"),
+        row("tls.keyFile", "HERMOD_TLS_KEY_FILE", "/etc/hermod/key.pem", c -> c.tls().keyFile(),
+            "/etc/hermod/key.pem"),
+        row("tls.generatedDirectory", "HERMOD_TLS_GENERATED_DIRECTORY", "/var/lib/hermod/tls",
+            c -> c.tls().generatedDirectory(), "/var/lib/hermod/tls"),
+        row("auth.usersFile", "HERMOD_AUTH_USERS_FILE", "/etc/hermod/users", c -> c.auth().usersFile(),
+            "/etc/hermod/users"),
+        row("auth.reloadCheckSeconds", "HERMOD_AUTH_RELOAD_CHECK_SECONDS", "0", c -> c.auth().reloadCheckSeconds(), 0),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5));
   }
 

@@ -30,7 +30,7 @@ class ShippedConfigTest {
       assertTrue(doc.contains("`" + ConfigSchema.envName(path) + "`"),
           "docs/config.md lacks variable " + ConfigSchema.envName(path));
     }
-    for (String key : List.of("name", "host", "port", "role")) {
+    for (String key : List.of("name", "host", "port", "role", "tls")) {
       assertTrue(doc.contains("`listeners[].%s`".formatted(key)), "docs/config.md lacks listeners[]." + key);
     }
   }

@@ -22,14 +22,17 @@ public final class TestHermod implements AutoCloseable {
     this.spoolDir = spoolDir;
   }
 
-  /** The base test configuration: local domain local.test, only 127.0.0.1 trusted, one mx listener, DNS on a silent loopback port. */
+  /**
+   * The base test configuration: local domain local.test, only 127.0.0.1 trusted, one mx listener without TLS
+   * (so that no certificate is generated; TLS tests set their own listeners), DNS on a silent loopback port.
+   */
   public static JsonObject baseConfig(Path spoolDir) {
     return new JsonObject()
         .put("hostname", "mx.hermod.test")
         .put("localDomains", new JsonArray().add("local.test"))
         .put("trustedNetworks", new JsonArray().add("127.0.0.1/32"))
         .put("listeners", new JsonArray().add(new JsonObject()
-            .put("name", "mx").put("host", "127.0.0.1").put("port", 0).put("role", "mx")))
+            .put("name", "mx").put("host", "127.0.0.1").put("port", 0).put("role", "mx").put("tls", "none")))
         .put("spool", new JsonObject().put("directory", spoolDir.toString()))
         // The router runs too: keep its DNS on loopback, where nothing answers (lookups defer, never leave the host).
         .put("dns", new JsonObject().put("resolvers", new JsonArray().add("127.0.0.1:9")).put("timeoutMillis", 500))

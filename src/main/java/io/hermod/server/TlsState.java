@@ -1,0 +1,16 @@
+package io.hermod.server;
+
+import javax.net.ssl.SSLSession;
+
+/** What TLS a session runs under, for the Received header (RFC 3848) and logs. */
+record TlsState(String protocol, String cipher) {
+
+  static TlsState of(SSLSession ssl) {
+    return new TlsState(ssl.getProtocol(), ssl.getCipherSuite());
+  }
+
+  /** The Received header comment: "version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384". */
+  String comment() {
+    return "version=" + ReceivedHeader.safe(protocol) + " cipher=" + ReceivedHeader.safe(cipher);
+  }
+}
