@@ -1,6 +1,7 @@
 package io.hermod;
 
 import io.hermod.api.Addresses;
+import io.hermod.api.SubmitVerticle;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.ListenerConfig;
 import io.hermod.server.ListenerVerticle;
@@ -48,6 +49,7 @@ public final class Hermod {
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued.size()
             + " queued message(s)"))
         .compose(queued -> hermod.deployListeners())
+        .compose(v -> hermod.deploy(new SubmitVerticle(config, spool)))
         .map(hermod);
   }
 
@@ -66,6 +68,10 @@ public final class Hermod {
       });
     }
     return chain;
+  }
+
+  private Future<Void> deploy(io.vertx.core.Deployable verticle) {
+    return vertx.deployVerticle(verticle).map(id -> deployments.add(id)).mapEmpty();
   }
 
   /** The port a listener is bound to, by its index in the configuration. */
