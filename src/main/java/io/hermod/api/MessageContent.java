@@ -58,8 +58,8 @@ final class MessageContent {
 
   /**
    * MailEncoder adds MIME-Version, Message-ID and Date, encodes non-ASCII headers (RFC 2047) and bodies, and
-   * leaves out Bcc. It ends lines with LF only (checked against 5.0.7), which {@link LineEndings} turns into
-   * CRLF. It copies subject and extra header values verbatim, so a line break in them would inject header
+   * leaves out Bcc; {@link MimeText} writes its part tree out (with the multipart close delimiters the
+   * encoder's own text forgets). Lines end with LF only, which {@link LineEndings} turns into CRLF. It copies subject and extra header values verbatim, so a line break in them would inject header
    * fields: those are refused here.
    */
   private static String render(JsonObject json, String hostname) {
@@ -80,7 +80,7 @@ final class MessageContent {
       }
     }
     try {
-      return new MailEncoder(mail, hostname).encode();
+      return MimeText.of(new MailEncoder(mail, hostname).encodeMail());
     } catch (RuntimeException e) { // an address the encoder cannot parse
       throw SubmitRefused.badRequest("bad \"message\": " + e.getMessage());
     }
