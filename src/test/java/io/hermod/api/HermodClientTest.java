@@ -104,6 +104,15 @@ class HermodClientTest {
   }
 
   @Test
+  void theExampleVerticleQueuesItsTwoMessages(Vertx vertx) throws Exception {
+    try (SubmitFixture hermod = SubmitFixture.start(vertx, dir)) {
+      await(vertx.deployVerticle(new io.hermod.api.example.ExampleSenderVerticle(), new io.vertx.core.DeploymentOptions()
+          .setConfig(new JsonObject().put("from", "app@example.test").put("to", "bob@remote.test"))));
+      assertEquals(2, await(hermod.spool.list()).size());
+    }
+  }
+
+  @Test
   void deliveryEventsAreDeliveredTypedAndMissingFieldsAreTolerated(Vertx vertx) throws Exception {
     Promise<DeliveryEvent> full = Promise.promise();
     Promise<DeliveryEvent> sparse = Promise.promise();
