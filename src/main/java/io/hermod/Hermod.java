@@ -1,6 +1,7 @@
 package io.hermod;
 
 import io.hermod.api.Addresses;
+import io.hermod.api.SubmitVerticle;
 import io.hermod.auth.UserStore;
 import io.hermod.auth.UserStoreAuthenticator;
 import io.hermod.config.HermodConfig;
@@ -86,6 +87,7 @@ public final class Hermod {
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued.size()
             + " queued message(s)"))
         .compose(queued -> hermod.deployListeners())
+        .compose(v -> hermod.deploy(new SubmitVerticle(config, spool)))
         .compose(v -> hermod.deployDelivery())
         .compose(v -> hermod.deployRouter())
         .map(hermod);
@@ -118,11 +120,7 @@ public final class Hermod {
     DeliverySettings settings = DeliverySettings.defaults(config.hostname())
         .withLimits(Math.max(1, dc.maxConnections() / instances), dc.maxConnectionsPerDestination(),
             dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs());
-    return vertx.deployVerticle(() -> new DeliveryVerticle(settings), new DeploymentOptions().setInstances(instances))
-        .map(id -> {
-          deployments.add(id);
-          return null;
-        });
+    return deploy(() -> new DeliveryVerticle(settings), instances);
   }
 
   /** The router (qmgr): after the listeners, so that it knows their actual ports for loop detection. */
@@ -135,10 +133,16 @@ public final class Hermod {
     RouterVerticle router = new RouterVerticle(config, spool, resolver,
         new RetrySchedule(config.delivery(), random), new DsnBuilder(DsnIdentifiers.random(random)),
         Clock.systemUTC(), endpoints);
-    return vertx.deployVerticle(router).map(id -> {
-      deployments.add(id);
-      return null;
-    });
+    return deploy(router);
+  }
+
+  private Future<Void> deploy(io.vertx.core.Deployable verticle) {
+    return deploy(() -> verticle, 1);
+  }
+
+  private Future<Void> deploy(java.util.function.Supplier<? extends io.vertx.core.Deployable> verticles, int instances) {
+    return vertx.deployVerticle(verticles, new DeploymentOptions().setInstances(instances))
+        .map(id -> deployments.add(id)).mapEmpty();
   }
 
   /** The port a listener is bound to, by its index in the configuration. */

@@ -21,6 +21,15 @@ public final class Addresses {
    */
   public static final String EVENTS = "hermod.events";
 
+  /**
+   * Applications → injection API ({@link SubmitVerticle}): submit a message, request/reply. Body: JSON
+   * {"from", "to": [...], one of "raw" / "rawBase64" / "message", optional "dsn" and "tag"}. The reply,
+   * sent only once the message is durably spooled, is {"queueId", "recipients"}; a refusal is a
+   * {@link io.vertx.core.eventbus.ReplyException} whose failure code is a {@link SubmitFailure} code
+   * (400, 413, 500, 503). Fields in docs/injection.md; {@link HermodClient} wraps it.
+   */
+  public static final String SUBMIT = "hermod.submit";
+
   private Addresses() {
   }
 }

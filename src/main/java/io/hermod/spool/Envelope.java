@@ -24,7 +24,7 @@ import java.util.function.UnaryOperator;
  * @param clientAddress the peer's IP address
  * @param clientHelo   the HELO/EHLO name the client gave
  * @param authIdentity the authenticated submitter, or null
- * @param listener     the name of the listener that accepted it ("local" for bus injections)
+ * @param listener     the name of the listener that accepted it ("bus" for event-bus injections)
  * @param arrival      when the message was accepted
  * @param size         message bytes in the spool, Received header included
  * @param nextAttempt  earliest time of the next delivery attempt (arrival for a new message)
