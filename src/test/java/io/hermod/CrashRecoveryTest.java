@@ -68,7 +68,7 @@ class CrashRecoveryTest {
         .put("hostname", "crash.hermod.test")
         .put("localDomains", new JsonArray().add("local.test"))
         .put("listeners", new JsonArray().add(new JsonObject()
-            .put("name", "mx").put("host", "127.0.0.1").put("port", 0).put("role", "mx")))
+            .put("name", "mx").put("host", "127.0.0.1").put("port", 0).put("role", "mx").put("tls", "none")))
         .put("spool", new JsonObject().put("directory", spoolDir.toString()))
         .encodePrettily());
     Random random = new Random();
@@ -86,7 +86,14 @@ class CrashRecoveryTest {
           t.start();
           clients.add(t);
         }
-        Thread.sleep(800 + random.nextInt(1500));
+        // Kill at a random moment, but only once this cycle has some acknowledged messages (a slow machine
+        // must not turn the test into one that checks nothing).
+        int before = acknowledged.size();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (acknowledged.size() < before + 5 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        Thread.sleep(random.nextInt(1500));
         hermod.destroyForcibly(); // SIGKILL on Linux: no shutdown hook runs
         assertTrue(hermod.waitFor(20, TimeUnit.SECONDS));
         stop.set(true);
