@@ -22,6 +22,12 @@ public final class CommandParser {
   }
 
   public static ParseResult parse(String line) {
+    // RFC 5321 §2.3.8: CR and LF only ever end a line. LineReader strips the CRLF and refuses bare ones, but
+    // the parser does not rely on it: otherwise "NOOP \r", "HELO x\r\n" or "VRFY a\nb" parsed to commands
+    // (found by CommandParserFuzzTest; trim() ate trailing ones, NOOP/VRFY/AUTH kept inner ones).
+    if (line.indexOf('\r') >= 0 || line.indexOf('\n') >= 0) {
+      return ParseResult.error(Replies.UNRECOGNIZED);
+    }
     int sp = line.indexOf(' ');
     String verb = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
     String arg = sp < 0 ? "" : line.substring(sp + 1);

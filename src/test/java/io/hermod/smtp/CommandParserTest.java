@@ -3,6 +3,7 @@ package io.hermod.smtp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -220,5 +221,15 @@ class CommandParserTest {
     Command.Mail m = (Command.Mail) ok("MAIL FROM:<a@b.test> SMTPUTF8 BODY=8BITMIME SMTPUTF8 body=8bitmime");
     assertTrue(m.params().smtpUtf8());
     assertEquals(BodyType.EIGHT_BIT_MIME, m.params().body());
+  }
+
+  /** Found by CommandParserFuzzTest: trim() ate a trailing CR/LF and NOOP/VRFY/AUTH/EHLO kept inner ones. */
+  @ParameterizedTest
+  @ValueSource(strings = {"NOOP \r", "EHLO client.test\r\n", "VRFY a\nb", "AUTH PLAIN a\rb", "EXPN x\ny",
+      "RSET\r"})
+  void lineWithCrOrLfIsNeverACommand(String line) {
+    ParseResult r = CommandParser.parse(line);
+    assertInstanceOf(ParseResult.Error.class, r, () -> "parsed: " + r);
+    assertEquals(500, ((ParseResult.Error) r).reply().code());
   }
 }

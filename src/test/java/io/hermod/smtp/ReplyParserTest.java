@@ -106,4 +106,13 @@ class ReplyParserTest {
     }
     return out;
   }
+
+  /** Found by ReplyParserFuzzTest: garbage after a complete reply in the same read used to lose that reply. */
+  @Test
+  void replyBeforeGarbageInTheSameReadIsKept() throws SmtpProtocolException {
+    ReplyParser parser = new ReplyParser();
+    List<ServerReply> got = parser.feed("250 2.0.0 queued\r\nnonsense\r\n".getBytes(StandardCharsets.US_ASCII));
+    assertEquals(List.of("250|2.0.0|2.0.0 queued"), describe(got));
+    assertThrows(SmtpProtocolException.class, () -> parser.feed(new byte[0]));
+  }
 }

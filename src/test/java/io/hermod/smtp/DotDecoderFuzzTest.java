@@ -1,0 +1,128 @@
+package io.hermod.smtp;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Fuzzes DATA decoding: {@link DotDecoder} then {@link ContentScanner}, as the listener chains them, on
+ * arbitrary bytes after the 354 cut at arbitrary points. Each cutting must give what the whole input gives,
+ * and both must match a plain, non-streaming model of RFC 5321 §4.5.2. Seeds: the DATA payloads of the
+ * dialogue transcripts (smuggling variants included) and of the decoder tests.
+ */
+class DotDecoderFuzzTest {
+
+  private static final int MAX_LINE = 20; // small, so the line-length check is reached
+
+  /** What one run over the stream produced. */
+  private record Outcome(byte[] content, boolean ended, int consumed, long size, boolean bare, boolean tooLong,
+                         int received) {
+  }
+
+  @FuzzTest(maxDuration = "60s")
+  void decode(byte[] data) {
+    Outcome model = model(data);
+    for (List<Buffer> cutting : Chunks.cuttings(data)) {
+      Outcome got = run(cutting);
+      assertArrayEquals(model.content(), got.content(), "decoded content");
+      assertEquals(model.ended(), got.ended(), "end of data found");
+      assertEquals(model.consumed(), got.consumed(), "bytes consumed");
+      assertEquals(model, withContent(got, model.content()), "scanner results");
+    }
+  }
+
+  private static Outcome withContent(Outcome o, byte[] content) {
+    return new Outcome(content, o.ended(), o.consumed(), o.size(), o.bare(), o.tooLong(), o.received());
+  }
+
+  private static Outcome run(List<Buffer> chunks) {
+    DotDecoder decoder = new DotDecoder();
+    ContentScanner scanner = new ContentScanner(Long.MAX_VALUE, MAX_LINE);
+    Buffer all = Buffer.buffer();
+    int consumed = 0;
+    for (Buffer chunk : chunks) {
+      Buffer out = Buffer.buffer();
+      int end = decoder.decode(chunk, 0, chunk.length(), out);
+      consumed += end;
+      scanner.scan(out, 0, out.length());
+      all.appendBuffer(out);
+      if (decoder.ended()) {
+        break;
+      }
+    }
+    if (decoder.ended()) {
+      scanner.finish();
+    }
+    return new Outcome(all.getBytes(), decoder.ended(), consumed, scanner.size(), scanner.bareNewline(),
+        scanner.lineTooLong(), scanner.receivedCount());
+  }
+
+  /**
+   * The model: lines end only at CRLF; a line "." ends the data; any other line loses one leading dot. Without
+   * an end, the unfinished last line is decoded too, except that a "." followed by a lone CR is held back
+   * (the CR may still become the end marker).
+   */
+  private static Outcome model(byte[] in) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int start = 0;
+    boolean ended = false;
+    int consumed = in.length;
+    while (start < in.length) {
+      int crlf = indexOfCrlf(in, start);
+      int lineEnd = crlf < 0 ? in.length : crlf + 2;
+      boolean dot = in[start] == '.';
+      if (dot && crlf == start + 1) {
+        ended = true;
+        consumed = lineEnd;
+        break;
+      }
+      int from = dot ? start + 1 : start;
+      int to = crlf < 0 && dot && lineEnd == start + 2 && in[start + 1] == '\r' ? lineEnd - 1 : lineEnd;
+      out.write(in, from, to - from);
+      start = lineEnd;
+    }
+    byte[] content = out.toByteArray();
+    return scanModel(content, ended, consumed);
+  }
+
+  /** ContentScanner's checks, computed on the whole decoded content at once. */
+  private static Outcome scanModel(byte[] c, boolean ended, int consumed) {
+    boolean bare = false;
+    for (int i = 0; i < c.length; i++) {
+      boolean crWithoutLf = c[i] == '\r' && (i + 1 < c.length ? c[i + 1] != '\n' : ended);
+      boolean lfWithoutCr = c[i] == '\n' && (i == 0 || c[i - 1] != '\r');
+      bare |= crWithoutLf || lfWithoutCr;
+    }
+    // Lines end at any LF; CRs are not counted in a line's length.
+    String text = new String(c, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\r", "");
+    boolean tooLong = false;
+    boolean inHeaders = true;
+    int received = 0;
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      tooLong |= line.length() > MAX_LINE - 2;
+      if (inHeaders && line.regionMatches(true, 0, "received:", 0, 9)) {
+        received++;
+      }
+      if (line.isEmpty() && i < lines.length - 1) {
+        inHeaders = false;
+      }
+    }
+    return new Outcome(c, ended, consumed, c.length, bare, tooLong, received);
+  }
+
+  private static int indexOfCrlf(byte[] b, int from) {
+    for (int i = from; i + 1 < b.length; i++) {
+      if (b[i] == '\r' && b[i + 1] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
