@@ -16,9 +16,11 @@ import scenarios
 from scenarios import Target
 
 QUICK = dict(rounds=1, sizes=[1024, 32768], sessions=[4, 32, 200], msgs={1024: 400, 32768: 300}, per_session=4,
-             lat_rate=200, lat_seconds=2, idle=[2000], big=5 * 1024 * 1024, stall=4, limit=60, calibration=2000)
+             lat_rate=200, lat_seconds=2, idle=[2000], big=5 * 1024 * 1024, stall=4, limit=60, calibration=2000,
+             idle_overall=75)
 FULL = dict(rounds=3, sizes=[1024, 32768], sessions=[4, 32, 200], msgs={1024: 4000, 32768: 2000}, per_session=10,
-            lat_rate=200, lat_seconds=10, idle=[2000, 10000], big=50 * 1024 * 1024, stall=15, limit=300, calibration=10000)
+            lat_rate=200, lat_seconds=10, idle=[2000, 10000], big=50 * 1024 * 1024, stall=15, limit=300, calibration=10000,
+            idle_overall=600)
 
 
 def sh(argv):
@@ -135,7 +137,7 @@ def main():
                 if n > 2000 and rnd > 1:
                     continue  # Postfix forks ~25 smtpd/s: 10,000 sessions take minutes, so one round only
                 for t in mtas:
-                    r = scenarios.concurrency(t, n, open_timeout=60)
+                    r = scenarios.concurrency(t, n, open_timeout=60, overall=p["idle_overall"])
                     results["concurrency"].setdefault(n, {}).setdefault(t.name, []).append(r)
                     log("  %s %d sessions: %s" % (t.name, n, describe(r)))
             log("round %d/%d: big message" % (rnd, p["rounds"]))

@@ -136,12 +136,15 @@ async def _crowd_then(port, n, measure, open_timeout, parallel_opens, overall, m
     held, errors, open_s = await _idle_crowd(port, n, open_timeout, parallel_opens, overall, min_free_mib)
     try:
         await asyncio.sleep(1)  # let the server settle (Postfix forks; a JVM may still allocate)
+        gone = sum(1 for r, _ in held if r.at_eof())  # closed by the server (e.g. its idle timeout)
+        if gone:
+            errors.insert(0, "%d sessions closed by the server before the measurement" % gone)
         result = await asyncio.to_thread(measure)
     finally:
         for _, w in held:
             w.close()
         await asyncio.sleep(0.5)
-    return len(held), errors, open_s, result
+    return len(held) - gone, errors, open_s, result
 
 
 def crowd(port, n, measure, open_timeout=60, parallel_opens=200, overall=600, min_free_mib=2048):

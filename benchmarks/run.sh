@@ -25,12 +25,15 @@ say() { echo "[run.sh] $*"; }
 # Stop what we started, by PID only: the private Postfix (its own config dir) and every pid file bench.py wrote.
 cleanup() {
   if [ -f "$WORK/postfix/main.cf" ] && [ -f "$WORK/postfix/queue/pid/master.pid" ]; then
-    postfix -c "$WORK/postfix" stop >/dev/null 2>&1 || true
+    timeout 60 postfix -c "$WORK/postfix" stop >/dev/null 2>&1 || true
   fi
   for f in "$WORK"/pids/*.pid; do
     [ -e "$f" ] || continue
     pid=$(cat "$f")
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    # only a process that is still what we started (PIDs get reused): a sink, Hermod, or our Postfix master
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
+       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE 'smtp-sink|sink\.py|hermod\.jar' ||
+         tr '\0' '\n' <"/proc/$pid/environ" | grep -qx "MAIL_CONFIG=$WORK/postfix"; }; then
       kill "$pid" 2>/dev/null || true
       for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.3; done
       kill -9 "$pid" 2>/dev/null || true

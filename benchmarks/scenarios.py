@@ -131,12 +131,15 @@ def latency(target, rate, seconds, stall):
             "late": late}
 
 
-def concurrency(target, sessions, open_timeout):
+def concurrency(target, sessions, open_timeout, overall):
     """Hold `sessions` idle sessions after EHLO; measure the MTA's memory and a new client's transaction."""
     if not target.ready():
         return _failed(target.why_not, skipped=True)
     mta = target.mta
-    mta.recycle()
+    try:
+        mta.recycle()
+    except RuntimeError as e:
+        return _failed(str(e))
 
     def measure():
         rss, pss = mta.memory()
@@ -145,8 +148,11 @@ def concurrency(target, sessions, open_timeout):
         return rss, pss, procs, ok, secs, detail
 
     held, errors, open_s, (rss, pss, procs, ok, secs, detail) = load.crowd(mta.port, sessions, measure,
-                                                                            open_timeout)
-    mta.recycle()
+                                                                            open_timeout, overall=overall)
+    try:
+        mta.recycle()
+    except RuntimeError as e:
+        detail += "; afterwards: %s" % e
     result = {"ok": held == sessions and ok, "held": held, "open_s": open_s, "rss": rss, "pss": pss,
               "procs": procs, "probe_ok": ok, "probe_ms": secs * 1000, "probe": detail}
     if not result["ok"]:
