@@ -50,7 +50,6 @@ command -v smtp-source >/dev/null || need+=(postfix)
 command -v swaks >/dev/null || need+=(swaks)
 command -v gnuplot >/dev/null || need+=(gnuplot-nox)
 [ -x /usr/bin/python3 ] || need+=(python3)
-/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
 if [ ${#need[@]} -gt 0 ]; then

@@ -46,12 +46,24 @@ def _tail(path, n=160):
         return ""
 
 
+def _settled_count(sink, limit):
+    """The sink's count once it has not moved for 0.3 s (at most `limit` s): late arrivals from an earlier,
+    failed run must not be credited to this one."""
+    count, since, deadline = sink.count(), time.monotonic(), time.monotonic() + limit
+    while time.monotonic() - since < 0.3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = sink.count()
+        if now != count:
+            count, since = now, time.monotonic()
+    return count
+
+
 def throughput(target, domain, size, sessions, messages, stall, limit, work, sampler=None):
     """smtp-source -d into the target; elapsed = first send until the sink counted every message."""
     if not target.ready():
         return _failed(target.why_not, skipped=True)
     sink = target.sink(domain)
-    base = sink.count()
+    base = _settled_count(sink, stall)
     err = os.path.join(work, "smtp-source.err")
     argv = ["smtp-source", "-d", "-s", str(sessions), "-m", str(messages), "-l", str(size),
             "-f", SENDER, "-t", "u@" + domain, "127.0.0.1:%d" % target.port(domain)]
