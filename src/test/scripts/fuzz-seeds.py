@@ -5,7 +5,7 @@ import hashlib
 import pathlib
 import re
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[3]  # src/test/scripts/ -> repository root
 DIALOGUES = ROOT / "src/test/resources/dialogues"
 TESTS = ROOT / "src/test/java/io/hermod/smtp"
 OUT = ROOT / "src/test/resources/io/hermod/smtp"

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Hermod vs Postfix vs the rig's ceiling, interleaved in one run. Called by run.sh (which installs
+packages, raises ulimit -n, builds the jar and owns the EXIT trap); see benchmarks/README.md."""
+import argparse
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import time
+import traceback
+
+import procs
+import report
+import scenarios
+from scenarios import Target
+
+QUICK = dict(rounds=1, sizes=[1024, 32768], sessions=[4, 32, 200], msgs={1024: 400, 32768: 300}, per_session=4,
+             lat_rate=200, lat_seconds=2, idle=[2000], big=5 * 1024 * 1024, stall=4, limit=60, calibration=2000,
+             idle_overall=75)
+FULL = dict(rounds=3, sizes=[1024, 32768], sessions=[4, 32, 200], msgs={1024: 4000, 32768: 2000}, per_session=10,
+            lat_rate=200, lat_seconds=10, idle=[2000, 10000], big=50 * 1024 * 1024, stall=15, limit=300, calibration=10000,
+            idle_overall=600)
+
+
+def sh(argv):
+    try:
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        return (r.stdout + r.stderr).strip()
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "unavailable (%s)" % e
+
+
+def machine_facts(repo):
+    mem = next((l.split(":")[1].strip() for l in open("/proc/meminfo") if l.startswith("MemTotal")), "?")
+    cpu = next((l.split(":")[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    return {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": mem,
+        "kernel": platform.release(),
+        "java": sh(["java", "-version"]).splitlines()[0],
+        "postfix": sh(["postconf", "-d", "-h", "mail_version"]),
+        "python": platform.python_version(),
+        "hermod commit": sh(["git", "-C", repo, "rev-parse", "--short", "HEAD"]),
+        "ulimit -n": sh(["sh", "-c", "ulimit -n"]),
+    }
+
+
+def log(msg):
+    print("[bench %s] %s" % (time.strftime("%H:%M:%S"), msg), flush=True)
+
+
+def describe(r):
+    if not r["ok"] and "rate" not in r and "p50" not in r and "held" not in r:
+        return "FAILED(%s)" % r["reason"]
+    keys = [k for k in ("rate", "p50", "p99", "held", "rss", "pss", "probe_ms", "seconds", "peak_rss") if k in r]
+    text = " ".join("%s=%.1f" % (k, r[k]) for k in keys)
+    return text + ("" if r["ok"] else " FAILED(%s)" % r.get("reason", ""))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--jar", default="")
+    ap.add_argument("--jar-note", default="")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--rounds", type=int)
+    a = ap.parse_args()
+    p = dict(QUICK if a.quick else FULL)
+    if a.rounds:
+        p["rounds"] = max(1, a.rounds)
+    here = os.path.dirname(os.path.abspath(__file__))
+    os.makedirs(os.path.join(a.work, "pids"), exist_ok=True)
+    facts = machine_facts(os.path.dirname(here))
+    results = {"throughput": {}, "latency": {}, "concurrency": {}, "big": {}, "calibration": {}}
+    started = []
+
+    def keep(x):
+        started.append(x)
+        return x
+
+    try:
+        # --- the ceiling, and which sink is faster
+        c_fast = keep(procs.SmtpSink(a.work, "ceiling-smtp-sink"))
+        c_py = keep(procs.PySink(a.work, "ceiling-sink-py", here))
+        ceiling = Target("ceiling", {"fast.test": c_fast, "py.test": c_py},
+                         ceiling_ports={"fast.test": c_fast.port, "py.test": c_py.port})
+        for sessions in p["sessions"]:
+            for dom in ("fast.test", "py.test"):
+                m = max(p["calibration"], p["per_session"] * sessions)
+                r = scenarios.throughput(ceiling, dom, 1024, sessions, m, p["stall"], p["limit"], a.work)
+                results["calibration"].setdefault((sessions, ceiling.sink(dom).kind), []).append(r)
+                log("calibration %s sessions=%d: %s" % (ceiling.sink(dom).kind, sessions, describe(r)))
+        def total(kind):
+            return sum(r.get("rate", 0) for (s, k), rs in results["calibration"].items() if k == kind for r in rs)
+        domain = "fast.test" if total("smtp-sink") >= total("sink.py") else "py.test"
+        facts["throughput sink"] = ceiling.sink(domain).kind + " (faster in the calibration below)"
+        log("throughput sink: " + ceiling.sink(domain).kind)
+
+        # --- the MTAs, each with its own two sinks; recipient domain selects the sink
+        h_sinks = {"fast.test": keep(procs.SmtpSink(a.work, "hermod-smtp-sink")),
+                   "py.test": keep(procs.PySink(a.work, "hermod-sink-py", here))}
+        f_sinks = {"fast.test": keep(procs.SmtpSink(a.work, "postfix-smtp-sink")),
+                   "py.test": keep(procs.PySink(a.work, "postfix-sink-py", here))}
+        process_limit = max(p["idle"]) + 1000
+        postfix = keep(procs.Postfix(a.work, {d: s.port for d, s in f_sinks.items()}, f_sinks["py.test"].port,
+                                     process_limit))
+        facts["postfix tuning"] = ("default_process_limit=%d, in_flow_delay=0, chroot off, smtpd_peername_lookup=no, "
+                                   "smtp_dns_support_level=disabled, message_size_limit=100 MiB" % process_limit)
+        hermod = keep(procs.Hermod(a.work, a.jar, {d: s.port for d, s in h_sinks.items()}, h_sinks["py.test"].port))
+        hermod_why = hermod.error and ("Hermod did not start: " + hermod.error + (" " + a.jar_note if a.jar_note else ""))
+        facts["hermod"] = hermod_why or "started, pid %d, config %s" % (hermod.p.pid, hermod.conf)
+        log(facts["hermod"])
+        targets = [ceiling, Target("Hermod", h_sinks, hermod, why_not=hermod_why),
+                   Target("Postfix", f_sinks, postfix)]
+        mtas = targets[1:]
+
+        for rnd in range(1, p["rounds"] + 1):
+            log("round %d/%d: throughput" % (rnd, p["rounds"]))
+            for size in p["sizes"]:
+                for sessions in p["sessions"]:
+                    m = max(p["msgs"][size], p["per_session"] * sessions)
+                    for t in targets:
+                        r = scenarios.throughput(t, domain, size, sessions, m, p["stall"], p["limit"], a.work)
+                        results["throughput"].setdefault((size, sessions, m), {}).setdefault(t.name, []).append(r)
+                        log("  %s %dB x%d s=%d: %s" % (t.name, size, m, sessions, describe(r)))
+            log("round %d/%d: latency" % (rnd, p["rounds"]))
+            for t in targets:
+                r = scenarios.latency(t, p["lat_rate"], p["lat_seconds"], p["stall"])
+                results["latency"].setdefault((p["lat_rate"], p["lat_seconds"]), {}).setdefault(t.name, []).append(r)
+                log("  %s: %s" % (t.name, describe(r)))
+            log("round %d/%d: concurrency" % (rnd, p["rounds"]))
+            for n in p["idle"]:
+                if n > 2000 and rnd > 1:
+                    continue  # Postfix forks ~25 smtpd/s: 10,000 sessions take minutes, so one round only
+                for t in mtas:
+                    r = scenarios.concurrency(t, n, open_timeout=60, overall=p["idle_overall"])
+                    results["concurrency"].setdefault(n, {}).setdefault(t.name, []).append(r)
+                    log("  %s %d sessions: %s" % (t.name, n, describe(r)))
+            log("round %d/%d: big message" % (rnd, p["rounds"]))
+            for t in targets:
+                r = scenarios.big_message(t, domain, p["big"], p["stall"] * 2, p["limit"], a.work)
+                results["big"].setdefault(p["big"], {}).setdefault(t.name, []).append(r)
+                log("  %s %d bytes: %s" % (t.name, p["big"], describe(r)))
+    except Exception:
+        traceback.print_exc()
+        log("the harness broke; partial results follow")
+        status = 2
+    else:
+        status = 0
+    finally:
+        for x in reversed(started):
+            try:
+                x.stop()
+            except Exception as e:  # keep stopping the others
+                log("stopping %s: %s" % (type(x).__name__, e))
+    md, png = report.write(a.results, facts, results, p, a.quick)
+    log("results: %s%s" % (md, " and " + png if png else " (no chart: gnuplot missing or failed)"))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,357 @@
+"""Processes the benchmark starts: sinks, a private Postfix instance, Hermod. Every PID is written to
+WORK/pids/ so run.sh's EXIT trap can stop it even if Python dies; nothing is ever stopped by name."""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+PY = sys.executable
+# Both MTAs keep an idle session this long (Postfix smtpd_timeout, Hermod limits.commandTimeoutSeconds):
+# opening 10,000 Postfix sessions takes longer than the usual 300 s, and the first ones must still be there.
+IDLE_TIMEOUT = 1200
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def wait_port(port, timeout, alive=lambda: True):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_open(port):
+            return True
+        if not alive():
+            return False
+        time.sleep(0.1)
+    return False
+
+
+def ask(port, cmd, timeout=10):
+    """One command to a sink.py status port."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(cmd.encode() + b"\n")
+        chunks = []
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            chunks.append(b)
+    return b"".join(chunks).decode()
+
+
+class Tracked:
+    """A child process registered in WORK/pids for the shell trap."""
+
+    def __init__(self, work, name, argv, log, env=None):
+        self.name = name
+        self.pidfile = os.path.join(work, "pids", name + ".pid")
+        os.makedirs(os.path.dirname(self.pidfile), exist_ok=True)
+        self.log = open(log, "wb")
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+                                     stdin=subprocess.DEVNULL)
+        with open(self.pidfile, "w") as f:
+            f.write(str(self.proc.pid))
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        if self.alive():
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.log.close()
+        if os.path.exists(self.pidfile):
+            os.remove(self.pidfile)
+
+
+class SmtpSink:
+    """Postfix's smtp-sink with -c: it writes "sess=N quit=N mesg=N\\r" on every event; we read the tail."""
+    kind = "smtp-sink"
+
+    def __init__(self, work, name):
+        self.port = free_port()
+        self.out = os.path.join(work, name + ".out")
+        user = ["-u", "nobody"] if os.geteuid() == 0 else []
+        self.p = Tracked(work, name, ["smtp-sink", *user, "-c", "127.0.0.1:%d" % self.port, "4096"], self.out)
+        if not wait_port(self.port, 10, self.p.alive):
+            raise RuntimeError("smtp-sink did not start, see " + self.out)
+
+    def count(self):
+        with open(self.out, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 256))
+            hits = re.findall(rb"mesg=(\d+)", f.read())
+        return int(hits[-1]) if hits else 0
+
+    def stop(self):
+        self.p.stop()
+
+
+class PySink:
+    """benchmarks/sink.py: counts, and reads the latency stamp of each message."""
+    kind = "sink.py"
+
+    def __init__(self, work, name, here):
+        self.port, self.status = free_port(), free_port()
+        self.p = Tracked(work, name, [PY, os.path.join(here, "sink.py"), "--port", str(self.port),
+                                      "--status-port", str(self.status)], os.path.join(work, name + ".log"))
+        if not (wait_port(self.port, 10, self.p.alive) and wait_port(self.status, 10, self.p.alive)):
+            raise RuntimeError("sink.py did not start, see " + work + "/" + name + ".log")
+
+    def count(self):
+        return int(ask(self.status, "COUNT").split()[0])
+
+    def latencies(self):
+        return json.loads(ask(self.status, "LATENCY"))
+
+    def reset_latencies(self):
+        ask(self.status, "LATRESET")
+
+    def stop(self):
+        self.p.stop()
+
+
+# ---------------------------------------------------------------- memory of process trees
+
+def _status_kb(pid, key):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _pss_kb(pid):
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children_of(ppid):
+    """(pid, comm) of the direct children of ppid."""
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read()
+        except OSError:
+            continue
+        comm = st[st.index("(") + 1:st.rindex(")")]
+        if int(st[st.rindex(")") + 2:].split()[1]) == ppid:
+            out.append((int(d), comm))
+    return out
+
+
+def memory(pids, with_pss=True):
+    """Sum of VmRSS and (optionally) Pss in MiB over pids."""
+    rss = sum(_status_kb(p, "VmRSS") for p in pids) / 1024
+    pss = sum(_pss_kb(p) for p in pids) / 1024 if with_pss else None
+    return rss, pss
+
+
+# ---------------------------------------------------------------- the MTAs under test
+
+class Postfix:
+    name = "Postfix"
+
+    def __init__(self, work, routes, default_hop, process_limit):
+        """routes: {domain: port}; default_hop: port of the relayhost."""
+        self.dir = os.path.join(work, "postfix")
+        self.port = free_port()
+        self._stop_stale()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(self.dir)
+        open(os.path.join(self.dir, "main.cf"), "w").close()
+        master = open("/etc/postfix/master.cf").read()
+        master, n = re.subn(r"(?m)^smtp\s+inet\s.*$", "127.0.0.1:%d inet n - n - - smtpd" % self.port, master)
+        if n != 1:
+            raise RuntimeError("could not find the 'smtp inet' line in /etc/postfix/master.cf")
+        open(os.path.join(self.dir, "master.cf"), "w").write(master)
+        transport = ", ".join("%s=smtp:[127.0.0.1]:%d" % (d, p) for d, p in routes.items())
+        settings = {
+            "compatibility_level": "3.6",
+            "queue_directory": os.path.join(self.dir, "queue"),
+            "data_directory": os.path.join(self.dir, "data"),
+            # No maillog_file: with it every process logs through one postlogd, which 10,000 sessions closing
+            # at once wedged (postlogd "watchdog timeout", then master blocked on its socket). Logs go to
+            # syslog like a production Postfix (dropped when the machine has no /dev/log).
+            "syslog_name": "postfix-bench",
+            "myhostname": "postfix.bench",
+            "inet_interfaces": "loopback-only",
+            "inet_protocols": "ipv4",
+            "mynetworks": "127.0.0.0/8",
+            "mydestination": "",
+            "relayhost": "[127.0.0.1]:%d" % default_hop,
+            "transport_maps": "inline:{%s}" % transport,
+            "smtp_dns_support_level": "disabled",
+            "smtpd_peername_lookup": "no",
+            "in_flow_delay": "0",
+            "smtpd_timeout": "%ds" % IDLE_TIMEOUT,
+            "default_process_limit": str(process_limit),
+            "message_size_limit": str(100 * 1024 * 1024),
+            "alias_maps": "",
+            "alias_database": "",
+            "smtputf8_enable": "no",
+            "biff": "no",
+        }
+        subprocess.run(["postconf", "-c", self.dir, "-e"] + ["%s=%s" % kv for kv in settings.items()], check=True)
+        subprocess.run(["postconf", "-c", self.dir, "-F", "*/*/chroot = n"], check=True)
+        os.makedirs(settings["queue_directory"])
+        os.makedirs(settings["data_directory"])
+        shutil.chown(settings["data_directory"], "postfix") if os.geteuid() == 0 else None
+        self._postfix("check")
+        self._postfix("start")
+        if not wait_port(self.port, 20):
+            raise RuntimeError("private Postfix did not listen on %d, see %s/log" % (self.port, self.dir))
+        self.pidfile = os.path.join(work, "pids", "postfix-master.pid")
+        with open(self.pidfile, "w") as f:
+            f.write(str(self.master_pid()))
+
+    def _postfix(self, cmd, timeout=60):
+        try:
+            r = subprocess.run(["postfix", "-c", self.dir, cmd], capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError("postfix -c %s %s: no answer in %d s" % (self.dir, cmd, timeout))
+        if r.returncode != 0:
+            raise RuntimeError("postfix -c %s %s failed: %s" % (self.dir, cmd, (r.stderr + r.stdout).strip()))
+
+    def _stop_stale(self):
+        """postfix stop; if the master does not go, kill it and its children by PID."""
+        if not os.path.exists(os.path.join(self.dir, "main.cf")):
+            return
+        master = self.master_pid()
+        kids = [p for p, _ in children_of(master)] if master else []
+        try:
+            self._postfix("stop")
+        except RuntimeError:
+            pass
+        deadline = time.monotonic() + 10
+        while master and os.path.exists("/proc/%d" % master) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if master and os.path.exists("/proc/%d" % master):
+            for pid, sig in [(master, signal.SIGKILL)] + [(k, signal.SIGTERM) for k in kids]:
+                try:
+                    os.kill(pid, sig)
+                except OSError:
+                    pass
+
+    def master_pid(self):
+        """Our master's PID, or 0: the pid file's number only counts if that process runs with our config."""
+        try:
+            pid = int(open(os.path.join(self.dir, "queue", "pid", "master.pid")).read().split()[0])
+            with open("/proc/%d/environ" % pid, "rb") as f:
+                return pid if b"MAIL_CONFIG=" + self.dir.encode() + b"\0" in f.read() else 0
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    def pids(self):
+        m = self.master_pid()
+        return [m] + [p for p, _ in children_of(m)] if m else []
+
+    def smtpd_count(self):
+        return sum(1 for _, c in children_of(self.master_pid()) if c == "smtpd")
+
+    def memory(self, with_pss=True):
+        return memory(self.pids(), with_pss)
+
+    def recycle(self, timeout=30):
+        """postfix reload: idle smtpd processes exit, so the next measurement starts from a fresh pool."""
+        self._postfix("reload")
+        deadline = time.monotonic() + timeout
+        while self.smtpd_count() > 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+    def alive(self):
+        m = self.master_pid()
+        return m > 0 and os.path.exists("/proc/%d" % m)
+
+    def stop(self):
+        self._stop_stale()
+        if os.path.exists(self.pidfile):
+            os.remove(self.pidfile)
+
+
+class Hermod:
+    name = "Hermod"
+
+    def __init__(self, work, jar, routes, default_hop, java_opts=()):
+        self.port = free_port()
+        spool = os.path.join(work, "hermod-spool")
+        shutil.rmtree(spool, ignore_errors=True)
+        self.conf = os.path.join(work, "hermod.json")
+        self.log = os.path.join(work, "hermod.log")
+        config = {
+            "hostname": "hermod.bench",
+            "localDomains": ["local.test"],
+            "trustedNetworks": ["127.0.0.0/8"],
+            "listeners": [{"name": "mx", "host": "127.0.0.1", "port": self.port, "role": "mx"}],
+            "spool": {"directory": spool},
+            "routing": {"smarthost": "[127.0.0.1]:%d" % default_hop,
+                        "routes": {d: "[127.0.0.1]:%d" % p for d, p in routes.items()}},
+            "limits": {"maxConnections": 20000, "maxConnectionsPerIp": 20000, "commandTimeoutSeconds": IDLE_TIMEOUT,
+                       "maxMessageSize": 100 * 1024 * 1024},
+        }
+        with open(self.conf, "w") as f:
+            json.dump(config, f, indent=2)
+        self.p = None
+        self.error = None
+        if not jar or not os.path.exists(jar):
+            self.error = "no jar at %s (build failed? see benchmarks/work/build.log)" % jar
+            return
+        self.p = Tracked(work, "hermod", ["java", *java_opts, "-jar", jar, "-conf", self.conf], self.log)
+        if not wait_port(self.port, 60, self.p.alive):
+            code = self.p.proc.poll()
+            tail = open(self.log, errors="replace").read()[-400:].strip().replace("\n", " | ")
+            self.error = ("exited with code %s before listening" % code if code is not None
+                          else "not listening on %d after 60 s" % self.port) + (": " + tail if tail else "")
+            self.p.stop()
+            self.p = None
+
+    def alive(self):
+        return self.p is not None and self.p.alive()
+
+    def pids(self):
+        return [self.p.pid] if self.alive() else []
+
+    def memory(self, with_pss=True):
+        return memory(self.pids(), with_pss)
+
+    def recycle(self, timeout=30):
+        pass
+
+    def stop(self):
+        if self.p:
+            self.p.stop()

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Hermod vs Postfix vs the rig's ceiling, in one run:  benchmarks/run.sh [--quick] [--rounds N] [--no-build]
+# Everything listens on 127.0.0.1 only, on free ports (never 25); everything started is stopped by PID.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+WORK=$HERE/work
+RESULTS=$HERE/results
+ARGS=()
+BUILD=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) ARGS+=(--quick) ;;
+    --rounds) [ $# -ge 2 ] || { echo "--rounds needs a number" >&2; exit 64; }; ARGS+=(--rounds "$2"); shift ;;
+    --no-build) BUILD=0 ;;
+    -h|--help) sed -n '2,3p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 64 ;;
+  esac
+  shift
+done
+
+say() { echo "[run.sh] $*"; }
+
+# Stop what we started, by PID only: the private Postfix (its own config dir) and every pid file bench.py wrote.
+cleanup() {
+  if [ -f "$WORK/postfix/main.cf" ] && [ -f "$WORK/postfix/queue/pid/master.pid" ]; then
+    timeout 60 postfix -c "$WORK/postfix" stop >/dev/null 2>&1 || true
+  fi
+  for f in "$WORK"/pids/*.pid; do
+    [ -e "$f" ] || continue
+    pid=$(cat "$f")
+    # only a process that is still what we started (PIDs get reused): a sink, Hermod, or our Postfix master
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
+       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE 'smtp-sink|sink\.py|hermod\.jar' ||
+         tr '\0' '\n' <"/proc/$pid/environ" | grep -qx "MAIL_CONFIG=$WORK/postfix"; }; then
+      kill "$pid" 2>/dev/null || true
+      for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.3; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$f"
+  done
+}
+trap cleanup EXIT
+
+# --- packages (fresh machines): command -> Debian package
+need=()
+command -v postfix >/dev/null || need+=(postfix)
+command -v smtp-source >/dev/null || need+=(postfix)
+command -v swaks >/dev/null || need+=(swaks)
+command -v gnuplot >/dev/null || need+=(gnuplot-nox)
+[ -x /usr/bin/python3 ] || need+=(python3)
+command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || need+=(maven)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    say "missing packages (${need[*]}) and not root: install them first"; exit 3
+  fi
+  say "installing: ${need[*]}"
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  export DEBIAN_FRONTEND=noninteractive
+  timeout 600 apt-get update -qq || say "apt-get update failed (continuing)"
+  timeout 900 apt-get install -y -qq --no-install-recommends "${need[@]}" || { say "apt-get install failed"; exit 3; }
+fi
+
+# --- file descriptors for 10,000 idle sessions (client side, and Postfix's anvil which counts them)
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
+say "ulimit -n $(ulimit -n)"
+
+mkdir -p "$WORK/pids" "$RESULTS"
+cleanup  # a previous run that was killed hard may have left its private Postfix or sinks running
+
+# --- Hermod's jar: a failed build is reported in the results; the Postfix and ceiling columns still run
+JAR=$ROOT/target/hermod.jar
+NOTE=""
+if [ "$BUILD" = 1 ]; then
+  say "building Hermod (mvn -q -B package -DskipTests, log in benchmarks/work/build.log)"
+  if ! (cd "$ROOT" && timeout 900 mvn -q -B package -DskipTests) >"$WORK/build.log" 2>&1; then
+    NOTE="(the build failed: see benchmarks/work/build.log)"
+    say "build failed; Hermod's columns will say so"
+  fi
+fi
+
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+set +e
+"$PY" "$HERE/bench.py" --work "$WORK" --results "$RESULTS" --jar "$JAR" --jar-note "$NOTE" "${ARGS[@]}"
+rc=$?
+set -e
+[ $rc -eq 0 ] && say "done: $RESULTS/latest.md" || say "the harness failed (exit $rc)"
+exit $rc

@@ -1,0 +1,203 @@
+"""One measurement of each scenario against one target. Each returns a dict with "ok" and either the
+numbers or "reason". Every loop is bounded by a deadline; nothing here asserts anything about timing."""
+import math
+import os
+import subprocess
+import threading
+import time
+import uuid
+
+import load
+
+SENDER = "s@x.test"
+
+
+class Target:
+    """Where load goes: an MTA (Hermod, Postfix), or the sinks themselves (the ceiling)."""
+
+    def __init__(self, name, sinks, mta=None, ceiling_ports=None, why_not=None):
+        self.name, self.sinks, self.mta = name, sinks, mta
+        self.ceiling_ports = ceiling_ports or {}
+        self.why_not = why_not
+
+    def ready(self):
+        if self.why_not:
+            return False
+        if self.mta is not None and not self.mta.alive():
+            self.why_not = "%s is no longer running" % self.name
+            return False
+        return True
+
+    def port(self, domain):
+        return self.mta.port if self.mta else self.ceiling_ports[domain]
+
+    def sink(self, domain):
+        return self.sinks[domain]
+
+
+def _failed(reason, skipped=False):
+    return {"ok": False, "reason": reason, "skipped": skipped}
+
+
+def _tail(path, n=160):
+    try:
+        return open(path, errors="replace").read()[-n:].strip().replace("\n", " | ")
+    except OSError:
+        return ""
+
+
+def _settled_count(sink, limit):
+    """The sink's count once it has not moved for 0.3 s (at most `limit` s): late arrivals from an earlier,
+    failed run must not be credited to this one."""
+    count, since, deadline = sink.count(), time.monotonic(), time.monotonic() + limit
+    while time.monotonic() - since < 0.3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = sink.count()
+        if now != count:
+            count, since = now, time.monotonic()
+    return count
+
+
+def throughput(target, domain, size, sessions, messages, stall, limit, work, sampler=None):
+    """smtp-source -d into the target; elapsed = first send until the sink counted every message."""
+    if not target.ready():
+        return _failed(target.why_not, skipped=True)
+    sink = target.sink(domain)
+    base = _settled_count(sink, stall)
+    err = os.path.join(work, "smtp-source.err")
+    argv = ["smtp-source", "-d", "-s", str(sessions), "-m", str(messages), "-l", str(size),
+            "-f", SENDER, "-t", "u@" + domain, "127.0.0.1:%d" % target.port(domain)]
+    with open(err, "wb") as errf:
+        t0 = time.monotonic()
+        src = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errf, stdin=subprocess.DEVNULL)
+    if sampler:
+        sampler.start()
+    last, last_change, src_end = 0, t0, None
+    try:
+        while True:
+            now = time.monotonic()
+            got = sink.count() - base
+            if got >= messages:
+                elapsed = now - t0
+                break
+            if got != last:
+                last, last_change = got, now
+            if src_end is None and src.poll() is not None:
+                src_end = now
+            if now - t0 > limit:
+                return _failed("timeout after %d s, %d/%d delivered" % (limit, got, messages))
+            if src_end is not None and now - max(last_change, src_end) > stall:
+                what = "no delivery" if got == 0 else "delivered %d/%d" % (got, messages)
+                if src.returncode != 0:
+                    what += "; smtp-source exit %d: %s" % (src.returncode, _tail(err))
+                return _failed(what)
+            time.sleep(0.01)
+    finally:
+        if sampler:
+            sampler.stop()
+        if src.poll() is None:
+            try:
+                src.wait(10)
+            except subprocess.TimeoutExpired:
+                src.kill()
+                src.wait(5)
+    return {"ok": True, "seconds": elapsed, "rate": messages / elapsed}
+
+
+def _percentile(sorted_values, p):
+    """Nearest-rank percentile."""
+    return sorted_values[max(0, math.ceil(p / 100 * len(sorted_values)) - 1)]
+
+
+def latency(target, rate, seconds, stall):
+    """Stamped messages at a fixed rate; send stamp -> arrival at the sink, per message."""
+    if not target.ready():
+        return _failed(target.why_not, skipped=True)
+    domain = "py.test"
+    sink = target.sink(domain)
+    sink.reset_latencies()
+    tag = uuid.uuid4().hex[:8]
+    try:
+        accepted, errors, late = load.stamped(target.port(domain), "u@" + domain, rate, seconds, tag)
+    except (OSError, ConnectionError, TimeoutError) as e:
+        return _failed("sender could not start: %s" % (str(e) or type(e).__name__))
+    want = set(accepted)
+    seen, last, last_change = {}, -1, time.monotonic()
+    deadline = time.monotonic() + stall * 4
+    while time.monotonic() < deadline:
+        seen = {i: ns for i, ns in sink.latencies() if i in want}
+        if len(seen) >= len(want):
+            break
+        if len(seen) != last:
+            last, last_change = len(seen), time.monotonic()
+        if time.monotonic() - last_change > stall:
+            break
+        time.sleep(0.1)
+    sent = int(rate * seconds)
+    if not seen:
+        return _failed("no delivery (%d/%d accepted%s)" % (len(accepted), sent,
+                                                          "; " + errors[0] if errors else ""))
+    ms = sorted(ns / 1e6 for ns in seen.values())
+    return {"ok": len(seen) == sent, "reason": "arrived %d/%d" % (len(seen), sent) if len(seen) < sent else "",
+            "p50": _percentile(ms, 50), "p99": _percentile(ms, 99), "arrived": len(seen), "sent": sent,
+            "late": late}
+
+
+def concurrency(target, sessions, open_timeout, overall):
+    """Hold `sessions` idle sessions after EHLO; measure the MTA's memory and a new client's transaction."""
+    if not target.ready():
+        return _failed(target.why_not, skipped=True)
+    mta = target.mta
+    try:
+        mta.recycle()
+    except RuntimeError as e:
+        return _failed(str(e))
+
+    def measure():
+        rss, pss = mta.memory()
+        procs = len(mta.pids())
+        ok, secs, detail = load.probe(mta.port, "u@py.test")
+        return rss, pss, procs, ok, secs, detail
+
+    held, errors, open_s, (rss, pss, procs, ok, secs, detail) = load.crowd(mta.port, sessions, measure,
+                                                                            open_timeout, overall=overall)
+    try:
+        mta.recycle()
+    except RuntimeError as e:
+        detail += "; afterwards: %s" % e
+    result = {"ok": held == sessions and ok, "held": held, "open_s": open_s, "rss": rss, "pss": pss,
+              "procs": procs, "probe_ok": ok, "probe_ms": secs * 1000, "probe": detail}
+    if not result["ok"]:
+        result["reason"] = "; ".join(x for x in (
+            "held %d/%d%s" % (held, sessions, " (" + errors[0] + ")" if errors else "") if held < sessions else "",
+            "new client: " + detail if not ok else "") if x)
+    return result
+
+
+class PeakRss:
+    """Samples the summed VmRSS of an MTA's processes every 50 ms while a transfer runs."""
+
+    def __init__(self, mta):
+        self.mta, self.peak, self._stop = mta, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        deadline = time.monotonic() + 900
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            self.peak = max(self.peak, self.mta.memory(with_pss=False)[0])
+            self._stop.wait(0.05)
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(5)
+
+
+def big_message(target, domain, size, stall, limit, work):
+    sampler = PeakRss(target.mta) if target.mta and target.ready() else None
+    r = throughput(target, domain, size, 1, 1, stall, limit, work, sampler)
+    if sampler and r["ok"]:
+        r["peak_rss"] = sampler.peak
+    return r
