@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -60,6 +61,9 @@ final class GroupCommitter {
   private final AtomicLong batches = new AtomicLong();
   private volatile int largestBatch;
   private boolean closed;
+  private int lastBatch;
+  /** Longest wait for stragglers: far below one fsync of a disk (several ms), so it only merges batches. */
+  static final long GATHER_NANOS = 1_000_000L;
 
   GroupCommitter(SpoolFiles files, SpoolDirs dirs, Journal journal, int maxBatch) {
     this.files = files;
@@ -100,6 +104,7 @@ final class GroupCommitter {
         batch.clear();
         batch.add(pending.take());
         pending.drainTo(batch, maxBatch - 1);
+        gatherStragglers(batch);
         boolean stop = batch.remove(STOP);
         if (!batch.isEmpty()) {
           commit(batch);
@@ -119,6 +124,26 @@ final class GroupCommitter {
     stranded.stream().filter(p -> p != STOP).forEach(p -> fail(p, SpoolErrors.closed()));
     journal.close();
     stopped.tryComplete();
+  }
+
+  /**
+   * Sessions that shared one fsync get their 250 together and tend to commit their next messages close
+   * together too; the first of them must not take an fsync alone while the rest queue behind it. So while
+   * the batch is under half the previous one, wait a little (at most {@link #GATHER_NANOS}) for the others.
+   * The wait adapts: once load drops, the previous batch is small and nothing waits.
+   */
+  private void gatherStragglers(List<Publication> batch) throws InterruptedException {
+    long deadline = System.nanoTime() + GATHER_NANOS;
+    while (batch.size() < maxBatch && batch.size() * 2 < lastBatch && !batch.contains(STOP)) {
+      long left = deadline - System.nanoTime();
+      Publication next = left > 0 ? pending.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (next == null) {
+        break;
+      }
+      batch.add(next);
+      pending.drainTo(batch, maxBatch - batch.size());
+    }
+    lastBatch = batch.size();
   }
 
   private void commit(List<Publication> batch) {
