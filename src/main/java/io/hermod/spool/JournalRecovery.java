@@ -82,7 +82,7 @@ final class JournalRecovery {
           tornTail(file, bytes, pos);
           return;
         }
-        quarantine(segment, file, bytes, pos, next, "damaged record", null);
+        quarantine(segment, file, bytes, pos, next, "damaged record", idIn(bytes, pos, next - pos));
         pos = next;
         continue;
       }
