@@ -1,8 +1,9 @@
 package io.hermod.spool;
 
 /**
- * How group commit behaved: {@code commits} publications (new messages and envelope updates) were made
- * durable by {@code batches} directory fsyncs; {@code largestBatch} is the most one fsync covered.
+ * How group commit behaved: {@code commits} publications (new messages, envelope updates, journal removals)
+ * were made durable in {@code batches} rounds, each with at most one journal-segment fsync and one queue/
+ * directory fsync; {@code largestBatch} is the most one round covered.
  */
 public record CommitStats(long commits, long batches, int largestBatch) {
 }

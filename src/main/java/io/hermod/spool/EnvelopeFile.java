@@ -9,19 +9,25 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** An envelope file: the envelope as one line of JSON, UTF-8, ending in "\n" (see docs/spool.md). */
+/**
+ * The envelope as one line of JSON, UTF-8, ending in "\n" (see docs/spool.md): the content of an envelope
+ * file, and the envelope part of a journal record.
+ */
 final class EnvelopeFile {
 
   private EnvelopeFile() {
   }
 
+  /** The envelope's line. Vert.x's encoder escapes control characters, so the JSON never holds a raw newline. */
+  static byte[] line(Envelope envelope) {
+    return (envelope.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Creates {@code file}, writes the envelope and fsyncs it. */
   static void write(SpoolFiles files, Path file, Envelope envelope) throws IOException {
-    // Vert.x's encoder escapes control characters, so the JSON never holds a raw newline.
-    byte[] line = (envelope.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8);
     SpoolFiles.OpenFile open = files.create(file);
     try {
-      files.write(open, ByteBuffer.wrap(line));
+      files.write(open, ByteBuffer.wrap(line(envelope)));
       files.force(open);
     } finally {
       files.close(open);
@@ -33,7 +39,32 @@ final class EnvelopeFile {
    *                                  (truncated, corrupted, or someone else's)
    */
   static Envelope read(SpoolFiles files, Path file, String id) throws IOException {
-    byte[] bytes = files.read(file);
+    Envelope envelope = parse(files.read(file));
+    if (!id.equals(envelope.id())) {
+      throw new IllegalArgumentException("envelope belongs to " + envelope.id());
+    }
+    return envelope;
+  }
+
+  /** @throws IllegalArgumentException unless {@code bytes} is exactly one line holding a valid envelope */
+  static Envelope parse(byte[] bytes) {
+    JsonObject json = parseLine(bytes);
+    try {
+      Envelope envelope = Envelope.fromJson(json);
+      if (!QueueIds.isValid(envelope.id())) {
+        throw new IllegalArgumentException("envelope has no valid queue id");
+      }
+      return envelope;
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // ClassCastException, NullPointerException from a mangled field
+      throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
+    }
+  }
+
+  /** @throws IllegalArgumentException unless {@code bytes} is one line of UTF-8 JSON ending in "\n" */
+  static JsonObject parseLine(byte[] bytes) {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -44,18 +75,10 @@ final class EnvelopeFile {
     if (!text.endsWith("\n") || text.indexOf('\n') != text.length() - 1) {
       throw new IllegalArgumentException("envelope is not one complete line (" + bytes.length + " bytes)");
     }
-    Envelope envelope;
     try {
-      envelope = Envelope.fromJson(new JsonObject(text.substring(0, text.length() - 1)));
-    } catch (IllegalArgumentException e) {
-      throw e;
+      return new JsonObject(text.substring(0, text.length() - 1));
     } catch (RuntimeException e) {
-      // DecodeException, ClassCastException, NullPointerException from a mangled field
       throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
     }
-    if (!id.equals(envelope.id())) {
-      throw new IllegalArgumentException("envelope belongs to " + envelope.id());
-    }
-    return envelope;
   }
 }

@@ -17,9 +17,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The durable on-disk {@link Spool}: one directory tree, files renamed into {@code queue/} once fsynced,
- * published in groups that share one directory fsync. Layout, formats and the durability sequence are
- * in docs/spool.md.
+ * The durable on-disk {@link Spool}: one directory tree. Small messages are records in a shared journal,
+ * appended in groups that share one fsync; big ones are files renamed into {@code queue/} once fsynced,
+ * in groups that share one directory fsync. Layout, formats and the durability sequence are in
+ * docs/spool.md.
  */
 public final class FileSpool implements Spool {
 
@@ -32,6 +33,7 @@ public final class FileSpool implements Spool {
   private final SpoolDirs dirs;
   private final QueueIds ids;
   private final SpoolIo io;
+  private final Journal journal;
   private final GroupCommitter committer;
   private final AtomicLong messages = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
@@ -46,19 +48,25 @@ public final class FileSpool implements Spool {
   }
 
   FileSpool(Vertx vertx, SpoolConfig config, SpoolFiles files, QueueIds ids) {
+    this(vertx, config, files, ids, Journal.DEFAULT_SEGMENT_BYTES);
+  }
+
+  /** @param segmentBytes a journal segment is closed and a new one started past this size */
+  FileSpool(Vertx vertx, SpoolConfig config, SpoolFiles files, QueueIds ids, long segmentBytes) {
     this.vertx = vertx;
     this.config = config;
     this.files = files;
     this.dirs = SpoolDirs.under(Path.of(config.directory()));
     this.ids = ids;
     this.io = new SpoolIo(Math.max(1, config.ioThreads()));
-    this.committer = new GroupCommitter(files, dirs, config.maxBatch());
+    this.journal = new Journal(files, dirs, new JournalIndex(), segmentBytes);
+    this.committer = new GroupCommitter(files, dirs, journal, config.maxBatch());
   }
 
   @Override
   public Future<List<Envelope>> recover() {
     return onIo("recovering the spool", () -> {
-      SpoolRecovery.Result result = new SpoolRecovery(files, dirs).run();
+      SpoolRecovery.Result result = new SpoolRecovery(files, dirs, journal).run();
       messages.set(result.messages());
       bytes.set(result.bytes());
       checkFreeSpace();
@@ -81,22 +89,33 @@ public final class FileSpool implements Spool {
   }
 
   /**
-   * Writes the envelope to a temporary file, fsyncs it, and renames it over {@code queue/<id>.env} in the
-   * next group commit. The stored size is always the message file's (an update cannot change it).
-   * Updates of one message must not overlap: with two in flight, the later rename wins.
+   * For a journal message: appends an update record in the next group commit. For a big message: writes the
+   * envelope to a temporary file, fsyncs it, and renames it over {@code queue/<id>.env} in the next group
+   * commit. The stored size is always the message's (an update cannot change it). Updates of one message
+   * must not overlap: with two in flight, the later one wins.
    */
   @Override
   public Future<Void> update(Envelope envelope) {
     Context context = vertx.getOrCreateContext();
     String id = envelope.id();
+    Future<Void> valid = checked(id);
+    if (valid.failed()) {
+      return valid;
+    }
+    JournalIndex.Entry entry = journal.index().get(id);
+    if (entry != null) {
+      return append(context, JournalRecord.update(envelope.withSize(entry.data().length())))
+          .transform(ar -> ar.succeeded() ? Future.<Void>succeededFuture()
+              : Future.failedFuture(SpoolErrors.map("updating " + id, ar.cause())));
+    }
     Path temporary = dirs.incomingEnvelope(id, "u" + updateSeq.incrementAndGet());
-    return checked(id).compose(v -> onIo(context, "updating " + id, () -> {
+    return onIo(context, "updating " + id, () -> {
       long size = files.size(dirs.queuedMessage(id));
       EnvelopeFile.write(files, temporary, envelope.withSize(size));
       return null;
-    })).compose(v -> {
+    }).compose(v -> {
       Promise<Void> published = Promise.promise();
-      committer.submit(new GroupCommitter.Publication(id, null, temporary, context, published));
+      committer.submit(new GroupCommitter.FilePublication(id, null, temporary, context, published));
       return published.future();
     }).recover(e -> {
       io.execute(() -> deleteQuietly(temporary));
@@ -106,41 +125,69 @@ public final class FileSpool implements Spool {
 
   @Override
   public Future<Envelope> load(String id) {
-    return checked(id).compose(v -> onIo("loading " + id,
-        () -> EnvelopeFile.read(files, dirs.queuedEnvelope(id), id)));
+    return checked(id).compose(v -> onIo("loading " + id, () -> {
+      JournalIndex.Entry entry = journal.index().get(id);
+      if (entry != null) {
+        return EnvelopeFile.parse(journal.read(entry.envelope()));
+      }
+      return EnvelopeFile.read(files, dirs.queuedEnvelope(id), id);
+    }));
   }
 
+  /** A journal message is a byte range of its segment; a big message is all of {@code queue/<id>.msg}. */
   @Override
   public Future<Content> content(String id) {
     return checked(id).compose(v -> onIo("reading " + id, () -> {
+      JournalIndex.Entry entry = journal.index().get(id);
+      if (entry != null) {
+        JournalIndex.Range data = entry.data();
+        return new Content(dirs.segment(data.segment()), data.offset(), data.length());
+      }
       Path file = dirs.queuedMessage(id);
       return new Content(file, 0, files.size(file));
     }));
   }
 
   /**
-   * Deletes the message file, then the envelope. No directory fsync: a removal lost in a crash brings the
-   * message back with its last durable envelope, which (updated before removal) shows it done.
+   * A journal message: a tombstone record in the next group commit (its segment is deleted once nothing in
+   * it is live). A big message: deletes the message file, then the envelope, with no directory fsync: a
+   * removal lost in a crash brings the message back with its last durable envelope, which (updated before
+   * removal) shows it done.
    */
   @Override
   public Future<Void> remove(String id) {
-    return checked(id).compose(v -> onIo("removing " + id, () -> {
+    Future<Void> valid = checked(id);
+    if (valid.failed()) {
+      return valid;
+    }
+    JournalIndex.Entry entry = journal.index().get(id);
+    if (entry != null) {
+      return append(vertx.getOrCreateContext(), JournalRecord.remove(id)).transform(ar -> {
+        if (ar.failed()) {
+          return Future.failedFuture(SpoolErrors.map("removing " + id, ar.cause()));
+        }
+        if (ar.result()) {
+          uncounted(entry.data().length());
+        }
+        return Future.succeededFuture();
+      });
+    }
+    return onIo("removing " + id, () -> {
       Path message = dirs.queuedMessage(id);
       long size = files.exists(message) ? files.size(message) : 0;
       if (files.delete(message)) {
-        messages.decrementAndGet();
-        bytes.addAndGet(-size);
+        uncounted(size);
       }
       files.delete(dirs.queuedEnvelope(id));
       return null;
-    }));
+    });
   }
 
-  /** Ids that have both files (committed, not being removed), oldest first. */
+  /** Ids of journal messages and of big messages that have both files, oldest first. */
   @Override
   public Future<List<String>> list() {
     return onIo("listing the spool", () -> {
-      List<String> result = new ArrayList<>();
+      List<String> result = journal.index().ids();
       for (Path file : files.list(dirs.queue())) {
         String name = file.getFileName().toString();
         if (name.endsWith(SpoolDirs.MESSAGE)) {
@@ -181,6 +228,7 @@ public final class FileSpool implements Spool {
     Promise<Void> done = Promise.promise();
     committer.close().onComplete(ar -> {
       io.shutdown();
+      LOG.info("spool: closed; group commit so far: " + committer.stats());
       context.runOnContext(v -> done.complete());
     });
     return done.future();
@@ -189,6 +237,18 @@ public final class FileSpool implements Spool {
   private void counted(long size) {
     messages.incrementAndGet();
     bytes.addAndGet(size);
+  }
+
+  private void uncounted(long size) {
+    messages.decrementAndGet();
+    bytes.addAndGet(-size);
+  }
+
+  /** Appends {@code record} in the next group commit; true if it changed the journal's index. */
+  private Future<Boolean> append(Context context, JournalRecord record) {
+    Promise<Boolean> appended = Promise.promise();
+    committer.submit(new GroupCommitter.JournalAppend(record, context, appended));
+    return appended.future();
   }
 
   private Future<Void> checked(String id) {

@@ -9,35 +9,50 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Publishes files that are already written and fsynced into {@code queue/}: one thread takes every
- * publication waiting (up to "spool.maxBatch"), renames each into place, then makes the whole batch
- * durable with ONE fsync of the queue directory. Publications that arrive during that fsync form the
- * next batch, so concurrent sessions share fsyncs without any timer.
+ * Makes commits durable in groups. One thread takes every publication waiting (up to "spool.maxBatch"):
+ * small messages, their envelope updates and removals are appended to the {@link Journal} with one write
+ * and ONE fsync of its segment; big messages, already written and fsynced in incoming/, are renamed into
+ * {@code queue/} and share ONE fsync of that directory. Publications that arrive meanwhile form the next
+ * batch, so concurrent sessions share fsyncs without any timer.
  */
 final class GroupCommitter {
 
   private static final Logger LOG = Logger.getLogger("io.hermod.spool");
 
+  /** One thing to make durable; its promise completes on its context. */
+  sealed interface Publication permits FilePublication, JournalAppend, Stop {
+  }
+
   /**
-   * One thing to publish.
+   * Files to rename into queue/.
    *
    * @param message  a written, fsynced message file to rename to {@code queue/<id>.msg}, or null for an
    *                 envelope update
    * @param envelope a written, fsynced envelope file to rename to {@code queue/<id>.env} (renamed last:
    *                 its presence is what makes a message committed)
    */
-  record Publication(String id, Path message, Path envelope, Context context, Promise<Void> promise) {
+  record FilePublication(String id, Path message, Path envelope, Context context, Promise<Void> promise)
+      implements Publication {
   }
 
-  private static final Publication STOP = new Publication(null, null, null, null, null);
+  /** A journal record to append; the promise tells whether it changed the index (see {@link Journal#append}). */
+  record JournalAppend(JournalRecord record, Context context, Promise<Boolean> promise) implements Publication {
+  }
+
+  private record Stop() implements Publication {
+  }
+
+  private static final Publication STOP = new Stop();
 
   private final SpoolFiles files;
   private final SpoolDirs dirs;
+  private final Journal journal;
   private final int maxBatch;
   private final LinkedBlockingQueue<Publication> pending = new LinkedBlockingQueue<>();
   private final Thread thread;
@@ -46,10 +61,14 @@ final class GroupCommitter {
   private final AtomicLong batches = new AtomicLong();
   private volatile int largestBatch;
   private boolean closed;
+  private int lastBatch;
+  /** Longest wait for stragglers: far below one fsync of a disk (several ms), so it only merges batches. */
+  static final long GATHER_NANOS = 1_000_000L;
 
-  GroupCommitter(SpoolFiles files, SpoolDirs dirs, int maxBatch) {
+  GroupCommitter(SpoolFiles files, SpoolDirs dirs, Journal journal, int maxBatch) {
     this.files = files;
     this.dirs = dirs;
+    this.journal = journal;
     this.maxBatch = Math.max(1, maxBatch);
     this.thread = new Thread(this::run, "hermod-spool-commit");
     this.thread.setDaemon(true);
@@ -59,7 +78,7 @@ final class GroupCommitter {
   /** Queues a publication; its promise completes on its context once durable. */
   synchronized void submit(Publication publication) {
     if (closed) {
-      publication.context().runOnContext(v -> publication.promise().fail(SpoolErrors.closed()));
+      fail(publication, SpoolErrors.closed());
       return;
     }
     pending.add(publication);
@@ -85,6 +104,7 @@ final class GroupCommitter {
         batch.clear();
         batch.add(pending.take());
         pending.drainTo(batch, maxBatch - 1);
+        gatherStragglers(batch);
         boolean stop = batch.remove(STOP);
         if (!batch.isEmpty()) {
           commit(batch);
@@ -102,12 +122,79 @@ final class GroupCommitter {
     List<Publication> stranded = new ArrayList<>();
     pending.drainTo(stranded);
     stranded.stream().filter(p -> p != STOP).forEach(p -> fail(p, SpoolErrors.closed()));
+    journal.close();
     stopped.tryComplete();
   }
 
+  /**
+   * Sessions that shared one fsync get their 250 together and tend to commit their next messages close
+   * together too; the first of them must not take an fsync alone while the rest queue behind it. So while
+   * the batch is under half the previous one, wait a little (at most {@link #GATHER_NANOS}) for the others.
+   * The wait adapts: once load drops, the previous batch is small and nothing waits.
+   */
+  private void gatherStragglers(List<Publication> batch) throws InterruptedException {
+    long deadline = System.nanoTime() + GATHER_NANOS;
+    while (batch.size() < maxBatch && batch.size() * 2 < lastBatch && !batch.contains(STOP)) {
+      long left = deadline - System.nanoTime();
+      Publication next = left > 0 ? pending.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (next == null) {
+        break;
+      }
+      batch.add(next);
+      pending.drainTo(batch, maxBatch - batch.size());
+    }
+    lastBatch = batch.size();
+  }
+
   private void commit(List<Publication> batch) {
-    List<Publication> renamed = new ArrayList<>(batch.size());
+    List<FilePublication> toRename = new ArrayList<>();
+    List<JournalAppend> toAppend = new ArrayList<>();
     for (Publication p : batch) {
+      if (p instanceof FilePublication file) {
+        toRename.add(file);
+      } else if (p instanceof JournalAppend append) {
+        toAppend.add(append);
+      }
+    }
+    int durable = publishFiles(toRename) + appendToJournal(toAppend);
+    if (durable > 0) {
+      commits.addAndGet(durable);
+      batches.incrementAndGet();
+      largestBatch = Math.max(largestBatch, durable);
+    }
+  }
+
+  /** @return how many became durable */
+  private int appendToJournal(List<JournalAppend> appends) {
+    if (appends.isEmpty()) {
+      return 0;
+    }
+    List<Boolean> applied;
+    try {
+      applied = journal.append(appends.stream().map(JournalAppend::record).toList());
+    } catch (IOException | RuntimeException e) {
+      SpoolException error = SpoolErrors.map("appending to the journal", e);
+      appends.forEach(p -> fail(p, error));
+      return 0;
+    }
+    for (int i = 0; i < appends.size(); i++) {
+      JournalAppend p = appends.get(i);
+      boolean changed = applied.get(i);
+      p.context().runOnContext(v -> p.promise().complete(changed));
+    }
+    try {
+      journal.collectGarbage();
+    } catch (IOException | RuntimeException e) {
+      // Nothing is lost: the segment stays until a later attempt (or the next start) deletes it.
+      LOG.log(Level.WARNING, "spool: could not delete an unneeded journal segment", e);
+    }
+    return appends.size();
+  }
+
+  /** @return how many became durable */
+  private int publishFiles(List<FilePublication> batch) {
+    List<FilePublication> renamed = new ArrayList<>(batch.size());
+    for (FilePublication p : batch) {
       try {
         if (p.message() != null) {
           files.move(p.message(), dirs.queuedMessage(p.id()));
@@ -120,7 +207,7 @@ final class GroupCommitter {
       }
     }
     if (renamed.isEmpty()) {
-      return;
+      return 0;
     }
     try {
       files.forceDirectory(dirs.queue());
@@ -132,16 +219,14 @@ final class GroupCommitter {
         discard(p);
         fail(p, error);
       });
-      return;
+      return 0;
     }
-    commits.addAndGet(renamed.size());
-    batches.incrementAndGet();
-    largestBatch = Math.max(largestBatch, renamed.size());
     renamed.forEach(p -> p.context().runOnContext(v -> p.promise().complete()));
+    return renamed.size();
   }
 
   /** Best-effort removal of a failed publication's files (temporary and, for new messages, published). */
-  private void discard(Publication p) {
+  private void discard(FilePublication p) {
     List<Path> paths = new ArrayList<>(List.of(p.envelope()));
     if (p.message() != null) {
       paths.addAll(List.of(p.message(), dirs.queuedMessage(p.id()), dirs.queuedEnvelope(p.id())));
@@ -156,6 +241,10 @@ final class GroupCommitter {
   }
 
   private static void fail(Publication p, Throwable error) {
-    p.context().runOnContext(v -> p.promise().fail(error));
+    if (p instanceof FilePublication file) {
+      file.context().runOnContext(v -> file.promise().fail(error));
+    } else if (p instanceof JournalAppend append) {
+      append.context().runOnContext(v -> append.promise().fail(error));
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.hermod.spool;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -37,6 +38,11 @@ final class RealSpoolFiles implements SpoolFiles {
   }
 
   @Override
+  public void truncate(OpenFile file, long size) throws IOException {
+    file.channel().truncate(size);
+  }
+
+  @Override
   public void forceDirectory(Path dir) throws IOException {
     // Opening a directory read-only and forcing it issues fsync(2) on it (works on Linux).
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -71,6 +77,19 @@ final class RealSpoolFiles implements SpoolFiles {
   @Override
   public byte[] read(Path file) throws IOException {
     return Files.readAllBytes(file);
+  }
+
+  @Override
+  public byte[] read(Path file, long offset, int length) throws IOException {
+    ByteBuffer bytes = ByteBuffer.allocate(length);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (bytes.hasRemaining()) {
+        if (channel.read(bytes, offset + bytes.position()) < 0) {
+          throw new EOFException(file + " ends before " + (offset + length));
+        }
+      }
+    }
+    return bytes.array();
   }
 
   @Override

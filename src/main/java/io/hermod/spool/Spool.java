@@ -13,8 +13,8 @@ import java.util.List;
  * caller's thread: it runs on the spool's own I/O threads.
  *
  * <p>Durability contract: a future returned by {@link MessageWriter#commit} or {@link #update} succeeds only
- * after the bytes and the envelope are on disk (fsync of the files, atomic publish, fsync of the
- * directory). Concurrent commits share fsyncs (group commit).
+ * after the bytes and the envelope are on disk (an appended journal record and fsync of the journal
+ * segment, or for a big message fsync of the files, atomic publish, fsync of the directory). Concurrent commits share fsyncs (group commit).
  */
 public interface Spool {
 

@@ -3,13 +3,15 @@ package io.hermod.spool;
 import java.nio.file.Path;
 
 /** The spool's directories and file names (docs/spool.md). */
-record SpoolDirs(Path root, Path incoming, Path queue, Path quarantine) {
+record SpoolDirs(Path root, Path incoming, Path queue, Path quarantine, Path journal) {
 
   static final String MESSAGE = ".msg";
   static final String ENVELOPE = ".env";
+  static final String SEGMENT = ".log";
 
   static SpoolDirs under(Path root) {
-    return new SpoolDirs(root, root.resolve("incoming"), root.resolve("queue"), root.resolve("quarantine"));
+    return new SpoolDirs(root, root.resolve("incoming"), root.resolve("queue"), root.resolve("quarantine"),
+        root.resolve("journal"));
   }
 
   Path queuedMessage(String id) {
@@ -27,5 +29,23 @@ record SpoolDirs(Path root, Path incoming, Path queue, Path quarantine) {
   /** A temporary envelope file; {@code tag} keeps concurrent writers of one id apart. */
   Path incomingEnvelope(String id, String tag) {
     return incoming.resolve(id + "." + tag + ".env.tmp");
+  }
+
+  /** Journal segment number {@code segment}: 16 hex digits, so that name order is number order. */
+  Path segment(long segment) {
+    return journal.resolve(String.format("%016x%s", segment, SEGMENT));
+  }
+
+  /** The number of a segment file name, or -1 if it is not one. */
+  static long segmentNumber(Path file) {
+    String name = file.getFileName().toString();
+    if (name.length() != 16 + SEGMENT.length() || !name.endsWith(SEGMENT)) {
+      return -1;
+    }
+    try {
+      return Long.parseUnsignedLong(name.substring(0, 16), 16);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 }

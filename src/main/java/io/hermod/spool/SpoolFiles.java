@@ -27,6 +27,9 @@ interface SpoolFiles {
 
   void close(OpenFile file) throws IOException;
 
+  /** ftruncate(2): cuts the file to {@code size} bytes (and its position with it). */
+  void truncate(OpenFile file, long size) throws IOException;
+
   /** fsync(2) of a directory, making renames and deletions in it durable. */
   void forceDirectory(Path dir) throws IOException;
 
@@ -42,6 +45,9 @@ interface SpoolFiles {
   List<Path> list(Path dir) throws IOException;
 
   byte[] read(Path file) throws IOException;
+
+  /** {@code length} bytes of {@code file} from {@code offset}; fails if the file is shorter. */
+  byte[] read(Path file, long offset, int length) throws IOException;
 
   long size(Path file) throws IOException;
 

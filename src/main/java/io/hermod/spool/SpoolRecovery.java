@@ -3,13 +3,15 @@ package io.hermod.spool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.logging.Logger;
 
 /**
- * The start-up scan (blocking; runs on an I/O thread). A message is committed iff both
+ * The start-up scan (blocking; runs on an I/O thread): the journal (see {@link JournalRecovery}), then the
+ * big messages in queue/. A big message is committed iff both
  * {@code queue/<id>.msg} and {@code queue/<id>.env} exist, because the envelope is renamed into queue/ last.
  * Everything else is the debris of a crash before the 250 and is deleted; an unreadable committed message
  * is moved to quarantine/ for a person to look at.
@@ -23,24 +25,28 @@ final class SpoolRecovery {
 
   private final SpoolFiles files;
   private final SpoolDirs dirs;
+  private final Journal journal;
 
-  SpoolRecovery(SpoolFiles files, SpoolDirs dirs) {
+  SpoolRecovery(SpoolFiles files, SpoolDirs dirs, Journal journal) {
     this.files = files;
     this.dirs = dirs;
+    this.journal = journal;
   }
 
   Result run() throws IOException {
     files.createDirectories(dirs.incoming());
     files.createDirectories(dirs.queue());
     files.createDirectories(dirs.quarantine());
+    files.createDirectories(dirs.journal());
     int incomplete = 0;
     for (Path partial : files.list(dirs.incoming())) {
       files.delete(partial);
       incomplete++;
     }
-    List<Envelope> envelopes = new ArrayList<>();
-    long bytes = 0;
-    int quarantined = 0;
+    JournalRecovery.Result fromJournal = new JournalRecovery(files, dirs, journal).run();
+    List<Envelope> envelopes = new ArrayList<>(fromJournal.envelopes());
+    long bytes = fromJournal.bytes();
+    int quarantined = fromJournal.quarantined();
     for (Map.Entry<String, Path[]> entry : scanQueue().entrySet()) {
       String id = entry.getKey();
       Path msg = entry.getValue()[0];
@@ -69,11 +75,14 @@ final class SpoolRecovery {
     }
     files.forceDirectory(dirs.queue());
     files.forceDirectory(dirs.incoming());
+    files.forceDirectory(dirs.journal());
     if (quarantined > 0) {
       files.forceDirectory(dirs.quarantine());
     }
-    LOG.info("spool: recovered " + envelopes.size() + " messages (" + bytes + " bytes), discarded " + incomplete
-        + " incomplete, quarantined " + quarantined);
+    envelopes.sort(Comparator.comparing(Envelope::id));
+    LOG.info("spool: recovered " + envelopes.size() + " messages (" + bytes + " bytes; " + fromJournal.envelopes().size()
+        + " in the journal), discarded " + incomplete + " incomplete and " + fromJournal.discardedBytes()
+        + " bytes of unfinished journal appends, quarantined " + quarantined);
     return new Result(envelopes, envelopes.size(), bytes);
   }
 

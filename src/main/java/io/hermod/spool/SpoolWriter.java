@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
@@ -17,8 +18,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Streams one message into {@code incoming/<id>.msg}. Bytes collect in a 64 KiB chunk; full chunks become
- * I/O steps that run one at a time, in order, on the spool's I/O threads. {@link #write} holds the caller
+ * Takes one message. Its first {@value #JOURNAL_LIMIT} bytes stay in memory: a message that fits is
+ * committed as one journal record (no file of its own). A bigger one streams into
+ * {@code incoming/<id>.msg}: bytes collect in a 64 KiB chunk; full chunks become I/O steps that run one
+ * at a time, in order, on the spool's I/O threads. {@link #write} holds the caller
  * back while more than {@value #MAX_STEPS_IN_FLIGHT} steps are queued, so memory per message stays at a few
  * chunks however fast the client sends. All fields except {@link #file} are used only on the session's
  * context; {@link #file} only inside I/O steps, which never overlap.
@@ -26,6 +29,10 @@ import java.util.logging.Logger;
 final class SpoolWriter implements MessageWriter {
 
   static final int CHUNK_SIZE = 64 * 1024;
+  /** Messages up to this size go to the journal; they are held in memory until the commit. */
+  static final int JOURNAL_LIMIT = 256 * 1024;
+  /** The first chunk of a message starts this small and grows, so that small mail does not take 64 KiB. */
+  private static final int FIRST_CHUNK = 8 * 1024;
   static final int MAX_STEPS_IN_FLIGHT = 2;
 
   private static final Logger LOG = Logger.getLogger("io.hermod.spool");
@@ -54,6 +61,8 @@ final class SpoolWriter implements MessageWriter {
   private boolean stepRunning;
   private byte[] chunk;
   private int used;
+  /** Full chunks kept in memory while the message may still go to the journal; null once it spilled. */
+  private List<ByteBuffer> held = new ArrayList<>();
   private long size;
   private State state = State.OPEN;
   private SpoolException failure;
@@ -82,11 +91,12 @@ final class SpoolWriter implements MessageWriter {
     }
     int length = data.length();
     int pos = 0;
+    if (held != null && size + length > JOURNAL_LIMIT) {
+      spill();
+    }
     while (pos < length) {
-      if (chunk == null) {
-        chunk = new byte[CHUNK_SIZE];
-      }
-      int n = Math.min(CHUNK_SIZE - used, length - pos);
+      makeRoom(length - pos);
+      int n = Math.min(chunk.length - used, length - pos);
       data.getBytes(pos, pos + n, chunk, used);
       used += n;
       pos += n;
@@ -125,12 +135,20 @@ final class SpoolWriter implements MessageWriter {
     state = State.COMMITTING;
     Envelope stored = envelope.withSize(size);
     flushChunk();
-    return enqueue(() -> seal(stored))
-        .compose(v -> {
-          Promise<Void> published = Promise.promise();
-          committer.submit(new GroupCommitter.Publication(id, messageFile, envelopeFile, context, published));
-          return published.future();
-        })
+    Future<?> durable;
+    if (held != null) {
+      Promise<Boolean> appended = Promise.promise();
+      committer.submit(new GroupCommitter.JournalAppend(JournalRecord.message(stored, held), context, appended));
+      held = null;
+      durable = appended.future();
+    } else {
+      durable = enqueue(() -> seal(stored)).compose(v -> {
+        Promise<Void> published = Promise.promise();
+        committer.submit(new GroupCommitter.FilePublication(id, messageFile, envelopeFile, context, published));
+        return published.future();
+      });
+    }
+    return durable
         .transform(ar -> {
           if (ar.succeeded()) {
             state = State.COMMITTED;
@@ -148,6 +166,7 @@ final class SpoolWriter implements MessageWriter {
     if (state == State.OPEN || state == State.FAILED) {
       state = State.ABORTED;
       chunk = null;
+      held = null;
       if (writable != null) {
         Promise<Void> waiting = writable;
         writable = null;
@@ -171,6 +190,22 @@ final class SpoolWriter implements MessageWriter {
     return null;
   }
 
+  /** Makes sure {@link #chunk} has room, growing a small first chunk up to {@value #CHUNK_SIZE}. */
+  private void makeRoom(int wanted) {
+    if (chunk == null) {
+      chunk = new byte[held != null && held.isEmpty() ? Math.min(CHUNK_SIZE, Math.max(FIRST_CHUNK, wanted)) : CHUNK_SIZE];
+    } else if (used == chunk.length) {
+      chunk = Arrays.copyOf(chunk, Math.min(CHUNK_SIZE, Math.max(chunk.length * 2, used + wanted)));
+    }
+  }
+
+  /** The message is too big for the journal: from now on its bytes go to its own file. */
+  private void spill() {
+    List<ByteBuffer> earlier = held;
+    held = null;
+    earlier.forEach(this::enqueueWrite);
+  }
+
   private void flushChunk() {
     if (used == 0) {
       return;
@@ -178,6 +213,14 @@ final class SpoolWriter implements MessageWriter {
     ByteBuffer bytes = ByteBuffer.wrap(chunk, 0, used);
     chunk = null;
     used = 0;
+    if (held != null) {
+      held.add(bytes);
+    } else {
+      enqueueWrite(bytes);
+    }
+  }
+
+  private void enqueueWrite(ByteBuffer bytes) {
     enqueue(() -> {
       openIfNeeded();
       files.write(file, bytes);

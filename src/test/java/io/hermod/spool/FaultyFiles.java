@@ -59,6 +59,11 @@ final class FaultyFiles implements SpoolFiles {
   }
 
   @Override
+  public void truncate(OpenFile file, long size) throws IOException {
+    real.truncate(file, size);
+  }
+
+  @Override
   public void forceDirectory(Path dir) throws IOException {
     maybeFail(Op.FORCE_DIRECTORY, dir);
     real.forceDirectory(dir);
@@ -88,6 +93,11 @@ final class FaultyFiles implements SpoolFiles {
   @Override
   public byte[] read(Path file) throws IOException {
     return real.read(file);
+  }
+
+  @Override
+  public byte[] read(Path file, long offset, int length) throws IOException {
+    return real.read(file, offset, length);
   }
 
   @Override

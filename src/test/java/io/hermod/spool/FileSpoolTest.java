@@ -73,12 +73,27 @@ class FileSpoolTest {
   }
 
   @Test
-  void envelopeFileIsOneReadableJsonLine(Vertx vertx) throws Exception {
+  void envelopeIsOneReadableJsonLineInTheJournalAndInAFile(Vertx vertx) throws Exception {
     open(vertx, config(dir));
-    String id = spool.newId();
-    onContext(vertx.getOrCreateContext(), () -> writeAndCommit(spool.begin(envelope(id)), envelope(id),
-        "x".getBytes(), new Random(1)));
-    String text = java.nio.file.Files.readString(dir.resolve("queue").resolve(id + ".env"));
+    Context context = vertx.getOrCreateContext();
+    String small = spool.newId();
+    String big = spool.newId();
+    onContext(context, () -> writeAndCommit(spool.begin(envelope(small)), envelope(small), "x".getBytes(),
+        new Random(1)));
+    onContext(context, () -> writeAndCommit(spool.begin(envelope(big)), envelope(big),
+        randomBytes(new Random(2), SpoolWriter.JOURNAL_LIMIT + 1), new Random(1)));
+    // Small: header line, envelope line, message bytes, in the journal segment; nothing in queue/.
+    List<String> segments = names(dir.resolve("journal"));
+    assertEquals(1, segments.size(), segments.toString());
+    String journal = java.nio.file.Files.readString(dir.resolve("journal").resolve(segments.get(0)),
+        java.nio.charset.StandardCharsets.ISO_8859_1);
+    String[] lines = journal.split("\n", 3);
+    assertTrue(lines[0].matches("#HJ M [0-9a-f]{8} 00000001 [0-9a-f]{8} [0-9a-f]{8}"), lines[0]);
+    assertTrue(lines[1].startsWith("{\"version\":1,\"id\":\"" + small + "\"") && lines[1].endsWith("}"), lines[1]);
+    assertTrue(lines[1].contains("\"sender\":\"sender@example.test\""), lines[1]);
+    assertEquals("x", lines[2]);
+    // Big: its own envelope file.
+    String text = java.nio.file.Files.readString(dir.resolve("queue").resolve(big + ".env"));
     assertTrue(text.endsWith("}\n") && text.indexOf('\n') == text.length() - 1, text);
     assertTrue(text.contains("\"sender\":\"sender@example.test\""), text);
   }
@@ -128,16 +143,56 @@ class FileSpoolTest {
     Context context = vertx.getOrCreateContext();
     String keep = spool.newId();
     String gone = spool.newId();
+    String bigGone = spool.newId();
     for (String id : List.of(keep, gone)) {
       onContext(context, () -> writeAndCommit(spool.begin(envelope(id)), envelope(id), "12345".getBytes(),
           new Random(4)));
     }
-    await(spool.remove(gone));
-    await(spool.remove(gone));
+    onContext(context, () -> writeAndCommit(spool.begin(envelope(bigGone)), envelope(bigGone),
+        randomBytes(new Random(5), SpoolWriter.JOURNAL_LIMIT + 1), new Random(4)));
+    for (String id : List.of(gone, bigGone)) {
+      await(spool.remove(id));
+      await(spool.remove(id));
+    }
     assertEquals(List.of(keep), await(spool.list()));
     assertEquals(new Spool.Usage(1, 5), spool.usage());
-    assertEquals(List.of(keep + ".env", keep + ".msg"), names(dir.resolve("queue")));
+    assertEquals(List.of(), names(dir.resolve("queue")));
     assertThrows(Exception.class, () -> await(spool.load(gone)));
+    assertThrows(Exception.class, () -> await(spool.load(bigGone)));
+    open(vertx, config(dir));
+    assertEquals(List.of(keep), await(spool.recover()).stream().map(Envelope::id).toList());
+  }
+
+  /** Tiny segments, so that each holds a few records: a segment goes once nothing in it is live. */
+  @Test
+  void aSegmentIsDeletedOnceNothingInItIsLive(Vertx vertx) throws Exception {
+    spool = new FileSpool(vertx, config(dir), new RealSpoolFiles(), new QueueIds(), 2000);
+    await(spool.recover());
+    Context context = vertx.getOrCreateContext();
+    List<Envelope> stored = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      String id = spool.newId();
+      stored.add(onContext(context, () -> writeAndCommit(spool.begin(envelope(id)), envelope(id),
+          randomBytes(new Random(id.hashCode()), 900), new Random(6))));
+    }
+    List<String> full = names(dir.resolve("journal"));
+    assertTrue(full.size() >= 3, full.toString());
+    // The first message is updated (its newest envelope lands in a later segment), then everything but
+    // the last message is removed: every segment before the last one's must go.
+    onContext(context, () -> spool.update(stored.get(0).withHeld(true)));
+    for (Envelope e : stored.subList(0, 5)) {
+      await(spool.remove(e.id()));
+    }
+    String last = stored.get(5).id();
+    String lastSegment = await(spool.content(last)).file().getFileName().toString();
+    List<String> left = names(dir.resolve("journal"));
+    assertTrue(left.stream().allMatch(name -> name.compareTo(lastSegment) >= 0), left + " vs " + lastSegment);
+    assertEquals(List.of(last), await(spool.list()));
+
+    await(spool.close());
+    spool = new FileSpool(vertx, config(dir), new RealSpoolFiles(), new QueueIds(), 2000);
+    assertEquals(List.of(stored.get(5)), await(spool.recover()));
+    assertEquals(new Spool.Usage(1, 900), spool.usage());
   }
 
   @Test

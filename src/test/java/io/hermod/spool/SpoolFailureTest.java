@@ -31,21 +31,31 @@ class SpoolFailureTest {
   @TempDir
   Path dir;
 
+  /** Bigger than the journal takes: such a message goes through its own files in incoming/ and queue/. */
+  static final int BIG = SpoolWriter.JOURNAL_LIMIT + 100_000;
+  static final int SMALL = 200_000;
+
   /** Each step of writing and committing one message, and the fault that hits it. */
   enum Step {
-    CREATE_MESSAGE(FaultyFiles.Op.CREATE, p -> p.toString().endsWith(".msg")),
-    WRITE_CHUNK(FaultyFiles.Op.WRITE, p -> p.toString().endsWith(".msg")),
-    FORCE_MESSAGE(FaultyFiles.Op.FORCE, p -> p.toString().endsWith(".msg")),
-    WRITE_ENVELOPE(FaultyFiles.Op.WRITE, p -> p.toString().endsWith(".env.tmp")),
-    FORCE_ENVELOPE(FaultyFiles.Op.FORCE, p -> p.toString().endsWith(".env.tmp")),
-    RENAME_MESSAGE(FaultyFiles.Op.MOVE, p -> p.toString().endsWith(".msg")),
-    RENAME_ENVELOPE(FaultyFiles.Op.MOVE, p -> p.toString().endsWith(".env.tmp")),
-    FSYNC_QUEUE_DIRECTORY(FaultyFiles.Op.FORCE_DIRECTORY, p -> p.endsWith("queue"));
+    CREATE_MESSAGE(BIG, FaultyFiles.Op.CREATE, p -> p.toString().endsWith(".msg")),
+    WRITE_CHUNK(BIG, FaultyFiles.Op.WRITE, p -> p.toString().endsWith(".msg")),
+    FORCE_MESSAGE(BIG, FaultyFiles.Op.FORCE, p -> p.toString().endsWith(".msg")),
+    WRITE_ENVELOPE(BIG, FaultyFiles.Op.WRITE, p -> p.toString().endsWith(".env.tmp")),
+    FORCE_ENVELOPE(BIG, FaultyFiles.Op.FORCE, p -> p.toString().endsWith(".env.tmp")),
+    RENAME_MESSAGE(BIG, FaultyFiles.Op.MOVE, p -> p.toString().endsWith(".msg")),
+    RENAME_ENVELOPE(BIG, FaultyFiles.Op.MOVE, p -> p.toString().endsWith(".env.tmp")),
+    FSYNC_QUEUE_DIRECTORY(BIG, FaultyFiles.Op.FORCE_DIRECTORY, p -> p.endsWith("queue")),
+    CREATE_SEGMENT(SMALL, FaultyFiles.Op.CREATE, p -> p.toString().endsWith(".log")),
+    FSYNC_JOURNAL_DIRECTORY(SMALL, FaultyFiles.Op.FORCE_DIRECTORY, p -> p.endsWith("journal")),
+    APPEND_RECORD(SMALL, FaultyFiles.Op.WRITE, p -> p.toString().endsWith(".log")),
+    FSYNC_SEGMENT(SMALL, FaultyFiles.Op.FORCE, p -> p.toString().endsWith(".log"));
 
+    final int size;
     final FaultyFiles.Op op;
     final Predicate<Path> path;
 
-    Step(FaultyFiles.Op op, Predicate<Path> path) {
+    Step(int size, FaultyFiles.Op op, Predicate<Path> path) {
+      this.size = size;
       this.op = op;
       this.path = path;
     }
@@ -59,12 +69,24 @@ class SpoolFailureTest {
     try {
       await(spool.recover());
       files.failAt(step.op, step.path, FaultyFiles::noSpace);
-      SpoolException error = commitFails(vertx, spool, randomBytes(new Random(9), 200_000));
+      SpoolException error = commitFails(vertx, spool, randomBytes(new Random(9), step.size));
       assertEquals(SpoolException.Reason.FULL, error.reason(), error.toString());
       assertNoMessageFiles();
       assertEquals(new Spool.Usage(0, 0), spool.usage());
+      // Once the disk has room again the spool works, and the failed message never comes back.
+      files.failAt(step.op, p -> false, FaultyFiles::noSpace);
+      String id = spool.newId();
+      onContext(vertx.getOrCreateContext(), () -> writeAndCommit(spool.begin(envelope(id)), envelope(id),
+          "after\r\n".getBytes(), new Random(3)));
     } finally {
       await(spool.close());
+    }
+    FileSpool reopened = new FileSpool(vertx, config(dir));
+    try {
+      assertEquals(1, await(reopened.recover()).size());
+      assertEquals(List.of(), names(dir.resolve("quarantine")));
+    } finally {
+      await(reopened.close());
     }
   }
 
@@ -83,7 +105,7 @@ class SpoolFailureTest {
       if (Files.isWritable(queue)) {
         files.failAt(FaultyFiles.Op.MOVE, p -> true, () -> new AccessDeniedException(queue.toString()));
       }
-      SpoolException error = commitFails(vertx, spool, "hello\r\n".getBytes());
+      SpoolException error = commitFails(vertx, spool, randomBytes(new Random(4), BIG));
       assertEquals(SpoolException.Reason.IO_ERROR, error.reason(), error.toString());
       assertNoMessageFiles();
     } finally {
@@ -92,16 +114,19 @@ class SpoolFailureTest {
     }
   }
 
-  @Test
-  void failedUpdateKeepsTheOldEnvelope(Vertx vertx) throws Exception {
+  /** An update of a journal message (an appended record) and of a big one (a renamed file). */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, BIG})
+  void failedUpdateKeepsTheOldEnvelope(int size, Vertx vertx) throws Exception {
     FaultyFiles files = new FaultyFiles();
     FileSpool spool = new FileSpool(vertx, config(dir), files, new QueueIds());
     try {
       await(spool.recover());
       String id = spool.newId();
       Envelope stored = onContext(vertx.getOrCreateContext(),
-          () -> writeAndCommit(spool.begin(envelope(id)), envelope(id), "x".getBytes(), new Random(1)));
-      files.failAt(FaultyFiles.Op.WRITE, p -> p.toString().endsWith(".env.tmp"), FaultyFiles::noSpace);
+          () -> writeAndCommit(spool.begin(envelope(id)), envelope(id), randomBytes(new Random(1), size), new Random(1)));
+      files.failAt(FaultyFiles.Op.WRITE, p -> p.toString().endsWith(".env.tmp") || p.toString().endsWith(".log"),
+          FaultyFiles::noSpace);
       ExecutionException e = assertThrows(ExecutionException.class, () -> await(spool.update(stored.withHeld(true))));
       assertEquals(SpoolException.Reason.FULL, ((SpoolException) e.getCause()).reason());
       assertEquals(stored, await(spool.load(id)));
@@ -123,8 +148,12 @@ class SpoolFailureTest {
     return assertInstanceOf(SpoolException.class, e.getCause());
   }
 
+  /** No message file, and no journal segment holding any byte (a failed append is cut back off). */
   private void assertNoMessageFiles() throws IOException {
     assertEquals(List.of(), names(dir.resolve("queue")));
     assertEquals(List.of(), names(dir.resolve("incoming")));
+    for (String segment : names(dir.resolve("journal"))) {
+      assertEquals(0, Files.size(dir.resolve("journal").resolve(segment)), segment);
+    }
   }
 }

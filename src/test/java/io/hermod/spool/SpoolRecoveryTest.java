@@ -82,15 +82,100 @@ class SpoolRecoveryTest {
           names(dir.resolve("quarantine")));
       assertEquals(2, warnings.size(), warnings.stream().map(LogRecord::getMessage).toList().toString());
       assertTrue(warnings.get(0).getMessage().contains(corrupt), warnings.get(0).getMessage());
-      assertEquals(new Spool.Usage(1, 1000), second.usage());
+      assertEquals(new Spool.Usage(1, BIG), second.usage());
     } finally {
       logger.removeHandler(capture);
       await(second.close());
     }
   }
 
+  /**
+   * The journal: a record damaged in the middle is quarantined (with a WARNING) and the records after it
+   * still count; updates and removals are applied; a torn append at the end is dropped quietly.
+   */
+  @Test
+  void journalQuarantinesADamagedRecordDropsATornTailAndKeepsTheRest(Vertx vertx) throws Exception {
+    FileSpool first = new FileSpool(vertx, config(dir));
+    await(first.recover());
+    List<Envelope> stored = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String id = first.newId();
+      stored.add(onContext(vertx.getOrCreateContext(), () -> writeAndCommit(first.begin(envelope(id)), envelope(id),
+          ("Subject: " + id + "\r\n\r\nbody\r\n").getBytes(), new Random(1))));
+    }
+    Envelope held = stored.get(3).withHeld(true);
+    onContext(vertx.getOrCreateContext(), () -> first.update(held));
+    await(first.remove(stored.get(4).id()));
+    Spool.Content damaged = await(first.content(stored.get(1).id()));
+    await(first.close());
+
+    Path segment = damaged.file();
+    byte[] bytes = Files.readAllBytes(segment);
+    bytes[(int) damaged.offset() + 3] ^= 0x20; // one flipped bit in the message bytes
+    byte[] torn = java.util.Arrays.copyOf(bytes, bytes.length + 60);
+    System.arraycopy(bytes, 0, torn, bytes.length, 60); // the first 60 bytes of a record, as if cut short
+    Files.write(segment, torn);
+
+    List<String> warnings = captureWarnings();
+    try {
+      FileSpool second = new FileSpool(vertx, config(dir));
+      try {
+        List<Envelope> recovered = await(second.recover());
+        assertEquals(List.of(stored.get(0), stored.get(2), held), recovered);
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains(stored.get(1).id()), warnings.get(0));
+        List<String> quarantined = names(dir.resolve("quarantine"));
+        assertEquals(1, quarantined.size(), quarantined.toString());
+        assertTrue(Files.readString(dir.resolve("quarantine").resolve(quarantined.get(0)),
+            java.nio.charset.StandardCharsets.ISO_8859_1).contains(stored.get(1).id()));
+        assertEquals(held, await(second.load(held.id())));
+        assertEquals(3, second.usage().messages());
+        // New appends go to a new segment; the damaged one stays (it still holds live messages).
+        String id = second.newId();
+        onContext(vertx.getOrCreateContext(), () -> writeAndCommit(second.begin(envelope(id)), envelope(id),
+            "new\r\n".getBytes(), new Random(2)));
+        assertEquals(2, names(dir.resolve("journal")).size());
+      } finally {
+        await(second.close());
+      }
+    } finally {
+      releaseWarnings();
+    }
+  }
+
+  private Handler capture;
+
+  private List<String> captureWarnings() {
+    List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+    capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel() == Level.WARNING) {
+          warnings.add(record.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    Logger.getLogger("io.hermod.spool").addHandler(capture);
+    return warnings;
+  }
+
+  private void releaseWarnings() {
+    Logger.getLogger("io.hermod.spool").removeHandler(capture);
+  }
+
+  /** Bigger than the journal takes, so that the message has its own files in queue/. */
+  private static final int BIG = SpoolWriter.JOURNAL_LIMIT + 1000;
+
   private static io.vertx.core.Future<Envelope> commitRandom(Spool spool, String id) {
-    return writeAndCommit(spool.begin(envelope(id)), envelope(id), randomBytes(new Random(id.hashCode()), 1000),
+    return writeAndCommit(spool.begin(envelope(id)), envelope(id), randomBytes(new Random(id.hashCode()), BIG),
         new Random(1));
   }
 }

@@ -1,0 +1,152 @@
+package io.hermod.spool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The append-only journal of small messages (docs/spool.md): segment files {@code journal/<n>.log}. The
+ * committer thread appends a whole batch of records with one write and makes it durable with ONE fsync of
+ * the segment, then records the new positions in the {@link JournalIndex}. Appending, rotating and deleting
+ * segments happen only on the committer thread; reads may come from any thread.
+ */
+final class Journal {
+
+  static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
+
+  private static final Logger LOG = Logger.getLogger("io.hermod.spool");
+
+  private final SpoolFiles files;
+  private final SpoolDirs dirs;
+  private final JournalIndex index;
+  private final long segmentBytes;
+
+  private SpoolFiles.OpenFile active;
+  private long activeSegment = -1;
+  private long position;
+
+  Journal(SpoolFiles files, SpoolDirs dirs, JournalIndex index, long segmentBytes) {
+    this.files = files;
+    this.dirs = dirs;
+    this.index = index;
+    this.segmentBytes = segmentBytes;
+  }
+
+  JournalIndex index() {
+    return index;
+  }
+
+  /**
+   * Appends {@code records} and fsyncs the segment; only then applies them to the index. On failure the
+   * segment is cut back to where the batch began, so no record of a failed batch can come back at recovery.
+   *
+   * @return per record, whether it changed the index (an update or removal of a message already gone
+   *         does not)
+   */
+  List<Boolean> append(List<JournalRecord> records) throws IOException {
+    int total = records.stream().mapToInt(JournalRecord::encodedLength).sum();
+    if (active == null || (position > 0 && position + total > segmentBytes)) {
+      rotate();
+    }
+    ByteBuffer batch = ByteBuffer.allocate(total);
+    List<Long> starts = new ArrayList<>(records.size());
+    for (JournalRecord record : records) {
+      starts.add(position + batch.position());
+      record.encodeInto(batch);
+    }
+    batch.flip();
+    long start = position;
+    try {
+      files.write(active, batch);
+      files.force(active);
+    } catch (IOException | RuntimeException e) {
+      undo(start);
+      throw e;
+    }
+    position += total;
+    List<Boolean> applied = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      applied.add(apply(records.get(i), activeSegment, starts.get(i)));
+    }
+    return applied;
+  }
+
+  /** Applies one durable record at {@code offset} of {@code segment} to the index (also used by recovery). */
+  boolean apply(JournalRecord record, long segment, long offset) {
+    JournalIndex.Range line = new JournalIndex.Range(segment, offset + JournalRecord.lineOffset(), record.line().length);
+    return switch (record.type()) {
+      case MESSAGE -> {
+        index.committed(record.id(), new JournalIndex.Entry(
+            new JournalIndex.Range(segment, line.offset() + line.length(), record.dataLength()), line));
+        yield true;
+      }
+      case UPDATE -> index.updated(record.id(), line);
+      case REMOVE -> index.removed(record.id(), segment) != null;
+    };
+  }
+
+  /**
+   * Deletes every segment nothing needs any more. A segment whose tombstones waited for another one is
+   * deleted only once that deletion is durable (fsync of journal/ in between).
+   */
+  void collectGarbage() throws IOException {
+    List<Long> unneeded;
+    while (!(unneeded = index.unneeded(activeSegment)).isEmpty()) {
+      for (long segment : unneeded) {
+        files.delete(dirs.segment(segment));
+      }
+      files.forceDirectory(dirs.journal());
+      unneeded.forEach(index::segmentDeleted);
+    }
+  }
+
+  byte[] read(JournalIndex.Range range) throws IOException {
+    return files.read(dirs.segment(range.segment()), range.offset(), range.length());
+  }
+
+  void close() {
+    if (active != null) {
+      try {
+        files.close(active);
+      } catch (IOException e) {
+        LOG.log(Level.FINE, "spool: closing journal segment", e);
+      }
+      active = null;
+    }
+  }
+
+  /** Starts a new segment; its directory entry is made durable before anything in it is acknowledged. */
+  private void rotate() throws IOException {
+    close();
+    long next = Math.max(activeSegment, index.lastSegment()) + 1;
+    Path file = dirs.segment(next);
+    SpoolFiles.OpenFile created = files.create(file);
+    try {
+      files.forceDirectory(dirs.journal());
+    } catch (IOException | RuntimeException e) {
+      files.close(created);
+      files.delete(file);
+      throw e;
+    }
+    index.addSegment(next);
+    active = created;
+    activeSegment = next;
+    position = 0;
+  }
+
+  private void undo(long start) {
+    try {
+      files.truncate(active, start);
+      files.force(active);
+    } catch (IOException | RuntimeException e) {
+      // The failed batch may stay in this segment; it must never get more records after it, so leave it.
+      LOG.log(Level.SEVERE, "spool: could not cut journal segment " + activeSegment + " back to " + start
+          + "; records of a failed commit may reappear after a restart", e);
+      close();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.hermod.spool;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * One record of the journal (docs/spool.md, "Journal records"): a fixed-width text header line, one line of
+ * JSON (the envelope, or for a removal just the id), then for a new message its bytes.
+ *
+ * <pre>
+ * #HJ T LLLLLLLL DDDDDDDD PPPPPPPP HHHHHHHH\n     (42 bytes)
+ * </pre>
+ * T is the {@link Type} letter, L the JSON line's length, D the message bytes' length, P the CRC32C of
+ * JSON line + message bytes, H the CRC32C of the header's first 33 bytes (through the space after P);
+ * numbers are 8 lower-case hex digits.
+ *
+ * @param data the message bytes (views, not copied), empty for updates and removals
+ */
+record JournalRecord(Type type, String id, byte[] line, List<ByteBuffer> data, int dataLength) {
+
+  enum Type {
+    /** A new message: its envelope and its bytes. */
+    MESSAGE('M'),
+    /** A new envelope for a message earlier in the journal. */
+    UPDATE('U'),
+    /** The message is gone (a tombstone). */
+    REMOVE('R');
+
+    final char letter;
+
+    Type(char letter) {
+      this.letter = letter;
+    }
+
+    static Type of(byte letter) {
+      for (Type t : values()) {
+        if (t.letter == letter) {
+          return t;
+        }
+      }
+      return null;
+    }
+  }
+
+  static final byte[] MAGIC = "#HJ ".getBytes(StandardCharsets.US_ASCII);
+  static final int HEADER_LENGTH = 42;
+  /** Bytes of the header its own CRC covers. */
+  static final int HEADER_CRC_COVERS = 33;
+
+  static JournalRecord message(Envelope envelope, List<ByteBuffer> data) {
+    int length = data.stream().mapToInt(ByteBuffer::remaining).sum();
+    return new JournalRecord(Type.MESSAGE, envelope.id(), EnvelopeFile.line(envelope), data, length);
+  }
+
+  static JournalRecord update(Envelope envelope) {
+    return new JournalRecord(Type.UPDATE, envelope.id(), EnvelopeFile.line(envelope), List.of(), 0);
+  }
+
+  static JournalRecord remove(String id) {
+    byte[] line = (new JsonObject().put("id", id).encode() + "\n").getBytes(StandardCharsets.UTF_8);
+    return new JournalRecord(Type.REMOVE, id, line, List.of(), 0);
+  }
+
+  int encodedLength() {
+    return HEADER_LENGTH + line.length + dataLength;
+  }
+
+  /** Offset of the JSON line from the start of the record. */
+  static int lineOffset() {
+    return HEADER_LENGTH;
+  }
+
+  /** Appends the whole record to {@code out}. */
+  void encodeInto(ByteBuffer out) {
+    CRC32C payloadCrc = new CRC32C();
+    payloadCrc.update(line);
+    for (ByteBuffer chunk : data) {
+      payloadCrc.update(chunk.duplicate());
+    }
+    byte[] header = header(type, line.length, dataLength, (int) payloadCrc.getValue());
+    out.put(header).put(line);
+    for (ByteBuffer chunk : data) {
+      out.put(chunk.duplicate());
+    }
+  }
+
+  static byte[] header(Type type, int lineLength, int dataLength, int payloadCrc) {
+    String start = "#HJ " + type.letter + " " + hex(lineLength) + " " + hex(dataLength) + " " + hex(payloadCrc) + " ";
+    byte[] header = new byte[HEADER_LENGTH];
+    byte[] first = start.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(first, 0, header, 0, HEADER_CRC_COVERS);
+    CRC32C headerCrc = new CRC32C();
+    headerCrc.update(first, 0, HEADER_CRC_COVERS);
+    byte[] crc = hex((int) headerCrc.getValue()).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(crc, 0, header, HEADER_CRC_COVERS, 8);
+    header[HEADER_LENGTH - 1] = '\n';
+    return header;
+  }
+
+  private static String hex(int value) {
+    String digits = Integer.toHexString(value);
+    return "0".repeat(8 - digits.length()) + digits;
+  }
+}
