@@ -179,9 +179,10 @@ class RouterVerticleTest {
     f.delivery.answer(job -> job.destination().equals("other.test") ? held.future() : FakeDelivery.deliverAll(job));
     List<String> statesAtEvent = new ArrayList<>();
     String[] id = new String[1];
+    // What the spool holds when the event arrives (the spool answers from its committed state).
     f.vertx.eventBus().<JsonObject>consumer(io.hermod.api.Addresses.EVENTS, m ->
-        f.vertx.fileSystem().readFile(f.dir.resolve("spool/queue/" + m.body().getString("queueId") + ".env").toString())
-            .onSuccess(b -> statesAtEvent.add(b.toString())));
+        f.spool.load(m.body().getString("queueId"))
+            .onSuccess(e -> statesAtEvent.add(e.toJson().encode())));
     id[0] = f.submit(f.envelope("sender@local.test", "a@remote.test", "b@other.test"));
 
     until("first event seen with the file", () -> statesAtEvent.size() == 1);
