@@ -87,16 +87,11 @@ public final class CommandParser {
   }
 
   private static ParseResult mail(String arg) {
-    int at = keyword(arg, "FROM:");
-    if (at < 0) {
-      return ParseResult.error(Replies.SYNTAX_PARAMS);
+    PathOrRefusal parsed = path(arg, "FROM:", true, Replies.BAD_SENDER_SYNTAX);
+    if (parsed.refusal() != null) {
+      return parsed.refusal();
     }
-    PathParser.Result path;
-    try {
-      path = PathParser.parse(arg, at, true, false);
-    } catch (PathParser.PathSyntaxException e) {
-      return ParseResult.error(Replies.BAD_SENDER_SYNTAX);
-    }
+    PathParser.Result path = parsed.path();
     long size = -1;
     BodyType body = BodyType.SEVEN_BIT;
     boolean smtpUtf8 = false;
@@ -149,16 +144,11 @@ public final class CommandParser {
   }
 
   private static ParseResult rcpt(String arg) {
-    int at = keyword(arg, "TO:");
-    if (at < 0) {
-      return ParseResult.error(Replies.SYNTAX_PARAMS);
+    PathOrRefusal parsed = path(arg, "TO:", false, Replies.BAD_RECIPIENT_SYNTAX);
+    if (parsed.refusal() != null) {
+      return parsed.refusal();
     }
-    PathParser.Result path;
-    try {
-      path = PathParser.parse(arg, at, false, true);
-    } catch (PathParser.PathSyntaxException e) {
-      return ParseResult.error(Replies.BAD_RECIPIENT_SYNTAX);
-    }
+    PathParser.Result path = parsed.path();
     EnumSet<DsnNotify> notify = EnumSet.noneOf(DsnNotify.class);
     String orcpt = null;
     Parameters params = Parameters.parse(arg, path.end());
@@ -240,6 +230,25 @@ public final class CommandParser {
       return ParseResult.error(Replies.SYNTAX_PARAMS);
     }
     return ParseResult.ok(new Command.Auth(parts[0].toUpperCase(Locale.ROOT), parts.length == 2 ? parts[1] : null));
+  }
+
+  /**
+   * The path after "FROM:" (reverse: {@code <>} allowed) or "TO:" (forward: bare {@code <postmaster>}
+   * allowed), or the reply refusing it.
+   */
+  private static PathOrRefusal path(String arg, String keyword, boolean reverse, Reply badSyntax) {
+    int at = keyword(arg, keyword);
+    if (at < 0) {
+      return new PathOrRefusal(null, ParseResult.error(Replies.SYNTAX_PARAMS));
+    }
+    try {
+      return new PathOrRefusal(PathParser.parse(arg, at, reverse, !reverse), null);
+    } catch (PathParser.PathSyntaxException e) {
+      return new PathOrRefusal(null, ParseResult.error(badSyntax));
+    }
+  }
+
+  private record PathOrRefusal(PathParser.Result path, ParseResult refusal) {
   }
 
   /** Index after "FROM:"/"TO:" (case-insensitive) and any spaces, or -1. */
