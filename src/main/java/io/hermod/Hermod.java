@@ -13,6 +13,10 @@ import io.hermod.routing.LoopDetector;
 import io.hermod.routing.MxResolver;
 import io.hermod.routing.RouterVerticle;
 import io.hermod.config.DeliveryConfig;
+import io.hermod.metrics.HermodMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.backends.BackendRegistries;
 import io.hermod.delivery.DeliverySettings;
 import io.hermod.delivery.DeliveryVerticle;
 import io.hermod.server.ListenerVerticle;
@@ -52,19 +56,27 @@ public final class Hermod {
   private final List<ListenerVerticle> listeners = new ArrayList<>();
 
   private final WorkerExecutor authWorkers;
+  private final PrometheusMeterRegistry registry;
+  private final HermodMetrics metrics;
+  private RouterVerticle router;
 
-  private Hermod(Vertx vertx, HermodConfig config, Spool spool, MxResolver resolver, ServerCertificate certificate) {
+  private Hermod(Vertx vertx, HermodConfig config, Spool spool, PrometheusMeterRegistry registry,
+                 ServerCertificate certificate) {
     this.vertx = vertx;
+    this.registry = registry;
+    this.metrics = new HermodMetrics(registry);
     this.config = config;
     this.spool = spool;
-    this.resolver = resolver;
+    this.resolver = new MxResolver(vertx, config.dns(), metrics);
     // PBKDF2 runs here, never on an event loop; two threads bound the CPU a password-guessing client can take.
     this.authWorkers = vertx.createSharedWorkerExecutor("hermod-auth", 2);
     UserStore users = new UserStore(config.auth().usersFile(config.spool()),
         Duration.ofSeconds(config.auth().reloadCheckSeconds()), System::nanoTime, new SecureRandom());
     this.serverContext = ServerContext.create(config, spool,
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)),
-        certificate, new UserStoreAuthenticator(authWorkers, users));
+        certificate, new UserStoreAuthenticator(authWorkers, users), metrics);
+    metrics.spoolUsage(() -> spool.usage().messages(), () -> spool.usage().bytes());
+    metrics.queueActive(() -> router == null ? 0 : router.activeMessages());
   }
 
   /**
@@ -73,16 +85,31 @@ public final class Hermod {
    * when no dns.resolvers are configured (the resolver reads /etc/resolv.conf once).
    */
   public static Future<Hermod> start(Vertx vertx, HermodConfig config) {
+    return start(vertx, config, registryOf(vertx));
+  }
+
+  /**
+   * The Prometheus registry Vert.x's own metrics go to when {@link Main} built Vert.x with them; otherwise
+   * (tests, embedding) a fresh one for Hermod's meters alone.
+   */
+  private static PrometheusMeterRegistry registryOf(Vertx vertx) {
+    return BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry p && vertx.isMetricsEnabled()
+        ? p : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  /** As {@link #start(Vertx, HermodConfig)}, with Hermod's meters (and /metrics) on {@code registry}. */
+  public static Future<Hermod> start(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry) {
     boolean tlsNeeded = config.listeners().stream().anyMatch(l -> l.tls() != ListenerConfig.Tls.NONE);
     Future<ServerCertificate> certificate = tlsNeeded
         ? vertx.executeBlocking(() -> ServerCertificate.resolve(config), false)
         : Future.succeededFuture(null);
-    return certificate.compose(cert -> start(vertx, config, cert));
+    return certificate.compose(cert -> start(vertx, config, registry, cert));
   }
 
-  private static Future<Hermod> start(Vertx vertx, HermodConfig config, ServerCertificate certificate) {
+  private static Future<Hermod> start(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry,
+                                      ServerCertificate certificate) {
     Spool spool = new FileSpool(vertx, config.spool());
-    Hermod hermod = new Hermod(vertx, config, spool, new MxResolver(vertx, config.dns()), certificate);
+    Hermod hermod = new Hermod(vertx, config, spool, registry, certificate);
     return spool.recover()
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued.size()
             + " queued message(s)"))
@@ -120,7 +147,7 @@ public final class Hermod {
     DeliverySettings settings = DeliverySettings.defaults(config.hostname())
         .withLimits(Math.max(1, dc.maxConnections() / instances), dc.maxConnectionsPerDestination(),
             dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs());
-    return deploy(() -> new DeliveryVerticle(settings), instances);
+    return deploy(() -> new DeliveryVerticle(settings, metrics), instances);
   }
 
   /** The router (qmgr): after the listeners, so that it knows their actual ports for loop detection. */
@@ -130,9 +157,9 @@ public final class Hermod {
       LoopDetector.listenerEndpoint(config.listeners().get(i).host(), port(i)).ifPresent(endpoints::add);
     }
     SecureRandom random = new SecureRandom();
-    RouterVerticle router = new RouterVerticle(config, spool, resolver,
+    router = new RouterVerticle(config, spool, resolver,
         new RetrySchedule(config.delivery(), random), new DsnBuilder(DsnIdentifiers.random(random)),
-        Clock.systemUTC(), endpoints);
+        Clock.systemUTC(), endpoints, metrics);
     return deploy(router);
   }
 
@@ -156,6 +183,11 @@ public final class Hermod {
 
   public HermodConfig config() {
     return config;
+  }
+
+  /** Hermod's meters (and Vert.x's, when Main enabled them) as Prometheus scrapes them. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   /**

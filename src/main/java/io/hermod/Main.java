@@ -3,7 +3,12 @@ package io.hermod;
 import io.hermod.auth.UserCommand;
 import io.hermod.config.ConfigException;
 import io.hermod.config.ConfigLoader;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -38,11 +43,16 @@ public final class Main {
       }
     }
     Logging.configure();
-    Vertx vertx = Vertx.vertx();
+    // Vert.x's own metrics (event loops, event bus, net servers) go to the same registry as Hermod's.
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
     Hermod hermod;
     try {
       hermod = ConfigLoader.load(vertx, conf)
-          .compose(config -> Hermod.start(vertx, config))
+          .compose(config -> Hermod.start(vertx, config, registry))
           .await();
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
