@@ -14,6 +14,9 @@ import io.hermod.routing.MxResolver;
 import io.hermod.routing.RouterVerticle;
 import io.hermod.config.DeliveryConfig;
 import io.hermod.metrics.HermodMetrics;
+import io.hermod.ops.OpsHttpVerticle;
+import io.hermod.ops.QueueAdmin;
+import io.hermod.ops.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -58,7 +61,9 @@ public final class Hermod {
   private final WorkerExecutor authWorkers;
   private final PrometheusMeterRegistry registry;
   private final HermodMetrics metrics;
+  private final Readiness readiness;
   private RouterVerticle router;
+  private OpsHttpVerticle http;
 
   private Hermod(Vertx vertx, HermodConfig config, Spool spool, PrometheusMeterRegistry registry,
                  ServerCertificate certificate) {
@@ -75,6 +80,7 @@ public final class Hermod {
     this.serverContext = ServerContext.create(config, spool,
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)),
         certificate, new UserStoreAuthenticator(authWorkers, users), metrics);
+    this.readiness = new Readiness(spool, serverContext.drain());
     metrics.spoolUsage(() -> spool.usage().messages(), () -> spool.usage().bytes());
     metrics.queueActive(() -> router == null ? 0 : router.activeMessages());
   }
@@ -110,13 +116,16 @@ public final class Hermod {
                                       ServerCertificate certificate) {
     Spool spool = new FileSpool(vertx, config.spool());
     Hermod hermod = new Hermod(vertx, config, spool, registry, certificate);
-    return spool.recover()
+    // The HTTP server comes first, so that probes answer (not ready) during a long recovery.
+    return hermod.deployHttp()
+        .compose(v -> spool.recover())
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued.size()
             + " queued message(s)"))
         .compose(queued -> hermod.deployListeners())
         .compose(v -> hermod.deploy(new SubmitVerticle(config, spool)))
         .compose(v -> hermod.deployDelivery())
         .compose(v -> hermod.deployRouter())
+        .onSuccess(v -> hermod.readiness.recovered())
         .map(hermod);
   }
 
@@ -150,6 +159,17 @@ public final class Hermod {
     return deploy(() -> new DeliveryVerticle(settings, metrics), instances);
   }
 
+  /** Metrics, health probes and the queue admin API (docs/operations.md), when http.enabled. */
+  private Future<Void> deployHttp() {
+    if (!config.http().enabled()) {
+      return Future.succeededFuture();
+    }
+    QueueAdmin admin = new QueueAdmin(spool, Clock.systemUTC(), id -> router != null && router.isActive(id),
+        id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)));
+    http = new OpsHttpVerticle(config.http(), registry, readiness, admin);
+    return deploy(http);
+  }
+
   /** The router (qmgr): after the listeners, so that it knows their actual ports for loop detection. */
   private Future<Void> deployRouter() {
     List<InetSocketAddress> endpoints = new ArrayList<>();
@@ -175,6 +195,11 @@ public final class Hermod {
   /** The port a listener is bound to, by its index in the configuration. */
   public int port(int listenerIndex) {
     return listeners.get(listenerIndex).actualPort();
+  }
+
+  /** The operations HTTP server's bound port; -1 when http.enabled is false. */
+  public int httpPort() {
+    return http == null ? -1 : http.actualPort();
   }
 
   public Spool spool() {

@@ -107,6 +107,14 @@ public final class RouterVerticle extends VerticleBase {
     return window == null ? 0 : window.size();
   }
 
+  /**
+   * True while the router works on {@code id} (routing, delivering or recording it). Safe from any thread;
+   * the queue admin API refuses to change such a message, so that its update cannot race the router's.
+   */
+  public boolean isActive(String id) {
+    return window != null && window.contains(id);
+  }
+
   private void onTrigger(Message<JsonObject> message) {
     String id = message.body() == null ? null : message.body().getString("id");
     // Idempotent: an id already active is ignored; beyond the window the trigger is dropped (the scan finds it).
