@@ -13,6 +13,13 @@ import io.hermod.routing.LoopDetector;
 import io.hermod.routing.MxResolver;
 import io.hermod.routing.RouterVerticle;
 import io.hermod.config.DeliveryConfig;
+import io.hermod.metrics.HermodMetrics;
+import io.hermod.ops.OpsHttpVerticle;
+import io.hermod.ops.QueueAdmin;
+import io.hermod.ops.Readiness;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.backends.BackendRegistries;
 import io.hermod.delivery.DeliverySettings;
 import io.hermod.delivery.DeliveryVerticle;
 import io.hermod.server.ListenerVerticle;
@@ -52,19 +59,30 @@ public final class Hermod {
   private final List<ListenerVerticle> listeners = new ArrayList<>();
 
   private final WorkerExecutor authWorkers;
+  private final PrometheusMeterRegistry registry;
+  private final HermodMetrics metrics;
+  private final Readiness readiness;
+  private RouterVerticle router;
+  private OpsHttpVerticle http;
 
-  private Hermod(Vertx vertx, HermodConfig config, Spool spool, MxResolver resolver, ServerCertificate certificate) {
+  private Hermod(Vertx vertx, HermodConfig config, Spool spool, PrometheusMeterRegistry registry,
+                 ServerCertificate certificate) {
     this.vertx = vertx;
+    this.registry = registry;
+    this.metrics = new HermodMetrics(registry);
     this.config = config;
     this.spool = spool;
-    this.resolver = resolver;
+    this.resolver = new MxResolver(vertx, config.dns(), metrics);
     // PBKDF2 runs here, never on an event loop; two threads bound the CPU a password-guessing client can take.
     this.authWorkers = vertx.createSharedWorkerExecutor("hermod-auth", 2);
     UserStore users = new UserStore(config.auth().usersFile(config.spool()),
         Duration.ofSeconds(config.auth().reloadCheckSeconds()), System::nanoTime, new SecureRandom());
     this.serverContext = ServerContext.create(config, spool,
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)),
-        certificate, new UserStoreAuthenticator(authWorkers, users));
+        certificate, new UserStoreAuthenticator(authWorkers, users), metrics);
+    this.readiness = new Readiness(spool, serverContext.drain());
+    metrics.spoolUsage(() -> spool.usage().messages(), () -> spool.usage().bytes());
+    metrics.queueActive(() -> router == null ? 0 : router.activeMessages());
   }
 
   /**
@@ -73,23 +91,41 @@ public final class Hermod {
    * when no dns.resolvers are configured (the resolver reads /etc/resolv.conf once).
    */
   public static Future<Hermod> start(Vertx vertx, HermodConfig config) {
+    return start(vertx, config, registryOf(vertx));
+  }
+
+  /**
+   * The Prometheus registry Vert.x's own metrics go to when {@link Main} built Vert.x with them; otherwise
+   * (tests, embedding) a fresh one for Hermod's meters alone.
+   */
+  private static PrometheusMeterRegistry registryOf(Vertx vertx) {
+    return BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry p && vertx.isMetricsEnabled()
+        ? p : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  /** As {@link #start(Vertx, HermodConfig)}, with Hermod's meters (and /metrics) on {@code registry}. */
+  public static Future<Hermod> start(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry) {
     boolean tlsNeeded = config.listeners().stream().anyMatch(l -> l.tls() != ListenerConfig.Tls.NONE);
     Future<ServerCertificate> certificate = tlsNeeded
         ? vertx.executeBlocking(() -> ServerCertificate.resolve(config), false)
         : Future.succeededFuture(null);
-    return certificate.compose(cert -> start(vertx, config, cert));
+    return certificate.compose(cert -> start(vertx, config, registry, cert));
   }
 
-  private static Future<Hermod> start(Vertx vertx, HermodConfig config, ServerCertificate certificate) {
+  private static Future<Hermod> start(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry,
+                                      ServerCertificate certificate) {
     Spool spool = new FileSpool(vertx, config.spool());
-    Hermod hermod = new Hermod(vertx, config, spool, new MxResolver(vertx, config.dns()), certificate);
-    return spool.recover()
+    Hermod hermod = new Hermod(vertx, config, spool, registry, certificate);
+    // The HTTP server comes first, so that probes answer (not ready) during a long recovery.
+    return hermod.deployHttp()
+        .compose(v -> spool.recover())
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued.size()
             + " queued message(s)"))
         .compose(queued -> hermod.deployListeners())
         .compose(v -> hermod.deploy(new SubmitVerticle(config, spool)))
         .compose(v -> hermod.deployDelivery())
         .compose(v -> hermod.deployRouter())
+        .onSuccess(v -> hermod.readiness.recovered())
         .map(hermod);
   }
 
@@ -120,7 +156,18 @@ public final class Hermod {
     DeliverySettings settings = DeliverySettings.defaults(config.hostname())
         .withLimits(Math.max(1, dc.maxConnections() / instances), dc.maxConnectionsPerDestination(),
             dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs());
-    return deploy(() -> new DeliveryVerticle(settings), instances);
+    return deploy(() -> new DeliveryVerticle(settings, metrics), instances);
+  }
+
+  /** Metrics, health probes and the queue admin API (docs/operations.md), when http.enabled. */
+  private Future<Void> deployHttp() {
+    if (!config.http().enabled()) {
+      return Future.succeededFuture();
+    }
+    QueueAdmin admin = new QueueAdmin(spool, Clock.systemUTC(), id -> router != null && router.isActive(id),
+        id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)));
+    http = new OpsHttpVerticle(config.http(), registry, readiness, admin);
+    return deploy(http);
   }
 
   /** The router (qmgr): after the listeners, so that it knows their actual ports for loop detection. */
@@ -130,9 +177,9 @@ public final class Hermod {
       LoopDetector.listenerEndpoint(config.listeners().get(i).host(), port(i)).ifPresent(endpoints::add);
     }
     SecureRandom random = new SecureRandom();
-    RouterVerticle router = new RouterVerticle(config, spool, resolver,
+    router = new RouterVerticle(config, spool, resolver,
         new RetrySchedule(config.delivery(), random), new DsnBuilder(DsnIdentifiers.random(random)),
-        Clock.systemUTC(), endpoints);
+        Clock.systemUTC(), endpoints, metrics);
     return deploy(router);
   }
 
@@ -150,12 +197,22 @@ public final class Hermod {
     return listeners.get(listenerIndex).actualPort();
   }
 
+  /** The operations HTTP server's bound port; -1 when http.enabled is false. */
+  public int httpPort() {
+    return http == null ? -1 : http.actualPort();
+  }
+
   public Spool spool() {
     return spool;
   }
 
   public HermodConfig config() {
     return config;
+  }
+
+  /** Hermod's meters (and Vert.x's, when Main enabled them) as Prometheus scrapes them. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   /**

@@ -1,28 +1,38 @@
 package io.hermod;
 
+import io.hermod.config.LoggingConfig;
+
 import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
-/** One-line log records on stderr (java.util.logging, which Vert.x uses by default). */
+/**
+ * Log records on stderr (java.util.logging, which Vert.x uses by default): one line each, as text or as
+ * JSON (logging.format, docs/operations.md).
+ */
 final class Logging {
 
   private Logging() {
   }
 
-  static void configure() {
+  static void configure(LoggingConfig.Format format) {
     if (System.getProperty("java.util.logging.config.file") != null) {
       return; // the operator brought their own
     }
     System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
     LogManager.getLogManager().reset();
     ConsoleHandler handler = new ConsoleHandler();
-    handler.setFormatter(new SimpleFormatter());
+    handler.setFormatter(formatter(format));
     handler.setLevel(Level.ALL);
     Logger root = Logger.getLogger("");
     root.addHandler(handler);
     root.setLevel(Level.INFO);
+  }
+
+  static Formatter formatter(LoggingConfig.Format format) {
+    return format == LoggingConfig.Format.JSON ? new JsonLogFormatter() : new SimpleFormatter();
   }
 }

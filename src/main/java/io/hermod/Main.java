@@ -1,9 +1,16 @@
 package io.hermod;
 
+import io.hermod.admin.QueueCommand;
 import io.hermod.auth.UserCommand;
 import io.hermod.config.ConfigException;
 import io.hermod.config.ConfigLoader;
+import io.hermod.config.LoggingConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +27,11 @@ public final class Main {
 
   public static void main(String[] args) throws InterruptedException {
     String conf = System.getenv().getOrDefault("HERMOD_CONFIG", "conf/hermod.json");
+    if (args.length > 0 && args[0].equals("queue")) {
+      // Queue admin through the HTTP API of a running instance (docs/operations.md); does not start the server.
+      System.exit(new QueueCommand(System.out, System.err, System.getenv())
+          .run(Arrays.copyOfRange(args, 1, args.length)));
+    }
     if (args.length > 0 && args[0].equals("user")) {
       // User file management (docs/security.md); does not start the server.
       System.exit(new UserCommand(System.in, System.out, System.err, System.console())
@@ -30,6 +42,8 @@ public final class Main {
         conf = args[++i];
       } else if (args[i].equals("-h") || args[i].equals("--help")) {
         System.out.println("usage: java -jar hermod.jar [-conf FILE]   (default conf/hermod.json or $HERMOD_CONFIG)");
+        System.out.println("       java -jar hermod.jar queue list|show|flush|hold|release|delete|bounce|summary ..."
+            + "   (docs/operations.md)");
         System.out.println("       java -jar hermod.jar user add|passwd|del|list ...   (SMTP AUTH users, docs/security.md)");
         return;
       } else {
@@ -37,12 +51,18 @@ public final class Main {
         System.exit(2);
       }
     }
-    Logging.configure();
-    Vertx vertx = Vertx.vertx();
+    Logging.configure(LoggingConfig.Format.TEXT); // until the configuration says otherwise
+    // Vert.x's own metrics (event loops, event bus, net servers) go to the same registry as Hermod's.
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
     Hermod hermod;
     try {
       hermod = ConfigLoader.load(vertx, conf)
-          .compose(config -> Hermod.start(vertx, config))
+          .onSuccess(config -> Logging.configure(config.logging().format()))
+          .compose(config -> Hermod.start(vertx, config, registry))
           .await();
     } catch (ConfigException e) {
       System.err.println(e.getMessage());

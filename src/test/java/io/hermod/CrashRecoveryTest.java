@@ -70,6 +70,7 @@ class CrashRecoveryTest {
         .put("listeners", new JsonArray().add(new JsonObject()
             .put("name", "mx").put("host", "127.0.0.1").put("port", 0).put("role", "mx").put("tls", "none")))
         .put("spool", new JsonObject().put("directory", spoolDir.toString()))
+        .put("http", new JsonObject().put("port", 0))
         .encodePrettily());
     Random random = new Random();
     int sentInTotal = 0;

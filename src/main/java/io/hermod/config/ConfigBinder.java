@@ -34,7 +34,29 @@ final class ConfigBinder {
     return new HermodConfig(hostname, localDomains, trusted, listeners(root), spool(root.section("spool")),
         limits(root.section("limits")), dns(root.section("dns")), routing(root.section("routing")),
         delivery(root.section("delivery")), root.intIn("shutdownGraceSeconds", 0, 3600), tlsConfig(root.section("tls")),
-        auth(root.section("auth")));
+        auth(root.section("auth")), http(root.section("http")), logging(root.section("logging")));
+  }
+
+  private static HttpConfig http(JsonSection s) {
+    boolean enabled = s.bool("enabled");
+    String host = HostNames.hostOrAddress(s.string("host")).orElseThrow(() ->
+        ConfigException.bad(s.key("host"), "must be an IP address or host name", s.string("host")));
+    String token = s.optionalString("adminToken");
+    if (enabled && token == null && !LoopbackHosts.isLoopback(host)) {
+      // The admin API can delete and bounce mail: never open to the network without a token.
+      throw new ConfigException(s.key("adminToken"),
+          "is required when http.host is not a loopback address (http.host is \"" + host + "\")");
+    }
+    return new HttpConfig(enabled, host, s.intIn("port", 0, 65535), token);
+  }
+
+  private static LoggingConfig logging(JsonSection s) {
+    String format = s.string("format");
+    return switch (format.toLowerCase(Locale.ROOT)) {
+      case "text" -> new LoggingConfig(LoggingConfig.Format.TEXT);
+      case "json" -> new LoggingConfig(LoggingConfig.Format.JSON);
+      default -> throw ConfigException.bad(s.key("format"), "must be \"text\" or \"json\"", format);
+    };
   }
 
   private static List<ListenerConfig> listeners(JsonSection root) {

@@ -67,6 +67,15 @@ final class JsonSection {
     return s.trim();
   }
 
+  boolean bool(String name) {
+    require(name);
+    Object v = json.getValue(name);
+    if (!(v instanceof Boolean b)) {
+      throw ConfigException.bad(key(name), "must be true or false", v);
+    }
+    return b;
+  }
+
   /** A string, or null when the value is null. */
   String optionalString(String name) {
     return json.getValue(name) == null ? null : string(name);

@@ -28,8 +28,15 @@ public final class DeliveryVerticle extends VerticleBase {
   private DeliveryAttempt attempt;
   private MessageConsumer<JsonObject> consumer;
 
+  private final io.hermod.metrics.HermodMetrics metrics;
+
   public DeliveryVerticle(DeliverySettings options) {
+    this(options, io.hermod.metrics.HermodMetrics.noop());
+  }
+
+  public DeliveryVerticle(DeliverySettings options, io.hermod.metrics.HermodMetrics metrics) {
     this.options = options;
+    this.metrics = metrics;
   }
 
   @Override
@@ -49,7 +56,9 @@ public final class DeliveryVerticle extends VerticleBase {
       message.fail(DeliveryAttempt.MALFORMED, "malformed delivery job: " + e.getMessage());
       return;
     }
+    long started = System.nanoTime(); // metrics
     attempt.run(job).onComplete(ar -> {
+      metrics.deliveryDuration(System.nanoTime() - started); // metrics
       if (ar.succeeded()) {
         message.reply(ar.result().toJson());
       } else if (ar.cause() instanceof ReplyException) {

@@ -1,7 +1,7 @@
 package io.hermod.routing;
 
-import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The ids of the messages the router is working on (Postfix's active queue): bounded, so memory never
@@ -11,7 +11,8 @@ import java.util.Set;
 final class ActiveWindow {
 
   private final int capacity;
-  private final Set<String> active = new HashSet<>();
+  // Changed only on the router's context; concurrent so that the admin API may ask contains() from its own.
+  private final Set<String> active = ConcurrentHashMap.newKeySet();
 
   ActiveWindow(int capacity) {
     this.capacity = capacity;

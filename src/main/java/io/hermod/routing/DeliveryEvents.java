@@ -11,13 +11,16 @@ import java.time.Instant;
 final class DeliveryEvents {
 
   private final EventBus bus;
+  private final io.hermod.metrics.HermodMetrics metrics;
 
-  DeliveryEvents(EventBus bus) {
+  DeliveryEvents(EventBus bus, io.hermod.metrics.HermodMetrics metrics) {
     this.bus = bus;
+    this.metrics = metrics;
   }
 
   /** Call only once the outcome is durably in the spool. */
   void publish(Envelope env, RecipientOutcome o, Instant now) {
+    metrics.deliveryOutcome(o.kind().keyword(), java.time.Duration.between(env.arrival(), now)); // metrics
     bus.publish(Addresses.EVENTS, toJson(env, o, now));
   }
 

@@ -40,8 +40,11 @@ public final class Dispatcher {
   private long timerId = -1;
   private long timerAt = Long.MAX_VALUE;
 
+  private final io.hermod.metrics.HermodMetrics metrics;
+
   Dispatcher(Vertx vertx, Clock clock, Limits limits, Backoff backoff,
-             Function<DeliveryJob, Future<DeliveryReport>> sender) {
+             Function<DeliveryJob, Future<DeliveryReport>> sender, io.hermod.metrics.HermodMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.clock = clock;
     this.limits = limits;
@@ -113,6 +116,7 @@ public final class Dispatcher {
         long suspend = backoff.suspendMillis(result.result());
         if (suspend > 0) {
           d.suspendedUntil = clock.millis() + suspend;
+          metrics.shapingSuspension(); // metrics
           LOG.info("destination " + w.job.destination() + " suspended for " + suspend / 1000 + " s: "
               + result.result().results().get(0).summary());
         }

@@ -39,6 +39,7 @@ public final class MxResolver implements AutoCloseable {
   private final Vertx vertx;
   private final DnsClient dns;
   private final ExecutorService ownExecutor;
+  private final io.hermod.metrics.HermodMetrics metrics;
 
   /** Runs dnsjava's work on {@code executor}, which the caller owns. */
   public MxResolver(Vertx vertx, DnsConfig config, Executor executor) {
@@ -47,10 +48,21 @@ public final class MxResolver implements AutoCloseable {
 
   /** Runs dnsjava's work on two daemon threads of its own, stopped by {@link #close()}. */
   public MxResolver(Vertx vertx, DnsConfig config) {
-    this(vertx, config, null, Executors.newFixedThreadPool(2, daemonThreads()));
+    this(vertx, config, io.hermod.metrics.HermodMetrics.noop());
+  }
+
+  /** As {@link #MxResolver(Vertx, DnsConfig)}, counting lookups and their latency in {@code metrics}. */
+  public MxResolver(Vertx vertx, DnsConfig config, io.hermod.metrics.HermodMetrics metrics) {
+    this(vertx, config, null, Executors.newFixedThreadPool(2, daemonThreads()), metrics);
   }
 
   private MxResolver(Vertx vertx, DnsConfig config, Executor given, ExecutorService own) {
+    this(vertx, config, given, own, io.hermod.metrics.HermodMetrics.noop());
+  }
+
+  private MxResolver(Vertx vertx, DnsConfig config, Executor given, ExecutorService own,
+                     io.hermod.metrics.HermodMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.ownExecutor = own;
     this.dns = new DnsClient(config, given != null ? given : own);
@@ -62,6 +74,25 @@ public final class MxResolver implements AutoCloseable {
    * itself without DNS; whether to deliver to it is the router's decision.
    */
   public Future<Resolution> resolve(String domain) {
+    long started = System.nanoTime(); // metrics
+    return lookup(domain).onSuccess(r -> metrics.dnsLookup(resultTag(r), System.nanoTime() - started));
+  }
+
+  /** The fixed result tag of hermod_dns_lookups_total. */
+  private static String resultTag(Resolution r) {
+    if (r instanceof Resolution.Hosts) {
+      return "ok";
+    }
+    if (r instanceof Resolution.NoSuchDomain) {
+      return "nxdomain";
+    }
+    if (r instanceof Resolution.NullMx) {
+      return "nullmx";
+    }
+    return r instanceof Resolution.Unroutable ? "unroutable" : "tempfail";
+  }
+
+  private Future<Resolution> lookup(String domain) {
     Context context = vertx.getOrCreateContext();
     if (IpLiteral.isBracketed(domain)) {
       Resolution literal = IpLiteral.parse(domain)

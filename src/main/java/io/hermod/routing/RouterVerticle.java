@@ -43,6 +43,7 @@ public final class RouterVerticle extends VerticleBase {
   private final DsnBuilder dsnBuilder;
   private final Clock clock;
   private final List<InetSocketAddress> ownEndpoints;
+  private final io.hermod.metrics.HermodMetrics metrics;
 
   private ActiveWindow window;
   private RoutePlanner planner;
@@ -59,6 +60,13 @@ public final class RouterVerticle extends VerticleBase {
    */
   public RouterVerticle(HermodConfig config, Spool spool, MxResolver resolver, RetrySchedule schedule,
                         DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints) {
+    this(config, spool, resolver, schedule, dsnBuilder, clock, ownEndpoints, io.hermod.metrics.HermodMetrics.noop());
+  }
+
+  public RouterVerticle(HermodConfig config, Spool spool, MxResolver resolver, RetrySchedule schedule,
+                        DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints,
+                        io.hermod.metrics.HermodMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.spool = spool;
     this.resolver = resolver;
@@ -77,11 +85,11 @@ public final class RouterVerticle extends VerticleBase {
     dispatcher = new Dispatcher(vertx, clock,
         new Dispatcher.Limits(d.maxConnections(), d.maxConnectionsPerDestination(), d.ratePerDestination(),
             d.requeueDelayMillis()),
-        new Backoff(d.suspendPatterns(), d.suspendSeconds()), this::sendJob);
+        new Backoff(d.suspendPatterns(), d.suspendSeconds()), this::sendJob, metrics);
     BounceWriter bounces = new BounceWriter(spool, new SpooledContent(vertx), dsnBuilder, schedule,
         config.hostname());
     persister = new OutcomePersister(spool, new OutcomeRecorder(schedule), bounces,
-        new DeliveryEvents(vertx.eventBus()), vertx.eventBus(), clock);
+        new DeliveryEvents(vertx.eventBus(), metrics), vertx.eventBus(), clock);
     triggers = vertx.eventBus().consumer(Addresses.ROUTER_TRIGGER, this::onTrigger);
     scanTimer = vertx.setPeriodic(d.scanIntervalSeconds() * 1000L, t -> scan());
     return triggers.completion().onSuccess(v -> scan());
@@ -96,7 +104,15 @@ public final class RouterVerticle extends VerticleBase {
 
   /** Messages in the active window now (for tests and metrics). */
   public int activeMessages() {
-    return window.size();
+    return window == null ? 0 : window.size();
+  }
+
+  /**
+   * True while the router works on {@code id} (routing, delivering or recording it). Safe from any thread;
+   * the queue admin API refuses to change such a message, so that its update cannot race the router's.
+   */
+  public boolean isActive(String id) {
+    return window != null && window.contains(id);
   }
 
   private void onTrigger(Message<JsonObject> message) {

@@ -63,21 +63,31 @@ public final class ListenerVerticle extends VerticleBase {
   private void accept(NetSocket socket) {
     String ip = socket.remoteAddress().hostAddress();
     if (ctx.drain().draining()) {
+      ctx.metrics().connection(listener.name(), false); // metrics
       refuse(socket, Replies.SHUTTING_DOWN);
       return;
     }
     ConnectionLimiter.Verdict verdict = ctx.limiter().acquire(ip);
     if (verdict != ConnectionLimiter.Verdict.ACCEPT) {
+      ctx.metrics().connection(listener.name(), false); // metrics
       refuse(socket, verdict == ConnectionLimiter.Verdict.TOO_MANY_TOTAL
           ? Replies.TOO_MANY_CONNECTIONS : Replies.TOO_MANY_FROM_YOU);
       return;
     }
     TlsState tls = socket.isSsl() ? TlsState.of(socket.sslSession()) : null;
+    // metrics: accepted connection, open session (and the implicit-TLS handshake)
+    ctx.metrics().connection(listener.name(), true);
+    if (tls != null) {
+      ctx.metrics().tlsHandshake(tls.protocol());
+    }
+    java.util.concurrent.atomic.AtomicInteger open = ctx.metrics().sessions(listener.name());
+    open.incrementAndGet();
     SmtpSession session = new SmtpSession(ctx, listener, ip, isTrusted(ip), tls);
     SmtpConnection[] self = new SmtpConnection[1];
     long now = System.nanoTime() / 1_000_000;
     self[0] = new SmtpConnection(socket, session, ctx.config().limits(), now, () -> {
       ctx.limiter().release(ip);
+      open.decrementAndGet(); // metrics
       connections.remove(self[0]);
     });
     connections.add(self[0]);

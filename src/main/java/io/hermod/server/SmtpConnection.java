@@ -111,6 +111,7 @@ final class SmtpConnection {
     }
     ParseResult parsed = CommandParser.parse(((LineReader.Line) r).text());
     if (parsed instanceof ParseResult.Error e) {
+      session.invalidCommand(e.reply()); // metrics
       return reply(e.reply());
     }
     Command command = ((ParseResult.Ok) parsed).command();
@@ -149,6 +150,7 @@ final class SmtpConnection {
         return;
       }
       if (done.failed()) {
+        session.tlsFailed(); // metrics
         mode = Mode.CLOSED;
         session.resetTransaction();
         socket.close();

@@ -59,6 +59,10 @@ final class SmtpSession {
   }
 
   Action handle(Command command) {
+    return counted(verb(command), dispatch(command)); // metrics
+  }
+
+  private Action dispatch(Command command) {
     // Java 17: no pattern matching in switch yet, so an instanceof chain.
     if (command instanceof Command.Hello c) {
       return hello(c);
@@ -115,6 +119,17 @@ final class SmtpSession {
     extended = false;
     sasl = null;
     tls = state;
+    ctx.metrics().tlsHandshake(state.protocol()); // metrics
+  }
+
+  /** A STARTTLS handshake that failed (metrics only: the connection closes). */
+  void tlsFailed() {
+    ctx.metrics().tlsHandshake(null);
+  }
+
+  /** A line that is not a command we could parse (metrics: verb "INVALID"). */
+  void invalidCommand(Reply reply) {
+    ctx.metrics().command("INVALID", reply.code());
   }
 
   private boolean offersStartTls() {
@@ -160,6 +175,7 @@ final class SmtpSession {
     SaslExchange.Credentials creds = (SaslExchange.Credentials) outcome;
     return new Action.Await(ctx.authenticator().check(creds.user(), creds.password()).map(ok -> {
       if (!ok) {
+        ctx.metrics().authFailure(); // metrics
         LOG.info(() -> "auth failed: client=" + clientIp + " user=" + ReceivedHeader.safe(creds.user()));
         return Replies.AUTH_FAILED;
       }
@@ -300,6 +316,14 @@ final class SmtpSession {
 
   /** End of a BDAT chunk: the reply to it, committing the message on LAST. */
   Future<Reply> endOfChunk(Action.ReadChunk chunk) {
+    return chunkReply(chunk).onSuccess(r -> {
+      if (r != null) {
+        ctx.metrics().command("BDAT", r.code()); // metrics
+      }
+    });
+  }
+
+  private Future<Reply> chunkReply(Action.ReadChunk chunk) {
     if (chunk.receiver() == null) {
       Reply r = chunkReply;
       chunkReply = null;
@@ -321,6 +345,10 @@ final class SmtpSession {
 
   /** End of DATA or the LAST chunk: commit durably, then 250 with the queue id. */
   Future<Reply> endOfMessage() {
+    return countedEnd(commit()); // metrics: refusals at the end of the data, spool failures
+  }
+
+  private Future<Reply> commit() {
     MessageReceiver r = receiver;
     Reply refusal = r.finish();
     if (refusal != null) {
@@ -333,6 +361,7 @@ final class SmtpSession {
     resetTransaction();
     return r.writer().commit(envelope).map(committed -> {
       messages++;
+      ctx.metrics().messageAccepted(envelope.size()); // metrics
       ctx.committed().accept(id);
       return Replies.queued(id);
     }).otherwise(SpoolFailures::reply);
@@ -359,6 +388,54 @@ final class SmtpSession {
     }
     tx = null;
     chunkReply = null;
+  }
+
+  // ---- metrics: commands by verb and reply class, refused transactions ----
+
+  /** The verb tag: the command's keyword (a fixed set: the parser knows these). */
+  static String verb(Command command) {
+    if (command instanceof Command.Hello h) {
+      return h.extended() ? "EHLO" : "HELO";
+    }
+    if (command instanceof Command.NotImplemented) {
+      return "OTHER"; // EXPN, TURN...: not free text, but kept to one series
+    }
+    String name = command.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
+    return name.equals("STARTTLS") ? "STARTTLS" : name;
+  }
+
+  /** Counts the command once its reply is known (now, or when an AUTH check or a BDAT chunk ends). */
+  private Action counted(String verb, Action action) {
+    if (action instanceof Action.Respond r) {
+      countReply(verb, r.reply());
+    } else if (action instanceof Action.Close c) {
+      countReply(verb, c.reply());
+    } else if (action instanceof Action.Challenge) {
+      ctx.metrics().command(verb, 334);
+    } else if (action instanceof Action.StartTls) {
+      ctx.metrics().command(verb, 220);
+    } else if (action instanceof Action.ReadData) {
+      ctx.metrics().command(verb, 354);
+    } else if (action instanceof Action.Await a) {
+      a.reply().onSuccess(r -> countReply(verb, r));
+    }
+    // ReadChunk: BDAT is counted in endOfChunk, when its reply is known.
+    return action;
+  }
+
+  private void countReply(String verb, Reply reply) {
+    ctx.metrics().command(verb, reply.code());
+    if (reply.isError() && (verb.equals("MAIL") || (verb.equals("RCPT") && reply.code() == 554))) {
+      ctx.metrics().messageRejected(io.hermod.metrics.RejectReason.of(reply)); // refused sender, or relay denied
+    }
+  }
+
+  private Future<Reply> countedEnd(Future<Reply> reply) {
+    return reply.onSuccess(r -> {
+      if (r.isError()) {
+        ctx.metrics().messageRejected(io.hermod.metrics.RejectReason.of(r));
+      }
+    });
   }
 
   private static Action respond(Reply r) {

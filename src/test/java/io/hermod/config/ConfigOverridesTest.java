@@ -107,6 +107,12 @@ class ConfigOverridesTest {
         row("auth.usersFile", "HERMOD_AUTH_USERS_FILE", "/etc/hermod/users", c -> c.auth().usersFile(),
             "/etc/hermod/users"),
         row("auth.reloadCheckSeconds", "HERMOD_AUTH_RELOAD_CHECK_SECONDS", "0", c -> c.auth().reloadCheckSeconds(), 0),
+        row("http.enabled", "HERMOD_HTTP_ENABLED", "false", c -> c.http().enabled(), false),
+        row("http.host", "HERMOD_HTTP_HOST", "127.0.0.2", c -> c.http().host(), "127.0.0.2"),
+        row("http.port", "HERMOD_HTTP_PORT", "9100", c -> c.http().port(), 9100),
+        row("http.adminToken", "HERMOD_HTTP_ADMIN_TOKEN", "s3cret-token", c -> c.http().adminToken(), "s3cret-token"),
+        row("logging.format", "HERMOD_LOGGING_FORMAT", "json", c -> c.logging().format(),
+            LoggingConfig.Format.JSON),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5));
   }
 

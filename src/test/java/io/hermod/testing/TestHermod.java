@@ -36,6 +36,8 @@ public final class TestHermod implements AutoCloseable {
         .put("spool", new JsonObject().put("directory", spoolDir.toString()))
         // The router runs too: keep its DNS on loopback, where nothing answers (lookups defer, never leave the host).
         .put("dns", new JsonObject().put("resolvers", new JsonArray().add("127.0.0.1:9")).put("timeoutMillis", 500))
+        // The operations HTTP server on a free port (the default 8025 would clash between tests).
+        .put("http", new JsonObject().put("port", 0))
         .put("shutdownGraceSeconds", 2);
   }
 
@@ -54,6 +56,11 @@ public final class TestHermod implements AutoCloseable {
 
   public int port() {
     return hermod.port(0);
+  }
+
+  /** The operations HTTP server's port (metrics, health, queue admin). */
+  public int httpPort() {
+    return hermod.httpPort();
   }
 
   @Override

@@ -1,0 +1,170 @@
+package io.hermod.admin;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code java -jar hermod.jar queue list|show ID|flush ID|hold ID|release ID|delete ID|bounce ID|summary
+ * [--url URL] [--token T]}: the queue admin API from a shell (docs/operations.md). Plain-text tables, one
+ * line per message. Exit status: 0 done, 1 the server refused or could not be reached, 2 usage error.
+ */
+public final class QueueCommand {
+
+  static final String DEFAULT_URL = "http://127.0.0.1:8025";
+  private static final String USAGE = "usage: hermod queue list [--domain D] [--sender S] [--state held|active|deferred|ready]"
+      + " | show ID | flush ID | hold ID | release ID | delete ID | bounce ID | summary"
+      + "   [--url " + DEFAULT_URL + "] [--token T]   (token also from $HERMOD_ADMIN_TOKEN)";
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Map<String, String> env;
+
+  public QueueCommand(PrintStream out, PrintStream err, Map<String, String> env) {
+    this.out = out;
+    this.err = err;
+    this.env = env;
+  }
+
+  /** Runs {@code args} (after "queue"); returns the exit status. */
+  public int run(String[] args) {
+    List<String> words = new ArrayList<>();
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].startsWith("--")) {
+        if (i + 1 >= args.length) {
+          return usage("option " + args[i] + " needs a value");
+        }
+        options.put(args[i].substring(2), args[++i]);
+      } else {
+        words.add(args[i]);
+      }
+    }
+    if (words.isEmpty()) {
+      return usage(null);
+    }
+    AdminClient client = new AdminClient(options.getOrDefault("url", DEFAULT_URL),
+        options.getOrDefault("token", env.get("HERMOD_ADMIN_TOKEN")));
+    String verb = words.get(0);
+    try {
+      switch (verb) {
+        case "list" -> printList(client.get("/queue", Map.of(
+            "domain", options.getOrDefault("domain", ""), "sender", options.getOrDefault("sender", ""),
+            "state", options.getOrDefault("state", ""))));
+        case "summary" -> printSummary(client.get("/queue/summary", Map.of()));
+        case "show", "flush", "hold", "release", "delete", "bounce" -> {
+          if (words.size() != 2) {
+            return usage(verb + " needs one queue id");
+          }
+          runOnOne(client, verb, words.get(1));
+        }
+        default -> {
+          return usage("unknown queue command '" + verb + "'");
+        }
+      }
+      return 0;
+    } catch (IOException e) {
+      err.println("hermod queue " + verb + ": " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  private void runOnOne(AdminClient client, String verb, String id) throws IOException, InterruptedException {
+    String path = "/queue/" + id;
+    switch (verb) {
+      case "show" -> printShow(client.get(path, Map.of()));
+      case "delete" -> {
+        client.delete(path);
+        out.println(id + " deleted");
+      }
+      default -> {
+        JsonObject m = client.post(path + "/" + verb);
+        out.println(id + " " + pastTense(verb) + " (state " + m.getString("state") + ", next attempt "
+            + m.getString("nextAttempt") + ")");
+      }
+    }
+  }
+
+  private static String pastTense(String verb) {
+    return switch (verb) {
+      case "hold" -> "held";
+      case "release" -> "released";
+      case "flush" -> "flushed";
+      default -> "bounced";
+    };
+  }
+
+  private void printList(JsonObject answer) {
+    Table t = new Table("ID", "STATE", "ARRIVAL", "NEXT ATTEMPT", "SIZE", "SENDER", "RECIPIENTS");
+    for (Object o : answer.getJsonArray("messages")) {
+      JsonObject m = (JsonObject) o;
+      t.row(m.getString("id"), m.getString("state"), m.getString("arrival"), m.getString("nextAttempt"),
+          String.valueOf(m.getLong("size")), m.getString("sender").isEmpty() ? "<>" : m.getString("sender"),
+          recipients(m.getJsonArray("recipients")));
+    }
+    t.print(out);
+    out.println(answer.getInteger("count") + " message(s)");
+  }
+
+  private static String recipients(JsonArray rcpts) {
+    StringBuilder sb = new StringBuilder();
+    for (Object o : rcpts) {
+      JsonObject r = (JsonObject) o;
+      sb.append(sb.length() == 0 ? "" : ", ").append(r.getString("address")).append(" (").append(r.getString("state"))
+          .append(')');
+    }
+    return sb.toString();
+  }
+
+  private void printShow(JsonObject m) {
+    out.println("id:           " + m.getString("id"));
+    out.println("state:        " + m.getString("state"));
+    out.println("sender:       " + (m.getString("sender").isEmpty() ? "<>" : m.getString("sender")));
+    out.println("arrival:      " + m.getString("arrival"));
+    out.println("next attempt: " + m.getString("nextAttempt"));
+    out.println("held:         " + m.getBoolean("held"));
+    out.println("size:         " + m.getLong("size"));
+    Table t = new Table("RECIPIENT", "STATE", "ATTEMPTS", "LAST REPLY");
+    for (Object o : m.getJsonArray("recipients")) {
+      JsonObject r = (JsonObject) o;
+      t.row(r.getString("address"), r.getString("state"), String.valueOf(r.getInteger("attempts")),
+          r.getString("lastReply", ""));
+    }
+    t.print(out);
+  }
+
+  private void printSummary(JsonObject shape) {
+    List<String> header = new ArrayList<>(List.of("DOMAIN", "TOTAL"));
+    shape.getJsonArray("buckets").forEach(b -> header.add((String) b));
+    Table t = new Table(header.toArray(String[]::new));
+    t.row(shapeRow("TOTAL", shape.getJsonObject("total")));
+    for (Object o : shape.getJsonArray("domains")) {
+      JsonObject d = (JsonObject) o;
+      t.row(shapeRow(d.getString("domain"), d));
+    }
+    t.print(out);
+  }
+
+  private static String[] shapeRow(String name, JsonObject row) {
+    List<String> cells = new ArrayList<>(List.of(name, String.valueOf(row.getLong("total"))));
+    row.getJsonArray("counts").forEach(c -> cells.add(String.valueOf(c)));
+    return cells.toArray(String[]::new);
+  }
+
+  private int usage(String problem) {
+    if (problem != null) {
+      err.println("hermod queue: " + problem);
+    }
+    err.println(USAGE);
+    return 2;
+  }
+}

@@ -1,0 +1,154 @@
+package io.hermod.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * Every Hermod meter, declared once here with its description (the list is in docs/operations.md). Tags
+ * come only from small fixed sets (listener names from the configuration, verbs, reply classes, outcomes):
+ * never addresses, hosts or queue ids, so the number of series stays bounded.
+ *
+ * <p>Thread-safe: Micrometer meters are, and the registry caches each (name, tags) meter.
+ */
+public final class HermodMetrics {
+
+  private static final Pattern TLS_VERSION = Pattern.compile("TLSv1(\\.[0-3])?");
+
+  private final MeterRegistry registry;
+  private final Map<String, AtomicInteger> sessions = new ConcurrentHashMap<>();
+
+  public HermodMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Counts nothing anyone can read: for tests and tools that do not care about metrics. */
+  public static HermodMetrics noop() {
+    return new HermodMetrics(new CompositeMeterRegistry());
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  // ---- listener ----
+
+  /** The open-session gauge of one listener (hermod_smtp_sessions{listener}); increment and decrement it. */
+  public AtomicInteger sessions(String listener) {
+    return sessions.computeIfAbsent(listener, name -> {
+      AtomicInteger value = new AtomicInteger();
+      Gauge.builder("hermod.smtp.sessions", value, AtomicInteger::get)
+          .description("Open SMTP sessions").tag("listener", name).register(registry);
+      return value;
+    });
+  }
+
+  /** hermod_smtp_connections_total{listener, result=accepted|refused}. */
+  public void connection(String listener, boolean accepted) {
+    Counter.builder("hermod.smtp.connections").description("Inbound SMTP connections")
+        .tags("listener", listener, "result", accepted ? "accepted" : "refused").register(registry).increment();
+  }
+
+  /** hermod_smtp_commands_total{verb, reply=2xx|3xx|4xx|5xx}; {@code verb} is from the parser's fixed set. */
+  public void command(String verb, int replyCode) {
+    Counter.builder("hermod.smtp.commands").description("SMTP commands received, by verb and reply class")
+        .tags("verb", verb, "reply", (replyCode / 100) + "xx").register(registry).increment();
+  }
+
+  /** hermod_messages_accepted_total and hermod_bytes_received_total. */
+  public void messageAccepted(long bytes) {
+    Counter.builder("hermod.messages.accepted").description("Messages accepted and spooled")
+        .register(registry).increment();
+    Counter.builder("hermod.bytes.received").description("Message bytes accepted into the spool")
+        .register(registry).increment(bytes);
+  }
+
+  /** hermod_messages_rejected_total{reason}. */
+  public void messageRejected(RejectReason reason) {
+    Counter.builder("hermod.messages.rejected").description("Messages (or transactions) refused, by reason")
+        .tag("reason", reason.tag()).register(registry).increment();
+  }
+
+  /** hermod_auth_failures_total. */
+  public void authFailure() {
+    Counter.builder("hermod.auth.failures").description("SMTP AUTH attempts with invalid credentials")
+        .register(registry).increment();
+  }
+
+  /** hermod_tls_handshakes_total{version}; "failed" for a failed handshake. */
+  public void tlsHandshake(String version) {
+    String tag = version == null ? "failed" : TLS_VERSION.matcher(version).matches() ? version : "other";
+    Counter.builder("hermod.tls.handshakes").description("Inbound TLS handshakes, by protocol version")
+        .tag("version", tag).register(registry).increment();
+  }
+
+  // ---- spool and router ----
+
+  /** hermod_spool_messages and hermod_spool_bytes, read from the spool's cheap counters at scrape time. */
+  public void spoolUsage(LongSupplier messages, LongSupplier bytes) {
+    Gauge.builder("hermod.spool.messages", messages::getAsLong).description("Messages in the spool")
+        .register(registry);
+    Gauge.builder("hermod.spool.bytes", bytes::getAsLong).description("Bytes of the messages in the spool")
+        .register(registry);
+  }
+
+  /** hermod_queue_active: messages in the router's active window. */
+  public void queueActive(LongSupplier active) {
+    Gauge.builder("hermod.queue.active", active::getAsLong)
+        .description("Messages in the router's active window (being routed or delivered)").register(registry);
+  }
+
+  /**
+   * hermod_delivery_attempts_total{outcome=delivered|deferred|bounced|expired}, one per recipient outcome;
+   * a final outcome also records hermod_queue_residence_seconds (arrival to final outcome).
+   */
+  public void deliveryOutcome(String outcome, Duration sinceArrival) {
+    String tag = outcome.toLowerCase(Locale.ROOT);
+    Counter.builder("hermod.delivery.attempts").description("Recipient delivery outcomes")
+        .tag("outcome", tag).register(registry).increment();
+    if (!tag.equals("deferred")) {
+      Timer.builder("hermod.queue.residence").description("Time from arrival to a final outcome, per recipient")
+          .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
+          .maximumExpectedValue(Duration.ofDays(7)).register(registry)
+          .record(sinceArrival.isNegative() ? Duration.ZERO : sinceArrival);
+    }
+  }
+
+  /** hermod_delivery_duration_seconds: one delivery job (connect, transaction, report). */
+  public void deliveryDuration(long nanos) {
+    Timer.builder("hermod.delivery.duration").description("Duration of one delivery job to one destination")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(30)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** hermod_shaping_suspensions_total: a destination suspended after a throttling reply. */
+  public void shapingSuspension() {
+    Counter.builder("hermod.shaping.suspensions").description("Destinations suspended after a throttling reply")
+        .register(registry).increment();
+  }
+
+  // ---- DNS ----
+
+  /**
+   * hermod_dns_lookups_total{result=ok|nxdomain|nullmx|unroutable|tempfail} and
+   * hermod_dns_lookup_duration_seconds: one MX resolution of a destination domain.
+   */
+  public void dnsLookup(String result, long nanos) {
+    Counter.builder("hermod.dns.lookups").description("MX resolutions of destination domains, by result")
+        .tag("result", result).register(registry).increment();
+    Timer.builder("hermod.dns.lookup.duration").description("Duration of one MX resolution (MX and addresses)")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(1)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+}
