@@ -17,6 +17,7 @@ import io.hermod.delivery.DeliverySettings;
 import io.hermod.delivery.DeliveryVerticle;
 import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
+import io.hermod.dkim.DkimKeys;
 import io.hermod.spool.FileSpool;
 import io.hermod.spool.Spool;
 import io.hermod.tls.ServerCertificate;
@@ -53,7 +54,8 @@ public final class Hermod {
 
   private final WorkerExecutor authWorkers;
 
-  private Hermod(Vertx vertx, HermodConfig config, Spool spool, MxResolver resolver, ServerCertificate certificate) {
+  private Hermod(Vertx vertx, HermodConfig config, Spool spool, MxResolver resolver, ServerCertificate certificate,
+                 DkimKeys dkim) {
     this.vertx = vertx;
     this.config = config;
     this.spool = spool;
@@ -64,7 +66,7 @@ public final class Hermod {
         Duration.ofSeconds(config.auth().reloadCheckSeconds()), System::nanoTime, new SecureRandom());
     this.serverContext = ServerContext.create(config, spool,
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)),
-        certificate, new UserStoreAuthenticator(authWorkers, users));
+        certificate, new UserStoreAuthenticator(authWorkers, users), dkim);
   }
 
   /**
@@ -77,12 +79,14 @@ public final class Hermod {
     Future<ServerCertificate> certificate = tlsNeeded
         ? vertx.executeBlocking(() -> ServerCertificate.resolve(config), false)
         : Future.succeededFuture(null);
-    return certificate.compose(cert -> start(vertx, config, cert));
+    return certificate.compose(cert -> vertx.executeBlocking(() -> DkimKeys.load(config.dkim()), false)
+        .compose(dkim -> start(vertx, config, cert, dkim)));
   }
 
-  private static Future<Hermod> start(Vertx vertx, HermodConfig config, ServerCertificate certificate) {
+  private static Future<Hermod> start(Vertx vertx, HermodConfig config, ServerCertificate certificate,
+                                      DkimKeys dkim) {
     Spool spool = new FileSpool(vertx, config.spool());
-    Hermod hermod = new Hermod(vertx, config, spool, new MxResolver(vertx, config.dns()), certificate);
+    Hermod hermod = new Hermod(vertx, config, spool, new MxResolver(vertx, config.dns()), certificate, dkim);
     return spool.recover()
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued.size()
             + " queued message(s)"))

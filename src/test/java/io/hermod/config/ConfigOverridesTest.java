@@ -107,6 +107,14 @@ class ConfigOverridesTest {
         row("auth.usersFile", "HERMOD_AUTH_USERS_FILE", "/etc/hermod/users", c -> c.auth().usersFile(),
             "/etc/hermod/users"),
         row("auth.reloadCheckSeconds", "HERMOD_AUTH_RELOAD_CHECK_SECONDS", "0", c -> c.auth().reloadCheckSeconds(), 0),
+        row("auth.maxFailures", "HERMOD_AUTH_MAX_FAILURES", "3", c -> c.auth().maxFailures(), 3),
+        row("auth.failureWindowSeconds", "HERMOD_AUTH_FAILURE_WINDOW_SECONDS", "60",
+            c -> c.auth().failureWindowSeconds(), 60),
+        row("auth.failureDelayMillis", "HERMOD_AUTH_FAILURE_DELAY_MILLIS", "0", c -> c.auth().failureDelayMillis(), 0),
+        row("dkim.keys", "HERMOD_DKIM_KEYS",
+            "[{\"domain\":\"Example.ORG\",\"selector\":\"s1\",\"privateKeyFile\":\"/k.pem\"}]",
+            c -> c.dkim().keys(), List.of(new DkimConfig.Key("example.org", "s1", "/k.pem", DkimConfig.DEFAULT_HEADERS))),
+        row("spf.policy", "HERMOD_SPF_POLICY", "reject-fail", c -> c.spf().policy(), SpfConfig.Policy.REJECT_FAIL),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5));
   }
 
