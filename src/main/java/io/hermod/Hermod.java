@@ -3,6 +3,7 @@ package io.hermod;
 import io.hermod.api.Addresses;
 import io.hermod.api.SubmitVerticle;
 import io.hermod.auth.UserStore;
+import io.hermod.auth.AuthThrottle;
 import io.hermod.auth.UserStoreAuthenticator;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.ListenerConfig;
@@ -66,7 +67,7 @@ public final class Hermod {
         Duration.ofSeconds(config.auth().reloadCheckSeconds()), System::nanoTime, new SecureRandom());
     this.serverContext = ServerContext.create(config, spool,
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)),
-        certificate, new UserStoreAuthenticator(authWorkers, users), dkim);
+        certificate, new UserStoreAuthenticator(authWorkers, users), dkim, AuthThrottle.create(vertx, config.auth()));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.hermod.server;
 
+import io.hermod.auth.AuthThrottle;
 import io.hermod.auth.Authenticator;
 import io.hermod.config.HermodConfig;
 import io.hermod.dkim.DkimKeys;
@@ -16,21 +17,18 @@ import java.util.function.Consumer;
  * @param committed   called with the queue id of every message the listener committed (the router trigger)
  * @param certificate the server certificate, or null when no listener uses TLS
  * @param dkim        the DKIM signing keys (possibly none)
+ * @param authThrottle AUTH brute-force protection
  */
 public record ServerContext(HermodConfig config, Spool spool, ConnectionLimiter limiter, Clock clock,
                             Drain drain, Consumer<String> committed, ServerCertificate certificate,
-                            Authenticator authenticator, DkimKeys dkim) {
+                            Authenticator authenticator, DkimKeys dkim, AuthThrottle authThrottle) {
 
   public static ServerContext create(HermodConfig config, Spool spool, Consumer<String> committed,
-                                     ServerCertificate certificate, Authenticator authenticator) {
-    return create(config, spool, committed, certificate, authenticator, DkimKeys.none());
-  }
-
-  public static ServerContext create(HermodConfig config, Spool spool, Consumer<String> committed,
-                                     ServerCertificate certificate, Authenticator authenticator, DkimKeys dkim) {
+                                     ServerCertificate certificate, Authenticator authenticator, DkimKeys dkim,
+                                     AuthThrottle authThrottle) {
     return new ServerContext(config, spool,
         new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp()),
-        Clock.systemUTC(), new Drain(), committed, certificate, authenticator, dkim);
+        Clock.systemUTC(), new Drain(), committed, certificate, authenticator, dkim, authThrottle);
   }
 
   /** Set once on SIGTERM: new sessions and new transactions get 421 4.3.2, transactions in flight finish. */

@@ -136,6 +136,9 @@ final class SmtpSession {
     if (tx != null) {
       return respond(Replies.AUTH_IN_TRANSACTION);
     }
+    if (ctx.authThrottle().failures().blocked(clientIp)) {
+      return respond(Replies.AUTH_TOO_MANY_FAILURES); // brute-force protection, docs/security.md
+    }
     SaslExchange exchange = SaslExchange.start(c.mechanism());
     if (exchange == null) {
       return respond(Replies.AUTH_UNKNOWN_MECHANISM);
@@ -159,15 +162,27 @@ final class SmtpSession {
       return respond(r.reply());
     }
     SaslExchange.Credentials creds = (SaslExchange.Credentials) outcome;
-    return new Action.Await(ctx.authenticator().check(creds.user(), creds.password()).map(ok -> {
+    return new Action.Later(ctx.authenticator().check(creds.user(), creds.password()).compose(ok -> {
       if (!ok) {
-        LOG.info(() -> "auth failed: client=" + clientIp + " user=" + ReceivedHeader.safe(creds.user()));
-        return Replies.AUTH_FAILED;
+        return authFailed(creds.user());
       }
       authUser = creds.user();
       LOG.fine(() -> "auth ok: client=" + clientIp + " user=" + ReceivedHeader.safe(creds.user()));
-      return Replies.AUTH_OK;
-    }).otherwise(Replies.AUTH_TEMPORARY_FAILURE));
+      return Future.succeededFuture(respond(Replies.AUTH_OK));
+    }, err -> Future.succeededFuture(respond(Replies.AUTH_TEMPORARY_FAILURE))));
+  }
+
+  /**
+   * A wrong password: counted against the client's address, answered after a delay (a timer: it slows a
+   * guesser down without holding a thread); the failure that uses up the allowance closes with 421.
+   */
+  private Future<Action> authFailed(String user) {
+    boolean exhausted = ctx.authThrottle().failures().recordFailure(clientIp);
+    LOG.info(() -> "auth failed: client=" + clientIp + " user=" + ReceivedHeader.safe(user)
+        + (exhausted ? " (too many failures, closing)" : ""));
+    return ctx.authThrottle().failureDelay().map(v -> exhausted
+        ? new Action.Close(Replies.AUTH_FAILURES_CLOSING)
+        : respond(Replies.AUTH_FAILED));
   }
 
   /** Trusted networks and authenticated users may relay (RFC 6409 §4.3 for submission). */

@@ -134,6 +134,10 @@ public final class Replies {
   public static final Reply AUTH_REQUIRED = new Reply(530, "5.7.0", "Authentication required");
   /** RFC 4954 §6: the user store could not be consulted. */
   public static final Reply AUTH_TEMPORARY_FAILURE = new Reply(454, "4.7.0", "Temporary authentication failure");
+  /** Brute-force protection: this address failed too often recently (docs/security.md). */
+  public static final Reply AUTH_TOO_MANY_FAILURES = new Reply(454, "4.7.0", "Too many authentication failures, try later");
+  /** The failure that used up the address's allowance: the connection is closed. */
+  public static final Reply AUTH_FAILURES_CLOSING = new Reply(421, "4.7.0", "Too many authentication failures, closing connection");
 
   /** RFC 4954 §4: a server challenge, base64 (may be empty); no enhanced code. */
   public static Reply authChallenge(String base64) {
