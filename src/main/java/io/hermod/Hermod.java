@@ -19,6 +19,9 @@ import io.hermod.delivery.DeliveryVerticle;
 import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
 import io.hermod.dkim.DkimKeys;
+import io.hermod.spf.DnsjavaSpfDns;
+import io.hermod.spf.SpfEvaluator;
+import io.hermod.config.SpfConfig;
 import io.hermod.spool.FileSpool;
 import io.hermod.spool.Spool;
 import io.hermod.tls.ServerCertificate;
@@ -67,7 +70,9 @@ public final class Hermod {
         Duration.ofSeconds(config.auth().reloadCheckSeconds()), System::nanoTime, new SecureRandom());
     this.serverContext = ServerContext.create(config, spool,
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)),
-        certificate, new UserStoreAuthenticator(authWorkers, users), dkim, AuthThrottle.create(vertx, config.auth()));
+        certificate, new UserStoreAuthenticator(authWorkers, users), dkim, AuthThrottle.create(vertx, config.auth()),
+        config.spf().policy() == SpfConfig.Policy.OFF ? null
+            : new SpfEvaluator(new DnsjavaSpfDns(vertx, resolver.dns())));
   }
 
   /**

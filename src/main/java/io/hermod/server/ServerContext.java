@@ -4,6 +4,7 @@ import io.hermod.auth.AuthThrottle;
 import io.hermod.auth.Authenticator;
 import io.hermod.config.HermodConfig;
 import io.hermod.dkim.DkimKeys;
+import io.hermod.spf.SpfEvaluator;
 import io.hermod.spool.Spool;
 import io.hermod.tls.ServerCertificate;
 
@@ -18,17 +19,19 @@ import java.util.function.Consumer;
  * @param certificate the server certificate, or null when no listener uses TLS
  * @param dkim        the DKIM signing keys (possibly none)
  * @param authThrottle AUTH brute-force protection
+ * @param spf         the SPF evaluator, or null when spf.policy is off
  */
 public record ServerContext(HermodConfig config, Spool spool, ConnectionLimiter limiter, Clock clock,
                             Drain drain, Consumer<String> committed, ServerCertificate certificate,
-                            Authenticator authenticator, DkimKeys dkim, AuthThrottle authThrottle) {
+                            Authenticator authenticator, DkimKeys dkim, AuthThrottle authThrottle,
+                            SpfEvaluator spf) {
 
   public static ServerContext create(HermodConfig config, Spool spool, Consumer<String> committed,
                                      ServerCertificate certificate, Authenticator authenticator, DkimKeys dkim,
-                                     AuthThrottle authThrottle) {
+                                     AuthThrottle authThrottle, SpfEvaluator spf) {
     return new ServerContext(config, spool,
         new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp()),
-        Clock.systemUTC(), new Drain(), committed, certificate, authenticator, dkim, authThrottle);
+        Clock.systemUTC(), new Drain(), committed, certificate, authenticator, dkim, authThrottle, spf);
   }
 
   /** Set once on SIGTERM: new sessions and new transactions get 421 4.3.2, transactions in flight finish. */

@@ -2,6 +2,9 @@ package io.hermod.server;
 
 import io.hermod.config.HermodConfig;
 import io.hermod.config.ListenerConfig;
+import io.hermod.config.SpfConfig;
+import io.hermod.spf.ReceivedSpf;
+import io.hermod.spf.SpfResult;
 import io.hermod.dkim.MessageDkim;
 import io.hermod.smtp.Command;
 import io.hermod.smtp.Replies;
@@ -11,6 +14,8 @@ import io.hermod.spool.MessageWriter;
 import io.hermod.spool.Recipient;
 import io.vertx.core.Future;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -230,8 +235,43 @@ final class SmtpSession {
     if (refusal != null) {
       return respond(refusal);
     }
-    tx = new Transaction(c.sender(), p);
+    Transaction next = new Transaction(c.sender(), p);
+    if (checksSpf()) {
+      return new Action.Later(spf(next));
+    }
+    tx = next;
     return respond(Replies.SENDER_OK);
+  }
+
+  /** SPF (RFC 7208 §2.4) is checked on mx listeners for clients that are neither trusted nor authenticated. */
+  private boolean checksSpf() {
+    return ctx.spf() != null && listener.role() == ListenerConfig.Role.MX && !mayRelay();
+  }
+
+  /** Checks SPF (DNS off the event loop, the answer back on it); the connection reads nothing meanwhile. */
+  private Future<Action> spf(Transaction next) {
+    InetAddress ip;
+    try {
+      ip = InetAddress.getByName(clientIp); // a literal: no DNS
+    } catch (UnknownHostException e) {
+      tx = next;
+      return Future.succeededFuture(respond(Replies.SENDER_OK));
+    }
+    String sender = next.senderAddress();
+    return ctx.spf().check(ip, sender, helo).map(verdict -> {
+      LOG.fine(() -> "spf " + verdict.result().keyword() + ": client=" + clientIp + " sender=" + sender);
+      if (config.spf().policy() == SpfConfig.Policy.REJECT_FAIL) {
+        if (verdict.result() == SpfResult.FAIL) {
+          return respond(Replies.SPF_FAIL);
+        }
+        if (verdict.result() == SpfResult.TEMPERROR) {
+          return respond(Replies.SPF_TEMPERROR);
+        }
+      }
+      next.receivedSpf = ReceivedSpf.header(verdict, clientIp, sender, helo, config.hostname());
+      tx = next;
+      return respond(Replies.SENDER_OK);
+    });
   }
 
   private Action rcpt(Command.Rcpt c) {
@@ -303,6 +343,9 @@ final class SmtpSession {
     if (mayRelay() && !ctx.dkim().isEmpty()) {
       // Only mail from our own users and networks is signed, never mail relayed in from the internet.
       receiver.signWith(new MessageDkim(ctx.dkim()));
+    }
+    if (tx.receivedSpf != null) {
+      receiver.prepend(tx.receivedSpf); // RFC 7208 §9.1: above our Received field
     }
     String forRcpt = tx.recipients.size() == 1 ? tx.recipients.get(0).address() : null;
     receiver.prepend(ReceivedHeader.build(helo, clientIp, config.hostname(), protocol(), queueId, forRcpt,
