@@ -3,6 +3,7 @@ package io.hermod;
 import io.hermod.api.Addresses;
 import io.hermod.api.SubmitVerticle;
 import io.hermod.auth.UserStore;
+import io.hermod.auth.AuthThrottle;
 import io.hermod.auth.UserStoreAuthenticator;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.ListenerConfig;
@@ -24,6 +25,10 @@ import io.hermod.delivery.DeliverySettings;
 import io.hermod.delivery.DeliveryVerticle;
 import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
+import io.hermod.dkim.DkimKeys;
+import io.hermod.spf.DnsjavaSpfDns;
+import io.hermod.spf.SpfEvaluator;
+import io.hermod.config.SpfConfig;
 import io.hermod.spool.FileSpool;
 import io.hermod.spool.Spool;
 import io.hermod.tls.ServerCertificate;
@@ -66,7 +71,7 @@ public final class Hermod {
   private OpsHttpVerticle http;
 
   private Hermod(Vertx vertx, HermodConfig config, Spool spool, PrometheusMeterRegistry registry,
-                 ServerCertificate certificate) {
+                 ServerCertificate certificate, DkimKeys dkim) {
     this.vertx = vertx;
     this.registry = registry;
     this.metrics = new HermodMetrics(registry);
@@ -79,7 +84,10 @@ public final class Hermod {
         Duration.ofSeconds(config.auth().reloadCheckSeconds()), System::nanoTime, new SecureRandom());
     this.serverContext = ServerContext.create(config, spool,
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)),
-        certificate, new UserStoreAuthenticator(authWorkers, users), metrics);
+        certificate, new UserStoreAuthenticator(authWorkers, users), metrics, dkim,
+        AuthThrottle.create(vertx, config.auth()),
+        config.spf().policy() == SpfConfig.Policy.OFF ? null
+            : new SpfEvaluator(new DnsjavaSpfDns(vertx, resolver.dns())));
     this.readiness = new Readiness(spool, serverContext.drain());
     metrics.spoolUsage(() -> spool.usage().messages(), () -> spool.usage().bytes());
     metrics.queueActive(() -> router == null ? 0 : router.activeMessages());
@@ -109,13 +117,14 @@ public final class Hermod {
     Future<ServerCertificate> certificate = tlsNeeded
         ? vertx.executeBlocking(() -> ServerCertificate.resolve(config), false)
         : Future.succeededFuture(null);
-    return certificate.compose(cert -> start(vertx, config, registry, cert));
+    return certificate.compose(cert -> vertx.executeBlocking(() -> DkimKeys.load(config.dkim()), false)
+        .compose(dkim -> start(vertx, config, registry, cert, dkim)));
   }
 
   private static Future<Hermod> start(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry,
-                                      ServerCertificate certificate) {
+                                      ServerCertificate certificate, DkimKeys dkim) {
     Spool spool = new FileSpool(vertx, config.spool());
-    Hermod hermod = new Hermod(vertx, config, spool, registry, certificate);
+    Hermod hermod = new Hermod(vertx, config, spool, registry, certificate, dkim);
     // The HTTP server comes first, so that probes answer (not ready) during a long recovery.
     return hermod.deployHttp()
         .compose(v -> spool.recover())

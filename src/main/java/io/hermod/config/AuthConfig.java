@@ -9,8 +9,13 @@ import java.nio.file.Path;
  *                           directory
  * @param reloadCheckSeconds the file's modification time is checked at most this often ("auth.reloadCheckSeconds");
  *                           0 checks before every authentication
+ * @param maxFailures        failed AUTH attempts per client IP within the window before AUTH is refused with 454
+ *                           ("auth.maxFailures")
+ * @param failureWindowSeconds how long a failure counts ("auth.failureWindowSeconds")
+ * @param failureDelayMillis how long a 535 is held back, on a timer ("auth.failureDelayMillis")
  */
-public record AuthConfig(String usersFile, int reloadCheckSeconds) {
+public record AuthConfig(String usersFile, int reloadCheckSeconds, int maxFailures, int failureWindowSeconds,
+                         int failureDelayMillis) {
 
   public Path usersFile(SpoolConfig spool) {
     return usersFile != null ? Path.of(usersFile) : DataDirectory.of(spool).resolve("users");

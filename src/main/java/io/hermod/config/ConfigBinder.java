@@ -34,7 +34,8 @@ final class ConfigBinder {
     return new HermodConfig(hostname, localDomains, trusted, listeners(root), spool(root.section("spool")),
         limits(root.section("limits")), dns(root.section("dns")), routing(root.section("routing")),
         delivery(root.section("delivery")), root.intIn("shutdownGraceSeconds", 0, 3600), tlsConfig(root.section("tls")),
-        auth(root.section("auth")), http(root.section("http")), logging(root.section("logging")));
+        auth(root.section("auth")), http(root.section("http")), logging(root.section("logging")),
+        dkim(root.section("dkim")), spf(root.section("spf")));
   }
 
   private static HttpConfig http(JsonSection s) {
@@ -122,7 +123,54 @@ final class ConfigBinder {
   }
 
   private static AuthConfig auth(JsonSection s) {
-    return new AuthConfig(s.optionalString("usersFile"), s.intIn("reloadCheckSeconds", 0, 3600));
+    return new AuthConfig(s.optionalString("usersFile"), s.intIn("reloadCheckSeconds", 0, 3600),
+        s.intIn("maxFailures", 1, 1_000_000), s.intIn("failureWindowSeconds", 1, 86400),
+        s.intIn("failureDelayMillis", 0, 60_000));
+  }
+
+  private static final Set<String> DKIM_KEY_KEYS = Set.of("domain", "selector", "privateKeyFile", "headers");
+
+  private static DkimConfig dkim(JsonSection s) {
+    JsonArray array = s.array("keys");
+    List<DkimConfig.Key> keys = new ArrayList<>();
+    Set<String> domains = new HashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      String key = s.key("keys") + "[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonObject o)) {
+        throw ConfigException.bad(key, "must be an object", array.getValue(i));
+      }
+      JsonSection k = new JsonSection(o, key);
+      k.onlyKeys(DKIM_KEY_KEYS);
+      String domain = domain(k.key("domain"), k.string("domain")).toLowerCase(Locale.ROOT);
+      if (!domains.add(domain)) {
+        throw ConfigException.bad(k.key("domain"), "must be unique among dkim.keys", domain);
+      }
+      String selector = domain(k.key("selector"), k.string("selector"));
+      List<String> headers = o.getValue("headers") == null ? DkimConfig.DEFAULT_HEADERS
+          : strings(k, "headers", (hk, h) -> headerName(hk, h));
+      if (headers.stream().noneMatch("From"::equalsIgnoreCase)) {
+        throw ConfigException.bad(k.key("headers"), "must include From (RFC 6376 §5.4)", headers);
+      }
+      keys.add(new DkimConfig.Key(domain, selector, k.string("privateKeyFile"), headers));
+    }
+    return new DkimConfig(keys);
+  }
+
+  private static String headerName(String key, String text) {
+    if (!text.matches("[!-9;-~]+")) { // RFC 5322 §3.6.8 field-name: printable ASCII except ':'
+      throw ConfigException.bad(key, "must be a header field name", text);
+    }
+    return text;
+  }
+
+  private static SpfConfig spf(JsonSection s) {
+    String policy = s.string("policy");
+    return new SpfConfig(switch (policy.toLowerCase(Locale.ROOT)) {
+      case "off" -> SpfConfig.Policy.OFF;
+      case "tag" -> SpfConfig.Policy.TAG;
+      case "reject-fail" -> SpfConfig.Policy.REJECT_FAIL;
+      default -> throw ConfigException.bad(s.key("policy"), "must be \"off\", \"tag\" or \"reject-fail\"", policy);
+    });
   }
 
   private static SpoolConfig spool(JsonSection s) {

@@ -18,14 +18,17 @@ import java.util.List;
  * @param delivery        outbound delivery, retries and shaping ("delivery")
  * @param shutdownGraceSeconds how long transactions in flight may finish after SIGTERM ("shutdownGraceSeconds")
  * @param tls             server certificate ("tls")
- * @param auth            SMTP AUTH user store ("auth")
+ * @param auth            SMTP AUTH user store and brute-force limits ("auth")
  * @param http            the operations HTTP server: metrics, health, queue admin ("http")
  * @param logging         log format ("logging")
+ * @param dkim            DKIM signing keys ("dkim")
+ * @param spf             SPF checks on mx listeners ("spf")
  */
 public record HermodConfig(String hostname, List<String> localDomains, List<Cidr> trustedNetworks,
                            List<ListenerConfig> listeners, SpoolConfig spool, Limits limits, DnsConfig dns,
                            RoutingConfig routing, DeliveryConfig delivery, int shutdownGraceSeconds,
-                           TlsConfig tls, AuthConfig auth, HttpConfig http, LoggingConfig logging) {
+                           TlsConfig tls, AuthConfig auth, HttpConfig http, LoggingConfig logging,
+                           DkimConfig dkim, SpfConfig spf) {
 
   public HermodConfig {
     localDomains = List.copyOf(localDomains);

@@ -34,6 +34,21 @@ public interface ContentSource {
     return new FileSource(file, offset, length);
   }
 
+  /** {@code first}'s bytes, then {@code second}'s (prepended header fields, then the spooled message). */
+  static ContentSource concat(ContentSource first, ContentSource second) {
+    return new ContentSource() {
+      @Override
+      public long length() {
+        return first.length() + second.length();
+      }
+
+      @Override
+      public Future<Void> stream(Vertx vertx, Function<Buffer, Future<Void>> chunkConsumer) {
+        return first.stream(vertx, chunkConsumer).compose(v -> second.stream(vertx, chunkConsumer));
+      }
+    };
+  }
+
   /** A message held in memory (tests, small generated messages such as DSNs). */
   final class BufferSource implements ContentSource {
     private final Buffer buffer;

@@ -2,6 +2,7 @@ package io.hermod.delivery;
 
 import io.hermod.smtp.ServerReply;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
@@ -110,8 +111,11 @@ final class DeliveryAttempt {
 
   private static Transaction transaction(DeliveryJob job) {
     List<TxRecipient> rcpts = job.recipients().stream().map(r -> new TxRecipient(r.address(), r.params())).toList();
-    return new Transaction(job.sender(), rcpts, job.mailParams(), job.contentLength(), job.needsSmtpUtf8(),
-        ContentSource.ofFile(Path.of(job.contentFile()), job.contentOffset(), job.contentLength()));
+    ContentSource spooled = ContentSource.ofFile(Path.of(job.contentFile()), job.contentOffset(), job.contentLength());
+    // Headers computed at acceptance (the DKIM-Signature) go in front of the spooled bytes, unchanged per attempt.
+    ContentSource content = job.prependHeaders() == null ? spooled
+        : ContentSource.concat(ContentSource.ofBuffer(Buffer.buffer(job.prependHeaders())), spooled);
+    return new Transaction(job.sender(), rcpts, job.mailParams(), content.length(), job.needsSmtpUtf8(), content);
   }
 
   /** The report, after one log line per recipient. */

@@ -23,14 +23,23 @@ import java.util.List;
  * @param contentFile   the spool file holding the message
  * @param contentOffset where the message starts in it
  * @param contentLength how many bytes it has
+ * @param prependHeaders header fields sent before the spooled bytes (the DKIM-Signature), or null
  */
 public record DeliveryJob(String queueId, String destination, List<Host> hosts, String sender,
                           List<Rcpt> recipients, String mailParams, boolean needsSmtpUtf8, String contentFile,
-                          long contentOffset, long contentLength) {
+                          long contentOffset, long contentLength, String prependHeaders) {
 
   public DeliveryJob {
     hosts = List.copyOf(hosts);
     recipients = List.copyOf(recipients);
+  }
+
+  /** A job with nothing prepended. */
+  public DeliveryJob(String queueId, String destination, List<Host> hosts, String sender, List<Rcpt> recipients,
+                     String mailParams, boolean needsSmtpUtf8, String contentFile, long contentOffset,
+                     long contentLength) {
+    this(queueId, destination, hosts, sender, recipients, mailParams, needsSmtpUtf8, contentFile, contentOffset,
+        contentLength, null);
   }
 
   /** One next-hop address to try: the MX name (for TLS SNI and logs), its IP address, and the port. */
@@ -60,10 +69,11 @@ public record DeliveryJob(String queueId, String destination, List<Host> hosts, 
     hosts.forEach(x -> h.add(x.toJson()));
     JsonArray r = new JsonArray();
     recipients.forEach(x -> r.add(x.toJson()));
-    return new JsonObject().put("queueId", queueId).put("destination", destination).put("hosts", h)
+    JsonObject json = new JsonObject().put("queueId", queueId).put("destination", destination).put("hosts", h)
         .put("sender", sender).put("recipients", r).put("mailParams", mailParams)
         .put("needsSmtpUtf8", needsSmtpUtf8).put("contentFile", contentFile)
         .put("contentOffset", contentOffset).put("contentLength", contentLength);
+    return prependHeaders == null ? json : json.put("prependHeaders", prependHeaders);
   }
 
   public static DeliveryJob fromJson(JsonObject j) {
@@ -73,6 +83,6 @@ public record DeliveryJob(String queueId, String destination, List<Host> hosts, 
     j.getJsonArray("recipients").forEach(o -> rcpts.add(Rcpt.fromJson((JsonObject) o)));
     return new DeliveryJob(j.getString("queueId"), j.getString("destination"), hosts, j.getString("sender"),
         rcpts, j.getString("mailParams", ""), j.getBoolean("needsSmtpUtf8", false), j.getString("contentFile"),
-        j.getLong("contentOffset"), j.getLong("contentLength"));
+        j.getLong("contentOffset"), j.getLong("contentLength"), j.getString("prependHeaders"));
   }
 }

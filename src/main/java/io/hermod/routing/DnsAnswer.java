@@ -14,11 +14,11 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
 import org.xbill.DNS.lookup.ServerFailedException;
 
 /** The outcome of one (name, type) query, with dnsjava's mix of results and exceptions folded in. */
-record DnsAnswer(Kind kind, List<Record> records, String failure) {
+public record DnsAnswer(Kind kind, List<Record> records, String failure) {
 
-  enum Kind { RECORDS, NO_DATA, NX_DOMAIN, FAILED }
+  public enum Kind { RECORDS, NO_DATA, NX_DOMAIN, FAILED }
 
-  DnsAnswer {
+  public DnsAnswer {
     records = List.copyOf(records);
   }
 

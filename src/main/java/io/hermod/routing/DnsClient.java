@@ -22,7 +22,7 @@ import org.xbill.DNS.lookup.LookupResult;
 import org.xbill.DNS.lookup.LookupSession;
 
 /** dnsjava's {@link LookupSession} configured from {@link DnsConfig}, answering on a Vert.x context. */
-final class DnsClient {
+public final class DnsClient {
 
   /** RFC 2308 §5: negative answers should not be cached for more than a few hours. */
   private static final int MAX_NEGATIVE_TTL_SECONDS = 3 * 3600;
@@ -37,7 +37,7 @@ final class DnsClient {
   private final Executor executor;
   private final Duration deadline;
 
-  DnsClient(DnsConfig config, Executor executor) {
+  public DnsClient(DnsConfig config, Executor executor) {
     this.executor = executor;
     List<InetSocketAddress> servers = config.resolvers().isEmpty()
         ? ResolverConfig.getCurrentConfig().servers()
@@ -59,7 +59,7 @@ final class DnsClient {
   }
 
   /** Never fails: errors are folded into the answer. Completes on {@code context}. */
-  Future<DnsAnswer> query(Name name, int type, Context context) {
+  public Future<DnsAnswer> query(Name name, int type, Context context) {
     // Start the lookup on our executor too: a cache probe or socket setup stays off the event loop.
     CompletableFuture<LookupResult> lookup;
     try {

@@ -23,7 +23,7 @@ final class JobFactory {
     List<DeliveryJob.Rcpt> rcpts = recipients.stream()
         .map(r -> new DeliveryJob.Rcpt(r.address(), rcptParams(r))).toList();
     return new DeliveryJob(env.id(), destination, hosts, env.sender(), rcpts, mailParams(env), env.smtpUtf8(),
-        content.file().toString(), content.offset(), content.length());
+        content.file().toString(), content.offset(), content.length(), env.prependHeaders());
   }
 
   /** RFC 6152/3030 BODY, RFC 3461 RET and ENVID (xtext) to pass on; the client drops what the peer lacks. */

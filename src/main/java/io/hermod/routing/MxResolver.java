@@ -68,6 +68,11 @@ public final class MxResolver implements AutoCloseable {
     this.dns = new DnsClient(config, given != null ? given : own);
   }
 
+  /** The DNS client, for other lookups that share its cache and threads (SPF). */
+  public DnsClient dns() {
+    return dns;
+  }
+
   /**
    * The mail exchangers of {@code domain}, or why there are none. Never fails: every DNS problem is a
    * {@link Resolution.Failure}. An address literal ("[192.0.2.1]", "[IPv6:2001:db8::1]") resolves to

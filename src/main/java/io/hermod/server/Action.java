@@ -31,6 +31,13 @@ sealed interface Action {
   }
 
   /**
+   * Carry out the action when the future completes (MAIL waiting on SPF, a delayed AUTH refusal that may
+   * close); read nothing meanwhile. A failed future answers 451.
+   */
+  record Later(Future<Action> action) implements Action {
+  }
+
+  /**
    * RFC 3207: drop every unread byte, then upgrade the socket with {@code ready} (220) written by the
    * upgrade itself, and tell the session ({@link SmtpSession#tlsStarted}) when the handshake is done.
    */

@@ -1,6 +1,7 @@
 package io.hermod.server;
 
 import io.hermod.config.Limits;
+import io.hermod.dkim.MessageDkim;
 import io.hermod.smtp.ContentScanner;
 import io.hermod.smtp.DotDecoder;
 import io.hermod.smtp.InputBuffer;
@@ -9,6 +10,8 @@ import io.hermod.smtp.Reply;
 import io.hermod.spool.MessageWriter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+
+import java.time.Instant;
 
 /**
  * Streams one message's content from the connection into a spool writer: DATA (dot-decoded) or BDAT
@@ -24,6 +27,7 @@ final class MessageReceiver {
   private final DotDecoder dots = new DotDecoder();
   private Reply refusal;
   private boolean aborted;
+  private MessageDkim dkim; // follows the content when the message is to be DKIM-signed
 
   MessageReceiver(MessageWriter writer, Limits limits) {
     this.writer = writer;
@@ -34,6 +38,16 @@ final class MessageReceiver {
   /** Writes our own bytes (the Received header) ahead of the content; not counted against the client. */
   void prepend(String text) {
     writer.write(Buffer.buffer(text)).onFailure(this::fail);
+  }
+
+  /** Hash the client's content (not our Received header) for a DKIM signature made at the end. */
+  void signWith(MessageDkim signer) {
+    this.dkim = signer;
+  }
+
+  /** The DKIM-Signature field for the complete content, or null when the message is not signed. */
+  String dkimSignature(Instant now) {
+    return dkim == null || refusal != null ? null : dkim.signature(now);
   }
 
   /** Why the content is refused so far, or null. */
@@ -121,6 +135,10 @@ final class MessageReceiver {
       return null;
     }
     Buffer slice = from == 0 && to == b.length() ? b : b.getBuffer(from, to);
+    if (dkim != null) {
+      byte[] bytes = slice.getBytes();
+      dkim.update(bytes, 0, bytes.length);
+    }
     Future<Void> w = writer.write(slice);
     if (w.isComplete()) {
       if (w.failed()) {

@@ -1,8 +1,11 @@
 package io.hermod.server;
 
+import io.hermod.auth.AuthThrottle;
 import io.hermod.auth.Authenticator;
 import io.hermod.config.HermodConfig;
+import io.hermod.dkim.DkimKeys;
 import io.hermod.metrics.HermodMetrics;
+import io.hermod.spf.SpfEvaluator;
 import io.hermod.spool.Spool;
 import io.hermod.tls.ServerCertificate;
 
@@ -16,22 +19,22 @@ import java.util.function.Consumer;
  * @param committed   called with the queue id of every message the listener committed (the router trigger)
  * @param certificate the server certificate, or null when no listener uses TLS
  * @param metrics     where the listener counts sessions, commands and messages
+ * @param dkim        the DKIM signing keys (possibly none)
+ * @param authThrottle AUTH brute-force protection
+ * @param spf         the SPF evaluator, or null when spf.policy is off
  */
 public record ServerContext(HermodConfig config, Spool spool, ConnectionLimiter limiter, Clock clock,
                             Drain drain, Consumer<String> committed, ServerCertificate certificate,
-                            Authenticator authenticator, HermodMetrics metrics) {
-
-  public static ServerContext create(HermodConfig config, Spool spool, Consumer<String> committed,
-                                     ServerCertificate certificate, Authenticator authenticator) {
-    return create(config, spool, committed, certificate, authenticator, HermodMetrics.noop());
-  }
+                            Authenticator authenticator, HermodMetrics metrics, DkimKeys dkim,
+                            AuthThrottle authThrottle, SpfEvaluator spf) {
 
   public static ServerContext create(HermodConfig config, Spool spool, Consumer<String> committed,
                                      ServerCertificate certificate, Authenticator authenticator,
-                                     HermodMetrics metrics) {
+                                     HermodMetrics metrics, DkimKeys dkim, AuthThrottle authThrottle,
+                                     SpfEvaluator spf) {
     return new ServerContext(config, spool,
         new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp()),
-        Clock.systemUTC(), new Drain(), committed, certificate, authenticator, metrics);
+        Clock.systemUTC(), new Drain(), committed, certificate, authenticator, metrics, dkim, authThrottle, spf);
   }
 
   /** Set once on SIGTERM: new sessions and new transactions get 421 4.3.2, transactions in flight finish. */

@@ -171,6 +171,9 @@ final class SmtpConnection {
     if (action instanceof Action.Await a) {
       return awaitReply(a.reply());
     }
+    if (action instanceof Action.Later a) {
+      return awaitAction(a.action());
+    }
     if (action instanceof Action.Challenge a) {
       mode = Mode.AUTH;
       return reply(a.challenge());
@@ -278,6 +281,26 @@ final class SmtpConnection {
         reply(x.succeeded() ? x.result() : Replies.LOCAL_ERROR);
       }
       resume();
+    });
+    return false;
+  }
+
+  /** Applies the action when it is ready; returns true if it already was and the connection goes on. */
+  private boolean awaitAction(Future<Action> f) {
+    if (f.isComplete()) {
+      return apply(f.succeeded() ? f.result() : new Action.Respond(Replies.LOCAL_ERROR));
+    }
+    waiting = true;
+    socket.pause();
+    flush();
+    f.onComplete(x -> {
+      waiting = false;
+      if (mode != Mode.CLOSED && apply(x.succeeded() ? x.result() : new Action.Respond(Replies.LOCAL_ERROR))) {
+        socket.resume();
+        process();
+      } else {
+        flush();
+      }
     });
     return false;
   }

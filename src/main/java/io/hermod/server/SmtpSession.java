@@ -2,6 +2,10 @@ package io.hermod.server;
 
 import io.hermod.config.HermodConfig;
 import io.hermod.config.ListenerConfig;
+import io.hermod.config.SpfConfig;
+import io.hermod.spf.ReceivedSpf;
+import io.hermod.spf.SpfResult;
+import io.hermod.dkim.MessageDkim;
 import io.hermod.smtp.Command;
 import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
@@ -10,6 +14,8 @@ import io.hermod.spool.MessageWriter;
 import io.hermod.spool.Recipient;
 import io.vertx.core.Future;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -150,6 +156,9 @@ final class SmtpSession {
     if (tx != null) {
       return respond(Replies.AUTH_IN_TRANSACTION);
     }
+    if (ctx.authThrottle().failures().blocked(clientIp)) {
+      return respond(Replies.AUTH_TOO_MANY_FAILURES); // brute-force protection, docs/security.md
+    }
     SaslExchange exchange = SaslExchange.start(c.mechanism());
     if (exchange == null) {
       return respond(Replies.AUTH_UNKNOWN_MECHANISM);
@@ -173,16 +182,28 @@ final class SmtpSession {
       return respond(r.reply());
     }
     SaslExchange.Credentials creds = (SaslExchange.Credentials) outcome;
-    return new Action.Await(ctx.authenticator().check(creds.user(), creds.password()).map(ok -> {
+    return new Action.Later(ctx.authenticator().check(creds.user(), creds.password()).compose(ok -> {
       if (!ok) {
-        ctx.metrics().authFailure(); // metrics
-        LOG.info(() -> "auth failed: client=" + clientIp + " user=" + ReceivedHeader.safe(creds.user()));
-        return Replies.AUTH_FAILED;
+        return authFailed(creds.user());
       }
       authUser = creds.user();
       LOG.fine(() -> "auth ok: client=" + clientIp + " user=" + ReceivedHeader.safe(creds.user()));
-      return Replies.AUTH_OK;
-    }).otherwise(Replies.AUTH_TEMPORARY_FAILURE));
+      return Future.succeededFuture(respond(Replies.AUTH_OK));
+    }, err -> Future.succeededFuture(respond(Replies.AUTH_TEMPORARY_FAILURE))));
+  }
+
+  /**
+   * A wrong password: counted against the client's address, answered after a delay (a timer: it slows a
+   * guesser down without holding a thread); the failure that uses up the allowance closes with 421.
+   */
+  private Future<Action> authFailed(String user) {
+    ctx.metrics().authFailure(); // metrics
+    boolean exhausted = ctx.authThrottle().failures().recordFailure(clientIp);
+    LOG.info(() -> "auth failed: client=" + clientIp + " user=" + ReceivedHeader.safe(user)
+        + (exhausted ? " (too many failures, closing)" : ""));
+    return ctx.authThrottle().failureDelay().map(v -> exhausted
+        ? new Action.Close(Replies.AUTH_FAILURES_CLOSING)
+        : respond(Replies.AUTH_FAILED));
   }
 
   /** Trusted networks and authenticated users may relay (RFC 6409 §4.3 for submission). */
@@ -230,8 +251,43 @@ final class SmtpSession {
     if (refusal != null) {
       return respond(refusal);
     }
-    tx = new Transaction(c.sender(), p);
+    Transaction next = new Transaction(c.sender(), p);
+    if (checksSpf()) {
+      return new Action.Later(spf(next));
+    }
+    tx = next;
     return respond(Replies.SENDER_OK);
+  }
+
+  /** SPF (RFC 7208 §2.4) is checked on mx listeners for clients that are neither trusted nor authenticated. */
+  private boolean checksSpf() {
+    return ctx.spf() != null && listener.role() == ListenerConfig.Role.MX && !mayRelay();
+  }
+
+  /** Checks SPF (DNS off the event loop, the answer back on it); the connection reads nothing meanwhile. */
+  private Future<Action> spf(Transaction next) {
+    InetAddress ip;
+    try {
+      ip = InetAddress.getByName(clientIp); // a literal: no DNS
+    } catch (UnknownHostException e) {
+      tx = next;
+      return Future.succeededFuture(respond(Replies.SENDER_OK));
+    }
+    String sender = next.senderAddress();
+    return ctx.spf().check(ip, sender, helo).map(verdict -> {
+      LOG.fine(() -> "spf " + verdict.result().keyword() + ": client=" + clientIp + " sender=" + sender);
+      if (config.spf().policy() == SpfConfig.Policy.REJECT_FAIL) {
+        if (verdict.result() == SpfResult.FAIL) {
+          return respond(Replies.SPF_FAIL);
+        }
+        if (verdict.result() == SpfResult.TEMPERROR) {
+          return respond(Replies.SPF_TEMPERROR);
+        }
+      }
+      next.receivedSpf = ReceivedSpf.header(verdict, clientIp, sender, helo, config.hostname());
+      tx = next;
+      return respond(Replies.SENDER_OK);
+    });
   }
 
   private Action rcpt(Command.Rcpt c) {
@@ -300,6 +356,13 @@ final class SmtpSession {
     Envelope envelope = envelope(0);
     MessageWriter writer = ctx.spool().begin(envelope);
     receiver = new MessageReceiver(writer, config.limits());
+    if (mayRelay() && !ctx.dkim().isEmpty()) {
+      // Only mail from our own users and networks is signed, never mail relayed in from the internet.
+      receiver.signWith(new MessageDkim(ctx.dkim()));
+    }
+    if (tx.receivedSpf != null) {
+      receiver.prepend(tx.receivedSpf); // RFC 7208 §9.1: above our Received field
+    }
     String forRcpt = tx.recipients.size() == 1 ? tx.recipients.get(0).address() : null;
     receiver.prepend(ReceivedHeader.build(helo, clientIp, config.hostname(), protocol(), queueId, forRcpt,
         tls == null ? null : tls.comment(), ctx.clock().instant().atZone(ZoneOffset.UTC)));
@@ -356,7 +419,8 @@ final class SmtpSession {
       return Future.succeededFuture(refusal);
     }
     String id = queueId;
-    Envelope envelope = envelope(r.contentSize());
+    // RSA-2048 signing takes about a millisecond of CPU: done here rather than per delivery attempt.
+    Envelope envelope = envelope(r.contentSize()).withPrependHeaders(r.dkimSignature(ctx.clock().instant()));
     receiver = null; // committed or failed, the writer is no longer ours to abort
     resetTransaction();
     return r.writer().commit(envelope).map(committed -> {

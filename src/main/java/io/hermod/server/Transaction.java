@@ -18,6 +18,8 @@ final class Transaction {
   boolean chunking;
   /** The BDAT transaction already failed; further chunks are read and refused with this reply. */
   io.hermod.smtp.Reply chunkingFailure;
+  /** The Received-SPF field to prepend (RFC 7208 §9.1), or null when SPF was not checked. */
+  String receivedSpf;
 
   Transaction(Mailbox sender, MailParameters params) {
     this.sender = sender;

@@ -29,6 +29,10 @@ public final class Replies {
 
   public static final Reply OK = new Reply(250, "2.0.0", "OK");
   public static final Reply SENDER_OK = new Reply(250, "2.1.0", "Sender OK");
+  /** spf.policy reject-fail: the sender's domain does not permit this client (RFC 7372 §3.2). */
+  public static final Reply SPF_FAIL = new Reply(550, "5.7.23", "SPF validation failed");
+  /** spf.policy reject-fail: SPF could not be evaluated now (RFC 7208 §8.6, RFC 7372 §3.2). */
+  public static final Reply SPF_TEMPERROR = new Reply(451, "4.7.24", "SPF validation error, try again later");
   public static final Reply RECIPIENT_OK = new Reply(250, "2.1.5", "Recipient OK");
   public static final Reply RESET_OK = new Reply(250, "2.0.0", "Reset OK");
 
@@ -134,6 +138,10 @@ public final class Replies {
   public static final Reply AUTH_REQUIRED = new Reply(530, "5.7.0", "Authentication required");
   /** RFC 4954 §6: the user store could not be consulted. */
   public static final Reply AUTH_TEMPORARY_FAILURE = new Reply(454, "4.7.0", "Temporary authentication failure");
+  /** Brute-force protection: this address failed too often recently (docs/security.md). */
+  public static final Reply AUTH_TOO_MANY_FAILURES = new Reply(454, "4.7.0", "Too many authentication failures, try later");
+  /** The failure that used up the address's allowance: the connection is closed. */
+  public static final Reply AUTH_FAILURES_CLOSING = new Reply(421, "4.7.0", "Too many authentication failures, closing connection");
 
   /** RFC 4954 §4: a server challenge, base64 (may be empty); no enhanced code. */
   public static Reply authChallenge(String base64) {

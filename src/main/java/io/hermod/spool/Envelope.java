@@ -30,14 +30,29 @@ import java.util.function.UnaryOperator;
  * @param nextAttempt  earliest time of the next delivery attempt (arrival for a new message)
  * @param held         an operator put the message on hold
  * @param delayWarned  a DELAY DSN (RFC 3464 action "delayed") was already sent for it; at most one is sent
+ * @param prependHeaders header fields (CRLF-terminated) sent in front of the spooled bytes on delivery, e.g.
+ *                     the DKIM-Signature computed at acceptance; null for none
  */
 public record Envelope(String id, String sender, List<Recipient> recipients, String envid, DsnRet ret,
                        BodyType body, boolean smtpUtf8, String clientAddress, String clientHelo,
                        String authIdentity, String listener, Instant arrival, long size, Instant nextAttempt,
-                       boolean held, boolean delayWarned) {
+                       boolean held, boolean delayWarned, String prependHeaders) {
 
   public Envelope {
     recipients = List.copyOf(recipients);
+  }
+
+  /** Without prepended headers. */
+  public Envelope(String id, String sender, List<Recipient> recipients, String envid, DsnRet ret, BodyType body,
+                  boolean smtpUtf8, String clientAddress, String clientHelo, String authIdentity, String listener,
+                  Instant arrival, long size, Instant nextAttempt, boolean held, boolean delayWarned) {
+    this(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo, authIdentity, listener,
+        arrival, size, nextAttempt, held, delayWarned, null);
+  }
+
+  public Envelope withPrependHeaders(String headers) {
+    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, headers);
   }
 
   public boolean isBounce() {
@@ -51,22 +66,22 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
 
   public Envelope withSize(long newSize) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, newSize, nextAttempt, held, delayWarned);
+        authIdentity, listener, arrival, newSize, nextAttempt, held, delayWarned, prependHeaders);
   }
 
   public Envelope withNextAttempt(Instant when) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, when, held, delayWarned);
+        authIdentity, listener, arrival, size, when, held, delayWarned, prependHeaders);
   }
 
   public Envelope withHeld(boolean newHeld) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, newHeld, delayWarned);
+        authIdentity, listener, arrival, size, nextAttempt, newHeld, delayWarned, prependHeaders);
   }
 
   public Envelope withDelayWarned(boolean warned) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, warned);
+        authIdentity, listener, arrival, size, nextAttempt, held, warned, prependHeaders);
   }
 
   /** A copy with each recipient passed through {@code change}. */
@@ -76,7 +91,7 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
       next.add(change.apply(r));
     }
     return new Envelope(id, sender, next, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders);
   }
 
   public JsonObject toJson() {
@@ -106,6 +121,9 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
     if (authIdentity != null) {
       json.put("authIdentity", authIdentity);
     }
+    if (prependHeaders != null) {
+      json.put("prependHeaders", prependHeaders);
+    }
     return json;
   }
 
@@ -127,7 +145,7 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
           json.getString("clientAddress"), json.getString("clientHelo"), json.getString("authIdentity"),
           json.getString("listener"), Instant.parse(Recipient.required(json, "arrival")),
           json.getLong("size", 0L), Instant.parse(Recipient.required(json, "nextAttempt")),
-          json.getBoolean("held", false), json.getBoolean("delayWarned", false));
+          json.getBoolean("held", false), json.getBoolean("delayWarned", false), json.getString("prependHeaders"));
     } catch (ClassCastException | java.time.format.DateTimeParseException e) {
       throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
     }

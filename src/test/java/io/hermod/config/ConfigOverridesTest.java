@@ -113,6 +113,14 @@ class ConfigOverridesTest {
         row("http.adminToken", "HERMOD_HTTP_ADMIN_TOKEN", "s3cret-token", c -> c.http().adminToken(), "s3cret-token"),
         row("logging.format", "HERMOD_LOGGING_FORMAT", "json", c -> c.logging().format(),
             LoggingConfig.Format.JSON),
+        row("auth.maxFailures", "HERMOD_AUTH_MAX_FAILURES", "3", c -> c.auth().maxFailures(), 3),
+        row("auth.failureWindowSeconds", "HERMOD_AUTH_FAILURE_WINDOW_SECONDS", "60",
+            c -> c.auth().failureWindowSeconds(), 60),
+        row("auth.failureDelayMillis", "HERMOD_AUTH_FAILURE_DELAY_MILLIS", "0", c -> c.auth().failureDelayMillis(), 0),
+        row("dkim.keys", "HERMOD_DKIM_KEYS",
+            "[{\"domain\":\"Example.ORG\",\"selector\":\"s1\",\"privateKeyFile\":\"/k.pem\"}]",
+            c -> c.dkim().keys(), List.of(new DkimConfig.Key("example.org", "s1", "/k.pem", DkimConfig.DEFAULT_HEADERS))),
+        row("spf.policy", "HERMOD_SPF_POLICY", "reject-fail", c -> c.spf().policy(), SpfConfig.Policy.REJECT_FAIL),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5));
   }
 

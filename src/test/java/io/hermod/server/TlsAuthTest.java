@@ -65,7 +65,9 @@ class TlsAuthTest {
             .add(listener("smtps", "submission", "implicit"))
             .add(listener("plain", "mx", "none")))
         .put("tls", new JsonObject().put("generatedDirectory", dir.resolve("tls").toString()))
-        .put("auth", new JsonObject().put("usersFile", dir.resolve("users").toString()).put("reloadCheckSeconds", 0));
+        // Brute-force limits have their own test (AuthBruteForceTest); here they must not get in the way.
+        .put("auth", new JsonObject().put("usersFile", dir.resolve("users").toString()).put("reloadCheckSeconds", 0)
+            .put("maxFailures", 1000).put("failureDelayMillis", 0));
   }
 
   static JsonObject listener(String name, String role, String tls) {

@@ -38,6 +38,8 @@ public final class TestHermod implements AutoCloseable {
         .put("dns", new JsonObject().put("resolvers", new JsonArray().add("127.0.0.1:9")).put("timeoutMillis", 500))
         // The operations HTTP server on a free port (the default 8025 would clash between tests).
         .put("http", new JsonObject().put("port", 0))
+        // SPF would ask that silent DNS about every untrusted client: tests that check SPF turn it on.
+        .put("spf", new JsonObject().put("policy", "off"))
         .put("shutdownGraceSeconds", 2);
   }
 
