@@ -34,6 +34,8 @@ final class SmtpConnection {
   private boolean waiting;       // a command's outcome is pending (spool write or commit)
   private boolean outputBlocked; // the client is not reading our replies
   private long lastActivity;
+  private long commandStart;   // when the last command line was read
+  private long readySince;     // when we last finished waiting (spool, TLS, content): the next command's deadline starts at the later of the two
   private int errors;
   private MessageReceiver receiver;
   private Action.ReadChunk chunk;
@@ -47,6 +49,7 @@ final class SmtpConnection {
     this.onClosed = onClosed;
     this.lines = new LineReader(limits.maxCommandLineLength());
     this.lastActivity = now;
+    this.commandStart = now;
   }
 
   void start(Reply greeting, long now) {
@@ -95,10 +98,17 @@ final class SmtpConnection {
 
   /** @return true to keep reading in this turn */
   private boolean readCommand() {
+    if (in.available() > 0 && !lines.discarding() && looksBinary(in.get(in.position()))) {
+      // A TLS ClientHello (0x16) or other binary on a plain SMTP port: answer once and close, rather than
+      // buffer it as a line until the timeout.
+      closeWith(Replies.NOT_SMTP);
+      return false;
+    }
     LineReader.Result r = lines.next(in);
     if (r instanceof LineReader.NeedMore) {
       return false;
     }
+    commandStart = now();
     if (r instanceof LineReader.BareNewline) {
       closeWith(Replies.BARE_NEWLINE);
       return false;
@@ -112,6 +122,10 @@ final class SmtpConnection {
     ParseResult parsed = CommandParser.parse(((LineReader.Line) r).text());
     if (parsed instanceof ParseResult.Error e) {
       session.invalidCommand(e.reply()); // metrics
+      if (e.reply() == Replies.NOT_SMTP) {
+        closeWith(e.reply()); // an HTTP request or the like: another protocol, not a confused SMTP client
+        return false;
+      }
       return reply(e.reply());
     }
     Command command = ((ParseResult.Ok) parsed).command();
@@ -129,6 +143,7 @@ final class SmtpConnection {
       return false;
     }
     mode = Mode.COMMAND;
+    readySince = now();
     if (r instanceof LineReader.Line line) {
       return apply(session.authResponse(line.text()));
     }
@@ -159,6 +174,7 @@ final class SmtpConnection {
       in.clear();
       session.tlsStarted(TlsState.of(socket.sslSession()));
       mode = Mode.COMMAND;
+      readySince = now();
       lastActivity = now();
       process();
     });
@@ -219,6 +235,7 @@ final class SmtpConnection {
     if (receiver.dataEnded()) {
       receiver = null;
       mode = Mode.COMMAND;
+      readySince = now();
       return awaitReply(write == null ? session.endOfMessage() : write.transform(x -> session.endOfMessage()));
     }
     if (write != null) {
@@ -258,6 +275,7 @@ final class SmtpConnection {
     chunk = null;
     chunkWrite = null;
     mode = Mode.COMMAND;
+    readySince = now();
     return awaitReply(write == null ? session.endOfChunk(done) : write.transform(x -> session.endOfChunk(done)));
   }
 
@@ -307,6 +325,7 @@ final class SmtpConnection {
 
   private void resume() {
     waiting = false;
+    readySince = now();
     if (mode != Mode.CLOSED) {
       socket.resume();
       process();
@@ -364,16 +383,27 @@ final class SmtpConnection {
     socket.close();
   }
 
-  /** Called every second by the listener: RFC 5321 §4.5.3.2 server timeouts. */
+  /**
+   * Called every second by the listener: RFC 5321 §4.5.3.2 server timeouts. A command has a total deadline
+   * from the moment we were ready for it, so a client sending one byte a second cannot hold the session; in
+   * DATA/BDAT the limit is the idle time between reads (a large message may legitimately take long).
+   */
   void checkTimeout(long now) {
     if (mode == Mode.CLOSED || waiting) {
       return;
     }
     boolean inContent = mode == Mode.DATA || mode == Mode.CHUNK;
-    long limitMs = 1000L * (inContent ? limits.dataTimeoutSeconds() : limits.commandTimeoutSeconds());
-    if (now - lastActivity > limitMs) {
+    boolean expired = inContent
+        ? now - lastActivity > 1000L * limits.dataTimeoutSeconds()
+        : now - Math.max(commandStart, readySince) > 1000L * limits.commandTimeoutSeconds();
+    if (expired) {
       closeWith(Replies.TIMEOUT);
     }
+  }
+
+  /** A command's first byte below 0x20 (but CR) or above 0x7e: not SMTP text (RFC 5321 §2.4: commands are ASCII). */
+  private static boolean looksBinary(byte b) {
+    return (b < 0x20 && b != '\r') || b == 0x7f || b < 0;
   }
 
   /** Shutdown: an idle session (no transaction under way) is closed with 421 4.3.2 now. */

@@ -64,6 +64,16 @@ public final class CommandParser {
       case "SOML":
       case "SAML":
         return ParseResult.ok(new Command.NotImplemented(verb));
+      case "GET":
+      case "HEAD":
+      case "POST":
+      case "PUT":
+      case "DELETE":
+      case "OPTIONS":
+      case "CONNECT":
+      case "TRACE":
+      case "PATCH":
+        return ParseResult.error(Replies.NOT_SMTP); // HTTP sent to an SMTP port (cross-protocol attacks)
       default:
         return ParseResult.error(Replies.UNRECOGNIZED);
     }

@@ -48,6 +48,11 @@ public final class LineReader {
     this.maxLength = maxLength;
   }
 
+  /** True while the rest of an over-long line is being dropped (the unread bytes are mid-line). */
+  public boolean discarding() {
+    return discarding;
+  }
+
   public Result next(InputBuffer in) {
     int start = in.position();
     int end = in.end();

@@ -64,6 +64,8 @@ public final class Replies {
   public static final Reply BAD_UTF8 = new Reply(500, "5.5.2", "Invalid UTF-8 in command");
   /** Postfix's answer to a bare CR or LF (smtpd_forbid_bare_newline); the connection is closed after it. */
   public static final Reply BARE_NEWLINE = new Reply(521, "5.5.2", "Bare <CR> or <LF> received; only <CR><LF> ends a line");
+  /** Another protocol on our port (an HTTP request, a TLS ClientHello): answered once, then closed. */
+  public static final Reply NOT_SMTP = new Reply(500, "5.5.2", "Not an SMTP command; closing connection");
   public static final Reply SYNTAX_PARAMS = new Reply(501, "5.5.4", "Syntax error in parameters or arguments");
   public static final Reply NOT_IMPLEMENTED = new Reply(502, "5.5.1", "Command not implemented");
   public static final Reply NEED_HELO = new Reply(503, "5.5.1", "Send HELO/EHLO first");
