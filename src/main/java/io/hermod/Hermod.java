@@ -164,7 +164,8 @@ public final class Hermod {
     int instances = dc.instances();
     DeliverySettings settings = DeliverySettings.defaults(config.hostname())
         .withLimits(Math.max(1, dc.maxConnections() / instances), dc.maxConnectionsPerDestination(),
-            dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs());
+            dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs())
+        .withMaxConnectionsPerHost(dc.maxConnectionsPerHost());
     return deploy(() -> new DeliveryVerticle(settings, metrics), instances);
   }
 

@@ -25,12 +25,15 @@ import java.util.List;
  *                               {@code suspendPatterns}; 0 = never suspend ("delivery.suspendSeconds")
  * @param suspendPatterns        regular expressions matched (find) against deferral replies "451 4.7.0 text"
  *                               ("delivery.suspendPatterns")
+ * @param maxConnectionsPerHost  connections to one MX host (address and port) from one delivery instance, over
+ *                               all destinations it serves; 0 = no cap ("delivery.maxConnectionsPerHost")
  */
 public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int lifetimeSeconds,
                              int delayWarningSeconds, int maxConnections, int maxConnectionsPerDestination,
                              int maxMessagesPerConnection, int instances, int activeWindow,
                              int scanIntervalSeconds, int jobTimeoutSeconds, int requeueDelayMillis,
-                             int ratePerDestination, int suspendSeconds, List<String> suspendPatterns) {
+                             int ratePerDestination, int suspendSeconds, List<String> suspendPatterns,
+                             int maxConnectionsPerHost) {
 
   /** The shipped defaults of the router keys (keep in step with defaults.json). */
   public static final List<String> DEFAULT_SUSPEND_PATTERNS =
@@ -46,6 +49,6 @@ public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int l
                         int instances) {
     this(retryInitialSeconds, retryMaxSeconds, lifetimeSeconds, delayWarningSeconds, maxConnections,
         maxConnectionsPerDestination, maxMessagesPerConnection, instances, 10_000, 30, 600, 5000, 0, 60,
-        DEFAULT_SUSPEND_PATTERNS);
+        DEFAULT_SUSPEND_PATTERNS, 0);
   }
 }

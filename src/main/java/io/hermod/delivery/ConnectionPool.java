@@ -20,6 +20,7 @@ final class ConnectionPool {
   private final Vertx vertx;
   private final DeliverySettings options;
   private final Map<String, Integer> openPerDestination = new HashMap<>();
+  private final Map<String, Integer> openPerHost = new HashMap<>(); // "address:port", over all destinations
   // Insertion order = the order sessions went idle: the first is the one idle the longest.
   private final Set<PooledSession> idle = new LinkedHashSet<>();
   private final Set<PooledSession> busy = new LinkedHashSet<>();
@@ -69,6 +70,49 @@ final class ConnectionPool {
     return true;
   }
 
+  /**
+   * Takes a slot on {@code host} for a connection attempt if {@code delivery.maxConnectionsPerHost} allows
+   * (several destinations often share MX hosts); the slot stays with the session once connected.
+   */
+  boolean tryHost(DeliveryJob.Host host) {
+    int cap = options.maxConnectionsPerHost();
+    String key = hostKey(host);
+    if (cap > 0 && openPerHost.getOrDefault(key, 0) >= cap) {
+      // An idle session to this host (kept for another destination) gives way; its slot is free once its
+      // QUIT is done, so this attempt still waits (busy) and the next one gets it.
+      for (PooledSession s : idle) {
+        if (s.reaches(host)) {
+          idle.remove(s);
+          vertx.cancelTimer(s.idleTimer());
+          quitAndRelease(s);
+          break;
+        }
+      }
+      return false;
+    }
+    openPerHost.merge(key, 1, Integer::sum);
+    return true;
+  }
+
+  /** Gives back a host slot (failed attempt, or its session closed). */
+  void releaseHost(DeliveryJob.Host host) {
+    openPerHost.computeIfPresent(hostKey(host), (k, n) -> n > 1 ? n - 1 : null);
+  }
+
+  int perHost(DeliveryJob.Host host) {
+    return openPerHost.getOrDefault(hostKey(host), 0);
+  }
+
+  private static String hostKey(DeliveryJob.Host host) {
+    return host.address() + ":" + host.port();
+  }
+
+  /** A session's connection is closed: its destination and host slots are free again. */
+  private void release(PooledSession s) {
+    unreserve(s.destination());
+    releaseHost(s.host());
+  }
+
   /** Gives back a slot whose connection attempt failed. */
   void unreserve(String destination) {
     open--;
@@ -93,7 +137,7 @@ final class ConnectionPool {
       return Future.succeededFuture(); // closed by closeAll meanwhile
     }
     if (!s.session().isUsable() || s.transactions() >= options.maxMessagesPerConnection()) {
-      return quitAndRelease(s);
+      return atMost(quitAndRelease(s), QUIT_WAIT_MS);
     }
     idle.add(s);
     s.idleTimer(vertx.setTimer(options.idleTimeoutMs(), id -> {
@@ -105,18 +149,38 @@ final class ConnectionPool {
   }
 
   /**
+   * The report waits for a retiring connection's QUIT only this long: a remote slow to answer QUIT must not
+   * hold up recording the delivery (that would widen the at-least-once window). The slot itself is still
+   * held until the socket is closed.
+   */
+  private static final long QUIT_WAIT_MS = 2000;
+
+  private Future<Void> atMost(Future<Void> f, long ms) {
+    if (f.isComplete()) {
+      return f;
+    }
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(ms, t -> done.tryComplete());
+    f.onComplete(x -> {
+      vertx.cancelTimer(timer);
+      done.tryComplete();
+    });
+    return done.future();
+  }
+
+  /**
    * QUIT, and give the slot back only once the socket is closed: until then the connection still counts
    * against the caps (the remote sees it open), so a new one cannot push the count over them.
    */
   private Future<Void> quitAndRelease(PooledSession s) {
-    return s.session().quit().onComplete(x -> unreserve(s.destination()));
+    return s.session().quit().onComplete(x -> release(s));
   }
 
   /** Closes a busy session that cannot be used again (failed, or its reuse check failed). */
   void discard(PooledSession s) {
     if (busy.remove(s)) {
       s.session().close();
-      unreserve(s.destination());
+      release(s);
     }
   }
 
@@ -131,6 +195,7 @@ final class ConnectionPool {
     idle.clear();
     busy.clear();
     openPerDestination.clear();
+    openPerHost.clear();
     open = 0;
     return Future.join(quits).mapEmpty();
   }
@@ -163,7 +228,7 @@ final class ConnectionPool {
       }
       vertx.cancelTimer(s.idleTimer());
       s.session().close();
-      unreserve(s.destination());
+      release(s);
       return true;
     });
   }

@@ -75,9 +75,12 @@ final class DeliveryAttempt {
     if (!pool.reserve(job.destination())) {
       return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BUSY, "busy"));
     }
-    return failover.connect(job.hosts())
+    return failover.connect(job.hosts(), pool)
         .map(c -> pool.register(job.destination(), c.host(), c.session()))
-        .onFailure(t -> pool.unreserve(job.destination()));
+        .onFailure(t -> pool.unreserve(job.destination()))
+        .recover(t -> t instanceof HostFailover.HostsBusy
+            ? Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BUSY, "busy: " + t.getMessage()))
+            : Future.failedFuture(t));
   }
 
   private Future<DeliveryReport> send(DeliveryJob job, Transaction tx, PooledSession s, long started) {

@@ -36,6 +36,15 @@ final class HostFailover {
     }
   }
 
+  /** A host was passed over because it is at {@code delivery.maxConnectionsPerHost}: the job is not attempted. */
+  static final class HostsBusy extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HostsBusy(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   private final Vertx vertx;
   private final NetClient netClient;
   private final ClientOptions options;
@@ -46,25 +55,38 @@ final class HostFailover {
     this.options = options;
   }
 
-  /** The first host that works, or a failed future with {@link AllHostsFailed}. */
-  Future<Connected> connect(List<DeliveryJob.Host> hosts) {
-    return attempt(hosts, 0, new ArrayList<>(), null);
+  /**
+   * The first host that works, or a failed future: {@link HostsBusy} when a host was skipped for being at its
+   * connection cap (a busier host must not turn into a deferral), else {@link AllHostsFailed}. The host slot
+   * taken from {@code pool} stays with the session on success.
+   */
+  Future<Connected> connect(List<DeliveryJob.Host> hosts, ConnectionPool pool) {
+    return attempt(hosts, pool, 0, new ArrayList<>(), null, false);
   }
 
-  private Future<Connected> attempt(List<DeliveryJob.Host> hosts, int i, List<String> stories, ServerReply last) {
+  private Future<Connected> attempt(List<DeliveryJob.Host> hosts, ConnectionPool pool, int i, List<String> stories,
+                                    ServerReply last, boolean skipped) {
+    if (i == hosts.size() && skipped) {
+      return Future.failedFuture(new HostsBusy(String.join("; ", stories)));
+    }
     if (i == hosts.size()) {
       String text = hosts.isEmpty() ? "no host to try" : String.join("; ", stories);
       String status = last == null ? "4.4.0" : last.enhancedStatus();
       return Future.failedFuture(new AllHostsFailed(ServerReply.local(451, status, text)));
     }
     DeliveryJob.Host host = hosts.get(i);
+    if (!pool.tryHost(host)) {
+      stories.add(DeliveryLog.relay(host) + ": at its connection cap");
+      return attempt(hosts, pool, i + 1, stories, last, true);
+    }
     return SmtpClientSession.connect(vertx, netClient, options, host.name(),
             SocketAddress.inetSocketAddress(host.port(), host.address()))
         .map(session -> new Connected(host, session))
         .recover(t -> {
+          pool.releaseHost(host);
           ServerReply failure = transientReplyOf(t);
           stories.add(DeliveryLog.relay(host) + ": " + story(t));
-          return attempt(hosts, i + 1, stories, failure);
+          return attempt(hosts, pool, i + 1, stories, failure, skipped);
         });
   }
 

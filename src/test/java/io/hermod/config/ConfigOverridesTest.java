@@ -81,6 +81,8 @@ class ConfigOverridesTest {
             c -> c.delivery().delayWarningSeconds(), 0),
         row("delivery.maxConnections", "HERMOD_DELIVERY_MAX_CONNECTIONS", "8",
             c -> c.delivery().maxConnections(), 8),
+        row("delivery.maxConnectionsPerHost", "HERMOD_DELIVERY_MAX_CONNECTIONS_PER_HOST", "3",
+            c -> c.delivery().maxConnectionsPerHost(), 3),
         row("delivery.maxConnectionsPerDestination", "HERMOD_DELIVERY_MAX_CONNECTIONS_PER_DESTINATION", "4",
             c -> c.delivery().maxConnectionsPerDestination(), 4),
         row("delivery.maxMessagesPerConnection", "HERMOD_DELIVERY_MAX_MESSAGES_PER_CONNECTION", "9",

@@ -58,7 +58,7 @@ final class DeliveryFixture {
   static DeliverySettings options(long timeoutMs) {
     ClientOptions client = ClientOptions.defaults("client.test").withTlsPolicy(TlsPolicy.NONE)
         .withTimeouts(StageTimeouts.uniform(timeoutMs));
-    return new DeliverySettings("hermod.test", client, 50, 5, 100, 10_000);
+    return new DeliverySettings("hermod.test", client, 50, 5, 100, 10_000, 0);
   }
 
   void deploy(DeliverySettings options) throws Exception {

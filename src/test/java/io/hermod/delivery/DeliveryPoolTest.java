@@ -116,6 +116,39 @@ class DeliveryPoolTest {
   }
 
   @Test
+  void perHostCapHoldsAcrossDestinationsSharingAnMxHost() throws Exception {
+    // Two domains whose MX is the same host; each destination may have 5 connections, the host only 1.
+    fixture.deploy(DeliveryFixture.options(5_000).withLimits(50, 5, 100, 10_000).withMaxConnectionsPerHost(1));
+    List<DeliveryJob> pending = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      String domain = i % 2 == 0 ? "one.test" : "two.test";
+      pending.add(job("H" + i, domain, List.of(host("mx", peer)), content, "a@" + domain));
+    }
+    int busy = 0;
+    int rounds = 0;
+    while (!pending.isEmpty() && rounds++ < 50) {
+      List<Future<DeliveryReport>> replies = pending.stream().map(fixture::request).toList();
+      await(Future.join(replies).otherwiseEmpty());
+      List<DeliveryJob> retry = new ArrayList<>();
+      for (int i = 0; i < replies.size(); i++) {
+        Future<DeliveryReport> r = replies.get(i);
+        if (r.failed()) {
+          assertTrue(DeliveryFixture.isBusy(r.cause()), String.valueOf(r.cause()));
+          busy++;
+          retry.add(pending.get(i));
+        } else {
+          assertEquals(DeliveryReport.Outcome.DELIVERED, r.result().results().get(0).outcome());
+        }
+      }
+      pending = retry;
+    }
+    assertTrue(pending.isEmpty(), "still pending after " + rounds + " rounds: " + pending.size());
+    assertEquals(12, peer.messages().size());
+    assertEquals(1, peer.maxConcurrentSessions(), "the host cap of 1 was exceeded");
+    assertTrue(busy > 0, "12 simultaneous jobs must meet the host cap of 1");
+  }
+
+  @Test
   void globalCapClosesAnIdleConnectionOfAnotherDestination() throws Exception {
     ScriptedSmtpPeer other = await(new ScriptedSmtpPeer(vertx).start());
     try {
