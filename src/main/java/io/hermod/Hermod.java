@@ -15,6 +15,7 @@ import io.hermod.routing.RouterVerticle;
 import io.hermod.config.DeliveryConfig;
 import io.hermod.delivery.DeliverySettings;
 import io.hermod.delivery.DeliveryVerticle;
+import io.hermod.delivery.StageTimeouts;
 import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
 import io.hermod.spool.FileSpool;
@@ -33,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -52,6 +54,7 @@ public final class Hermod {
   private final List<ListenerVerticle> listeners = new ArrayList<>();
 
   private final WorkerExecutor authWorkers;
+  private RouterVerticle router;
 
   private Hermod(Vertx vertx, HermodConfig config, Spool spool, MxResolver resolver, ServerCertificate certificate) {
     this.vertx = vertx;
@@ -73,15 +76,26 @@ public final class Hermod {
    * when no dns.resolvers are configured (the resolver reads /etc/resolv.conf once).
    */
   public static Future<Hermod> start(Vertx vertx, HermodConfig config) {
+    return startOn(vertx, config, () -> new FileSpool(vertx, config.spool()));
+  }
+
+  /**
+   * As {@link #start(Vertx, HermodConfig)} but on a spool the caller built (not yet recovered), e.g. a test
+   * decorator around a {@link FileSpool} that injects disk faults. Hermod closes it in {@link #stop()}.
+   */
+  public static Future<Hermod> start(Vertx vertx, HermodConfig config, Spool spool) {
+    return startOn(vertx, config, () -> spool);
+  }
+
+  private static Future<Hermod> startOn(Vertx vertx, HermodConfig config, Supplier<Spool> spool) {
     boolean tlsNeeded = config.listeners().stream().anyMatch(l -> l.tls() != ListenerConfig.Tls.NONE);
     Future<ServerCertificate> certificate = tlsNeeded
         ? vertx.executeBlocking(() -> ServerCertificate.resolve(config), false)
         : Future.succeededFuture(null);
-    return certificate.compose(cert -> start(vertx, config, cert));
+    return certificate.compose(cert -> start(vertx, config, cert, spool.get()));
   }
 
-  private static Future<Hermod> start(Vertx vertx, HermodConfig config, ServerCertificate certificate) {
-    Spool spool = new FileSpool(vertx, config.spool());
+  private static Future<Hermod> start(Vertx vertx, HermodConfig config, ServerCertificate certificate, Spool spool) {
     Hermod hermod = new Hermod(vertx, config, spool, new MxResolver(vertx, config.dns()), certificate);
     return spool.recover()
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued.size()
@@ -117,7 +131,10 @@ public final class Hermod {
   private Future<Void> deployDelivery() {
     DeliveryConfig dc = config.delivery();
     int instances = dc.instances();
-    DeliverySettings settings = DeliverySettings.defaults(config.hostname())
+    DeliverySettings defaults = DeliverySettings.defaults(config.hostname());
+    DeliverySettings settings = defaults
+        .withClient(defaults.client().withTimeouts(StageTimeouts.configured(dc.connectTimeoutSeconds(),
+            dc.commandTimeoutSeconds(), dc.dataTimeoutSeconds())))
         .withLimits(Math.max(1, dc.maxConnections() / instances), dc.maxConnectionsPerDestination(),
             dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs());
     return deploy(() -> new DeliveryVerticle(settings), instances);
@@ -130,7 +147,7 @@ public final class Hermod {
       LoopDetector.listenerEndpoint(config.listeners().get(i).host(), port(i)).ifPresent(endpoints::add);
     }
     SecureRandom random = new SecureRandom();
-    RouterVerticle router = new RouterVerticle(config, spool, resolver,
+    router = new RouterVerticle(config, spool, resolver,
         new RetrySchedule(config.delivery(), random), new DsnBuilder(DsnIdentifiers.random(random)),
         Clock.systemUTC(), endpoints);
     return deploy(router);
@@ -148,6 +165,11 @@ public final class Hermod {
   /** The port a listener is bound to, by its index in the configuration. */
   public int port(int listenerIndex) {
     return listeners.get(listenerIndex).actualPort();
+  }
+
+  /** The router verticle (e.g. to read its active window size); null before start completes. */
+  public RouterVerticle router() {
+    return router;
   }
 
   public Spool spool() {

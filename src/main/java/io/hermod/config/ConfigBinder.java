@@ -159,7 +159,9 @@ final class ConfigBinder {
         s.intIn("instances", 1, 64), s.intIn("activeWindow", 1, 10_000_000),
         s.intIn("scanIntervalSeconds", 1, 86400), s.intIn("jobTimeoutSeconds", 1, 86400),
         s.intIn("requeueDelayMillis", 1, 3_600_000), s.intIn("ratePerDestination", 0, 1_000_000),
-        s.intIn("suspendSeconds", 0, 86400), strings(s, "suspendPatterns", ConfigBinder::regex));
+        s.intIn("suspendSeconds", 0, 86400), strings(s, "suspendPatterns", ConfigBinder::regex),
+        s.intIn("connectTimeoutSeconds", 1, 3600), s.intIn("commandTimeoutSeconds", 1, 3600),
+        s.intIn("dataTimeoutSeconds", 1, 3600));
   }
 
   private static String regex(String key, String text) {
