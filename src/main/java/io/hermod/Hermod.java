@@ -23,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.hermod.delivery.DeliverySettings;
 import io.hermod.delivery.DeliveryVerticle;
+import io.hermod.delivery.StageTimeouts;
 import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
 import io.hermod.dkim.DkimKeys;
@@ -45,6 +46,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -103,6 +105,14 @@ public final class Hermod {
   }
 
   /**
+   * As {@link #start(Vertx, HermodConfig)} but on a spool the caller built (not yet recovered), e.g. a test
+   * decorator around a {@link FileSpool} that injects disk faults. Hermod closes it in {@link #stop()}.
+   */
+  public static Future<Hermod> start(Vertx vertx, HermodConfig config, Spool spool) {
+    return startOn(vertx, config, registryOf(vertx), () -> spool);
+  }
+
+  /**
    * The Prometheus registry Vert.x's own metrics go to when {@link Main} built Vert.x with them; otherwise
    * (tests, embedding) a fresh one for Hermod's meters alone.
    */
@@ -113,17 +123,21 @@ public final class Hermod {
 
   /** As {@link #start(Vertx, HermodConfig)}, with Hermod's meters (and /metrics) on {@code registry}. */
   public static Future<Hermod> start(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry) {
+    return startOn(vertx, config, registry, () -> new FileSpool(vertx, config.spool()));
+  }
+
+  private static Future<Hermod> startOn(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry,
+                                       Supplier<Spool> spool) {
     boolean tlsNeeded = config.listeners().stream().anyMatch(l -> l.tls() != ListenerConfig.Tls.NONE);
     Future<ServerCertificate> certificate = tlsNeeded
         ? vertx.executeBlocking(() -> ServerCertificate.resolve(config), false)
         : Future.succeededFuture(null);
     return certificate.compose(cert -> vertx.executeBlocking(() -> DkimKeys.load(config.dkim()), false)
-        .compose(dkim -> start(vertx, config, registry, cert, dkim)));
+        .compose(dkim -> start(vertx, config, registry, cert, dkim, spool.get())));
   }
 
   private static Future<Hermod> start(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry,
-                                      ServerCertificate certificate, DkimKeys dkim) {
-    Spool spool = new FileSpool(vertx, config.spool());
+                                      ServerCertificate certificate, DkimKeys dkim, Spool spool) {
     Hermod hermod = new Hermod(vertx, config, spool, registry, certificate, dkim);
     // The HTTP server comes first, so that probes answer (not ready) during a long recovery.
     return hermod.deployHttp()
@@ -162,7 +176,10 @@ public final class Hermod {
   private Future<Void> deployDelivery() {
     DeliveryConfig dc = config.delivery();
     int instances = dc.instances();
-    DeliverySettings settings = DeliverySettings.defaults(config.hostname())
+    DeliverySettings defaults = DeliverySettings.defaults(config.hostname());
+    DeliverySettings settings = defaults
+        .withClient(defaults.client().withTimeouts(StageTimeouts.configured(dc.connectTimeoutSeconds(),
+            dc.commandTimeoutSeconds(), dc.dataTimeoutSeconds())))
         .withLimits(Math.max(1, dc.maxConnections() / instances), dc.maxConnectionsPerDestination(),
             dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs())
         .withMaxConnectionsPerHost(dc.maxConnectionsPerHost());
@@ -210,6 +227,11 @@ public final class Hermod {
   /** The operations HTTP server's bound port; -1 when http.enabled is false. */
   public int httpPort() {
     return http == null ? -1 : http.actualPort();
+  }
+
+  /** The router verticle (e.g. to read its active window size); null before start completes. */
+  public RouterVerticle router() {
+    return router;
   }
 
   public Spool spool() {

@@ -230,7 +230,9 @@ final class ConfigBinder {
         s.intIn("scanIntervalSeconds", 1, 86400), s.intIn("jobTimeoutSeconds", 1, 86400),
         s.intIn("requeueDelayMillis", 1, 3_600_000), s.intIn("ratePerDestination", 0, 1_000_000),
         s.intIn("suspendSeconds", 0, 86400), strings(s, "suspendPatterns", ConfigBinder::regex),
-        s.intIn("maxConnectionsPerHost", 0, MAX));
+        s.intIn("maxConnectionsPerHost", 0, MAX),
+        s.intIn("connectTimeoutSeconds", 1, 3600), s.intIn("commandTimeoutSeconds", 1, 3600),
+        s.intIn("dataTimeoutSeconds", 1, 3600));
   }
 
   private static String regex(String key, String text) {

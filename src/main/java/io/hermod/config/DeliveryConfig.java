@@ -27,13 +27,20 @@ import java.util.List;
  *                               ("delivery.suspendPatterns")
  * @param maxConnectionsPerHost  connections to one MX host (address and port) from one delivery instance, over
  *                               all destinations it serves; 0 = no cap ("delivery.maxConnectionsPerHost")
+ * @param connectTimeoutSeconds  outbound TCP connect timeout ("delivery.connectTimeoutSeconds")
+ * @param commandTimeoutSeconds  outbound wait for the greeting and each command reply; the DATA reply waits at
+ *                               most 120 s (RFC 5321 §4.5.3.2.4) ("delivery.commandTimeoutSeconds")
+ * @param dataTimeoutSeconds     outbound wait for the reply to the end of data; each wait for the socket to
+ *                               drain while sending the body is at most 180 s (RFC 5321 §4.5.3.2.5)
+ *                               ("delivery.dataTimeoutSeconds")
  */
 public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int lifetimeSeconds,
                              int delayWarningSeconds, int maxConnections, int maxConnectionsPerDestination,
                              int maxMessagesPerConnection, int instances, int activeWindow,
                              int scanIntervalSeconds, int jobTimeoutSeconds, int requeueDelayMillis,
                              int ratePerDestination, int suspendSeconds, List<String> suspendPatterns,
-                             int maxConnectionsPerHost) {
+                             int maxConnectionsPerHost, int connectTimeoutSeconds, int commandTimeoutSeconds,
+                             int dataTimeoutSeconds) {
 
   /** The shipped defaults of the router keys (keep in step with defaults.json). */
   public static final List<String> DEFAULT_SUSPEND_PATTERNS =
@@ -49,6 +56,6 @@ public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int l
                         int instances) {
     this(retryInitialSeconds, retryMaxSeconds, lifetimeSeconds, delayWarningSeconds, maxConnections,
         maxConnectionsPerDestination, maxMessagesPerConnection, instances, 10_000, 30, 600, 5000, 0, 60,
-        DEFAULT_SUSPEND_PATTERNS, 0);
+        DEFAULT_SUSPEND_PATTERNS, 0, 30, 300, 600);
   }
 }

@@ -35,6 +35,19 @@ public record StageTimeouts(long connectMs, long greetingMs, long heloMs, long s
         2 * MINUTE, 3 * MINUTE, 10 * MINUTE, 5 * MINUTE, 5 * MINUTE);
   }
 
+  /**
+   * The configured timeouts ({@code delivery.connectTimeoutSeconds}, {@code commandTimeoutSeconds},
+   * {@code dataTimeoutSeconds}). With the shipped defaults (30, 300, 600) this equals {@link #rfc5321()}:
+   * the DATA reply (RFC 5321 §4.5.3.2.4, 2 min) and each data block (§4.5.3.2.5, 3 min) keep their shorter
+   * RFC values unless the configured timeout is shorter still.
+   */
+  public static StageTimeouts configured(int connectSeconds, int commandSeconds, int dataSeconds) {
+    long command = commandSeconds * 1000L;
+    long data = dataSeconds * 1000L;
+    return new StageTimeouts(connectSeconds * 1000L, command, command, command, command, command,
+        Math.min(2 * MINUTE, command), Math.min(3 * MINUTE, data), data, command, command);
+  }
+
   /** Every stage the same (tests). */
   public static StageTimeouts uniform(long ms) {
     return new StageTimeouts(ms, ms, ms, ms, ms, ms, ms, ms, ms, ms, ms);

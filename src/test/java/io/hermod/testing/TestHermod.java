@@ -3,11 +3,13 @@ package io.hermod.testing;
 import io.hermod.Hermod;
 import io.hermod.config.ConfigLoader;
 import io.hermod.config.HermodConfig;
+import io.hermod.spool.Spool;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
+import java.util.function.BiFunction;
 
 /** A whole Hermod in a test's own Vert.x, on 127.0.0.1 port 0, with its spool in a temporary folder. */
 public final class TestHermod implements AutoCloseable {
@@ -44,11 +46,17 @@ public final class TestHermod implements AutoCloseable {
   }
 
   public static TestHermod start(Path spoolDir, JsonObject overrides) {
+    return start(spoolDir, overrides, null);
+  }
+
+  /** As {@link #start(Path, JsonObject)} on the spool {@code spoolFactory} builds (e.g. a fault-injecting decorator). */
+  public static TestHermod start(Path spoolDir, JsonObject overrides, BiFunction<Vertx, HermodConfig, Spool> spoolFactory) {
     JsonObject json = baseConfig(spoolDir).mergeIn(overrides, true);
     HermodConfig config = ConfigLoader.fromJson(json);
     Vertx vertx = Vertx.vertx();
     try {
-      Hermod hermod = Hermod.start(vertx, config).await();
+      Hermod hermod = (spoolFactory == null ? Hermod.start(vertx, config)
+          : Hermod.start(vertx, config, spoolFactory.apply(vertx, config))).await();
       return new TestHermod(vertx, hermod, spoolDir);
     } catch (RuntimeException e) {
       vertx.close().await();

@@ -1,0 +1,102 @@
+package io.hermod.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Hermod in a separate JVM ({@code io.hermod.Main -conf FILE} on the test class path), for tests that kill it.
+ * Its log is drained (and kept) so that the child never blocks on a full pipe.
+ */
+public final class HermodProcess implements AutoCloseable {
+
+  private static final Pattern LISTENING = Pattern.compile("listening for mx on 127\\.0\\.0\\.1:(\\d+)");
+
+  private static final int MAX_LOG_CHARS = 1 << 20;
+
+  private final Process process;
+  private final StringBuilder log = new StringBuilder();
+  private final CountDownLatch listening = new CountDownLatch(1);
+  private final AtomicInteger port = new AtomicInteger();
+
+  private HermodProcess(Process process) {
+    this.process = process;
+    Thread drain = new Thread(this::drainLog, "hermod-child-log");
+    drain.setDaemon(true);
+    drain.start();
+  }
+
+  /** Starts the child and waits (at most 30 s) until its mx listener is bound. */
+  public static HermodProcess start(Path conf) throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    HermodProcess child = new HermodProcess(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "io.hermod.Main", "-conf", conf.toString()).redirectErrorStream(true).start());
+    if (!child.listening.await(30, TimeUnit.SECONDS)) {
+      child.kill();
+      throw new AssertionError("Hermod did not start:\n" + child.log());
+    }
+    return child;
+  }
+
+  /** The port of the mx listener (the first one logged). */
+  public int port() {
+    return port.get();
+  }
+
+  /** SIGKILL (on Linux {@code destroyForcibly}): no shutdown hook runs. Waits until the process is gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      throw new AssertionError("the Hermod child did not die");
+    }
+  }
+
+  /** SIGTERM: Hermod's graceful shutdown. Waits (bounded) for the exit, then kills if needed. */
+  public void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      kill();
+    }
+  }
+
+  public String log() {
+    synchronized (log) {
+      return log.toString();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  private void drainLog() {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        synchronized (log) {
+          log.append(line).append('\n');
+          if (log.length() > MAX_LOG_CHARS) { // keep the tail: a long run logs every delivery
+            log.delete(0, log.length() - MAX_LOG_CHARS / 2);
+          }
+        }
+        Matcher m = LISTENING.matcher(line);
+        if (listening.getCount() > 0 && m.find()) {
+          port.set(Integer.parseInt(m.group(1)));
+          listening.countDown();
+        }
+      }
+    } catch (IOException ignored) {
+      // the process died
+    }
+  }
+}
