@@ -34,7 +34,7 @@ final class ConfigBinder {
     return new HermodConfig(hostname, localDomains, trusted, listeners(root), spool(root.section("spool")),
         limits(root.section("limits")), dns(root.section("dns")), routing(root.section("routing")),
         delivery(root.section("delivery")), root.intIn("shutdownGraceSeconds", 0, 3600), tlsConfig(root.section("tls")),
-        auth(root.section("auth")));
+        auth(root.section("auth")), ClusterSection.bind(root.section("cluster")));
   }
 
   private static List<ListenerConfig> listeners(JsonSection root) {
@@ -172,7 +172,7 @@ final class ConfigBinder {
   }
 
   /** Reads a list of strings, each turned into T by {@code parse(keyOfElement, text)}. */
-  private static <T> List<T> strings(JsonSection s, String name, ElementParser<T> parse) {
+  static <T> List<T> strings(JsonSection s, String name, ElementParser<T> parse) {
     JsonArray array = s.array(name);
     List<T> out = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
@@ -185,7 +185,7 @@ final class ConfigBinder {
     return out;
   }
 
-  private interface ElementParser<T> {
+  interface ElementParser<T> {
     T apply(String key, String text);
   }
 

@@ -19,11 +19,12 @@ import java.util.List;
  * @param shutdownGraceSeconds how long transactions in flight may finish after SIGTERM ("shutdownGraceSeconds")
  * @param tls             server certificate ("tls")
  * @param auth            SMTP AUTH user store ("auth")
+ * @param cluster         clustering ("cluster", docs/cluster.md)
  */
 public record HermodConfig(String hostname, List<String> localDomains, List<Cidr> trustedNetworks,
                            List<ListenerConfig> listeners, SpoolConfig spool, Limits limits, DnsConfig dns,
                            RoutingConfig routing, DeliveryConfig delivery, int shutdownGraceSeconds,
-                           TlsConfig tls, AuthConfig auth) {
+                           TlsConfig tls, AuthConfig auth, ClusterConfig cluster) {
 
   public HermodConfig {
     localDomains = List.copyOf(localDomains);

@@ -58,6 +58,15 @@ final class JsonSection {
     return n;
   }
 
+  boolean bool(String name) {
+    require(name);
+    Object v = json.getValue(name);
+    if (!(v instanceof Boolean b)) {
+      throw ConfigException.bad(key(name), "must be true or false", v);
+    }
+    return b;
+  }
+
   String string(String name) {
     require(name);
     Object v = json.getValue(name);
