@@ -40,9 +40,13 @@ public final class TestHermod implements AutoCloseable {
   }
 
   public static TestHermod start(Path spoolDir, JsonObject overrides) {
+    return start(Vertx.vertx(), spoolDir, overrides);
+  }
+
+  /** On a Vert.x of the caller's (a clustered one), which {@link #close()} closes too. */
+  public static TestHermod start(Vertx vertx, Path spoolDir, JsonObject overrides) {
     JsonObject json = baseConfig(spoolDir).mergeIn(overrides, true);
     HermodConfig config = ConfigLoader.fromJson(json);
-    Vertx vertx = Vertx.vertx();
     try {
       Hermod hermod = Hermod.start(vertx, config).await();
       return new TestHermod(vertx, hermod, spoolDir);
