@@ -10,6 +10,8 @@ import io.hermod.config.ListenerConfig;
 import io.hermod.delivery.DsnBuilder;
 import io.hermod.delivery.DsnIdentifiers;
 import io.hermod.delivery.RetrySchedule;
+import io.hermod.cluster.ClusterSlotLeases;
+import io.hermod.routing.DestinationLimits;
 import io.hermod.routing.LoopDetector;
 import io.hermod.routing.MxResolver;
 import io.hermod.routing.RouterVerticle;
@@ -85,7 +87,7 @@ public final class Hermod {
     UserStore users = new UserStore(config.auth().usersFile(config.spool()),
         Duration.ofSeconds(config.auth().reloadCheckSeconds()), System::nanoTime, new SecureRandom());
     this.serverContext = ServerContext.create(config, spool,
-        id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)),
+        id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id), Addresses.nodeLocal()),
         certificate, new UserStoreAuthenticator(authWorkers, users), metrics, dkim,
         AuthThrottle.create(vertx, config.auth()),
         config.spf().policy() == SpfConfig.Policy.OFF ? null
@@ -206,8 +208,17 @@ public final class Hermod {
     SecureRandom random = new SecureRandom();
     router = new RouterVerticle(config, spool, resolver,
         new RetrySchedule(config.delivery(), random), new DsnBuilder(DsnIdentifiers.random(random)),
-        Clock.systemUTC(), endpoints, metrics);
+        Clock.systemUTC(), endpoints, metrics, destinationLimits());
     return deploy(router);
+  }
+
+  /** On a clustered Vert.x the per-destination cap is leased from the cluster (docs/cluster.md). */
+  private DestinationLimits destinationLimits() {
+    int cap = config.delivery().maxConnectionsPerDestination();
+    int leaseSeconds = config.cluster().slotLeaseSeconds();
+    return vertx.isClustered() && leaseSeconds > 0
+        ? new ClusterSlotLeases(vertx, cap, Duration.ofSeconds(leaseSeconds))
+        : DestinationLimits.perNode(cap);
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle) {

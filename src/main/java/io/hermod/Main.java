@@ -2,8 +2,10 @@ package io.hermod;
 
 import io.hermod.admin.QueueCommand;
 import io.hermod.auth.UserCommand;
+import io.hermod.cluster.ClusteredVertx;
 import io.hermod.config.ConfigException;
 import io.hermod.config.ConfigLoader;
+import io.hermod.config.HermodConfig;
 import io.hermod.config.LoggingConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,12 +15,15 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar hermod.jar [-conf FILE]}: loads the configuration (FILE, default conf/hermod.json or
- * $HERMOD_CONFIG), starts Hermod, and stops it gracefully on SIGTERM/SIGINT.
+ * {@code java -jar hermod.jar [-conf FILE] [-cluster] [-cluster-host HOST]}: loads the configuration (FILE,
+ * default conf/hermod.json or $HERMOD_CONFIG), starts Hermod (on a clustered Vert.x when cluster.enabled,
+ * docs/cluster.md), and stops it gracefully on SIGTERM/SIGINT.
  */
 public final class Main {
 
@@ -37,11 +42,19 @@ public final class Main {
       System.exit(new UserCommand(System.in, System.out, System.err, System.console())
           .run(Arrays.copyOfRange(args, 1, args.length), conf));
     }
+    Map<String, String> flags = new LinkedHashMap<>(); // configuration keys set by flags, the last layer
     for (int i = 0; i < args.length; i++) {
       if ((args[i].equals("-conf") || args[i].equals("--conf")) && i + 1 < args.length) {
         conf = args[++i];
+      } else if (args[i].equals("-cluster") || args[i].equals("--cluster")) {
+        flags.put("hermod.cluster.enabled", "true");
+      } else if ((args[i].equals("-cluster-host") || args[i].equals("--cluster-host")) && i + 1 < args.length) {
+        flags.put("hermod.cluster.enabled", "true");
+        flags.put("hermod.cluster.host", args[++i]);
       } else if (args[i].equals("-h") || args[i].equals("--help")) {
-        System.out.println("usage: java -jar hermod.jar [-conf FILE]   (default conf/hermod.json or $HERMOD_CONFIG)");
+        System.out.println("usage: java -jar hermod.jar [-conf FILE] [-cluster] [-cluster-host HOST]");
+        System.out.println("       (FILE: default conf/hermod.json or $HERMOD_CONFIG; -cluster: cluster.enabled,");
+        System.out.println("        -cluster-host: cluster.host and clustered; see docs/cluster.md)");
         System.out.println("       java -jar hermod.jar queue list|show|flush|hold|release|delete|bounce|summary ..."
             + "   (docs/operations.md)");
         System.out.println("       java -jar hermod.jar user add|passwd|del|list ...   (SMTP AUTH users, docs/security.md)");
@@ -52,33 +65,36 @@ public final class Main {
       }
     }
     Logging.configure(LoggingConfig.Format.TEXT); // until the configuration says otherwise
-    // Vert.x's own metrics (event loops, event bus, net servers) go to the same registry as Hermod's.
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
-    Hermod hermod;
+    Vertx plain = Vertx.vertx();
+    HermodConfig config;
     try {
-      hermod = ConfigLoader.load(vertx, conf)
-          .onSuccess(config -> Logging.configure(config.logging().format()))
-          .compose(config -> Hermod.start(vertx, config, registry))
-          .await();
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      vertx.close();
-      System.exit(1);
-      return;
+      config = ConfigLoader.load(plain, conf, flags).await();
     } catch (Exception e) {
-      System.err.println("hermod: cannot start: " + e.getMessage());
-      vertx.close();
-      System.exit(1);
+      exitOnStartFailure(plain, e);
       return;
     }
+    Logging.configure(config.logging().format());
+    plain.close().await(); // it only read the configuration
+    // Vert.x's own metrics (event loops, event bus, net servers) go to the same registry as Hermod's.
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    MicrometerMetricsFactory metrics = new MicrometerMetricsFactory(registry);
+    Vertx vertx = null;
+    Hermod hermod;
+    try {
+      vertx = config.cluster().enabled()
+          ? ClusteredVertx.start(config.cluster(), options, metrics).await() // joins before anything starts
+          : Vertx.builder().with(options).withMetrics(metrics).build();
+      hermod = Hermod.start(vertx, config, registry).await();
+    } catch (Exception e) {
+      exitOnStartFailure(vertx, e);
+      return;
+    }
+    Vertx running = vertx;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        hermod.stop().eventually(() -> vertx.close()).toCompletionStage().toCompletableFuture()
+        hermod.stop().eventually(() -> running.close()).toCompletionStage().toCompletableFuture()
             .get(hermod.config().shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
       } catch (Exception e) {
         System.err.println("hermod: unclean shutdown: " + e);
@@ -86,5 +102,14 @@ public final class Main {
       stopped.countDown();
     }, "hermod-shutdown"));
     stopped.await();
+  }
+
+  /** One line on stderr (a configuration error is already one line naming the key), then exit status 1. */
+  private static void exitOnStartFailure(Vertx vertx, Exception e) {
+    System.err.println(e instanceof ConfigException ? e.getMessage() : "hermod: cannot start: " + e.getMessage());
+    if (vertx != null) {
+      vertx.close();
+    }
+    System.exit(1);
   }
 }

@@ -1,6 +1,13 @@
 package io.hermod.api;
 
-/** Event-bus addresses: the wiring between Hermod's verticles and the API for applications (docs/eventbus.md). */
+import io.vertx.core.eventbus.DeliveryOptions;
+
+/**
+ * Event-bus addresses: the wiring between Hermod's verticles and the API for applications (docs/eventbus.md).
+ * In a cluster (docs/cluster.md) {@link #ROUTER_TRIGGER} and {@link #DELIVERY_JOB} stay inside one node (their
+ * consumers are local and senders use {@link #nodeLocal()}): they name files of that node's spool.
+ * {@link #SUBMIT} and {@link #EVENTS} span the cluster.
+ */
 public final class Addresses {
 
   /**
@@ -29,6 +36,11 @@ public final class Addresses {
    * (400, 413, 500, 503). Fields in docs/injection.md; {@link HermodClient} wraps it.
    */
   public static final String SUBMIT = "hermod.submit";
+
+  /** Options for a send to a node-local address: never leaves this Vert.x instance. */
+  public static DeliveryOptions nodeLocal() {
+    return new DeliveryOptions().setLocalOnly(true);
+  }
 
   private Addresses() {
   }

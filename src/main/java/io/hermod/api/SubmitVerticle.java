@@ -84,7 +84,7 @@ public final class SubmitVerticle extends VerticleBase {
   }
 
   private void accepted(Message<Object> request, Envelope committed) {
-    vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", committed.id()));
+    vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", committed.id()), Addresses.nodeLocal());
     request.reply(new JsonObject().put("queueId", committed.id()).put("recipients", committed.recipients().size()));
   }
 

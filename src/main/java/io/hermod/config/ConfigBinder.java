@@ -35,7 +35,7 @@ final class ConfigBinder {
         limits(root.section("limits")), dns(root.section("dns")), routing(root.section("routing")),
         delivery(root.section("delivery")), root.intIn("shutdownGraceSeconds", 0, 3600), tlsConfig(root.section("tls")),
         auth(root.section("auth")), http(root.section("http")), logging(root.section("logging")),
-        dkim(root.section("dkim")), spf(root.section("spf")));
+        dkim(root.section("dkim")), spf(root.section("spf")), ClusterSection.bind(root.section("cluster")));
   }
 
   private static HttpConfig http(JsonSection s) {
@@ -245,7 +245,7 @@ final class ConfigBinder {
   }
 
   /** Reads a list of strings, each turned into T by {@code parse(keyOfElement, text)}. */
-  private static <T> List<T> strings(JsonSection s, String name, ElementParser<T> parse) {
+  static <T> List<T> strings(JsonSection s, String name, ElementParser<T> parse) {
     JsonArray array = s.array(name);
     List<T> out = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
@@ -258,7 +258,7 @@ final class ConfigBinder {
     return out;
   }
 
-  private interface ElementParser<T> {
+  interface ElementParser<T> {
     T apply(String key, String text);
   }
 

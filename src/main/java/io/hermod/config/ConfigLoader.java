@@ -36,11 +36,18 @@ public final class ConfigLoader {
    * prefix (HERMOD_, hermod.) are looked at; an unknown one is an error. Pure.
    */
   public static HermodConfig fromSources(JsonObject file, Map<String, String> env, Map<String, String> sysProps) {
+    return fromSources(file, env, sysProps, Map.of());
+  }
+
+  /** The same with a last layer from command-line flags, as hermod.* names ("hermod.cluster.enabled"). */
+  public static HermodConfig fromSources(JsonObject file, Map<String, String> env, Map<String, String> sysProps,
+                                         Map<String, String> flags) {
     ConfigSchema schema = ConfigSchema.get();
     Map<String, String> origins = new HashMap<>();
     JsonObject merged = schema.merge(schema.defaults(), file);
     merged = schema.merge(merged, new ConfigOverrides(schema, ConfigOverrides.Source.ENV).layer(env, origins));
     merged = schema.merge(merged, new ConfigOverrides(schema, ConfigOverrides.Source.SYS).layer(sysProps, origins));
+    merged = schema.merge(merged, new ConfigOverrides(schema, ConfigOverrides.Source.CLI).layer(flags, origins));
     try {
       return ConfigBinder.bind(merged);
     } catch (ConfigException e) {
@@ -55,6 +62,11 @@ public final class ConfigLoader {
    * Fails with a {@link ConfigException} on a missing or unreadable file, bad JSON or a bad value.
    */
   public static Future<HermodConfig> load(Vertx vertx, String path) {
+    return load(vertx, path, Map.of());
+  }
+
+  /** The same with command-line flags as the last layer (see {@link #fromSources(JsonObject, Map, Map, Map)}). */
+  public static Future<HermodConfig> load(Vertx vertx, String path, Map<String, String> flags) {
     return vertx.fileSystem().exists(path).compose(exists -> {
       if (!exists) {
         return Future.failedFuture(new ConfigException(null, "file " + path + " not found"));
@@ -68,7 +80,7 @@ public final class ConfigLoader {
       Future<JsonObject> sys = retrieve(vertx, new ConfigStoreOptions().setType("sys")
           .setConfig(new JsonObject().put("raw-data", true).put("cache", false)));
       return Future.all(file, env, sys)
-          .map(done -> fromSources(file.result(), strings(env.result()), strings(sys.result())));
+          .map(done -> fromSources(file.result(), strings(env.result()), strings(sys.result()), flags));
     });
   }
 

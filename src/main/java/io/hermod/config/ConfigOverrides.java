@@ -20,7 +20,9 @@ final class ConfigOverrides {
   /** Source of an override, for the names and for error messages. */
   enum Source {
     ENV("HERMOD_", "environment variable"),
-    SYS("hermod.", "system property");
+    SYS("hermod.", "system property"),
+    /** Main's flags (-cluster, -cluster-host), given as hermod.* names. */
+    CLI("hermod.", "command-line flag");
 
     final String prefix;
     final String label;

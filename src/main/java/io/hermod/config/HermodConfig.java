@@ -23,12 +23,13 @@ import java.util.List;
  * @param logging         log format ("logging")
  * @param dkim            DKIM signing keys ("dkim")
  * @param spf             SPF checks on mx listeners ("spf")
+ * @param cluster         clustering ("cluster", docs/cluster.md)
  */
 public record HermodConfig(String hostname, List<String> localDomains, List<Cidr> trustedNetworks,
                            List<ListenerConfig> listeners, SpoolConfig spool, Limits limits, DnsConfig dns,
                            RoutingConfig routing, DeliveryConfig delivery, int shutdownGraceSeconds,
                            TlsConfig tls, AuthConfig auth, HttpConfig http, LoggingConfig logging,
-                           DkimConfig dkim, SpfConfig spf) {
+                           DkimConfig dkim, SpfConfig spf, ClusterConfig cluster) {
 
   public HermodConfig {
     localDomains = List.copyOf(localDomains);

@@ -58,15 +58,6 @@ final class JsonSection {
     return n;
   }
 
-  String string(String name) {
-    require(name);
-    Object v = json.getValue(name);
-    if (!(v instanceof String s) || s.isBlank()) {
-      throw ConfigException.bad(key(name), "must be a non-empty string", v);
-    }
-    return s.trim();
-  }
-
   boolean bool(String name) {
     require(name);
     Object v = json.getValue(name);
@@ -74,6 +65,15 @@ final class JsonSection {
       throw ConfigException.bad(key(name), "must be true or false", v);
     }
     return b;
+  }
+
+  String string(String name) {
+    require(name);
+    Object v = json.getValue(name);
+    if (!(v instanceof String s) || s.isBlank()) {
+      throw ConfigException.bad(key(name), "must be a non-empty string", v);
+    }
+    return s.trim();
   }
 
   /** A string, or null when the value is null. */

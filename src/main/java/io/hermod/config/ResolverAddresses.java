@@ -14,6 +14,11 @@ final class ResolverAddresses {
 
   /** The address, or IllegalArgumentException with the reason. Names stay unresolved: no lookup here. */
   static InetSocketAddress parse(String spec) {
+    return parse(spec, DNS_PORT);
+  }
+
+  /** The same with another default port (cluster members). */
+  static InetSocketAddress parse(String spec, int defaultPort) {
     String s = spec.trim();
     String host;
     String port = null;
@@ -40,7 +45,7 @@ final class ResolverAddresses {
       host = colon < 0 ? s : s.substring(0, colon);
       port = colon < 0 ? null : s.substring(colon + 1);
     }
-    int portNumber = port == null ? DNS_PORT : parsePort(port);
+    int portNumber = port == null ? defaultPort : parsePort(port);
     Optional<InetAddress> literal = HostNames.ipLiteral(host);
     if (literal.isPresent()) {
       return new InetSocketAddress(literal.get(), portNumber);

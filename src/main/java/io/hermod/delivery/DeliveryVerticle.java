@@ -44,7 +44,7 @@ public final class DeliveryVerticle extends VerticleBase {
     netClient = vertx.createNetClient();
     pool = new ConnectionPool(vertx, options);
     attempt = new DeliveryAttempt(pool, new HostFailover(vertx, netClient, options.client()), new DeliveryLog(LOG));
-    consumer = vertx.eventBus().consumer(Addresses.DELIVERY_JOB, this::onJob);
+    consumer = vertx.eventBus().localConsumer(Addresses.DELIVERY_JOB, this::onJob); // node-local: jobs name spool files
     return consumer.completion();
   }
 

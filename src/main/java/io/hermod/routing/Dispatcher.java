@@ -16,7 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * Sends delivery jobs with backpressure (Postfix's qmgr concurrency scheduler): at most
- * {@code maxInFlight} jobs in flight overall and {@code maxPerDestination} per destination, an optional
+ * {@code maxInFlight} jobs in flight overall and what {@link DestinationLimits} allows per destination
+ * (this node's {@code maxPerDestination}, or a share of a cluster-wide cap), an optional
  * per-destination rate, and suspended destinations get nothing until the suspension ends. A job whose
  * request fails (no consumer, timeout, busy) was not attempted: it waits {@code requeueDelayMillis} and is
  * sent again, so nothing is lost. Waiting jobs belong to messages in the router's bounded active window,
@@ -34,6 +35,7 @@ public final class Dispatcher {
   private final Clock clock;
   private final Limits limits;
   private final Backoff backoff;
+  private final DestinationLimits destinationLimits;
   private final Function<DeliveryJob, Future<DeliveryReport>> sender;
   private final Map<String, Destination> destinations = new LinkedHashMap<>();
   private int inFlight;
@@ -43,13 +45,21 @@ public final class Dispatcher {
   private final io.hermod.metrics.HermodMetrics metrics;
 
   Dispatcher(Vertx vertx, Clock clock, Limits limits, Backoff backoff,
+             Function<DeliveryJob, Future<DeliveryReport>> sender) {
+    this(vertx, clock, limits, backoff, DestinationLimits.perNode(limits.maxPerDestination()), sender,
+        io.hermod.metrics.HermodMetrics.noop());
+  }
+
+  Dispatcher(Vertx vertx, Clock clock, Limits limits, Backoff backoff, DestinationLimits destinationLimits,
              Function<DeliveryJob, Future<DeliveryReport>> sender, io.hermod.metrics.HermodMetrics metrics) {
     this.metrics = metrics;
     this.vertx = vertx;
     this.clock = clock;
     this.limits = limits;
     this.backoff = backoff;
+    this.destinationLimits = destinationLimits;
     this.sender = sender;
+    destinationLimits.start(this::pump);
   }
 
   /** Queues a job; {@code onReport} gets its report once delivery answered (never for unanswered tries). */
@@ -64,6 +74,7 @@ public final class Dispatcher {
 
   /** Cancels the wake-up timer (verticle stop). */
   void stop() {
+    destinationLimits.stop();
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
       timerId = -1;
@@ -84,7 +95,8 @@ public final class Dispatcher {
       started = false;
       for (Map.Entry<String, Destination> e : destinations.entrySet()) {
         Destination d = e.getValue();
-        if (d.waiting.isEmpty() || d.inFlight >= limits.maxPerDestination() || inFlight >= limits.maxInFlight()) {
+        if (d.waiting.isEmpty() || d.inFlight >= destinationLimits.allowed(e.getKey())
+            || inFlight >= limits.maxInFlight()) {
           continue;
         }
         if (now < d.suspendedUntil) {
@@ -100,6 +112,7 @@ public final class Dispatcher {
         started = true;
       }
     }
+    reportDemand(now);
     forgetIdle(now);
     if (wake != Long.MAX_VALUE) {
       wakeAt(wake, now);
@@ -132,6 +145,12 @@ public final class Dispatcher {
       }
       pump();
     });
+  }
+
+  /** Tells the limits what each destination needs; a suspended destination asks for no new slots. */
+  private void reportDemand(long now) {
+    destinations.forEach((key, d) ->
+        destinationLimits.demand(key, d.inFlight, now < d.suspendedUntil ? 0 : d.waiting.size()));
   }
 
   /** Drops destinations with nothing waiting or in flight, no suspension and a full bucket (memory stays bounded). */

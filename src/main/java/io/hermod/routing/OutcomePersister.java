@@ -60,7 +60,7 @@ final class OutcomePersister {
       msg.envelope(rec.envelope());
       rec.outcomes().forEach(o -> events.publish(rec.envelope(), o, now));
       if (dsnId != null) {
-        bus.send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", dsnId));
+        bus.send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", dsnId), Addresses.nodeLocal());
       }
       return null;
     })).compose(v -> rec.envelope().isDone() ? spool.remove(msg.id()) : Future.<Void>succeededFuture())

@@ -44,6 +44,7 @@ public final class RouterVerticle extends VerticleBase {
   private final Clock clock;
   private final List<InetSocketAddress> ownEndpoints;
   private final io.hermod.metrics.HermodMetrics metrics;
+  private final DestinationLimits destinationLimits;
 
   private ActiveWindow window;
   private RoutePlanner planner;
@@ -60,13 +61,19 @@ public final class RouterVerticle extends VerticleBase {
    */
   public RouterVerticle(HermodConfig config, Spool spool, MxResolver resolver, RetrySchedule schedule,
                         DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints) {
-    this(config, spool, resolver, schedule, dsnBuilder, clock, ownEndpoints, io.hermod.metrics.HermodMetrics.noop());
+    this(config, spool, resolver, schedule, dsnBuilder, clock, ownEndpoints, io.hermod.metrics.HermodMetrics.noop(),
+        DestinationLimits.perNode(config.delivery().maxConnectionsPerDestination()));
   }
 
+  /**
+   * @param metrics           where the router counts outcomes and suspensions
+   * @param destinationLimits the per-destination cap: this node's, or leased from the cluster
+   */
   public RouterVerticle(HermodConfig config, Spool spool, MxResolver resolver, RetrySchedule schedule,
                         DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints,
-                        io.hermod.metrics.HermodMetrics metrics) {
+                        io.hermod.metrics.HermodMetrics metrics, DestinationLimits destinationLimits) {
     this.metrics = metrics;
+    this.destinationLimits = destinationLimits;
     this.config = config;
     this.spool = spool;
     this.resolver = resolver;
@@ -85,12 +92,12 @@ public final class RouterVerticle extends VerticleBase {
     dispatcher = new Dispatcher(vertx, clock,
         new Dispatcher.Limits(d.maxConnections(), d.maxConnectionsPerDestination(), d.ratePerDestination(),
             d.requeueDelayMillis()),
-        new Backoff(d.suspendPatterns(), d.suspendSeconds()), this::sendJob, metrics);
+        new Backoff(d.suspendPatterns(), d.suspendSeconds()), destinationLimits, this::sendJob, metrics);
     BounceWriter bounces = new BounceWriter(spool, new SpooledContent(vertx), dsnBuilder, schedule,
         config.hostname());
     persister = new OutcomePersister(spool, new OutcomeRecorder(schedule), bounces,
         new DeliveryEvents(vertx.eventBus(), metrics), vertx.eventBus(), clock);
-    triggers = vertx.eventBus().consumer(Addresses.ROUTER_TRIGGER, this::onTrigger);
+    triggers = vertx.eventBus().localConsumer(Addresses.ROUTER_TRIGGER, this::onTrigger); // node-local: our spool
     scanTimer = vertx.setPeriodic(d.scanIntervalSeconds() * 1000L, t -> scan());
     return triggers.completion().onSuccess(v -> scan());
   }
@@ -218,7 +225,7 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private Future<DeliveryReport> sendJob(DeliveryJob job) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.delivery().jobTimeoutSeconds() * 1000L);
+    DeliveryOptions options = Addresses.nodeLocal().setSendTimeout(config.delivery().jobTimeoutSeconds() * 1000L);
     return vertx.eventBus().<JsonObject>request(Addresses.DELIVERY_JOB, job.toJson(), options)
         .map(reply -> DeliveryReport.fromJson(reply.body()));
   }

@@ -129,6 +129,20 @@ class ConfigOverridesTest {
             "[{\"domain\":\"Example.ORG\",\"selector\":\"s1\",\"privateKeyFile\":\"/k.pem\"}]",
             c -> c.dkim().keys(), List.of(new DkimConfig.Key("example.org", "s1", "/k.pem", DkimConfig.DEFAULT_HEADERS))),
         row("spf.policy", "HERMOD_SPF_POLICY", "reject-fail", c -> c.spf().policy(), SpfConfig.Policy.REJECT_FAIL),
+        row("cluster.enabled", "HERMOD_CLUSTER_ENABLED", "false", c -> c.cluster().enabled(), false),
+        row("cluster.name", "HERMOD_CLUSTER_NAME", "mail-eu", c -> c.cluster().name(), "mail-eu"),
+        row("cluster.host", "HERMOD_CLUSTER_HOST", "10.0.0.7", c -> c.cluster().host(), "10.0.0.7"),
+        row("cluster.port", "HERMOD_CLUSTER_PORT", "15701", c -> c.cluster().port(), 15701),
+        row("cluster.hazelcastPort", "HERMOD_CLUSTER_HAZELCAST_PORT", "5801", c -> c.cluster().hazelcastPort(), 5801),
+        row("cluster.join", "HERMOD_CLUSTER_JOIN", "kubernetes", c -> c.cluster().join(),
+            ClusterConfig.Join.KUBERNETES),
+        row("cluster.members", "HERMOD_CLUSTER_MEMBERS", "10.0.0.1, 10.0.0.2:5702", c -> c.cluster().members(),
+            List.of("10.0.0.1:5701", "10.0.0.2:5702")),
+        row("cluster.kubernetes.serviceName", "HERMOD_CLUSTER_KUBERNETES_SERVICE_NAME", "hermod-hz",
+            c -> c.cluster().serviceName(), "hermod-hz"),
+        row("cluster.kubernetes.namespace", "HERMOD_CLUSTER_KUBERNETES_NAMESPACE", "mail",
+            c -> c.cluster().namespace(), "mail"),
+        row("cluster.slotLeaseSeconds", "HERMOD_CLUSTER_SLOT_LEASE_SECONDS", "0", c -> c.cluster().slotLeaseSeconds(), 0),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5));
   }
 

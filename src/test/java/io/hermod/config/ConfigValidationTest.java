@@ -83,6 +83,18 @@ class ConfigValidationTest {
         bad("{'delivery':{'ratePerDestination':-1}}", "delivery.ratePerDestination"),
         bad("{'delivery':{'suspendPatterns':['(unclosed']}}", "delivery.suspendPatterns[0]"),
         bad("{'delivery':{'suspendPatterns':'^421'}}", "delivery.suspendPatterns"),
+        bad("{'cluster':{'enabled':'yes'}}", "cluster.enabled"),
+        bad("{'cluster':{'enabled':true}}", "cluster.members"),
+        bad("{'cluster':{'enabled':true,'join':'kubernetes'}}", "cluster.kubernetes.serviceName"),
+        bad("{'cluster':{'join':'multicast'}}", "cluster.join"),
+        bad("{'cluster':{'members':['10.0.0.1:99999']}}", "cluster.members[0]"),
+        bad("{'cluster':{'members':['no host']}}", "cluster.members[0]"),
+        bad("{'cluster':{'host':'not a host'}}", "cluster.host"),
+        bad("{'cluster':{'port':-1}}", "cluster.port"),
+        bad("{'cluster':{'hazelcastPort':0}}", "cluster.hazelcastPort"),
+        bad("{'cluster':{'name':''}}", "cluster.name"),
+        bad("{'cluster':{'kubernetes':{'serviceName':'Hermod_HZ'}}}", "cluster.kubernetes.serviceName"),
+        bad("{'cluster':{'slotLeaseSeconds':3601}}", "cluster.slotLeaseSeconds"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
   }
 

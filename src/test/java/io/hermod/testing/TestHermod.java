@@ -46,14 +46,23 @@ public final class TestHermod implements AutoCloseable {
   }
 
   public static TestHermod start(Path spoolDir, JsonObject overrides) {
-    return start(spoolDir, overrides, null);
+    return start(Vertx.vertx(), spoolDir, overrides, null);
+  }
+
+  /** On a Vert.x of the caller's (a clustered one), which {@link #close()} closes too. */
+  public static TestHermod start(Vertx vertx, Path spoolDir, JsonObject overrides) {
+    return start(vertx, spoolDir, overrides, null);
   }
 
   /** As {@link #start(Path, JsonObject)} on the spool {@code spoolFactory} builds (e.g. a fault-injecting decorator). */
   public static TestHermod start(Path spoolDir, JsonObject overrides, BiFunction<Vertx, HermodConfig, Spool> spoolFactory) {
+    return start(Vertx.vertx(), spoolDir, overrides, spoolFactory);
+  }
+
+  private static TestHermod start(Vertx vertx, Path spoolDir, JsonObject overrides,
+                                  BiFunction<Vertx, HermodConfig, Spool> spoolFactory) {
     JsonObject json = baseConfig(spoolDir).mergeIn(overrides, true);
     HermodConfig config = ConfigLoader.fromJson(json);
-    Vertx vertx = Vertx.vertx();
     try {
       Hermod hermod = (spoolFactory == null ? Hermod.start(vertx, config)
           : Hermod.start(vertx, config, spoolFactory.apply(vertx, config))).await();

@@ -1,0 +1,162 @@
+package io.hermod.cluster;
+
+import io.hermod.routing.DestinationLimits;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.shareddata.SharedData;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * A per-destination connection cap shared by the whole cluster (docs/cluster.md, "Connection limits"). For
+ * each destination with demand this node keeps a lease: an entry {"held", "wanted"} under its node key in
+ * the cluster map {@code hermod.slots.<destination>}, written with a time-to-live of one lease. Every refresh
+ * (a third of a lease, and at once for a new destination) takes the destination's cluster lock, reads the
+ * live entries and decides its share ({@link SlotShare}), so the live entries never sum above the cap. A node
+ * that dies stops refreshing: its entries expire and its slots return to the others after at most one lease.
+ * Shared data is only touched by the refresh timer, never per message. Runs on the router's context.
+ */
+public final class ClusterSlotLeases implements DestinationLimits {
+
+  private static final Logger LOG = Logger.getLogger(ClusterSlotLeases.class.getName());
+  static final String PREFIX = "hermod.slots.";
+
+  private final Vertx vertx;
+  private final SharedData shared;
+  private final String nodeKey = UUID.randomUUID().toString();
+  private final int cap;
+  private final long leaseMillis;
+  private final long refreshMillis;
+  private final Map<String, Lease> leases = new LinkedHashMap<>();
+  private Runnable grown = () -> { };
+  private long timer = -1;
+  private boolean stopped;
+
+  /**
+   * @param cap   the cluster-wide most connections per destination
+   * @param lease how long a node's slots stay reserved without a refresh (the time a dead node's slots take
+   *              to come back)
+   */
+  public ClusterSlotLeases(Vertx vertx, int cap, Duration lease) {
+    this.vertx = vertx;
+    this.shared = vertx.sharedData();
+    this.cap = cap;
+    this.leaseMillis = lease.toMillis();
+    this.refreshMillis = Math.max(100, leaseMillis / 3);
+  }
+
+  @Override
+  public void start(Runnable onGrown) {
+    this.grown = onGrown;
+    timer = vertx.setPeriodic(refreshMillis, t -> new HashMap<>(leases).values().forEach(this::refresh));
+  }
+
+  @Override
+  public int allowed(String destination) {
+    Lease l = leases.get(destination);
+    return l == null ? 0 : l.allowed(System.nanoTime());
+  }
+
+  @Override
+  public void demand(String destination, int inFlight, int waiting) {
+    Lease l = leases.get(destination);
+    if (l == null) {
+      if (inFlight == 0 && waiting == 0) {
+        return;
+      }
+      l = new Lease(destination);
+      leases.put(destination, l);
+      Lease first = l;
+      // A new destination asks at once (not inside the dispatcher's pass: the answer calls it back).
+      vertx.runOnContext(v -> refresh(first));
+    }
+    l.inFlight = inFlight;
+    l.waiting = waiting;
+  }
+
+  @Override
+  public void stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
+    // Removing our own entry only lowers the sum: safe without the lock.
+    for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {
+      Lease l = it.next();
+      it.remove();
+      map(l.destination).compose(m -> m.remove(nodeKey))
+          .onFailure(e -> LOG.fine("slots for " + l.destination + " not given back: " + e.getMessage()));
+    }
+  }
+
+  private void refresh(Lease l) {
+    if (l.busy || stopped || leases.get(l.destination) != l) {
+      return;
+    }
+    l.busy = true;
+    int wanted = Math.min(cap, l.inFlight + l.waiting);
+    int inFlight = l.inFlight;
+    long askedAt = System.nanoTime();
+    shared.getLockWithTimeout(PREFIX + l.destination, Math.min(leaseMillis, 5000))
+        .compose(lock -> decide(l.destination, wanted, inFlight).eventually(() -> {
+          lock.release();
+          return Future.succeededFuture();
+        }))
+        .onComplete(ar -> {
+          l.busy = false;
+          if (ar.failed()) {
+            LOG.fine("slot lease for " + l.destination + " not refreshed: " + ar.cause().getMessage());
+            return;
+          }
+          int before = l.allowed(System.nanoTime());
+          l.granted = ar.result().granted();
+          l.validUntil = askedAt + leaseMillis * 1_000_000L; // counted from before the ask: conservative
+          if (ar.result().held() == 0 && l.inFlight == 0 && l.waiting == 0) {
+            leases.remove(l.destination);
+          } else if (l.granted > before && !stopped) {
+            grown.run();
+          }
+        });
+  }
+
+  /** Under the destination's lock: read the live entries, decide, record ours (or drop it when idle). */
+  private Future<SlotShare> decide(String destination, int wanted, int inFlight) {
+    return map(destination).compose(map -> map.entries().compose(entries -> {
+      Map<String, JsonObject> others = new HashMap<>(entries);
+      others.remove(nodeKey);
+      SlotShare share = SlotShare.decide(cap, others, wanted, inFlight);
+      Future<?> written = share.held() == 0 && wanted == 0 ? map.remove(nodeKey)
+          : map.put(nodeKey, share.entry(wanted), leaseMillis);
+      return written.map(share);
+    }));
+  }
+
+  private Future<AsyncMap<String, JsonObject>> map(String destination) {
+    return shared.getAsyncMap(PREFIX + destination);
+  }
+
+  private static final class Lease {
+    final String destination;
+    int inFlight;
+    int waiting;
+    int granted;
+    long validUntil;
+    boolean busy;
+
+    Lease(String destination) {
+      this.destination = destination;
+      this.validUntil = System.nanoTime();
+    }
+
+    /** Nothing once the lease may have expired in the cluster: other nodes may have our slots by then. */
+    int allowed(long now) {
+      return now - validUntil < 0 ? granted : 0;
+    }
+  }
+}

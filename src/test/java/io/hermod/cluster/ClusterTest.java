@@ -1,0 +1,222 @@
+package io.hermod.cluster;
+
+import io.hermod.api.Addresses;
+import io.hermod.api.DeliveryEvent;
+import io.hermod.api.HermodClient;
+import io.hermod.api.SubmitResult;
+import io.hermod.api.Submission;
+import io.hermod.testing.TestHermod;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two clustered Hermod nodes in one JVM (docs/cluster.md): submission from any node, events from every
+ * node, and the cluster-wide per-destination connection cap. The nodes start once for the class (~3 s).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ClusterTest {
+
+  private static final ClusterNodes NODES = new ClusterNodes(3);
+  private static TestHermod a;
+  private static TestHermod b;
+  private static int closedPort;
+
+  @BeforeAll
+  static void startTwoNodes() throws Exception {
+    closedPort = closedPort();
+    Future<Vertx> va = NODES.start(0);
+    Future<Vertx> vb = NODES.start(1);
+    Future.all(va, vb).await(30, TimeUnit.SECONDS);
+    a = TestHermod.start(va.result(), Files.createTempDirectory("hermod-node-a"), nodeConfig(0));
+    b = TestHermod.start(vb.result(), Files.createTempDirectory("hermod-node-b"), nodeConfig(1));
+  }
+
+  /** remote.test goes to a closed loopback port: every delivery is deferred at once, and retried only much later. */
+  private static JsonObject nodeConfig(int index) {
+    return new JsonObject().put("cluster", NODES.section(index))
+        .put("routing", new JsonObject().put("routes", new JsonObject().put("remote.test", "[127.0.0.1]:" + closedPort)))
+        .put("delivery", new JsonObject().put("retryInitialSeconds", 3600));
+  }
+
+  @AfterAll
+  static void stopNodes() {
+    if (b != null) {
+      b.close();
+    }
+    if (a != null) {
+      a.close();
+    }
+  }
+
+  @Test
+  void anApplicationOnNodeBSubmitsAndSomeNodeSpoolsAndAnswers() throws Exception {
+    HermodClient client = HermodClient.create(b.vertx);
+    List<String> onA = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      SubmitResult r = client.submit(message("bob@remote.test")).await(20, TimeUnit.SECONDS);
+      boolean inA = a.hermod.spool().list().await().contains(r.queueId());
+      boolean inB = b.hermod.spool().list().await().contains(r.queueId());
+      assertTrue(inA ^ inB, r.queueId() + " must be in exactly one node's spool (A: " + inA + ", B: " + inB + ")");
+      if (inA) {
+        onA.add(r.queueId());
+      }
+    }
+    // Vert.x round-robins the submit consumers of the cluster: node A answered some of node B's requests.
+    assertTrue(!onA.isEmpty(), "node A's SubmitVerticle answered none of 6 submissions from node B");
+  }
+
+  @Test
+  void eventsPublishedOnNodeAReachAConsumerOnNodeB() throws Exception {
+    Promise<DeliveryEvent> seen = Promise.promise();
+    List<String> ids = new ArrayList<>();
+    MessageConsumer<JsonObject> consumer = HermodClient.create(b.vertx).onEvent(e -> {
+      synchronized (ids) {
+        if (ids.contains(e.queueId())) {
+          seen.tryComplete(e);
+        }
+      }
+    });
+    consumer.completion().await(10, TimeUnit.SECONDS);
+    // Local-only: the message is submitted to node A's own SubmitVerticle, so node A's router delivers it.
+    SubmitResult r = HermodClient.create(a.vertx, Addresses.nodeLocal().setSendTimeout(20_000))
+        .submit(message("carol@remote.test")).await(20, TimeUnit.SECONDS);
+    synchronized (ids) {
+      ids.add(r.queueId());
+    }
+    assertTrue(a.hermod.spool().list().await().contains(r.queueId()));
+    DeliveryEvent event = seen.future().await(30, TimeUnit.SECONDS);
+    assertEquals("carol@remote.test", event.recipient());
+    assertEquals("deferred", event.outcome());
+    consumer.unregister().await();
+  }
+
+  @Test
+  void twoNodesLeasesNeverExceedTheCapAndBothGetSome() throws Exception {
+    String destination = "cap-" + UUID.randomUUID() + ".test";
+    int cap = 5;
+    Context ctxA = a.vertx.getOrCreateContext();
+    Context ctxB = b.vertx.getOrCreateContext();
+    ClusterSlotLeases leasesA = on(ctxA, () -> new ClusterSlotLeases(a.vertx, cap, Duration.ofSeconds(3)));
+    ClusterSlotLeases leasesB = on(ctxB, () -> new ClusterSlotLeases(b.vertx, cap, Duration.ofSeconds(3)));
+    try {
+      on(ctxA, () -> start(leasesA, destination, 0, 10));
+      on(ctxB, () -> start(leasesB, destination, 0, 10));
+      // Sample until both nodes hold slots (the fair share moves some from the first to the second).
+      while (true) {
+        int grantedA = on(ctxA, () -> leasesA.allowed(destination));
+        int grantedB = on(ctxB, () -> leasesB.allowed(destination));
+        int recorded = heldInCluster(destination);
+        assertTrue(grantedA + grantedB <= cap, "granted " + grantedA + " + " + grantedB + " > " + cap);
+        assertTrue(recorded <= cap, "the cluster map records " + recorded + " > " + cap);
+        if (grantedA > 0 && grantedB > 0) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+    } finally {
+      on(ctxA, () -> stop(leasesA));
+      on(ctxB, () -> stop(leasesB));
+    }
+  }
+
+  @Test
+  void aStoppedNodesSlotsComeBackAfterTheLease() throws Exception {
+    String destination = "dead-" + UUID.randomUUID() + ".test";
+    int cap = 4;
+    Vertx c = NODES.start(2).await(30, TimeUnit.SECONDS);
+    Context ctxA = a.vertx.getOrCreateContext();
+    ClusterSlotLeases leasesA = on(ctxA, () -> new ClusterSlotLeases(a.vertx, cap, Duration.ofSeconds(3)));
+    boolean closed = false;
+    try {
+      Context ctxC = c.getOrCreateContext();
+      ClusterSlotLeases leasesC = on(ctxC, () -> new ClusterSlotLeases(c, cap, Duration.ofSeconds(3)));
+      // Node C has all the slots in use (connections open: it cannot give any back).
+      on(ctxC, () -> start(leasesC, destination, cap, 0));
+      while (on(ctxC, () -> leasesC.allowed(destination)) < cap) {
+        Thread.sleep(50);
+      }
+      on(ctxA, () -> start(leasesA, destination, 0, 10));
+      Thread.sleep(1500); // a few refreshes of node A while C holds everything
+      assertEquals(0, (int) on(ctxA, () -> leasesA.allowed(destination)));
+      // Node C goes away without giving its slots back (no stop()): its entry lives on until its lease ends.
+      c.close().await(30, TimeUnit.SECONDS);
+      closed = true;
+      while (on(ctxA, () -> leasesA.allowed(destination)) < cap) {
+        Thread.sleep(100);
+      }
+      assertTrue(heldInCluster(destination) <= cap);
+    } finally {
+      on(ctxA, () -> stop(leasesA));
+      if (!closed) {
+        c.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static Submission message(String to) {
+    return Submission.builder().from("app@example.test").to(to).raw("Subject: cluster\n\nhello\n").build();
+  }
+
+  private static Void start(ClusterSlotLeases leases, String destination, int inFlight, int waiting) {
+    leases.start(() -> { });
+    leases.demand(destination, inFlight, waiting);
+    return null;
+  }
+
+  private static Void stop(ClusterSlotLeases leases) {
+    leases.stop();
+    return null;
+  }
+
+  /** The sum of "held" over the live entries of the destination's cluster map. */
+  private static int heldInCluster(String destination) throws Exception {
+    Map<String, JsonObject> entries = a.vertx.sharedData()
+        .<String, JsonObject>getAsyncMap(ClusterSlotLeases.PREFIX + destination)
+        .compose(AsyncMap::entries).await(10, TimeUnit.SECONDS);
+    return entries.values().stream().mapToInt(e -> e.getInteger(SlotShare.HELD)).sum();
+  }
+
+  /** Runs {@code action} on {@code context} (the leases are confined to one context) and waits for its result. */
+  private static <T> T on(Context context, Supplier<T> action) throws Exception {
+    Promise<T> result = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        result.complete(action.get());
+      } catch (RuntimeException e) {
+        result.fail(e);
+      }
+    });
+    return result.future().await(10, TimeUnit.SECONDS);
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.hermod.cluster;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class SlotShareTest {
+
+  private static JsonObject entry(int held, int wanted) {
+    return new JsonObject().put(SlotShare.HELD, held).put(SlotShare.WANTED, wanted);
+  }
+
+  @Test
+  void aloneANodeGetsWhatItWantsUpToTheCap() {
+    assertEquals(new SlotShare(7, 7), SlotShare.decide(10, Map.of(), 7, 0));
+    assertEquals(new SlotShare(10, 10), SlotShare.decide(10, Map.of(), 10, 3));
+  }
+
+  @Test
+  void onlyWhatOthersDoNotHoldIsGranted() {
+    assertEquals(new SlotShare(4, 4), SlotShare.decide(10, Map.of("b", entry(6, 6)), 8, 0));
+    assertEquals(new SlotShare(0, 0), SlotShare.decide(10, Map.of("b", entry(10, 10)), 8, 0));
+  }
+
+  @Test
+  void whileAnotherNodeStarvesAHolderShrinksToAnEqualShareButKeepsOpenConnections() {
+    // We hold 10 of 10 with 10 open; b wants 10 and holds nothing: granted 5, still recorded 10 until they close.
+    assertEquals(new SlotShare(5, 10), SlotShare.decide(10, Map.of("b", entry(0, 10)), 10, 10));
+    // Once only 5 are open the record drops to 5, and b can take the rest.
+    assertEquals(new SlotShare(5, 5), SlotShare.decide(10, Map.of("b", entry(0, 10)), 10, 5));
+    assertEquals(new SlotShare(5, 5), SlotShare.decide(10, Map.of("a", entry(5, 10)), 10, 0));
+  }
+
+  @Test
+  void anIdleNodeRecordsNothingAndAStaleOverCommitGrantsNothing() {
+    assertEquals(new SlotShare(0, 0), SlotShare.decide(10, Map.of("b", entry(3, 3)), 0, 0));
+    assertEquals(new SlotShare(0, 2), SlotShare.decide(10, Map.of("b", entry(12, 12)), 5, 2));
+  }
+}
