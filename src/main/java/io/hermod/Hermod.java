@@ -9,6 +9,7 @@ import io.hermod.config.ListenerConfig;
 import io.hermod.delivery.DsnBuilder;
 import io.hermod.delivery.DsnIdentifiers;
 import io.hermod.delivery.RetrySchedule;
+import io.hermod.local.LocalDeliveryVerticle;
 import io.hermod.routing.LoopDetector;
 import io.hermod.routing.MxResolver;
 import io.hermod.routing.RouterVerticle;
@@ -89,6 +90,7 @@ public final class Hermod {
         .compose(queued -> hermod.deployListeners())
         .compose(v -> hermod.deploy(new SubmitVerticle(config, spool)))
         .compose(v -> hermod.deployDelivery())
+        .compose(v -> hermod.deploy(new LocalDeliveryVerticle(config.local(), config.hostname())))
         .compose(v -> hermod.deployRouter())
         .map(hermod);
   }

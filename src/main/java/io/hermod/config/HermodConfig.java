@@ -19,11 +19,12 @@ import java.util.List;
  * @param shutdownGraceSeconds how long transactions in flight may finish after SIGTERM ("shutdownGraceSeconds")
  * @param tls             server certificate ("tls")
  * @param auth            SMTP AUTH user store ("auth")
+ * @param local           local delivery ("local")
  */
 public record HermodConfig(String hostname, List<String> localDomains, List<Cidr> trustedNetworks,
                            List<ListenerConfig> listeners, SpoolConfig spool, Limits limits, DnsConfig dns,
                            RoutingConfig routing, DeliveryConfig delivery, int shutdownGraceSeconds,
-                           TlsConfig tls, AuthConfig auth) {
+                           TlsConfig tls, AuthConfig auth, LocalConfig local) {
 
   public HermodConfig {
     localDomains = List.copyOf(localDomains);

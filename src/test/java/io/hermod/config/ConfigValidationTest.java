@@ -83,6 +83,13 @@ class ConfigValidationTest {
         bad("{'delivery':{'ratePerDestination':-1}}", "delivery.ratePerDestination"),
         bad("{'delivery':{'suspendPatterns':['(unclosed']}}", "delivery.suspendPatterns[0]"),
         bad("{'delivery':{'suspendPatterns':'^421'}}", "delivery.suspendPatterns"),
+        bad("{'local':{'transports':{'other.test':'none'}}}", "local.transports.other.test"),
+        bad("{'local':{'transports':{'localhost':{'type':'mbox'}}}}", "local.transports.localhost"),
+        bad("{'local':{'transports':{'*':{'type':'lmtp','host':'127.0.0.1','port':0}}}}", "local.transports.*"),
+        bad("{'local':{'transports':{'*':'maildir'}}}", "local.transports.*"),
+        bad("{'local':{'users':{'localhost':'bob'}}}", "local.users.localhost"),
+        bad("{'local':{'users':{'*':['bob']}}}", "local.users.*"),
+        bad("{'local':{'timeoutSeconds':0}}", "local.timeoutSeconds"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
   }
 
