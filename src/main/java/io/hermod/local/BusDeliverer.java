@@ -66,7 +66,9 @@ final class BusDeliverer implements LocalDeliverer {
     return vertx.fileSystem().open(job.contentFile(), new OpenOptions().setRead(true).setWrite(false))
         .compose(file -> file.read(Buffer.buffer(length), 0, job.contentOffset(), length)
             .eventually(() -> file.close()))
-        .map(bytes -> body.put("contentBase64", Base64.getEncoder().encodeToString(bytes.getBytes())));
+        .compose(bytes -> bytes.length() == length
+            ? Future.succeededFuture(body.put("contentBase64", Base64.getEncoder().encodeToString(bytes.getBytes())))
+            : Future.failedFuture("spooled message shorter than its envelope says"));
   }
 
   private static String oneLine(String s) {

@@ -5,14 +5,15 @@ import io.hermod.delivery.DeliveryReport.Outcome;
 
 import java.util.List;
 
-/** The one place that maps reply codes of local transports to outcomes: 2xx delivered, 4xx deferred, 5xx failed. */
+/** The one place that maps reply codes of local transports to outcomes. */
 final class LocalResults {
 
   private LocalResults() {
   }
 
+  /** 2xx delivered, 5xx failed; 4xx (and a nonsensical 1xx/3xx final reply) deferred. */
   static Outcome outcomeOf(int code) {
-    return code < 400 ? Outcome.DELIVERED : code < 500 ? Outcome.DEFERRED : Outcome.FAILED;
+    return code / 100 == 2 ? Outcome.DELIVERED : code / 100 == 5 ? Outcome.FAILED : Outcome.DEFERRED;
   }
 
   /** A result we decided ourselves (remote = false), with the outcome of its code. */

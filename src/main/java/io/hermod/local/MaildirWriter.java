@@ -35,9 +35,9 @@ final class MaildirWriter {
    * @return the file in new/
    */
   Path deliver(Path maildir, byte[] prefix, Path source, long offset, long length) throws IOException {
-    Path tmp = Files.createDirectories(maildir.resolve("tmp"));
-    Path fresh = Files.createDirectories(maildir.resolve("new"));
-    Files.createDirectories(maildir.resolve("cur"));
+    Path tmp = createDurably(maildir.resolve("tmp"));
+    Path fresh = createDurably(maildir.resolve("new"));
+    createDurably(maildir.resolve("cur"));
     String name = uniqueName(prefix.length + length);
     Path tmpFile = tmp.resolve(name);
     try {
@@ -72,6 +72,32 @@ final class MaildirWriter {
     long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
     return (micros / 1_000_000) + ".M" + (micros % 1_000_000) + "P" + ProcessHandle.current().pid()
         + "Q" + sequence.incrementAndGet() + "R" + writerId + "." + host + ",S=" + size;
+  }
+
+  /**
+   * Creates {@code dir} and missing parents; a created directory's entry is made durable by fsyncing its
+   * parent, or a crash could lose a new user's folder (and the message renamed into it).
+   */
+  private static Path createDurably(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return dir;
+    }
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null) {
+      createDurably(parent);
+    }
+    try {
+      Files.createDirectory(dir);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir)) {
+        throw e;
+      }
+      // A concurrent delivery created it: fsync anyway, it may not have done so yet.
+    }
+    if (parent != null) {
+      fsyncDirectory(parent);
+    }
+    return dir;
   }
 
   private static void fsyncDirectory(Path dir) throws IOException {

@@ -88,6 +88,27 @@ class LocalDeliveryTest {
   }
 
   @Test
+  void aMaildirWriteErrorDefersAndLeavesNothingBehind() throws Exception {
+    Path notADirectory = Files.writeString(temp.resolve("plain-file"), "x");
+    JsonObject config = config(262144);
+    config.getJsonObject("local").getJsonObject("transports").put("local.test",
+        new JsonObject().put("type", "maildir").put("directory", notADirectory + "/%d/%u"));
+    try (TestHermod h = TestHermod.start(temp.resolve("spool"), config)) {
+      List<JsonObject> events = new CopyOnWriteArrayList<>();
+      h.vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> events.add(m.body()));
+
+      String id = send(h.port(), "alice@outside.test", List.of("bob@local.test"), original);
+
+      waitUntil(() -> !events.isEmpty(), "an event");
+      assertEquals("deferred", events.get(0).getString("outcome"), events.get(0).encode());
+      assertEquals(451, events.get(0).getInteger("code"));
+      assertEquals("4.3.0", events.get(0).getString("status"));
+      assertEquals(RecipientState.DEFERRED, h.hermod.spool().load(id).await().recipients().get(0).state());
+      assertEquals("x", Files.readString(notADirectory));
+    }
+  }
+
+  @Test
   void busConsumerAcknowledgesAndGetsTheMessageInline() throws Exception {
     try (TestHermod h = TestHermod.start(temp.resolve("spool"), config(262144))) {
       List<JsonObject> requests = new CopyOnWriteArrayList<>();
