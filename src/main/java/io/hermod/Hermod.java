@@ -12,6 +12,7 @@ import io.hermod.delivery.DsnIdentifiers;
 import io.hermod.delivery.RetrySchedule;
 import io.hermod.cluster.ClusterSlotLeases;
 import io.hermod.routing.DestinationLimits;
+import io.hermod.local.LocalDeliveryVerticle;
 import io.hermod.routing.LoopDetector;
 import io.hermod.routing.MxResolver;
 import io.hermod.routing.RouterVerticle;
@@ -149,6 +150,7 @@ public final class Hermod {
         .compose(queued -> hermod.deployListeners())
         .compose(v -> hermod.deploy(new SubmitVerticle(config, spool)))
         .compose(v -> hermod.deployDelivery())
+        .compose(v -> hermod.deploy(new LocalDeliveryVerticle(config.local(), config.hostname())))
         .compose(v -> hermod.deployRouter())
         .onSuccess(v -> hermod.readiness.recovered())
         .map(hermod);

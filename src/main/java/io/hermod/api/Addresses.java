@@ -23,6 +23,14 @@ public final class Addresses {
   public static final String DELIVERY_JOB = "hermod.delivery.job";
 
   /**
+   * Router → local delivery ({@link io.hermod.local.LocalDeliveryVerticle}): a {@link io.hermod.local.LocalJob}
+   * as JSON, request/reply; the reply is a {@link io.hermod.delivery.DeliveryReport}. Any failure of the
+   * request means "not attempted" (docs/local-delivery.md). Node-local, like DELIVERY_JOB: a job names a file
+   * of this node's spool.
+   */
+  public static final String LOCAL_JOB = "hermod.local.job";
+
+  /**
    * Delivery outcomes, published (not sent) once the outcome is durably recorded in the spool: one JSON event
    * per recipient outcome (fields in docs/eventbus.md).
    */

@@ -35,7 +35,8 @@ final class ConfigBinder {
         limits(root.section("limits")), dns(root.section("dns")), routing(root.section("routing")),
         delivery(root.section("delivery")), root.intIn("shutdownGraceSeconds", 0, 3600), tlsConfig(root.section("tls")),
         auth(root.section("auth")), http(root.section("http")), logging(root.section("logging")),
-        dkim(root.section("dkim")), spf(root.section("spf")), ClusterSection.bind(root.section("cluster")));
+        dkim(root.section("dkim")), spf(root.section("spf")), ClusterSection.bind(root.section("cluster")),
+        local(root.section("local"), localDomains));
   }
 
   private static HttpConfig http(JsonSection s) {
@@ -214,6 +215,60 @@ final class ConfigBinder {
       }
     }
     return new RoutingConfig(s.intIn("deliveryPort", 1, 65535), smarthost, routes);
+  }
+
+  /** Keys of both maps are local domains (or "*" for transports): anything else is a mistake worth an error. */
+  private static LocalConfig local(JsonSection s, List<String> localDomains) {
+    Map<String, LocalTransport> transports = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : s.map("transports")) {
+      String key = s.key("transports") + "." + e.getKey();
+      String domain = localDomainKey(key, e.getKey(), localDomains, true);
+      transports.put(domain, localTransport(key, e.getValue()));
+    }
+    Map<String, Set<String>> users = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : s.map("users")) {
+      String key = s.key("users") + "." + e.getKey();
+      String domain = localDomainKey(key, e.getKey(), localDomains, false);
+      if (!(e.getValue() instanceof JsonArray list)) {
+        throw ConfigException.bad(key, "must be a list of local parts", e.getValue());
+      }
+      Set<String> parts = new LinkedHashSet<>();
+      for (Object part : list) {
+        if (!(part instanceof String p) || p.isBlank()) {
+          throw ConfigException.bad(key, "must be a list of non-empty strings", part);
+        }
+        parts.add(p.trim().toLowerCase(Locale.ROOT));
+      }
+      users.put(domain, parts);
+    }
+    return new LocalConfig(transports, users, s.intIn("timeoutSeconds", 1, 86400),
+        s.intIn("inlineMaxBytes", 0, 64 * 1024 * 1024), s.intIn("workerThreads", 1, 64));
+  }
+
+  private static String localDomainKey(String key, String text, List<String> localDomains, boolean starAllowed) {
+    if (starAllowed && text.equals(LocalConfig.ANY_DOMAIN)) {
+      return text;
+    }
+    String domain = domain(key, text);
+    if (!localDomains.contains(domain)) {
+      throw ConfigException.bad(key, "must be one of localDomains" + (starAllowed ? " or \"*\"" : ""), text);
+    }
+    return domain;
+  }
+
+  /** {"type": "maildir", ...} or the shorthand "none". */
+  private static LocalTransport localTransport(String key, Object value) {
+    if ("none".equals(value)) {
+      return new LocalTransport.None();
+    }
+    if (!(value instanceof JsonObject o)) {
+      throw ConfigException.bad(key, "must be \"none\" or an object with \"type\"", value);
+    }
+    try {
+      return LocalTransport.fromJson(o);
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.bad(key, e.getMessage(), o.encode());
+    }
   }
 
   private static DeliveryConfig delivery(JsonSection s) {

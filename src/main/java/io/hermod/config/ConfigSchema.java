@@ -20,7 +20,7 @@ import java.util.Set;
 final class ConfigSchema {
 
   /** Objects whose keys are the user's (domains), not ours. */
-  private static final Set<String> MAPS = Set.of("routing.routes");
+  private static final Set<String> MAPS = Set.of("routing.routes", "local.transports", "local.users");
   private static final String RESOURCE = "defaults.json";
 
   private final JsonObject defaults;

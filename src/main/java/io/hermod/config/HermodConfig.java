@@ -24,12 +24,13 @@ import java.util.List;
  * @param dkim            DKIM signing keys ("dkim")
  * @param spf             SPF checks on mx listeners ("spf")
  * @param cluster         clustering ("cluster", docs/cluster.md)
+ * @param local           local delivery ("local")
  */
 public record HermodConfig(String hostname, List<String> localDomains, List<Cidr> trustedNetworks,
                            List<ListenerConfig> listeners, SpoolConfig spool, Limits limits, DnsConfig dns,
                            RoutingConfig routing, DeliveryConfig delivery, int shutdownGraceSeconds,
                            TlsConfig tls, AuthConfig auth, HttpConfig http, LoggingConfig logging,
-                           DkimConfig dkim, SpfConfig spf, ClusterConfig cluster) {
+                           DkimConfig dkim, SpfConfig spf, ClusterConfig cluster, LocalConfig local) {
 
   public HermodConfig {
     localDomains = List.copyOf(localDomains);

@@ -1,6 +1,5 @@
 package io.hermod.routing;
 
-import io.hermod.delivery.DeliveryJob;
 import io.hermod.delivery.DeliveryReport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,9 +20,10 @@ import java.util.logging.Logger;
  * per-destination rate, and suspended destinations get nothing until the suspension ends. A job whose
  * request fails (no consumer, timeout, busy) was not attempted: it waits {@code requeueDelayMillis} and is
  * sent again, so nothing is lost. Waiting jobs belong to messages in the router's bounded active window,
- * so this queue is bounded too. Runs on one Vert.x context; not thread-safe.
+ * so this queue is bounded too. Runs on one Vert.x context; not thread-safe. Generic in the job type: the
+ * router runs one for SMTP delivery jobs and one for local delivery jobs.
  */
-public final class Dispatcher {
+public final class Dispatcher<J> {
 
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
 
@@ -36,35 +36,39 @@ public final class Dispatcher {
   private final Limits limits;
   private final Backoff backoff;
   private final DestinationLimits destinationLimits;
-  private final Function<DeliveryJob, Future<DeliveryReport>> sender;
-  private final Map<String, Destination> destinations = new LinkedHashMap<>();
+  private final Function<J, String> destinationOf;
+  private final Function<J, Future<DeliveryReport>> sender;
+  private final Map<String, Destination<J>> destinations = new LinkedHashMap<>();
   private int inFlight;
   private long timerId = -1;
   private long timerAt = Long.MAX_VALUE;
 
   private final io.hermod.metrics.HermodMetrics metrics;
 
-  Dispatcher(Vertx vertx, Clock clock, Limits limits, Backoff backoff,
-             Function<DeliveryJob, Future<DeliveryReport>> sender) {
-    this(vertx, clock, limits, backoff, DestinationLimits.perNode(limits.maxPerDestination()), sender,
+  /** A single-node scheduler without metrics (tests, local jobs). */
+  Dispatcher(Vertx vertx, Clock clock, Limits limits, Backoff backoff, Function<J, String> destinationOf,
+             Function<J, Future<DeliveryReport>> sender) {
+    this(vertx, clock, limits, backoff, DestinationLimits.perNode(limits.maxPerDestination()), destinationOf, sender,
         io.hermod.metrics.HermodMetrics.noop());
   }
 
   Dispatcher(Vertx vertx, Clock clock, Limits limits, Backoff backoff, DestinationLimits destinationLimits,
-             Function<DeliveryJob, Future<DeliveryReport>> sender, io.hermod.metrics.HermodMetrics metrics) {
+             Function<J, String> destinationOf, Function<J, Future<DeliveryReport>> sender,
+             io.hermod.metrics.HermodMetrics metrics) {
     this.metrics = metrics;
     this.vertx = vertx;
     this.clock = clock;
     this.limits = limits;
     this.backoff = backoff;
     this.destinationLimits = destinationLimits;
+    this.destinationOf = destinationOf;
     this.sender = sender;
     destinationLimits.start(this::pump);
   }
 
   /** Queues a job; {@code onReport} gets its report once delivery answered (never for unanswered tries). */
-  void submit(DeliveryJob job, Consumer<DeliveryReport> onReport) {
-    destination(job.destination()).waiting.add(new Waiting(job, onReport));
+  void submit(J job, Consumer<DeliveryReport> onReport) {
+    destination(destinationOf.apply(job)).waiting.add(new Waiting<>(job, onReport));
     pump();
   }
 
@@ -81,8 +85,8 @@ public final class Dispatcher {
     }
   }
 
-  private Destination destination(String key) {
-    return destinations.computeIfAbsent(key, k -> new Destination(limits.ratePerDestination() > 0
+  private Destination<J> destination(String key) {
+    return destinations.computeIfAbsent(key, k -> new Destination<>(limits.ratePerDestination() > 0
         ? new TokenBucket(limits.ratePerDestination(), clock.millis()) : null));
   }
 
@@ -93,8 +97,8 @@ public final class Dispatcher {
     boolean started = true;
     while (started && inFlight < limits.maxInFlight()) {
       started = false;
-      for (Map.Entry<String, Destination> e : destinations.entrySet()) {
-        Destination d = e.getValue();
+      for (Map.Entry<String, Destination<J>> e : destinations.entrySet()) {
+        Destination<J> d = e.getValue();
         if (d.waiting.isEmpty() || d.inFlight >= destinationLimits.allowed(e.getKey())
             || inFlight >= limits.maxInFlight()) {
           continue;
@@ -119,7 +123,8 @@ public final class Dispatcher {
     }
   }
 
-  private void start(Destination d, Waiting w) {
+  private void start(Destination<J> d, Waiting<J> w) {
+    String destination = destinationOf.apply(w.job);
     d.inFlight++;
     inFlight++;
     sender.apply(w.job).onComplete(result -> {
@@ -130,16 +135,16 @@ public final class Dispatcher {
         if (suspend > 0) {
           d.suspendedUntil = clock.millis() + suspend;
           metrics.shapingSuspension(); // metrics
-          LOG.info("destination " + w.job.destination() + " suspended for " + suspend / 1000 + " s: "
+          LOG.info("destination " + destination + " suspended for " + suspend / 1000 + " s: "
               + result.result().results().get(0).summary());
         }
         w.onReport.accept(result.result());
       } else {
         // Not attempted: try again after a short delay, without counting an attempt.
-        LOG.fine("job " + w.job.queueId() + " to " + w.job.destination() + " not attempted: "
+        LOG.fine("job to " + destination + " not attempted: "
             + result.cause().getMessage());
         vertx.setTimer(limits.requeueDelayMillis(), t -> {
-          destination(w.job.destination()).waiting.add(w);
+          destination(destination).waiting.add(w);
           pump();
         });
       }
@@ -155,9 +160,9 @@ public final class Dispatcher {
 
   /** Drops destinations with nothing waiting or in flight, no suspension and a full bucket (memory stays bounded). */
   private void forgetIdle(long now) {
-    Iterator<Destination> it = destinations.values().iterator();
+    Iterator<Destination<J>> it = destinations.values().iterator();
     while (it.hasNext()) {
-      Destination d = it.next();
+      Destination<J> d = it.next();
       if (d.waiting.isEmpty() && d.inFlight == 0 && now >= d.suspendedUntil
           && (d.bucket == null || d.bucket.isFull(now))) {
         it.remove();
@@ -180,11 +185,11 @@ public final class Dispatcher {
     });
   }
 
-  private record Waiting(DeliveryJob job, Consumer<DeliveryReport> onReport) {
+  private record Waiting<J>(J job, Consumer<DeliveryReport> onReport) {
   }
 
-  private static final class Destination {
-    final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+  private static final class Destination<J> {
+    final ArrayDeque<Waiting<J>> waiting = new ArrayDeque<>();
     final TokenBucket bucket;
     int inFlight;
     long suspendedUntil;

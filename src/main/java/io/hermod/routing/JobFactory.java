@@ -1,6 +1,8 @@
 package io.hermod.routing;
 
+import io.hermod.config.LocalTransport;
 import io.hermod.delivery.DeliveryJob;
+import io.hermod.local.LocalJob;
 import io.hermod.smtp.Xtext;
 import io.hermod.smtp.BodyType;
 import io.hermod.smtp.DsnNotify;
@@ -12,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Builds the {@link DeliveryJob} for some recipients of a message, with their ESMTP parameters. */
+/** Builds the {@link DeliveryJob} (with ESMTP parameters) or {@link LocalJob} for some recipients of a message. */
 final class JobFactory {
 
   private JobFactory() {
@@ -24,6 +26,13 @@ final class JobFactory {
         .map(r -> new DeliveryJob.Rcpt(r.address(), rcptParams(r))).toList();
     return new DeliveryJob(env.id(), destination, hosts, env.sender(), rcpts, mailParams(env), env.smtpUtf8(),
         content.file().toString(), content.offset(), content.length(), env.prependHeaders());
+  }
+
+  static LocalJob localJob(Envelope env, Spool.Content content, String domain, LocalTransport transport,
+                           List<Recipient> recipients) {
+    return new LocalJob(env.id(), domain, transport, env.sender(),
+        recipients.stream().map(Recipient::address).toList(), content.file().toString(), content.offset(),
+        content.length());
   }
 
   /** RFC 6152/3030 BODY, RFC 3461 RET and ENVID (xtext) to pass on; the client drops what the peer lacks. */

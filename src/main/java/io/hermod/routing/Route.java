@@ -9,7 +9,7 @@ public sealed interface Route permits Route.Local, Route.Mx, Route.Direct, Route
 
   String destination();
 
-  /** One of our local domains: local delivery is not built yet, the recipients stay queued. */
+  /** One of our local domains: delivered by its local transport (local delivery), not over SMTP. */
   record Local(String domain) implements Route {
     public String destination() {
       return domain;

@@ -1,6 +1,7 @@
 package io.hermod.routing;
 
 import io.hermod.config.HermodConfig;
+import io.hermod.config.LocalTransport;
 import io.hermod.config.NextHop;
 
 import io.hermod.spool.Envelope;
@@ -53,8 +54,7 @@ public final class RoutePlanner {
 
   /**
    * The recipients still to deliver (pending or deferred) to remote domains, grouped by route, in
-   * recipient order. Recipients of local domains are left out: local delivery is not built yet, they
-   * stay queued untouched.
+   * recipient order. Recipients of local domains are left out: see {@link #localRecipients}.
    */
   public Map<Route, List<Recipient>> remoteRecipients(Envelope env) {
     Map<Route, List<Recipient>> out = new LinkedHashMap<>();
@@ -68,5 +68,29 @@ public final class RoutePlanner {
       }
     }
     return out;
+  }
+
+  /**
+   * The recipients still to deliver at local domains, grouped by domain ("" for a bare postmaster), in
+   * recipient order, with the domain's transport ({@code local.transports}). Domains whose transport is
+   * "none" are left out: their recipients stay queued untouched.
+   */
+  public Map<String, List<Recipient>> localRecipients(Envelope env) {
+    Map<String, List<Recipient>> out = new LinkedHashMap<>();
+    for (Recipient r : env.recipients()) {
+      if (r.state().isFinal()) {
+        continue;
+      }
+      if (route(domainOf(r.address())) instanceof Route.Local local
+          && !(transport(local.domain()) instanceof LocalTransport.None)) {
+        out.computeIfAbsent(local.domain(), k -> new ArrayList<>()).add(r);
+      }
+    }
+    return out;
+  }
+
+  /** The transport of a local domain ("" falls back to "*"). */
+  public LocalTransport transport(String localDomain) {
+    return config.local().transportFor(localDomain);
   }
 }

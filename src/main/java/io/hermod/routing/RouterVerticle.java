@@ -7,6 +7,7 @@ import io.hermod.delivery.DeliveryJob;
 import io.hermod.delivery.DeliveryReport;
 import io.hermod.delivery.DsnBuilder;
 import io.hermod.delivery.RetrySchedule;
+import io.hermod.local.LocalJob;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.Spool;
@@ -28,7 +29,8 @@ import java.util.logging.Logger;
 /**
  * The router role (Postfix's qmgr with trivial-rewrite): takes due messages from the spool into a bounded
  * active window, decides each recipient's route, resolves it, hands one {@link DeliveryJob} per
- * (message, destination) to the delivery verticles with backpressure, and records what they report:
+ * (message, destination) to the delivery verticles with backpressure, one {@link LocalJob} per (message,
+ * local domain) to local delivery ({@link Addresses#LOCAL_JOB}), and records what they report:
  * retries, bounces (DSNs), events, removal. Input is {@link Addresses#ROUTER_TRIGGER} plus a periodic spool
  * scan (and one at start) for what the triggers missed or what became due. See docs/routing.md.
  */
@@ -49,7 +51,8 @@ public final class RouterVerticle extends VerticleBase {
   private ActiveWindow window;
   private RoutePlanner planner;
   private DestinationResolver destinations;
-  private Dispatcher dispatcher;
+  private Dispatcher<DeliveryJob> dispatcher;
+  private Dispatcher<LocalJob> localDispatcher;
   private OutcomePersister persister;
   private MessageConsumer<JsonObject> triggers;
   private long scanTimer = -1;
@@ -89,10 +92,15 @@ public final class RouterVerticle extends VerticleBase {
     window = new ActiveWindow(d.activeWindow());
     planner = new RoutePlanner(config);
     destinations = new DestinationResolver(resolver, LoopDetector.forEndpoints(config.hostname(), ownEndpoints));
-    dispatcher = new Dispatcher(vertx, clock,
-        new Dispatcher.Limits(d.maxConnections(), d.maxConnectionsPerDestination(), d.ratePerDestination(),
-            d.requeueDelayMillis()),
-        new Backoff(d.suspendPatterns(), d.suspendSeconds()), destinationLimits, this::sendJob, metrics);
+    Dispatcher.Limits limits = new Dispatcher.Limits(d.maxConnections(), d.maxConnectionsPerDestination(),
+        d.ratePerDestination(), d.requeueDelayMillis());
+    Backoff backoff = new Backoff(d.suspendPatterns(), d.suspendSeconds());
+    dispatcher = new Dispatcher<>(vertx, clock, limits, backoff, destinationLimits, DeliveryJob::destination,
+        this::sendJob, metrics);
+    // Local jobs have their own scheduler: a slow LMTP server or bus consumer takes no SMTP slots.
+    localDispatcher = new Dispatcher<>(vertx, clock, limits, backoff,
+        DestinationLimits.perNode(d.maxConnectionsPerDestination()), LocalJob::destination,
+        job -> request(Addresses.LOCAL_JOB, job.toJson()), metrics);
     BounceWriter bounces = new BounceWriter(spool, new SpooledContent(vertx), dsnBuilder, schedule,
         config.hostname());
     persister = new OutcomePersister(spool, new OutcomeRecorder(schedule), bounces,
@@ -106,6 +114,7 @@ public final class RouterVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(scanTimer);
     dispatcher.stop();
+    localDispatcher.stop();
     return triggers.unregister();
   }
 
@@ -177,11 +186,17 @@ public final class RouterVerticle extends VerticleBase {
     window.release(id);
   }
 
-  /** Plans the remote recipients by route, resolves every route in parallel, then records or dispatches. */
+  /**
+   * Plans the remote recipients by route and the local ones by domain, resolves every route in parallel,
+   * then records or dispatches.
+   */
   private void startRound(ActiveMessage msg) {
     Map<Route, List<Recipient>> byRoute = planner.remoteRecipients(msg.envelope());
-    if (byRoute.isEmpty()) {
-      release(msg.id()); // only local recipients left: they wait for local delivery, no rescheduling
+    List<LocalJob> localJobs = new ArrayList<>();
+    planner.localRecipients(msg.envelope()).forEach((domain, rcpts) -> localJobs.add(
+        JobFactory.localJob(msg.envelope(), msg.content, domain, planner.transport(domain), rcpts)));
+    if (byRoute.isEmpty() && localJobs.isEmpty()) {
+      release(msg.id()); // only recipients at local domains with transport "none": they stay queued
       return;
     }
     List<Route> routes = new ArrayList<>(byRoute.keySet());
@@ -199,12 +214,15 @@ public final class RouterVerticle extends VerticleBase {
           unreachable.addAll(results((Target.Unreachable) target, rcpts));
         }
       }
-      msg.expect(jobs.size() + (unreachable.isEmpty() ? 0 : 1));
+      msg.expect(jobs.size() + localJobs.size() + (unreachable.isEmpty() ? 0 : 1));
       if (!unreachable.isEmpty()) {
         record(msg, new DeliveryReport(null, null, unreachable));
       }
       for (DeliveryJob job : jobs) {
         dispatcher.submit(job, report -> record(msg, report));
+      }
+      for (LocalJob job : localJobs) {
+        localDispatcher.submit(job, report -> record(msg, report));
       }
     });
   }
@@ -225,8 +243,13 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private Future<DeliveryReport> sendJob(DeliveryJob job) {
+    return request(Addresses.DELIVERY_JOB, job.toJson());
+  }
+
+  /** Jobs name a file of this node's spool: they stay on this node (Addresses.nodeLocal()). */
+  private Future<DeliveryReport> request(String address, JsonObject job) {
     DeliveryOptions options = Addresses.nodeLocal().setSendTimeout(config.delivery().jobTimeoutSeconds() * 1000L);
-    return vertx.eventBus().<JsonObject>request(Addresses.DELIVERY_JOB, job.toJson(), options)
+    return vertx.eventBus().<JsonObject>request(address, job, options)
         .map(reply -> DeliveryReport.fromJson(reply.body()));
   }
 }

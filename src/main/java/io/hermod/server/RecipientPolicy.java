@@ -9,7 +9,9 @@ import io.hermod.smtp.Reply;
  * Who may send to whom (never an open relay). A client that may relay (trusted network, or an
  * authenticated user, RFC 4954 §6) may send anywhere; any other client only to our local domains, and only with plain
  * addresses: the old routing tricks that turn a local address into a relay (percent hack, bang path,
- * quoted "@", source routes) are refused, as Postfix does for untrusted clients.
+ * quoted "@", source routes) are refused, as Postfix does for untrusted clients. A local domain with a
+ * user list ({@code local.users}) refuses unknown local parts from every client (Postfix's
+ * local_recipient_maps), so that mail for them is never accepted only to bounce later.
  */
 final class RecipientPolicy {
 
@@ -23,6 +25,10 @@ final class RecipientPolicy {
   Reply check(Mailbox rcpt, boolean mayRelay) {
     if (rcpt.domain() == null) {
       return null; // bare <postmaster>, RFC 5321 §4.5.1
+    }
+    if (!rcpt.isAddressLiteral() && config.isLocalDomain(rcpt.domain())
+        && !config.local().knowsUser(rcpt.domain(), rcpt.unquotedLocalPart())) {
+      return Replies.USER_UNKNOWN;
     }
     if (mayRelay) {
       return null;

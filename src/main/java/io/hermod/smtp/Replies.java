@@ -96,6 +96,8 @@ public final class Replies {
   // --- policy and limits ---------------------------------------------------------------------------
 
   public static final Reply RELAY_DENIED = new Reply(554, "5.7.1", "Relay access denied");
+  /** RFC 3463 §3.2 X.1.1 "bad destination mailbox address": a local domain's user list lacks it. */
+  public static final Reply USER_UNKNOWN = new Reply(550, "5.1.1", "Recipient address rejected: user unknown");
   /** RFC 5321 §4.5.3.1.8: at least 100 recipients must be accepted; beyond our limit, 452. */
   public static final Reply TOO_MANY_RECIPIENTS = new Reply(452, "4.5.3", "Too many recipients");
   public static Reply messageTooBig(long limit) {

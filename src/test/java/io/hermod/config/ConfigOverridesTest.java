@@ -143,6 +143,15 @@ class ConfigOverridesTest {
         row("cluster.kubernetes.namespace", "HERMOD_CLUSTER_KUBERNETES_NAMESPACE", "mail",
             c -> c.cluster().namespace(), "mail"),
         row("cluster.slotLeaseSeconds", "HERMOD_CLUSTER_SLOT_LEASE_SECONDS", "0", c -> c.cluster().slotLeaseSeconds(), 0),
+        row("local.transports", "HERMOD_LOCAL_TRANSPORTS",
+            "{\"localhost\":{\"type\":\"maildir\",\"directory\":\"/var/mail/%d/%u\"},\"*\":\"none\"}",
+            c -> c.local().transports(), Map.of("localhost", new LocalTransport.Maildir("/var/mail/%d/%u"),
+                "*", new LocalTransport.None())),
+        row("local.users", "HERMOD_LOCAL_USERS", "{\"localhost\":[\"Bob\",\"alice\"]}",
+            c -> c.local().users(), Map.of("localhost", Set.of("bob", "alice"))),
+        row("local.timeoutSeconds", "HERMOD_LOCAL_TIMEOUT_SECONDS", "7", c -> c.local().timeoutSeconds(), 7),
+        row("local.inlineMaxBytes", "HERMOD_LOCAL_INLINE_MAX_BYTES", "1024", c -> c.local().inlineMaxBytes(), 1024),
+        row("local.workerThreads", "HERMOD_LOCAL_WORKER_THREADS", "3", c -> c.local().workerThreads(), 3),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5));
   }
 

@@ -95,6 +95,13 @@ class ConfigValidationTest {
         bad("{'cluster':{'name':''}}", "cluster.name"),
         bad("{'cluster':{'kubernetes':{'serviceName':'Hermod_HZ'}}}", "cluster.kubernetes.serviceName"),
         bad("{'cluster':{'slotLeaseSeconds':3601}}", "cluster.slotLeaseSeconds"),
+        bad("{'local':{'transports':{'other.test':'none'}}}", "local.transports.other.test"),
+        bad("{'local':{'transports':{'localhost':{'type':'mbox'}}}}", "local.transports.localhost"),
+        bad("{'local':{'transports':{'*':{'type':'lmtp','host':'127.0.0.1','port':0}}}}", "local.transports.*"),
+        bad("{'local':{'transports':{'*':'maildir'}}}", "local.transports.*"),
+        bad("{'local':{'users':{'localhost':'bob'}}}", "local.users.localhost"),
+        bad("{'local':{'users':{'*':['bob']}}}", "local.users.*"),
+        bad("{'local':{'timeoutSeconds':0}}", "local.timeoutSeconds"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
   }
 
