@@ -156,16 +156,27 @@ public final class Hermod {
         .map(hermod);
   }
 
+  /**
+   * Each listener as {@code instances} verticles on the same address (Vert.x shares the port and spreads the
+   * connections over their event loops); {@link #port} reports the first instance's bound port.
+   */
   private Future<Void> deployListeners() {
     Future<Void> chain = Future.succeededFuture();
     for (ListenerConfig lc : config.listeners()) {
       chain = chain.compose(v -> {
-        ListenerVerticle verticle = new ListenerVerticle(lc, serverContext);
-        return vertx.deployVerticle(verticle, new DeploymentOptions()).map(id -> {
+        List<ListenerVerticle> instances = new ArrayList<>();
+        return vertx.deployVerticle(() -> {
+          ListenerVerticle verticle = new ListenerVerticle(lc, serverContext);
+          synchronized (instances) {
+            instances.add(verticle);
+          }
+          return verticle;
+        }, new DeploymentOptions().setInstances(lc.instances())).map(id -> {
           deployments.add(id);
-          listeners.add(verticle);
+          listeners.add(instances.get(0));
           LOG.info("listening for " + lc.role().name().toLowerCase() + " on " + lc.host() + ":"
-              + verticle.actualPort() + " (" + lc.name() + ")");
+              + instances.get(0).actualPort() + " (" + lc.name() + ", " + lc.instances() + " instance"
+              + (lc.instances() == 1 ? "" : "s") + ")");
           return null;
         });
       });

@@ -20,7 +20,7 @@ final class ConfigBinder {
 
   private static final int MAX = Integer.MAX_VALUE;
   private static final long LMAX = Long.MAX_VALUE;
-  private static final Set<String> LISTENER_KEYS = Set.of("name", "host", "port", "role", "tls");
+  private static final Set<String> LISTENER_KEYS = Set.of("name", "host", "port", "role", "tls", "instances");
 
   private ConfigBinder() {
   }
@@ -89,7 +89,8 @@ final class ConfigBinder {
         throw ConfigException.bad(l.key("tls"), "a submission listener needs TLS (AUTH is only offered under TLS)",
             "none");
       }
-      out.add(new ListenerConfig(name, host, port, role, tls));
+      int instances = o.getValue("instances") == null ? 1 : l.intIn("instances", 1, 64);
+      out.add(new ListenerConfig(name, host, port, role, tls, instances));
     }
     return out;
   }

@@ -8,12 +8,19 @@ package io.hermod.config;
  * @param port  TCP port ("port"); 0 picks a free port (tests)
  * @param role  what the port is for ("role": "mx" or "submission")
  * @param tls   how TLS is offered ("tls": "starttls", "implicit" or "none"; default "starttls")
+ * @param instances listener verticles sharing the port, one per event loop to use ("instances"; default 1);
+ *                  Vert.x spreads the connections over them
  */
-public record ListenerConfig(String name, String host, int port, Role role, Tls tls) {
+public record ListenerConfig(String name, String host, int port, Role role, Tls tls, int instances) {
 
-  /** A listener with the default TLS mode, STARTTLS. */
+  /** A listener with the default TLS mode, STARTTLS, and one instance. */
   public ListenerConfig(String name, String host, int port, Role role) {
-    this(name, host, port, role, Tls.STARTTLS);
+    this(name, host, port, role, Tls.STARTTLS, 1);
+  }
+
+  /** A listener with one instance. */
+  public ListenerConfig(String name, String host, int port, Role role, Tls tls) {
+    this(name, host, port, role, tls, 1);
   }
 
   public enum Role {
