@@ -317,7 +317,10 @@ class Hermod:
             "hostname": "hermod.bench",
             "localDomains": ["local.test"],
             "trustedNetworks": ["127.0.0.0/8"],
-            "listeners": [{"name": "mx", "host": "127.0.0.1", "port": self.port, "role": "mx"}],
+            # Two listener and two delivery instances: one per core, as Postfix runs many smtpd/smtp processes.
+            "listeners": [{"name": "mx", "host": "127.0.0.1", "port": self.port, "role": "mx", "instances": 2}],
+            "delivery": {"instances": 2},
+            "http": {"port": 0},
             "spool": {"directory": spool},
             "routing": {"smarthost": "[127.0.0.1]:%d" % default_hop,
                         "routes": {d: "[127.0.0.1]:%d" % p for d, p in routes.items()}},
