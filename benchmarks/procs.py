@@ -324,7 +324,9 @@ class Hermod:
             "spool": {"directory": spool},
             "routing": {"smarthost": "[127.0.0.1]:%d" % default_hop,
                         "routes": {d: "[127.0.0.1]:%d" % p for d, p in routes.items()}},
+            # No per-session message cap: Postfix has none, and smtp-source -d sends ~1000+ per session.
             "limits": {"maxConnections": 20000, "maxConnectionsPerIp": 20000, "commandTimeoutSeconds": IDLE_TIMEOUT,
+                       "maxMessagesPerConnection": 1000000,
                        "maxMessageSize": 100 * 1024 * 1024},
         }
         with open(self.conf, "w") as f:
