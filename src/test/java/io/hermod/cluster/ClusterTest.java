@@ -93,8 +93,12 @@ class ClusterTest {
   @Test
   void eventsPublishedOnNodeAReachAConsumerOnNodeB() throws Exception {
     Promise<DeliveryEvent> seen = Promise.promise();
+    Promise<Void> probed = Promise.promise();
     List<String> ids = new ArrayList<>();
     MessageConsumer<JsonObject> consumer = HermodClient.create(b.vertx).onEvent(e -> {
+      if ("probe".equals(e.queueId())) {
+        probed.tryComplete();
+      }
       synchronized (ids) {
         if (ids.contains(e.queueId())) {
           seen.tryComplete(e);
@@ -102,6 +106,15 @@ class ClusterTest {
       }
     });
     consumer.completion().await(10, TimeUnit.SECONDS);
+    // Node A learns of node B's new subscription asynchronously (Hazelcast's subscription map): publish a
+    // probe from A until B hears it, so the real event cannot race the registration.
+    long probe = a.vertx.setPeriodic(200, t -> a.vertx.eventBus().publish(Addresses.EVENTS,
+        new JsonObject().put("queueId", "probe")));
+    try {
+      probed.future().await(20, TimeUnit.SECONDS);
+    } finally {
+      a.vertx.cancelTimer(probe);
+    }
     // Local-only: the message is submitted to node A's own SubmitVerticle, so node A's router delivers it.
     SubmitResult r = HermodClient.create(a.vertx, Addresses.nodeLocal().setSendTimeout(20_000))
         .submit(message("carol@remote.test")).await(20, TimeUnit.SECONDS);
