@@ -140,7 +140,10 @@ final class PeerConnection {
         break;
       case "QUIT":
         act(action);
-        output.onComplete(v -> socket.close());
+        output.onComplete(v -> {
+          peer.ended(session);
+          socket.close();
+        });
         mode = Mode.CLOSED;
         return;
       default:

@@ -48,4 +48,11 @@ public final class PeerSession {
   void markClosed() {
     closed = true;
   }
+
+  private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** True the first time: the session stops counting as open (when the peer ends it, or the socket closes). */
+  boolean end() {
+    return ended.compareAndSet(false, true);
+  }
 }

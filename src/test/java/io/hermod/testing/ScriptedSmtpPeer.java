@@ -159,7 +159,7 @@ public final class ScriptedSmtpPeer {
       open.add(socket);
       socket.closeHandler(v -> {
         open.remove(socket);
-        current.decrementAndGet();
+        ended(session);
         session.markClosed();
         connection.closed();
       });
@@ -187,6 +187,17 @@ public final class ScriptedSmtpPeer {
   }
 
   /** The most connections open at the same time. */
+  /**
+   * A session stops counting as open once the peer has answered QUIT and is closing it (RFC 5321 §4.1.1.10:
+   * 221, then close), or when its socket closes, whichever comes first: the close handler may run after the
+   * next connection was accepted, which would count a finished session twice.
+   */
+  void ended(PeerSession session) {
+    if (session.end()) {
+      current.decrementAndGet();
+    }
+  }
+
   public int maxConcurrentSessions() {
     return maxConcurrent.get();
   }
