@@ -117,10 +117,10 @@ public final class FileSpool implements Spool {
       Promise<Void> published = Promise.promise();
       committer.submit(new GroupCommitter.FilePublication(id, null, temporary, context, published));
       return published.future();
-    }).recover(e -> {
-      io.execute(() -> deleteQuietly(temporary));
-      return Future.failedFuture(SpoolErrors.map("updating " + id, e));
-    });
+    }).recover(e -> onIo(context, "cleaning up " + id, () -> {
+      deleteQuietly(temporary); // gone before the caller hears of the failure, as for a failed commit
+      return null;
+    }).transform(x -> Future.failedFuture(SpoolErrors.map("updating " + id, e))));
   }
 
   @Override
