@@ -83,13 +83,13 @@ class DeliveryPoolTest {
     assertEquals("QUIT", first.get(first.size() - 1));
   }
 
-  @Test
-  void perDestinationCapHoldsUnderConcurrentJobs() throws Exception {
-    fixture.deploy(DeliveryFixture.options(5_000).withLimits(50, 2, 100, 10_000));
-    List<DeliveryJob> pending = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      pending.add(jobFor("C" + i));
-    }
+  /**
+   * Sends every job at once, then again those refused as busy, until all are delivered (at most 50 rounds).
+   *
+   * @return how many busy refusals there were
+   */
+  private int sendAllRetryingBusy(List<DeliveryJob> jobs) throws Exception {
+    List<DeliveryJob> pending = jobs;
     int busy = 0;
     int rounds = 0;
     while (!pending.isEmpty() && rounds++ < 50) {
@@ -108,8 +108,19 @@ class DeliveryPoolTest {
       }
       pending = retry;
     }
-
     assertTrue(pending.isEmpty(), "still pending after " + rounds + " rounds: " + pending.size());
+    return busy;
+  }
+
+  @Test
+  void perDestinationCapHoldsUnderConcurrentJobs() throws Exception {
+    fixture.deploy(DeliveryFixture.options(5_000).withLimits(50, 2, 100, 10_000));
+    List<DeliveryJob> pending = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      pending.add(jobFor("C" + i));
+    }
+    int busy = sendAllRetryingBusy(pending);
+
     assertEquals(20, peer.messages().size());
     assertTrue(peer.maxConcurrentSessions() <= 2, "max concurrent " + peer.maxConcurrentSessions());
     assertTrue(busy > 0, "20 simultaneous jobs must meet the cap of 2");
@@ -124,25 +135,7 @@ class DeliveryPoolTest {
       String domain = i % 2 == 0 ? "one.test" : "two.test";
       pending.add(job("H" + i, domain, List.of(host("mx", peer)), content, "a@" + domain));
     }
-    int busy = 0;
-    int rounds = 0;
-    while (!pending.isEmpty() && rounds++ < 50) {
-      List<Future<DeliveryReport>> replies = pending.stream().map(fixture::request).toList();
-      await(Future.join(replies).otherwiseEmpty());
-      List<DeliveryJob> retry = new ArrayList<>();
-      for (int i = 0; i < replies.size(); i++) {
-        Future<DeliveryReport> r = replies.get(i);
-        if (r.failed()) {
-          assertTrue(DeliveryFixture.isBusy(r.cause()), String.valueOf(r.cause()));
-          busy++;
-          retry.add(pending.get(i));
-        } else {
-          assertEquals(DeliveryReport.Outcome.DELIVERED, r.result().results().get(0).outcome());
-        }
-      }
-      pending = retry;
-    }
-    assertTrue(pending.isEmpty(), "still pending after " + rounds + " rounds: " + pending.size());
+    int busy = sendAllRetryingBusy(pending);
     assertEquals(12, peer.messages().size());
     assertEquals(1, peer.maxConcurrentSessions(), "the host cap of 1 was exceeded");
     assertTrue(busy > 0, "12 simultaneous jobs must meet the host cap of 1");
