@@ -4,7 +4,7 @@ import io.hermod.config.SpoolConfig;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.FileSpool;
 import io.hermod.spool.Spool;
-import io.hermod.testing.SmtpLineClient;
+import io.hermod.testing.HermodProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,10 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -30,13 +28,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.hermod.testing.SmtpLineClient.command;
+import static io.hermod.testing.SmtpLineClient.lastReply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +47,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CrashRecoveryTest {
 
-  private static final Pattern LISTENING = Pattern.compile("listening for mx on 127\\.0\\.0\\.1:(\\d+)");
   private static final Pattern QUEUED = Pattern.compile("^250 2\\.0\\.0 OK: queued as (\\S+)");
   private static final int CLIENTS = 4;
   private static final int CYCLES = 3;
@@ -75,9 +73,8 @@ class CrashRecoveryTest {
     Random random = new Random();
     int sentInTotal = 0;
     for (int cycle = 0; cycle < CYCLES; cycle++) {
-      Process hermod = startHermod(conf);
-      try {
-        int port = awaitPort(hermod);
+      try (HermodProcess hermod = HermodProcess.start(conf)) {
+        int port = hermod.port();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger sent = new AtomicInteger();
         List<Thread> clients = new ArrayList<>();
@@ -95,15 +92,12 @@ class CrashRecoveryTest {
           Thread.sleep(20);
         }
         Thread.sleep(random.nextInt(1500));
-        hermod.destroyForcibly(); // SIGKILL on Linux: no shutdown hook runs
-        assertTrue(hermod.waitFor(20, TimeUnit.SECONDS));
+        hermod.kill(); // SIGKILL: no shutdown hook runs
         stop.set(true);
         for (Thread t : clients) {
           t.join(20_000);
         }
         sentInTotal += sent.get();
-      } finally {
-        hermod.destroyForcibly();
       }
     }
     assertTrue(acknowledged.size() > 0, "no message was acknowledged: the load never ran");
@@ -131,46 +125,6 @@ class CrashRecoveryTest {
     }
   }
 
-  private Process startHermod(Path conf) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.hermod.Main", "-conf", conf.toString())
-        .redirectErrorStream(true)
-        .start();
-  }
-
-  /** Reads the child's log until it says where it listens; keeps draining it afterwards. */
-  private static int awaitPort(Process p) throws Exception {
-    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    CountDownLatch found = new CountDownLatch(1);
-    AtomicInteger port = new AtomicInteger();
-    StringBuilder log = new StringBuilder();
-    Thread drain = new Thread(() -> {
-      try {
-        String line;
-        while ((line = r.readLine()) != null) {
-          synchronized (log) {
-            log.append(line).append('\n');
-          }
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            port.set(Integer.parseInt(m.group(1)));
-            found.countDown();
-          }
-        }
-      } catch (IOException ignored) {
-        // the process died
-      }
-    }, "hermod-log");
-    drain.setDaemon(true);
-    drain.start();
-    if (!found.await(30, TimeUnit.SECONDS)) {
-      synchronized (log) {
-        throw new AssertionError("Hermod did not start:\n" + log);
-      }
-    }
-    return port.get();
-  }
-
   private void sendUntilStopped(int port, long seed, AtomicBoolean stop, AtomicInteger sent) {
     Random random = new Random(seed);
     try (Socket s = new Socket()) {
@@ -178,7 +132,7 @@ class CrashRecoveryTest {
       s.setSoTimeout(10_000);
       InputStream in = s.getInputStream();
       OutputStream out = s.getOutputStream();
-      reply(in);
+      lastReply(in);
       command(out, in, "EHLO crash.client.test");
       while (!stop.get()) {
         byte[] body = body(random);
@@ -191,7 +145,7 @@ class CrashRecoveryTest {
         out.write(body);
         out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        Matcher m = QUEUED.matcher(reply(in));
+        Matcher m = QUEUED.matcher(lastReply(in));
         if (m.find()) {
           acknowledged.put(m.group(1), digest);
         }
@@ -209,23 +163,6 @@ class CrashRecoveryTest {
       sb.append(Long.toHexString(random.nextLong())).append(" line ").append(i).append("\r\n");
     }
     return sb.toString().getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static void command(OutputStream out, InputStream in, String line) throws IOException {
-    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    String r = reply(in);
-    if (!r.startsWith("2") && !r.startsWith("3")) {
-      throw new IOException("unexpected reply to " + line + ": " + r);
-    }
-  }
-
-  private static String reply(InputStream in) throws IOException {
-    String last = SmtpLineClient.readReplyLines(in).stream().reduce((x, y) -> y).orElse("");
-    if (!last.endsWith("\r")) {
-      throw new IOException("closed");
-    }
-    return last.strip();
   }
 
   /** The stored message without the Received field we prepended (its continuation lines start with a tab). */

@@ -6,7 +6,6 @@ import io.hermod.spool.Spool;
 import io.hermod.testing.HermodProcess;
 import io.hermod.testing.ReceivedMessage;
 import io.hermod.testing.ScriptedSmtpPeer;
-import io.hermod.testing.SmtpLineClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,6 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import static io.hermod.testing.SmtpLineClient.command;
+import static io.hermod.testing.SmtpLineClient.lastReply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -205,7 +206,7 @@ class RelayCrashTest {
       s.setSoTimeout(10_000);
       InputStream in = s.getInputStream();
       OutputStream out = s.getOutputStream();
-      reply(in);
+      lastReply(in);
       command(out, in, "EHLO crash.client.test");
       for (int n = 0; !stop.get(); n++) {
         String messageId = "<" + prefix + "." + n + "@crash.client.test>";
@@ -216,7 +217,7 @@ class RelayCrashTest {
         out.write(body(random, messageId));
         out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        if (reply(in).startsWith("250 ")) {
+        if (lastReply(in).startsWith("250 ")) {
           acknowledged.add(messageId);
         }
       }
@@ -233,22 +234,5 @@ class RelayCrashTest {
       sb.append(Long.toHexString(random.nextLong())).append(" line ").append(i).append("\r\n");
     }
     return sb.append(TRAILER).append(messageId).append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static void command(OutputStream out, InputStream in, String line) throws IOException {
-    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    String r = reply(in);
-    if (!r.startsWith("2") && !r.startsWith("3")) {
-      throw new IOException("unexpected reply to " + line + ": " + r);
-    }
-  }
-
-  private static String reply(InputStream in) throws IOException {
-    String last = SmtpLineClient.readReplyLines(in).stream().reduce((x, y) -> y).orElse("");
-    if (!last.endsWith("\r")) {
-      throw new IOException("closed");
-    }
-    return last.strip();
   }
 }

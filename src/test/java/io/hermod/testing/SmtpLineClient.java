@@ -88,6 +88,26 @@ public final class SmtpLineClient implements AutoCloseable {
     }
   }
 
+  /** Sends one command line and reads its reply; a reply that is not 2xx/3xx (or a closed connection) throws. */
+  public static void command(OutputStream out, InputStream in, String line) throws IOException {
+    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    String r = lastReply(in);
+    if (!r.startsWith("2") && !r.startsWith("3")) {
+      throw new IOException("unexpected reply to " + line + ": " + r);
+    }
+  }
+
+  /** The last line of the next reply; IOException when the server closed instead. */
+  public static String lastReply(InputStream in) throws IOException {
+    List<String> lines = readReplyLines(in);
+    String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    if (!last.endsWith("\r")) {
+      throw new IOException("closed");
+    }
+    return last.strip();
+  }
+
   /** True when the server has closed the connection (EOF or reset). */
   public boolean closedByServer() {
     try {
