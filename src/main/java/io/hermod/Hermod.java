@@ -5,7 +5,10 @@ import io.hermod.api.SubmitVerticle;
 import io.hermod.auth.UserStore;
 import io.hermod.auth.AuthThrottle;
 import io.hermod.auth.UserStoreAuthenticator;
+import io.hermod.config.ConfigWatcher;
 import io.hermod.config.HermodConfig;
+import io.hermod.config.LiveConfig;
+import io.hermod.config.ReloadPlan;
 import io.hermod.config.ListenerConfig;
 import io.hermod.delivery.DsnBuilder;
 import io.hermod.delivery.DsnIdentifiers;
@@ -29,10 +32,9 @@ import io.hermod.delivery.DeliveryVerticle;
 import io.hermod.delivery.StageTimeouts;
 import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
-import io.hermod.dkim.DkimKeys;
+import io.hermod.dkim.DkimKeyring;
 import io.hermod.spf.DnsjavaSpfDns;
 import io.hermod.spf.SpfEvaluator;
-import io.hermod.config.SpfConfig;
 import io.hermod.spool.FileSpool;
 import io.hermod.spool.Spool;
 import io.hermod.tls.ServerCertificate;
@@ -49,6 +51,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -61,7 +64,13 @@ public final class Hermod {
   private static final Logger LOG = Logger.getLogger(Hermod.class.getName());
 
   private final Vertx vertx;
-  private final HermodConfig config;
+  private final HermodConfig config; // as started: listeners, spool, pools (what a reload cannot change)
+  private final LiveConfig live;
+  private final ServerCertificate certificate;
+  private final DkimKeyring dkim;
+  private final RetrySchedule schedule;
+  private ConfigWatcher watcher;
+  private long fileCheckTimer = -1;
   private final Spool spool;
   private final MxResolver resolver;
   private final ServerContext serverContext;
@@ -76,8 +85,12 @@ public final class Hermod {
   private OpsHttpVerticle http;
 
   private Hermod(Vertx vertx, HermodConfig config, Spool spool, PrometheusMeterRegistry registry,
-                 ServerCertificate certificate, DkimKeys dkim) {
+                 ServerCertificate certificate, DkimKeyring dkim) {
     this.vertx = vertx;
+    this.live = new LiveConfig(config);
+    this.certificate = certificate;
+    this.dkim = dkim;
+    this.schedule = new RetrySchedule(config.delivery(), new SecureRandom());
     this.registry = registry;
     this.metrics = new HermodMetrics(registry);
     this.config = config;
@@ -87,12 +100,10 @@ public final class Hermod {
     this.authWorkers = vertx.createSharedWorkerExecutor("hermod-auth", 2);
     UserStore users = new UserStore(config.auth().usersFile(config.spool()),
         Duration.ofSeconds(config.auth().reloadCheckSeconds()), System::nanoTime, new SecureRandom());
-    this.serverContext = ServerContext.create(config, spool,
+    this.serverContext = ServerContext.create(live, spool,
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id), Addresses.nodeLocal()),
         certificate, new UserStoreAuthenticator(authWorkers, users), metrics, dkim,
-        AuthThrottle.create(vertx, config.auth()),
-        config.spf().policy() == SpfConfig.Policy.OFF ? null
-            : new SpfEvaluator(new DnsjavaSpfDns(vertx, resolver.dns())));
+        AuthThrottle.create(vertx, config.auth()), new SpfEvaluator(new DnsjavaSpfDns(vertx, resolver.dns())));
     this.readiness = new Readiness(spool, serverContext.drain());
     metrics.spoolUsage(() -> spool.usage().messages(), () -> spool.usage().bytes());
     metrics.queueActive(() -> router == null ? 0 : router.activeMessages());
@@ -133,14 +144,14 @@ public final class Hermod {
                                        Supplier<Spool> spool) {
     boolean tlsNeeded = config.listeners().stream().anyMatch(l -> l.tls() != ListenerConfig.Tls.NONE);
     Future<ServerCertificate> certificate = tlsNeeded
-        ? vertx.executeBlocking(() -> ServerCertificate.resolve(config), false)
+        ? vertx.executeBlocking(() -> ServerCertificate.resolve(vertx, config), false)
         : Future.succeededFuture(null);
-    return certificate.compose(cert -> vertx.executeBlocking(() -> DkimKeys.load(config.dkim()), false)
+    return certificate.compose(cert -> vertx.executeBlocking(() -> DkimKeyring.load(config.dkim()), false)
         .compose(dkim -> start(vertx, config, registry, cert, dkim, spool.get())));
   }
 
   private static Future<Hermod> start(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry,
-                                      ServerCertificate certificate, DkimKeys dkim, Spool spool) {
+                                      ServerCertificate certificate, DkimKeyring dkim, Spool spool) {
     Hermod hermod = new Hermod(vertx, config, spool, registry, certificate, dkim);
     // The HTTP server comes first, so that probes answer (not ready) during a long recovery.
     return hermod.deployHttp()
@@ -148,11 +159,13 @@ public final class Hermod {
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued.size()
             + " queued message(s)"))
         .compose(queued -> hermod.deployListeners())
-        .compose(v -> hermod.deploy(new SubmitVerticle(config, spool)))
+        .compose(v -> hermod.deploy(new SubmitVerticle(hermod.live::current, spool, Clock.systemUTC(),
+            SubmitVerticle.DEFAULT_MAX_IN_FLIGHT)))
         .compose(v -> hermod.deployDelivery())
         .compose(v -> hermod.deploy(new LocalDeliveryVerticle(config.local(), config.hostname())))
         .compose(v -> hermod.deployRouter())
         .onSuccess(v -> hermod.readiness.recovered())
+        .onSuccess(v -> hermod.checkFilesPeriodically())
         .map(hermod);
   }
 
@@ -218,9 +231,7 @@ public final class Hermod {
     for (int i = 0; i < listeners.size(); i++) {
       LoopDetector.listenerEndpoint(config.listeners().get(i).host(), port(i)).ifPresent(endpoints::add);
     }
-    SecureRandom random = new SecureRandom();
-    router = new RouterVerticle(config, spool, resolver,
-        new RetrySchedule(config.delivery(), random), new DsnBuilder(DsnIdentifiers.random(random)),
+    router = new RouterVerticle(live, spool, resolver, schedule, new DsnBuilder(DsnIdentifiers.random(new SecureRandom())),
         Clock.systemUTC(), endpoints, metrics, destinationLimits());
     return deploy(router);
   }
@@ -262,8 +273,55 @@ public final class Hermod {
     return spool;
   }
 
+  /** The configuration in force (after any hot reload). */
   public HermodConfig config() {
-    return config;
+    return live.current();
+  }
+
+  /**
+   * Applies a new valid configuration without a restart (docs/operations.md, "Hot reload"): what can change
+   * live applies to new sessions, routing decisions and submissions; the rest keeps its running value and
+   * is logged as needing a restart. Certificate and DKIM key files are loaded before the new configuration
+   * is published, so a session never sees the new names without the new keys.
+   */
+  public Future<ReloadPlan> reload(HermodConfig next) {
+    ReloadPlan plan = ReloadPlan.between(live.current(), next);
+    if (plan.isEmpty()) {
+      return Future.succeededFuture(plan);
+    }
+    if (!plan.restartRequired().isEmpty()) {
+      LOG.warning("configuration reload: " + String.join(", ", plan.restartRequired())
+          + " changed but apply only after a restart; their running values stay");
+    }
+    return refreshFiles(plan.effective()).map(v -> {
+      live.publish(plan.effective());
+      if (!plan.changed().isEmpty()) {
+        LOG.info("configuration reloaded: " + String.join(", ", plan.changed()) + " now in force");
+      }
+      return plan;
+    });
+  }
+
+  /** Watches the configuration file Hermod was started from and {@link #reload}s it when it changes. */
+  public void watch(String path, Map<String, String> flags) {
+    watcher = ConfigWatcher.start(vertx, path, flags, config.configReloadSeconds(), next -> reload(next));
+  }
+
+  /** Renewed certificates and rotated DKIM key files are picked up every configReloadSeconds. */
+  private void checkFilesPeriodically() {
+    if (config.configReloadSeconds() > 0) {
+      fileCheckTimer = vertx.setPeriodic(config.configReloadSeconds() * 1000L, t -> refreshFiles(live.current()));
+    }
+  }
+
+  private Future<Void> refreshFiles(HermodConfig c) {
+    return vertx.executeBlocking(() -> {
+      if (certificate != null) {
+        certificate.refresh(c);
+      }
+      dkim.refresh(c.dkim());
+      return null;
+    }, false);
   }
 
   /** Hermod's meters (and Vert.x's, when Main enabled them) as Prometheus scrapes them. */
@@ -276,9 +334,13 @@ public final class Hermod {
    * finish within {@code shutdownGraceSeconds}, then the verticles stop and the spool closes.
    */
   public Future<Void> stop() {
+    if (watcher != null) {
+      watcher.close();
+    }
+    vertx.cancelTimer(fileCheckTimer);
     serverContext.drain().start();
     Promise<Void> graceOver = Promise.promise();
-    long deadline = System.nanoTime() + config.shutdownGraceSeconds() * 1_000_000_000L;
+    long deadline = System.nanoTime() + live.current().shutdownGraceSeconds() * 1_000_000_000L;
     vertx.setPeriodic(100, id -> {
       if (serverContext.limiter().open() == 0 || System.nanoTime() > deadline) {
         vertx.cancelTimer(id);

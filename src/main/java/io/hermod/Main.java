@@ -86,6 +86,7 @@ public final class Main {
           ? ClusteredVertx.start(config.cluster(), options, metrics).await() // joins before anything starts
           : Vertx.builder().with(options).withMetrics(metrics).build();
       hermod = Hermod.start(vertx, config, registry).await();
+      hermod.watch(conf, flags); // hot reload (configReloadSeconds)
     } catch (Exception e) {
       exitOnStartFailure(vertx, e);
       return;

@@ -2,6 +2,7 @@ package io.hermod.api;
 
 import io.hermod.config.HermodConfig;
 import io.hermod.config.Limits;
+import java.util.function.Supplier;
 import io.hermod.smtp.BodyType;
 import io.hermod.smtp.ContentScanner;
 import io.hermod.spool.Envelope;
@@ -32,11 +33,12 @@ final class Injector {
   private static final int WRITE_CHUNK = 64 * 1024;
 
   private final Vertx vertx;
-  private final HermodConfig config;
+  private final Supplier<HermodConfig> config;
   private final Spool spool;
   private final Clock clock;
 
-  Injector(Vertx vertx, HermodConfig config, Spool spool, Clock clock) {
+  /** @param config the configuration in force; each submission reads it once, at its start */
+  Injector(Vertx vertx, Supplier<HermodConfig> config, Spool spool, Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.spool = spool;
@@ -45,17 +47,18 @@ final class Injector {
 
   /** The committed envelope, or a failure: {@link SubmitRefused} for the request, else the spool's error. */
   Future<Envelope> inject(JsonObject json) {
+    HermodConfig config = this.config.get();
     SubmitRequest request;
     try {
       request = SubmitRequest.parse(json, config.limits().maxRecipients());
     } catch (SubmitRefused e) {
       return Future.failedFuture(e);
     }
-    return vertx.executeBlocking(() -> checkedContent(json), false)
-        .compose(content -> spoolMessage(request, content));
+    return vertx.executeBlocking(() -> checkedContent(config, json), false)
+        .compose(content -> spoolMessage(config, request, content));
   }
 
-  private byte[] checkedContent(JsonObject json) {
+  private static byte[] checkedContent(HermodConfig config, JsonObject json) {
     Limits limits = config.limits();
     byte[] content = MessageContent.from(json, config.hostname(), limits.maxMessageSize());
     ContentScanner scanner = new ContentScanner(limits.maxMessageSize(), limits.maxLineLength());
@@ -70,7 +73,7 @@ final class Injector {
     return content;
   }
 
-  private Future<Envelope> spoolMessage(SubmitRequest request, byte[] content) {
+  private Future<Envelope> spoolMessage(HermodConfig config, SubmitRequest request, byte[] content) {
     String id = spool.newId();
     Instant now = clock.instant();
     List<Recipient> recipients = request.recipients().stream()

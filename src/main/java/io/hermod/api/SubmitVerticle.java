@@ -1,6 +1,7 @@
 package io.hermod.api;
 
 import io.hermod.config.HermodConfig;
+import java.util.function.Supplier;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Spool;
 import io.hermod.spool.SpoolException;
@@ -28,7 +29,7 @@ public final class SubmitVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(SubmitVerticle.class.getName());
 
-  private final HermodConfig config;
+  private final Supplier<HermodConfig> config;
   private final Spool spool;
   private final Clock clock;
   private final int maxInFlight;
@@ -41,6 +42,11 @@ public final class SubmitVerticle extends VerticleBase {
   }
 
   public SubmitVerticle(HermodConfig config, Spool spool, Clock clock, int maxInFlight) {
+    this(() -> config, spool, clock, maxInFlight);
+  }
+
+  /** @param config the configuration in force (a reload applies to the next submission) */
+  public SubmitVerticle(Supplier<HermodConfig> config, Spool spool, Clock clock, int maxInFlight) {
     this.config = config;
     this.spool = spool;
     this.clock = clock;

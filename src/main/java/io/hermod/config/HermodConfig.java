@@ -25,12 +25,15 @@ import java.util.List;
  * @param spf             SPF checks on mx listeners ("spf")
  * @param cluster         clustering ("cluster", docs/cluster.md)
  * @param local           local delivery ("local")
+ * @param configReloadSeconds how often the configuration file is checked for changes to apply live; 0 = never
+ *                        ("configReloadSeconds", docs/operations.md "Hot reload")
  */
 public record HermodConfig(String hostname, List<String> localDomains, List<Cidr> trustedNetworks,
                            List<ListenerConfig> listeners, SpoolConfig spool, Limits limits, DnsConfig dns,
                            RoutingConfig routing, DeliveryConfig delivery, int shutdownGraceSeconds,
                            TlsConfig tls, AuthConfig auth, HttpConfig http, LoggingConfig logging,
-                           DkimConfig dkim, SpfConfig spf, ClusterConfig cluster, LocalConfig local) {
+                           DkimConfig dkim, SpfConfig spf, ClusterConfig cluster, LocalConfig local,
+                           int configReloadSeconds) {
 
   public HermodConfig {
     localDomains = List.copyOf(localDomains);

@@ -19,13 +19,24 @@ public final class RetrySchedule {
   /** ±10 %: enough to spread a burst of deferrals, small enough to keep the schedule predictable. */
   static final double JITTER = 0.10;
 
-  private final Duration initial;
-  private final Duration max;
-  private final Duration lifetime;
-  private final Duration delayWarning;
+  /** The durations in force; replaced as a whole by {@link #reconfigure}, so a reader never mixes two. */
+  private record Settings(Duration initial, Duration max, Duration lifetime, Duration delayWarning) {
+  }
+
   private final Random random;
+  private volatile Settings settings;
 
   public RetrySchedule(DeliveryConfig config, Random random) {
+    this.random = random;
+    this.settings = settingsOf(config);
+  }
+
+  /** Takes the retry, lifetime and warning keys of a reloaded configuration; messages keep their arrival. */
+  public void reconfigure(DeliveryConfig config) {
+    settings = settingsOf(config);
+  }
+
+  private static Settings settingsOf(DeliveryConfig config) {
     if (config.retryInitialSeconds() <= 0) {
       throw new IllegalArgumentException("delivery.retryInitialSeconds must be > 0");
     }
@@ -38,11 +49,8 @@ public final class RetrySchedule {
     if (config.delayWarningSeconds() < 0) {
       throw new IllegalArgumentException("delivery.delayWarningSeconds must be >= 0");
     }
-    this.initial = Duration.ofSeconds(config.retryInitialSeconds());
-    this.max = Duration.ofSeconds(config.retryMaxSeconds());
-    this.lifetime = Duration.ofSeconds(config.lifetimeSeconds());
-    this.delayWarning = Duration.ofSeconds(config.delayWarningSeconds());
-    this.random = random;
+    return new Settings(Duration.ofSeconds(config.retryInitialSeconds()), Duration.ofSeconds(config.retryMaxSeconds()),
+        Duration.ofSeconds(config.lifetimeSeconds()), Duration.ofSeconds(config.delayWarningSeconds()));
   }
 
   /**
@@ -68,6 +76,8 @@ public final class RetrySchedule {
 
   /** The un-jittered delay after {@code attemptsSoFar} failed attempts (≥ 1): initial, doubling, capped. */
   Duration baseDelay(int attemptsSoFar) {
+    Duration initial = settings.initial();
+    Duration max = settings.max();
     Duration delay = initial;
     for (int i = 1; i < attemptsSoFar && delay.compareTo(max) < 0; i++) {
       delay = delay.multipliedBy(2);
@@ -78,12 +88,13 @@ public final class RetrySchedule {
   private Duration jittered(Duration base) {
     double factor = 1.0 + (random.nextDouble() * 2.0 - 1.0) * JITTER;
     Duration delay = Duration.ofMillis(Math.round(base.toMillis() * factor));
+    Duration max = settings.max();
     return delay.compareTo(max) > 0 ? max : delay;
   }
 
   /** The moment the message stops being retried: arrival + lifetime. */
   public Instant expiry(Instant arrival) {
-    return arrival.plus(lifetime);
+    return arrival.plus(settings.lifetime());
   }
 
   /** True from exactly arrival + lifetime on: remaining recipients fail with 4.4.7 and bounce. */
@@ -97,6 +108,7 @@ public final class RetrySchedule {
    * not expired (then a failure DSN is due instead).
    */
   public boolean delayWarningDue(Instant arrival, Instant now, boolean alreadyWarned) {
+    Duration delayWarning = settings.delayWarning();
     if (alreadyWarned || delayWarning.isZero()) {
       return false;
     }

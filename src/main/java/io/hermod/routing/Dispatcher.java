@@ -33,8 +33,8 @@ public final class Dispatcher<J> {
 
   private final Vertx vertx;
   private final Clock clock;
-  private final Limits limits;
-  private final Backoff backoff;
+  private Limits limits;
+  private Backoff backoff;
   private final DestinationLimits destinationLimits;
   private final Function<J, String> destinationOf;
   private final Function<J, Future<DeliveryReport>> sender;
@@ -76,6 +76,21 @@ public final class Dispatcher<J> {
     return inFlight;
   }
 
+  /**
+   * New limits and suspension rules (configuration reload). Jobs in flight finish; the global cap, rate and
+   * requeue delay apply from the next pass; a changed rate starts each destination with a full new bucket.
+   * {@code maxPerDestination} is not taken from here: the {@link DestinationLimits} own it.
+   */
+  void reconfigure(Limits next, Backoff nextBackoff) {
+    boolean rateChanged = next.ratePerDestination() != limits.ratePerDestination();
+    limits = next;
+    backoff = nextBackoff;
+    if (rateChanged) {
+      destinations.values().forEach(d -> d.bucket = newBucket());
+    }
+    pump();
+  }
+
   /** Cancels the wake-up timer (verticle stop). */
   void stop() {
     destinationLimits.stop();
@@ -86,8 +101,11 @@ public final class Dispatcher<J> {
   }
 
   private Destination<J> destination(String key) {
-    return destinations.computeIfAbsent(key, k -> new Destination<>(limits.ratePerDestination() > 0
-        ? new TokenBucket(limits.ratePerDestination(), clock.millis()) : null));
+    return destinations.computeIfAbsent(key, k -> new Destination<>(newBucket()));
+  }
+
+  private TokenBucket newBucket() {
+    return limits.ratePerDestination() > 0 ? new TokenBucket(limits.ratePerDestination(), clock.millis()) : null;
   }
 
   /** Starts what the limits allow, one job per destination per pass so one destination cannot take all. */
@@ -190,7 +208,7 @@ public final class Dispatcher<J> {
 
   private static final class Destination<J> {
     final ArrayDeque<Waiting<J>> waiting = new ArrayDeque<>();
-    final TokenBucket bucket;
+    TokenBucket bucket;
     int inFlight;
     long suspendedUntil;
 

@@ -3,6 +3,7 @@ package io.hermod.routing;
 import io.hermod.api.Addresses;
 import io.hermod.config.DeliveryConfig;
 import io.hermod.config.HermodConfig;
+import io.hermod.config.LiveConfig;
 import io.hermod.delivery.DeliveryJob;
 import io.hermod.delivery.DeliveryReport;
 import io.hermod.delivery.DsnBuilder;
@@ -38,7 +39,9 @@ public final class RouterVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(RouterVerticle.class.getName());
 
-  private final HermodConfig config;
+  private final LiveConfig live;
+  private HermodConfig config; // the configuration in force; replaced on reload, on this verticle's context
+  private Runnable unfollow = () -> { };
   private final Spool spool;
   private final MxResolver resolver;
   private final RetrySchedule schedule;
@@ -75,9 +78,21 @@ public final class RouterVerticle extends VerticleBase {
   public RouterVerticle(HermodConfig config, Spool spool, MxResolver resolver, RetrySchedule schedule,
                         DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints,
                         io.hermod.metrics.HermodMetrics metrics, DestinationLimits destinationLimits) {
+    this(LiveConfig.fixed(config), spool, resolver, schedule, dsnBuilder, clock, ownEndpoints, metrics,
+        destinationLimits);
+  }
+
+  /**
+   * A router that follows configuration reloads: routes, local domains and transports, retry and expiry
+   * times, the global cap, rates and suspension rules (docs/operations.md, "Hot reload").
+   */
+  public RouterVerticle(LiveConfig live, Spool spool, MxResolver resolver, RetrySchedule schedule,
+                        DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints,
+                        io.hermod.metrics.HermodMetrics metrics, DestinationLimits destinationLimits) {
     this.metrics = metrics;
     this.destinationLimits = destinationLimits;
-    this.config = config;
+    this.live = live;
+    this.config = live.current();
     this.spool = spool;
     this.resolver = resolver;
     this.schedule = schedule;
@@ -92,9 +107,8 @@ public final class RouterVerticle extends VerticleBase {
     window = new ActiveWindow(d.activeWindow());
     planner = new RoutePlanner(config);
     destinations = new DestinationResolver(resolver, LoopDetector.forEndpoints(config.hostname(), ownEndpoints));
-    Dispatcher.Limits limits = new Dispatcher.Limits(d.maxConnections(), d.maxConnectionsPerDestination(),
-        d.ratePerDestination(), d.requeueDelayMillis());
-    Backoff backoff = new Backoff(d.suspendPatterns(), d.suspendSeconds());
+    Dispatcher.Limits limits = limitsOf(d);
+    Backoff backoff = backoffOf(d);
     dispatcher = new Dispatcher<>(vertx, clock, limits, backoff, destinationLimits, DeliveryJob::destination,
         this::sendJob, metrics);
     // Local jobs have their own scheduler: a slow LMTP server or bus consumer takes no SMTP slots.
@@ -107,11 +121,32 @@ public final class RouterVerticle extends VerticleBase {
         new DeliveryEvents(vertx.eventBus(), metrics), vertx.eventBus(), clock);
     triggers = vertx.eventBus().localConsumer(Addresses.ROUTER_TRIGGER, this::onTrigger); // node-local: our spool
     scanTimer = vertx.setPeriodic(d.scanIntervalSeconds() * 1000L, t -> scan());
+    io.vertx.core.Context own = context;
+    unfollow = live.onChange(next -> own.runOnContext(v -> reconfigure(next)));
     return triggers.completion().onSuccess(v -> scan());
+  }
+
+  private static Dispatcher.Limits limitsOf(DeliveryConfig d) {
+    return new Dispatcher.Limits(d.maxConnections(), d.maxConnectionsPerDestination(), d.ratePerDestination(),
+        d.requeueDelayMillis());
+  }
+
+  private static Backoff backoffOf(DeliveryConfig d) {
+    return new Backoff(d.suspendPatterns(), d.suspendSeconds());
+  }
+
+  /** A reloaded configuration: routing decisions, schedules and limits from now on follow it. */
+  private void reconfigure(HermodConfig next) {
+    config = next;
+    planner = new RoutePlanner(next);
+    schedule.reconfigure(next.delivery());
+    dispatcher.reconfigure(limitsOf(next.delivery()), backoffOf(next.delivery()));
+    localDispatcher.reconfigure(limitsOf(next.delivery()), backoffOf(next.delivery()));
   }
 
   @Override
   public Future<?> stop() {
+    unfollow.run();
     vertx.cancelTimer(scanTimer);
     dispatcher.stop();
     localDispatcher.stop();

@@ -21,6 +21,12 @@ public final class ConnectionLimiter {
     this.maxPerAddress = maxPerAddress;
   }
 
+  /** New caps (configuration reload); sessions already open stay open even if they are now above them. */
+  public void setLimits(int maxTotal, int maxPerAddress) {
+    this.maxTotal = maxTotal;
+    this.maxPerAddress = maxPerAddress;
+  }
+
   /** Takes a slot; on ACCEPT the caller must {@link #release} it when the session ends. */
   public Verdict acquire(String address) {
     if (total.incrementAndGet() > maxTotal) {

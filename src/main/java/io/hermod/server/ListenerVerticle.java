@@ -1,6 +1,7 @@
 package io.hermod.server;
 
 import io.hermod.config.Cidr;
+import io.hermod.config.HermodConfig;
 import io.hermod.config.ListenerConfig;
 import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
@@ -82,30 +83,31 @@ public final class ListenerVerticle extends VerticleBase {
     }
     java.util.concurrent.atomic.AtomicInteger open = ctx.metrics().sessions(listener.name());
     open.incrementAndGet();
-    SmtpSession session = new SmtpSession(ctx, listener, ip, isTrusted(ip), tls);
+    HermodConfig config = ctx.config(); // this session's configuration, even if a reload comes during it
+    SmtpSession session = new SmtpSession(ctx, config, listener, ip, isTrusted(config, ip), tls);
     SmtpConnection[] self = new SmtpConnection[1];
     long now = System.nanoTime() / 1_000_000;
-    self[0] = new SmtpConnection(socket, session, ctx.config().limits(), now, () -> {
+    self[0] = new SmtpConnection(socket, session, config.limits(), now, () -> {
       ctx.limiter().release(ip);
       open.decrementAndGet(); // metrics
       connections.remove(self[0]);
     });
     connections.add(self[0]);
-    self[0].start(Replies.greeting(ctx.config().hostname()), now);
+    self[0].start(Replies.greeting(config.hostname()), now);
   }
 
   private static void refuse(NetSocket socket, Reply reply) {
     socket.write(reply.encode()).onComplete(x -> socket.close());
   }
 
-  private boolean isTrusted(String ip) {
+  private static boolean isTrusted(HermodConfig config, String ip) {
     InetAddress address;
     try {
       address = InetAddress.getByName(ip); // a literal from the socket: no DNS lookup
     } catch (UnknownHostException e) {
       return false;
     }
-    for (Cidr net : ctx.config().trustedNetworks()) {
+    for (Cidr net : config.trustedNetworks()) {
       if (net.contains(address)) {
         return true;
       }

@@ -3,7 +3,8 @@ package io.hermod.server;
 import io.hermod.auth.AuthThrottle;
 import io.hermod.auth.Authenticator;
 import io.hermod.config.HermodConfig;
-import io.hermod.dkim.DkimKeys;
+import io.hermod.config.LiveConfig;
+import io.hermod.dkim.DkimKeyring;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.spf.SpfEvaluator;
 import io.hermod.spool.Spool;
@@ -13,28 +14,37 @@ import java.time.Clock;
 import java.util.function.Consumer;
 
 /**
- * What every listener instance shares: the configuration, the spool, the connection counters, the clock,
+ * What every listener instance shares: the live configuration, the spool, the connection counters, the clock,
  * the drain flag set on shutdown, the TLS certificate and the authenticator.
  *
  * @param committed   called with the queue id of every message the listener committed (the router trigger)
  * @param certificate the server certificate, or null when no listener uses TLS
  * @param metrics     where the listener counts sessions, commands and messages
- * @param dkim        the DKIM signing keys (possibly none)
+ * @param live        the configuration in force; a session takes {@link #config()} once, at its start
+ * @param dkim        the DKIM signing keys in force (possibly none)
  * @param authThrottle AUTH brute-force protection
- * @param spf         the SPF evaluator, or null when spf.policy is off
+ * @param spf         the SPF evaluator (sessions consult spf.policy before using it)
  */
-public record ServerContext(HermodConfig config, Spool spool, ConnectionLimiter limiter, Clock clock,
+public record ServerContext(LiveConfig live, Spool spool, ConnectionLimiter limiter, Clock clock,
                             Drain drain, Consumer<String> committed, ServerCertificate certificate,
-                            Authenticator authenticator, HermodMetrics metrics, DkimKeys dkim,
+                            Authenticator authenticator, HermodMetrics metrics, DkimKeyring dkim,
                             AuthThrottle authThrottle, SpfEvaluator spf) {
 
-  public static ServerContext create(HermodConfig config, Spool spool, Consumer<String> committed,
+  public static ServerContext create(LiveConfig live, Spool spool, Consumer<String> committed,
                                      ServerCertificate certificate, Authenticator authenticator,
-                                     HermodMetrics metrics, DkimKeys dkim, AuthThrottle authThrottle,
+                                     HermodMetrics metrics, DkimKeyring dkim, AuthThrottle authThrottle,
                                      SpfEvaluator spf) {
-    return new ServerContext(config, spool,
-        new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp()),
+    HermodConfig config = live.current();
+    ConnectionLimiter limiter =
+        new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp());
+    live.onChange(c -> limiter.setLimits(c.limits().maxConnections(), c.limits().maxConnectionsPerIp()));
+    return new ServerContext(live, spool, limiter,
         Clock.systemUTC(), new Drain(), committed, certificate, authenticator, metrics, dkim, authThrottle, spf);
+  }
+
+  /** The configuration in force now; a session reads it once when it starts and keeps it. */
+  public HermodConfig config() {
+    return live.current();
   }
 
   /** Set once on SIGTERM: new sessions and new transactions get 421 4.3.2, transactions in flight finish. */

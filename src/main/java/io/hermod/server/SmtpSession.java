@@ -50,12 +50,14 @@ final class SmtpSession {
   private SaslExchange sasl;     // an AUTH exchange waiting for the client's next response
 
   /**
+   * @param config  the configuration this session keeps to its end (a reload applies to the next session)
    * @param trusted the client is in trustedNetworks (may relay without AUTH)
    * @param tls     the TLS already in place (implicit TLS), or null
    */
-  SmtpSession(ServerContext ctx, ListenerConfig listener, String clientIp, boolean trusted, TlsState tls) {
+  SmtpSession(ServerContext ctx, HermodConfig config, ListenerConfig listener, String clientIp, boolean trusted,
+              TlsState tls) {
     this.ctx = ctx;
-    this.config = ctx.config();
+    this.config = config;
     this.listener = listener;
     this.clientIp = clientIp;
     this.trusted = trusted;
@@ -261,7 +263,7 @@ final class SmtpSession {
 
   /** SPF (RFC 7208 §2.4) is checked on mx listeners for clients that are neither trusted nor authenticated. */
   private boolean checksSpf() {
-    return ctx.spf() != null && listener.role() == ListenerConfig.Role.MX && !mayRelay();
+    return config.spf().policy() != SpfConfig.Policy.OFF && listener.role() == ListenerConfig.Role.MX && !mayRelay();
   }
 
   /** Checks SPF (DNS off the event loop, the answer back on it); the connection reads nothing meanwhile. */
@@ -356,9 +358,10 @@ final class SmtpSession {
     Envelope envelope = envelope(0);
     MessageWriter writer = ctx.spool().begin(envelope);
     receiver = new MessageReceiver(writer, config.limits());
-    if (mayRelay() && !ctx.dkim().isEmpty()) {
+    io.hermod.dkim.DkimKeys keys = ctx.dkim().current();
+    if (mayRelay() && !keys.isEmpty()) {
       // Only mail from our own users and networks is signed, never mail relayed in from the internet.
-      receiver.signWith(new MessageDkim(ctx.dkim()));
+      receiver.signWith(new MessageDkim(keys));
     }
     if (tx.receivedSpf != null) {
       receiver.prepend(tx.receivedSpf); // RFC 7208 §9.1: above our Received field

@@ -1,8 +1,11 @@
 package io.hermod.tls;
 
 import io.hermod.config.ConfigException;
+import io.hermod.config.FileStamp;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.TlsConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.net.ServerSSLOptions;
@@ -12,13 +15,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.util.Set;
 import java.util.logging.Logger;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * The listener's certificate and key (PEM files): the configured ones, or a self-signed pair generated at
+ * The listeners' certificate and key (PEM files): the configured ones, or a self-signed pair generated at
  * first start into {@code tls.generatedDirectory} and reused afterwards. Only TLS 1.2 and 1.3 are enabled
- * (RFC 8996 deprecates 1.0 and 1.1).
+ * (RFC 8996 deprecates 1.0 and 1.1). {@link #refresh} loads a renewed pair (changed files, or other paths
+ * after a configuration reload) without a restart: the next handshake serves it.
  */
 public final class ServerCertificate {
 
@@ -27,23 +38,76 @@ public final class ServerCertificate {
   static final String CERT_NAME = "cert.pem";
   static final String KEY_NAME = "key.pem";
 
-  private final Path certificate;
-  private final Path key;
+  private final Vertx vertx;
+  private final SwappableKeyManager keyManager;
   private final ServerSSLOptions options;
+  private volatile FileStamp loaded;
 
-  public ServerCertificate(Path certificate, Path key) {
-    this.certificate = certificate;
-    this.key = key;
+  private ServerCertificate(Vertx vertx, FileStamp stamp, X509ExtendedKeyManager initial) {
+    this.vertx = vertx;
+    this.loaded = stamp;
+    this.keyManager = new SwappableKeyManager(initial);
     this.options = new ServerSSLOptions()
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certificate.toString()).setKeyPath(key.toString()))
+        .setKeyCertOptions(KeyCertOptions.wrap(keyManager))
         .setEnabledSecureTransportProtocols(PROTOCOLS);
   }
 
   /**
-   * The configured pair, checked to be readable, or the generated one (made now if missing). Blocking: file
-   * I/O and RSA key generation; call it at startup, off the event loop.
+   * The configured pair, checked to be readable and to match, or the generated one (made now if missing).
+   * Blocking: file I/O and RSA key generation; call it off the event loop.
    */
-  public static ServerCertificate resolve(HermodConfig config) {
+  public static ServerCertificate resolve(Vertx vertx, HermodConfig config) {
+    FileStamp stamp = FileStamp.of(paths(config));
+    return new ServerCertificate(vertx, stamp, load(vertx, stamp));
+  }
+
+  /**
+   * Loads the pair again if the configuration names other files or the files changed since the last load;
+   * keeps serving the old pair (and says why) if the new one cannot be read or does not match: a renewal
+   * tool may have written the certificate but not yet the key. Blocking. Returns true if a new pair is served.
+   */
+  public boolean refresh(HermodConfig config) {
+    FileStamp now;
+    try {
+      now = FileStamp.of(paths(config));
+    } catch (ConfigException e) {
+      LOG.warning("tls: keeping the current certificate: " + e.getMessage());
+      return false;
+    }
+    if (now.equals(loaded)) {
+      return false;
+    }
+    try {
+      keyManager.swap(load(vertx, now));
+    } catch (ConfigException e) {
+      LOG.warning("tls: keeping the current certificate: " + e.getMessage());
+      return false;
+    }
+    loaded = now;
+    LOG.info("tls: now serving the certificate in " + now.files().get(0));
+    return true;
+  }
+
+  /**
+   * The same options for every STARTTLS upgrade and for implicit TLS, so that Vert.x keeps the TLS context it
+   * built for the first one: the upgrade then installs the TLS handler at once, leaving no gap in which
+   * plaintext could be read and later taken for TLS data. Renewed certificates reach it through the key
+   * manager, not through new options.
+   */
+  public ServerSSLOptions sslOptions() {
+    return options;
+  }
+
+  public Path certificate() {
+    return loaded.files().get(0);
+  }
+
+  public Path key() {
+    return loaded.files().get(1);
+  }
+
+  /** The certificate and key files the configuration names, generating the default pair when needed. */
+  private static Path[] paths(HermodConfig config) {
     TlsConfig tls = config.tls();
     if (tls.configured()) {
       if (tls.certificateFile() == null || tls.keyFile() == null) {
@@ -52,7 +116,7 @@ public final class ServerCertificate {
       }
       readable("tls.certificateFile", Path.of(tls.certificateFile()));
       readable("tls.keyFile", Path.of(tls.keyFile()));
-      return new ServerCertificate(Path.of(tls.certificateFile()), Path.of(tls.keyFile()));
+      return new Path[] {Path.of(tls.certificateFile()), Path.of(tls.keyFile())};
     }
     Path dir = tls.generatedDirectory(config.spool());
     Path cert = dir.resolve(CERT_NAME);
@@ -60,24 +124,60 @@ public final class ServerCertificate {
     if (!Files.isReadable(cert) || !Files.isReadable(key)) {
       generate(config.hostname(), dir, cert, key);
     }
-    return new ServerCertificate(cert, key);
+    return new Path[] {cert, key};
+  }
+
+  private static X509ExtendedKeyManager load(Vertx vertx, FileStamp stamp) {
+    Path cert = stamp.files().get(0);
+    Path key = stamp.files().get(1);
+    X509ExtendedKeyManager km;
+    try {
+      KeyManager[] managers = new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString())
+          .getKeyManagerFactory(vertx).getKeyManagers();
+      km = (X509ExtendedKeyManager) managers[0];
+    } catch (Exception e) {
+      throw new ConfigException("tls.certificateFile", "cannot load " + cert + " with " + key + ": " + e.getMessage());
+    }
+    checkKeyMatchesCertificate(km, cert, key);
+    return km;
   }
 
   /**
-   * The same options for every STARTTLS upgrade, so that Vert.x reuses the TLS context it built for the first
-   * one: the upgrade then installs the TLS handler at once, leaving no gap in which plaintext could be read
-   * and later taken for TLS data. A renewed certificate is read at the next start.
+   * A certificate whose public key is not the private key's would fail every handshake: refuse it (sign a
+   * random challenge with the key, verify it with the certificate).
    */
-  public ServerSSLOptions sslOptions() {
-    return options;
+  private static void checkKeyMatchesCertificate(X509ExtendedKeyManager km, Path cert, Path key) {
+    for (String type : new String[] {"RSA", "EC"}) {
+      String[] aliases = km.getServerAliases(type, null);
+      if (aliases == null) {
+        continue;
+      }
+      for (String alias : aliases) {
+        X509Certificate[] chain = km.getCertificateChain(alias);
+        PrivateKey privateKey = km.getPrivateKey(alias);
+        if (chain != null && chain.length > 0 && privateKey != null
+            && !matches(type.equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA", privateKey, chain[0].getPublicKey())) {
+          throw new ConfigException("tls.keyFile", "the key in " + key + " does not belong to the certificate in " + cert);
+        }
+      }
+    }
   }
 
-  public Path certificate() {
-    return certificate;
-  }
-
-  public Path key() {
-    return key;
+  private static boolean matches(String algorithm, PrivateKey privateKey, PublicKey publicKey) {
+    try {
+      byte[] challenge = new byte[32];
+      new SecureRandom().nextBytes(challenge);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(privateKey);
+      signer.update(challenge);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(publicKey);
+      verifier.update(challenge);
+      return verifier.verify(signature);
+    } catch (java.security.GeneralSecurityException e) {
+      return false;
+    }
   }
 
   /**

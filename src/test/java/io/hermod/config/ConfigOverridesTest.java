@@ -152,7 +152,8 @@ class ConfigOverridesTest {
         row("local.timeoutSeconds", "HERMOD_LOCAL_TIMEOUT_SECONDS", "7", c -> c.local().timeoutSeconds(), 7),
         row("local.inlineMaxBytes", "HERMOD_LOCAL_INLINE_MAX_BYTES", "1024", c -> c.local().inlineMaxBytes(), 1024),
         row("local.workerThreads", "HERMOD_LOCAL_WORKER_THREADS", "3", c -> c.local().workerThreads(), 3),
-        row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5));
+        row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5),
+        row("configReloadSeconds", "HERMOD_CONFIG_RELOAD_SECONDS", "0", HermodConfig::configReloadSeconds, 0));
   }
 
   private static Row row(String path, String env, String value, Function<HermodConfig, Object> read, Object expected) {

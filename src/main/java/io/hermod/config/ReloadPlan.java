@@ -1,0 +1,113 @@
+package io.hermod.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * What a hot reload can apply. Most settings take effect for the next session, routing decision or
+ * submission; those bound to resources created once at start (listening sockets, the spool, the HTTP server,
+ * the cluster, the resolver, thread pools, the delivery connection pools, the per-destination cap shared
+ * by the cluster) keep their running value until a restart. The effective configuration is the new one
+ * with those parts taken from the running one, so {@code config()} always describes what runs. Pure.
+ *
+ * @param effective       the configuration to publish
+ * @param changed         top-level keys (sections) whose value changed and now apply
+ * @param restartRequired keys that changed but apply only after a restart (they keep their running value)
+ */
+public record ReloadPlan(HermodConfig effective, List<String> changed, List<String> restartRequired) {
+
+  public ReloadPlan {
+    changed = List.copyOf(changed);
+    restartRequired = List.copyOf(restartRequired);
+  }
+
+  /** Compares the running configuration with a valid new one. */
+  public static ReloadPlan between(HermodConfig running, HermodConfig next) {
+    List<String> restart = new ArrayList<>();
+    Keep<HermodConfig> keep = new Keep<>(running, next, restart);
+    List<ListenerConfig> listeners = keep.whole("listeners", HermodConfig::listeners);
+    SpoolConfig spool = keep.whole("spool", HermodConfig::spool);
+    DnsConfig dns = keep.whole("dns", HermodConfig::dns);
+    AuthConfig auth = keep.whole("auth", HermodConfig::auth);
+    HttpConfig http = keep.whole("http", HermodConfig::http);
+    LoggingConfig logging = keep.whole("logging", HermodConfig::logging);
+    ClusterConfig cluster = keep.whole("cluster", HermodConfig::cluster);
+    int reloadSeconds = keep.whole("configReloadSeconds", HermodConfig::configReloadSeconds);
+    DeliveryConfig delivery = delivery(running.delivery(), next.delivery(), restart);
+    LocalConfig local = local(running.local(), next.local(), restart);
+    HermodConfig effective = new HermodConfig(next.hostname(), next.localDomains(), next.trustedNetworks(),
+        listeners, spool, next.limits(), dns, next.routing(), delivery, next.shutdownGraceSeconds(), next.tls(),
+        auth, http, logging, next.dkim(), next.spf(), cluster, local, reloadSeconds);
+    return new ReloadPlan(effective, changedSections(running, effective), restart);
+  }
+
+  /** True when nothing applies and nothing waits for a restart (the file changed in form only). */
+  public boolean isEmpty() {
+    return changed.isEmpty() && restartRequired.isEmpty();
+  }
+
+  /**
+   * The router's retry, expiry and shaping keys reload; the pool sizes, the delivery verticles' timeouts
+   * and the per-destination connection cap (leased cluster-wide, so every node must agree) do not.
+   */
+  private static DeliveryConfig delivery(DeliveryConfig run, DeliveryConfig next, List<String> restart) {
+    Keep<DeliveryConfig> k = new Keep<>(run, next, restart, "delivery.");
+    return new DeliveryConfig(next.retryInitialSeconds(), next.retryMaxSeconds(), next.lifetimeSeconds(),
+        next.delayWarningSeconds(), k.whole("maxConnections", DeliveryConfig::maxConnections),
+        k.whole("maxConnectionsPerDestination", DeliveryConfig::maxConnectionsPerDestination),
+        k.whole("maxMessagesPerConnection", DeliveryConfig::maxMessagesPerConnection),
+        k.whole("instances", DeliveryConfig::instances), k.whole("activeWindow", DeliveryConfig::activeWindow),
+        k.whole("scanIntervalSeconds", DeliveryConfig::scanIntervalSeconds), next.jobTimeoutSeconds(),
+        next.requeueDelayMillis(), next.ratePerDestination(), next.suspendSeconds(), next.suspendPatterns(),
+        k.whole("maxConnectionsPerHost", DeliveryConfig::maxConnectionsPerHost),
+        k.whole("connectTimeoutSeconds", DeliveryConfig::connectTimeoutSeconds),
+        k.whole("commandTimeoutSeconds", DeliveryConfig::commandTimeoutSeconds),
+        k.whole("dataTimeoutSeconds", DeliveryConfig::dataTimeoutSeconds));
+  }
+
+  /** Transports and user lists reload (the router and RCPT read them); the local verticle's pools do not. */
+  private static LocalConfig local(LocalConfig run, LocalConfig next, List<String> restart) {
+    Keep<LocalConfig> k = new Keep<>(run, next, restart, "local.");
+    return new LocalConfig(next.transports(), next.users(), k.whole("timeoutSeconds", LocalConfig::timeoutSeconds),
+        k.whole("inlineMaxBytes", LocalConfig::inlineMaxBytes), k.whole("workerThreads", LocalConfig::workerThreads));
+  }
+
+  private static List<String> changedSections(HermodConfig a, HermodConfig b) {
+    List<String> out = new ArrayList<>();
+    diff(out, "hostname", a.hostname(), b.hostname());
+    diff(out, "localDomains", a.localDomains(), b.localDomains());
+    diff(out, "trustedNetworks", a.trustedNetworks(), b.trustedNetworks());
+    diff(out, "limits", a.limits(), b.limits());
+    diff(out, "routing", a.routing(), b.routing());
+    diff(out, "delivery", a.delivery(), b.delivery());
+    diff(out, "shutdownGraceSeconds", a.shutdownGraceSeconds(), b.shutdownGraceSeconds());
+    diff(out, "tls", a.tls(), b.tls());
+    diff(out, "dkim", a.dkim(), b.dkim());
+    diff(out, "spf", a.spf(), b.spf());
+    diff(out, "local", a.local(), b.local());
+    return out;
+  }
+
+  private static void diff(List<String> out, String key, Object a, Object b) {
+    if (!Objects.equals(a, b)) {
+      out.add(key);
+    }
+  }
+
+  /** Keeps the running value of a restart-only key, noting it when the new file wanted another. */
+  private record Keep<C>(C running, C next, List<String> restart, String prefix) {
+    Keep(C running, C next, List<String> restart) {
+      this(running, next, restart, "");
+    }
+
+    <V> V whole(String key, Function<C, V> get) {
+      V run = get.apply(running);
+      if (!Objects.equals(run, get.apply(next))) {
+        restart.add(prefix + key);
+      }
+      return run;
+    }
+  }
+}
