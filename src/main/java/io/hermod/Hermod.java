@@ -211,7 +211,8 @@ public final class Hermod {
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)),
         id -> vertx.eventBus().<JsonObject>request(Addresses.ROUTER_BOUNCE, new JsonObject().put("id", id),
             Addresses.nodeLocal()).map(reply -> Envelope.fromJson(reply.body())));
-    http = new OpsHttpVerticle(config.http(), registry, readiness, admin);
+    http = new OpsHttpVerticle(config.http(), registry, readiness, admin, metrics,
+        config.delivery().scanIntervalSeconds() * 1000L);
     return deploy(http);
   }
 

@@ -10,8 +10,10 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -71,6 +73,16 @@ public final class QueueAdmin {
       }
       return out.size() < filter.limit();
     })).map(v -> new JsonObject().put("messages", out).put("count", out.size()));
+  }
+
+  /** Messages per state ({@link MessageView#state}: held, active, deferred, ready), one envelope read each. */
+  public Future<Map<String, Long>> countByState() {
+    Instant now = clock.instant();
+    Map<String, Long> counts = new HashMap<>();
+    return spool.list().compose(ids -> each(ids.iterator(), env -> {
+      counts.merge(MessageView.state(env, active.test(env.id()), now), 1L, Long::sum);
+      return true;
+    })).map(v -> counts);
   }
 
   /** qshape-like counts by destination domain and age. */
