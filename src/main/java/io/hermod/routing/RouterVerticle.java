@@ -171,8 +171,7 @@ public final class RouterVerticle extends VerticleBase {
           operatorBounce.finish(marked).onComplete(x -> release(id));
         })
         .onFailure(e -> {
-          ReplyException re = (ReplyException) e;
-          request.fail(re.failureCode(), re.getMessage());
+          request.fail(e instanceof ReplyException re ? re.failureCode() : 500, e.getMessage());
           release(id);
         });
   }
