@@ -35,6 +35,7 @@ import io.hermod.server.ServerContext;
 import io.hermod.dkim.DkimKeyring;
 import io.hermod.spf.DnsjavaSpfDns;
 import io.hermod.spf.SpfEvaluator;
+import io.hermod.spool.Envelope;
 import io.hermod.spool.FileSpool;
 import io.hermod.spool.Spool;
 import io.hermod.tls.ServerCertificate;
@@ -220,8 +221,11 @@ public final class Hermod {
       return Future.succeededFuture();
     }
     QueueAdmin admin = new QueueAdmin(spool, Clock.systemUTC(), id -> router != null && router.isActive(id),
-        id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)));
-    http = new OpsHttpVerticle(config.http(), registry, readiness, admin);
+        id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)),
+        id -> vertx.eventBus().<JsonObject>request(Addresses.ROUTER_BOUNCE, new JsonObject().put("id", id),
+            Addresses.nodeLocal()).map(reply -> Envelope.fromJson(reply.body())));
+    http = new OpsHttpVerticle(config.http(), registry, readiness, admin, metrics,
+        config.delivery().scanIntervalSeconds() * 1000L);
     return deploy(http);
   }
 

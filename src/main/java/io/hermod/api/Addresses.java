@@ -17,6 +17,14 @@ public final class Addresses {
   public static final String ROUTER_TRIGGER = "hermod.router.trigger";
 
   /**
+   * Queue admin API → router: bounce a message by operator (docs/operations.md), request/reply, node-local.
+   * Body: JSON {"id": queue id}. The reply, once the bounce is durably recorded, is the changed envelope (JSON as
+   * in the spool); a refusal is a {@link io.vertx.core.eventbus.ReplyException} with an HTTP-like failure code
+   * (404 no such message, 409 being delivered or nothing left to bounce, 503 router busy, 500 spool failure).
+   */
+  public static final String ROUTER_BOUNCE = "hermod.router.bounce";
+
+  /**
    * Router → delivery verticles: a {@link io.hermod.delivery.DeliveryJob} as JSON, request/reply; the reply
    * is a {@link io.hermod.delivery.DeliveryReport}. Any failure of the request means "not attempted".
    */

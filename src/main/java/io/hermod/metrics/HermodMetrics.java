@@ -7,12 +7,14 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -132,10 +134,28 @@ public final class HermodMetrics {
         .maximumExpectedValue(Duration.ofMinutes(30)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** hermod_shaping_suspensions_total: a destination suspended after a throttling reply. */
-  public void shapingSuspension() {
+  /**
+   * hermod_shaping_suspensions_total{destination=mx|nexthop|local}: a destination suspended after a throttling
+   * reply. The class comes from the router's destination key: {@code local:<domain>} is local delivery, a key
+   * with a port ({@code [host]:port}, {@code host:port}) a configured next hop (route or smarthost), any other
+   * a recipient domain's MX.
+   */
+  public void shapingSuspension(String destinationKey) {
+    String kind = destinationKey.startsWith("local:") ? "local" : destinationKey.contains(":") ? "nexthop" : "mx";
     Counter.builder("hermod.shaping.suspensions").description("Destinations suspended after a throttling reply")
-        .register(registry).increment();
+        .tag("destination", kind).register(registry).increment();
+  }
+
+  /** The states of hermod_queue_messages, as in the queue admin API (docs/operations.md); active has its own gauge. */
+  public static final List<String> QUEUE_STATES = List.of("ready", "deferred", "held");
+
+  /** hermod_queue_messages{state=ready|deferred|held}, read from {@code count} at scrape time. */
+  public void queueMessages(ToLongFunction<String> count) {
+    for (String state : QUEUE_STATES) {
+      Gauge.builder("hermod.queue.messages", () -> count.applyAsLong(state))
+          .description("Messages in the queue by state, as of the last queue census").tag("state", state)
+          .register(registry);
+    }
   }
 
   // ---- DNS ----

@@ -29,13 +29,27 @@ public final class OpsHttpVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final Readiness readiness;
   private final QueueAdmin admin;
+  private final QueueCensus census;
+  private final long censusIntervalMillis;
   private HttpServer server;
+  private long censusTimer = -1;
 
   public OpsHttpVerticle(HttpConfig config, PrometheusMeterRegistry registry, Readiness readiness, QueueAdmin admin) {
+    this(config, registry, readiness, admin, null, 0);
+  }
+
+  /**
+   * @param metrics              where the queue census publishes hermod_queue_messages
+   * @param censusIntervalMillis how often the queue is counted by state (once spool recovery is done)
+   */
+  public OpsHttpVerticle(HttpConfig config, PrometheusMeterRegistry registry, Readiness readiness, QueueAdmin admin,
+                         io.hermod.metrics.HermodMetrics metrics, long censusIntervalMillis) {
     this.config = config;
     this.registry = registry;
     this.readiness = readiness;
     this.admin = admin;
+    this.census = metrics == null ? null : new QueueCensus(admin, metrics);
+    this.censusIntervalMillis = censusIntervalMillis;
   }
 
   @Override
@@ -43,6 +57,13 @@ public final class OpsHttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
         .setMaxInitialLineLength(2048).setMaxHeaderSize(8192));
     server.requestHandler(this::handle);
+    if (census != null) {
+      censusTimer = vertx.setPeriodic(Math.min(1000, censusIntervalMillis), censusIntervalMillis, t -> {
+        if (readiness.isRecovered()) {
+          census.refresh();
+        }
+      });
+    }
     return server.listen().onSuccess(s -> LOG.info("operations http (metrics, health, queue admin) on "
         + config.host() + ":" + s.actualPort()));
   }
@@ -54,6 +75,7 @@ public final class OpsHttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(censusTimer);
     return server.close();
   }
 

@@ -1,17 +1,21 @@
 package io.hermod.ops;
 
 import io.hermod.spool.Envelope;
-import io.hermod.spool.RecipientState;
 import io.hermod.spool.Spool;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -22,23 +26,25 @@ import java.util.function.Predicate;
  */
 public final class QueueAdmin {
 
-  /** The reply recorded for recipients an operator bounced (RFC 3463 5.0.0: other permanent failure). */
-  static final String BOUNCED_BY_OPERATOR = "550 5.0.0 bounced by operator";
-
   private final Spool spool;
   private final Clock clock;
   private final Predicate<String> active;
   private final Consumer<String> trigger;
+  private final Function<String, Future<Envelope>> bouncer;
 
   /**
    * @param active  whether the router works on a queue id right now
    * @param trigger sends a router trigger for a queue id ({@code hermod.router.trigger})
+   * @param bouncer asks the router to bounce a queue id ({@code hermod.router.bounce}); the bounced envelope, or
+   *                a {@link ReplyException} whose failure code is the HTTP status
    */
-  public QueueAdmin(Spool spool, Clock clock, Predicate<String> active, Consumer<String> trigger) {
+  public QueueAdmin(Spool spool, Clock clock, Predicate<String> active, Consumer<String> trigger,
+                    Function<String, Future<Envelope>> bouncer) {
     this.spool = spool;
     this.clock = clock;
     this.active = active;
     this.trigger = trigger;
+    this.bouncer = bouncer;
   }
 
   /** Filters of GET /queue; null means "any". */
@@ -69,6 +75,16 @@ public final class QueueAdmin {
     })).map(v -> new JsonObject().put("messages", out).put("count", out.size()));
   }
 
+  /** Messages per state ({@link MessageView#state}: held, active, deferred, ready), one envelope read each. */
+  public Future<Map<String, Long>> countByState() {
+    Instant now = clock.instant();
+    Map<String, Long> counts = new HashMap<>();
+    return spool.list().compose(ids -> each(ids.iterator(), env -> {
+      counts.merge(MessageView.state(env, active.test(env.id()), now), 1L, Long::sum);
+      return true;
+    })).map(v -> counts);
+  }
+
   /** qshape-like counts by destination domain and age. */
   public Future<JsonObject> summary() {
     QueueShape shape = new QueueShape(clock.instant());
@@ -97,12 +113,17 @@ public final class QueueAdmin {
   }
 
   /**
-   * Marks every recipient still to be delivered FAILED with "550 5.0.0 bounced by operator". The router then
-   * removes the message on its next pass. No DSN is sent for these recipients (see docs/operations.md).
+   * Every recipient still to be delivered fails with "550 5.0.0 bounced by operator"; the router sends the
+   * sender one DSN for them and removes the message (docs/operations.md). Done by the router itself, on its
+   * own context, so that it cannot race a delivery round of the message.
    */
   public Future<JsonObject> bounce(String id) {
-    return change(id, env -> env.mapRecipients(r -> r.state().isFinal() ? r
-        : r.withOutcome(RecipientState.FAILED, BOUNCED_BY_OPERATOR))).onSuccess(v -> trigger.accept(id));
+    return load(id).compose(env -> bouncer.apply(id))
+        .recover(e -> Future.failedFuture(e instanceof ReplyException re
+            ? new AdminException(re.failureType() == ReplyFailure.RECIPIENT_FAILURE ? re.failureCode() : 503,
+                re.getMessage())
+            : e))
+        .map(env -> MessageView.toJson(env, false, clock.instant()));
   }
 
   /** Removes the message from the spool without any notification. */

@@ -38,10 +38,16 @@ public final class BounceWriter {
 
   /** Returns the queue id of the committed DSN. */
   Future<String> write(Envelope original, Spool.Content content, List<RecipientReport> reports, Instant now) {
+    return write(spool.newId(), original, content, reports, now);
+  }
+
+  /** As above, under a queue id the caller reserved ({@link Spool#newId()}), e.g. one recorded before. */
+  Future<String> write(String dsnId, Envelope original, Spool.Content content, List<RecipientReport> reports,
+                       Instant now) {
     return contents.headers(content).compose(headers -> {
       DsnMessage dsn = builder.build(new DsnRequest(reportingMta, original, reports, headers,
           schedule.expiry(original.arrival()), now));
-      Envelope envelope = DsnBuilder.bounceEnvelope(spool.newId(), original, dsn, now);
+      Envelope envelope = DsnBuilder.bounceEnvelope(dsnId, original, dsn, now);
       MessageWriter writer = spool.begin(envelope);
       Future<Void> body = writer.write(Buffer.buffer(dsn.head()));
       if (dsn.streamsOriginal()) {

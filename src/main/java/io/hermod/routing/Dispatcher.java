@@ -152,7 +152,7 @@ public final class Dispatcher<J> {
         long suspend = backoff.suspendMillis(result.result());
         if (suspend > 0) {
           d.suspendedUntil = clock.millis() + suspend;
-          metrics.shapingSuspension(); // metrics
+          metrics.shapingSuspension(destination); // metrics
           LOG.info("destination " + destination + " suspended for " + suspend / 1000 + " s: "
               + result.result().results().get(0).summary());
         }

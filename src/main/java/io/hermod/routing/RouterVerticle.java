@@ -17,6 +17,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 import java.net.InetSocketAddress;
@@ -57,7 +59,9 @@ public final class RouterVerticle extends VerticleBase {
   private Dispatcher<DeliveryJob> dispatcher;
   private Dispatcher<LocalJob> localDispatcher;
   private OutcomePersister persister;
+  private OperatorBounce operatorBounce;
   private MessageConsumer<JsonObject> triggers;
+  private MessageConsumer<JsonObject> bounceRequests;
   private long scanTimer = -1;
   private boolean scanning;
 
@@ -117,13 +121,15 @@ public final class RouterVerticle extends VerticleBase {
         job -> request(Addresses.LOCAL_JOB, job.toJson()), metrics);
     BounceWriter bounces = new BounceWriter(spool, new SpooledContent(vertx), dsnBuilder, schedule,
         config.hostname());
-    persister = new OutcomePersister(spool, new OutcomeRecorder(schedule), bounces,
-        new DeliveryEvents(vertx.eventBus(), metrics), vertx.eventBus(), clock);
+    DeliveryEvents events = new DeliveryEvents(vertx.eventBus(), metrics);
+    persister = new OutcomePersister(spool, new OutcomeRecorder(schedule), bounces, events, vertx.eventBus(), clock);
+    operatorBounce = new OperatorBounce(spool, bounces, events, vertx.eventBus(), clock);
     triggers = vertx.eventBus().localConsumer(Addresses.ROUTER_TRIGGER, this::onTrigger); // node-local: our spool
+    bounceRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_BOUNCE, this::onBounce);
     scanTimer = vertx.setPeriodic(d.scanIntervalSeconds() * 1000L, t -> scan());
     io.vertx.core.Context own = context;
     unfollow = live.onChange(next -> own.runOnContext(v -> reconfigure(next)));
-    return triggers.completion().onSuccess(v -> scan());
+    return Future.all(triggers.completion(), bounceRequests.completion()).onSuccess(v -> scan());
   }
 
   private static Dispatcher.Limits limitsOf(DeliveryConfig d) {
@@ -150,7 +156,7 @@ public final class RouterVerticle extends VerticleBase {
     vertx.cancelTimer(scanTimer);
     dispatcher.stop();
     localDispatcher.stop();
-    return triggers.unregister();
+    return Future.all(triggers.unregister(), bounceRequests.unregister());
   }
 
   /** Messages in the active window now (for tests and metrics). */
@@ -172,6 +178,37 @@ public final class RouterVerticle extends VerticleBase {
     if (id != null && window.tryAdmit(id)) {
       activate(id);
     }
+  }
+
+  /**
+   * An operator bounce ({@link Addresses#ROUTER_BOUNCE}): refused (409) while the message is active, because a
+   * delivery round may be out for it; otherwise it holds the message's slot while {@link OperatorBounce} marks it
+   * (then the reply: the marked envelope) and finishes it. Both run on this context, so nothing else of the
+   * router touches the message meanwhile.
+   */
+  private void onBounce(Message<JsonObject> request) {
+    String id = request.body() == null ? null : request.body().getString("id");
+    if (id == null || window.contains(id)) {
+      request.fail(409, "queue id " + id + " is being delivered right now; try again shortly");
+      return;
+    }
+    if (!window.tryAdmit(id)) {
+      request.fail(503, "the router's active window is full; try again shortly");
+      return;
+    }
+    spool.load(id).recover(e -> Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 404,
+            "no queue id " + id)))
+        .compose(env -> operatorBounce.mark(env).recover(e -> Future.failedFuture(
+            new ReplyException(ReplyFailure.RECIPIENT_FAILURE, e instanceof IllegalStateException ? 409 : 500,
+                e.getMessage()))))
+        .onSuccess(marked -> {
+          request.reply(marked.toJson());
+          operatorBounce.finish(marked).onComplete(x -> release(id));
+        })
+        .onFailure(e -> {
+          request.fail(e instanceof ReplyException re ? re.failureCode() : 500, e.getMessage());
+          release(id);
+        });
   }
 
   /** Once at start and every delivery.scanIntervalSeconds: every due message not yet active, oldest first. */
@@ -199,6 +236,10 @@ public final class RouterVerticle extends VerticleBase {
   /** With the slot for {@code id} taken: load it and start its round if it is due; completes once decided. */
   private Future<Void> activate(String id) {
     return spool.load(id).compose(env -> {
+      if (env.bounceDsnId() != null) {
+        // An operator bounce marked but not finished (a crash, or a failed step): finish it, held or not.
+        return operatorBounce.finish(env).onComplete(x -> release(id));
+      }
       if (env.isDone()) {
         // Every recipient final but still here: a removal cut short (its DSNs were committed before).
         return spool.remove(id).onComplete(x -> release(id));

@@ -166,6 +166,7 @@ final class SmtpConnection {
       }
       if (done.failed()) {
         session.tlsFailed(); // metrics
+        session.ending(SessionSummary.End.TLS_FAILED);
         mode = Mode.CLOSED;
         session.resetTransaction();
         socket.close();
@@ -379,6 +380,7 @@ final class SmtpConnection {
       flush();
     }
     mode = Mode.CLOSED;
+    session.ending(SessionSummary.End.of(r));
     session.resetTransaction();
     socket.close();
   }
@@ -423,6 +425,7 @@ final class SmtpConnection {
       mode = Mode.CLOSED;
       session.resetTransaction();
     }
+    session.ended();
     onClosed.run();
   }
 }

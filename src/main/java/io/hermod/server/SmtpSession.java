@@ -48,6 +48,7 @@ final class SmtpSession {
   private TlsState tls;          // null until TLS is up (at once on an implicit-TLS listener)
   private String authUser;       // RFC 4954: the authenticated user, or null
   private SaslExchange sasl;     // an AUTH exchange waiting for the client's next response
+  private final SessionSummary summary;
 
   /**
    * @param config  the configuration this session keeps to its end (a reload applies to the next session)
@@ -64,10 +65,23 @@ final class SmtpSession {
     this.tls = tls;
     this.policy = new RecipientPolicy(config);
     this.extensions = new EhloExtensions(config.limits());
+    this.summary = new SessionSummary(clientIp, listener.name());
   }
 
   Action handle(Command command) {
-    return counted(verb(command), dispatch(command)); // metrics
+    String verb = verb(command);
+    summary.command(verb);
+    return counted(verb, dispatch(command)); // metrics
+  }
+
+  /** The reason the session is about to end (the first one given counts). */
+  void ending(SessionSummary.End how) {
+    summary.ending(how);
+  }
+
+  /** The connection is closed: the summary line (docs/operations.md). */
+  void ended() {
+    summary.log(tls != null, authUser);
   }
 
   private Action dispatch(Command command) {
@@ -137,6 +151,7 @@ final class SmtpSession {
 
   /** A line that is not a command we could parse (metrics: verb "INVALID"). */
   void invalidCommand(Reply reply) {
+    summary.command("INVALID");
     ctx.metrics().command("INVALID", reply.code());
   }
 
@@ -428,6 +443,7 @@ final class SmtpSession {
     resetTransaction();
     return r.writer().commit(envelope).map(committed -> {
       messages++;
+      summary.accepted(id);
       ctx.metrics().messageAccepted(envelope.size()); // metrics
       ctx.committed().accept(id);
       return Replies.queued(id);

@@ -32,14 +32,25 @@ import java.util.function.UnaryOperator;
  * @param delayWarned  a DELAY DSN (RFC 3464 action "delayed") was already sent for it; at most one is sent
  * @param prependHeaders header fields (CRLF-terminated) sent in front of the spooled bytes on delivery, e.g.
  *                     the DKIM-Signature computed at acceptance; null for none
+ * @param bounceDsnId  set by an operator bounce (docs/operations.md): the queue id reserved for its DSN, until
+ *                     the DSN is committed and the bounce is finished; null otherwise
  */
 public record Envelope(String id, String sender, List<Recipient> recipients, String envid, DsnRet ret,
                        BodyType body, boolean smtpUtf8, String clientAddress, String clientHelo,
                        String authIdentity, String listener, Instant arrival, long size, Instant nextAttempt,
-                       boolean held, boolean delayWarned, String prependHeaders) {
+                       boolean held, boolean delayWarned, String prependHeaders, String bounceDsnId) {
 
   public Envelope {
     recipients = List.copyOf(recipients);
+  }
+
+  /** Without an operator bounce in progress. */
+  public Envelope(String id, String sender, List<Recipient> recipients, String envid, DsnRet ret, BodyType body,
+                  boolean smtpUtf8, String clientAddress, String clientHelo, String authIdentity, String listener,
+                  Instant arrival, long size, Instant nextAttempt, boolean held, boolean delayWarned,
+                  String prependHeaders) {
+    this(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo, authIdentity, listener,
+        arrival, size, nextAttempt, held, delayWarned, prependHeaders, null);
   }
 
   /** Without prepended headers. */
@@ -52,7 +63,12 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
 
   public Envelope withPrependHeaders(String headers) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, headers);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, headers, bounceDsnId);
+  }
+
+  public Envelope withBounceDsnId(String dsnId) {
+    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, dsnId);
   }
 
   public boolean isBounce() {
@@ -66,22 +82,22 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
 
   public Envelope withSize(long newSize) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, newSize, nextAttempt, held, delayWarned, prependHeaders);
+        authIdentity, listener, arrival, newSize, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId);
   }
 
   public Envelope withNextAttempt(Instant when) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, when, held, delayWarned, prependHeaders);
+        authIdentity, listener, arrival, size, when, held, delayWarned, prependHeaders, bounceDsnId);
   }
 
   public Envelope withHeld(boolean newHeld) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, newHeld, delayWarned, prependHeaders);
+        authIdentity, listener, arrival, size, nextAttempt, newHeld, delayWarned, prependHeaders, bounceDsnId);
   }
 
   public Envelope withDelayWarned(boolean warned) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, warned, prependHeaders);
+        authIdentity, listener, arrival, size, nextAttempt, held, warned, prependHeaders, bounceDsnId);
   }
 
   /** A copy with each recipient passed through {@code change}. */
@@ -91,7 +107,7 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
       next.add(change.apply(r));
     }
     return new Envelope(id, sender, next, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId);
   }
 
   public JsonObject toJson() {
@@ -124,6 +140,9 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
     if (prependHeaders != null) {
       json.put("prependHeaders", prependHeaders);
     }
+    if (bounceDsnId != null) {
+      json.put("bounceDsnId", bounceDsnId);
+    }
     return json;
   }
 
@@ -145,7 +164,8 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
           json.getString("clientAddress"), json.getString("clientHelo"), json.getString("authIdentity"),
           json.getString("listener"), Instant.parse(Recipient.required(json, "arrival")),
           json.getLong("size", 0L), Instant.parse(Recipient.required(json, "nextAttempt")),
-          json.getBoolean("held", false), json.getBoolean("delayWarned", false), json.getString("prependHeaders"));
+          json.getBoolean("held", false), json.getBoolean("delayWarned", false), json.getString("prependHeaders"),
+          json.getString("bounceDsnId"));
     } catch (ClassCastException | java.time.format.DateTimeParseException e) {
       throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
     }

@@ -102,7 +102,7 @@ class MetricsAndHealthTest {
       Readiness readiness = new Readiness(spool, new ServerContext.Drain());
       OpsHttpVerticle verticle = new OpsHttpVerticle(config.http(),
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), readiness,
-          new QueueAdmin(spool, Clock.systemUTC(), id -> false, id -> { }));
+          new QueueAdmin(spool, Clock.systemUTC(), id -> false, id -> { }, id -> Future.failedFuture("no router")));
       vertx.deployVerticle(verticle).await();
       Http http = new Http(verticle.actualPort(), null);
       HttpResponse<String> before = http.get("/health/ready");

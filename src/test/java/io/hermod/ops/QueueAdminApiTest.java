@@ -91,7 +91,7 @@ class QueueAdminApiTest {
       JsonObject rcpt = json(r).getJsonArray("recipients").getJsonObject(0);
       assertEquals("failed", rcpt.getString("state"));
       assertEquals("550 5.0.0 bounced by operator", rcpt.getString("lastReply"));
-      // The trigger makes the router remove the now finished message.
+      // The router sends the DSN (to client.example: it stays queued, DNS is silent) and removes the message.
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (http.get("/queue/" + id).statusCode() != 404 && System.nanoTime() < deadline) {
         Thread.sleep(50);

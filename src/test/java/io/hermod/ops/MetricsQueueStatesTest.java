@@ -1,0 +1,61 @@
+package io.hermod.ops;
+
+import static io.hermod.ops.MetricsAndHealthTest.value;
+import static io.hermod.ops.OperatorBounceDsnTest.awaitTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.hermod.metrics.HermodMetrics;
+import io.hermod.testing.Ports;
+import io.hermod.testing.TestHermod;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** hermod_queue_messages by state from the queue census, and shaping suspensions by destination class. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MetricsQueueStatesTest {
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void queueMessagesByStateFollowTheQueue() throws Exception {
+    JsonObject config = new JsonObject()
+        .put("routing", new JsonObject().put("routes",
+            new JsonObject().put("remote.test", "[127.0.0.1]:" + Ports.free())))
+        .put("delivery", new JsonObject().put("retryInitialSeconds", 3600).put("retryMaxSeconds", 3600)
+            .put("scanIntervalSeconds", 1));
+    try (TestHermod h = TestHermod.start(temp, config)) {
+      Http http = new Http(h.httpPort(), null);
+      String deferred = Mail.send(h, "alice@client.example", "bob@remote.test");
+      Mail.send(h, "alice@client.example", "carol@local.test"); // no local transport: stays ready
+      String held = Mail.send(h, "alice@client.example", "dave@local.test");
+      assertEquals(200, QueueAdminApiTest.retryWhile409(() -> http.post("/queue/" + held + "/hold")).statusCode());
+      awaitTrue(() -> "deferred".equals(new JsonObject(http.get("/queue/" + deferred).body()).getString("state")),
+          "the remote message deferred");
+      awaitTrue(() -> {
+        String text = http.get("/metrics").body();
+        return value(text, "hermod_queue_messages", "state=\"ready\"") == 1
+            && value(text, "hermod_queue_messages", "state=\"deferred\"") == 1
+            && value(text, "hermod_queue_messages", "state=\"held\"") == 1;
+      }, "hermod_queue_messages ready=1 deferred=1 held=1");
+    }
+  }
+
+  @Test
+  void shapingSuspensionsAreTaggedByDestinationClass() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    HermodMetrics metrics = new HermodMetrics(registry);
+    metrics.shapingSuspension("example.com");
+    metrics.shapingSuspension("[10.1.2.3]:2525");
+    metrics.shapingSuspension("relay.example:587");
+    metrics.shapingSuspension("local:example.org");
+    assertEquals(1.0, registry.get("hermod.shaping.suspensions").tag("destination", "mx").counter().count());
+    assertEquals(2.0, registry.get("hermod.shaping.suspensions").tag("destination", "nexthop").counter().count());
+    assertEquals(1.0, registry.get("hermod.shaping.suspensions").tag("destination", "local").counter().count());
+  }
+}
