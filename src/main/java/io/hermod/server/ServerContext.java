@@ -33,7 +33,8 @@ public record ServerContext(HermodConfig config, Spool spool, ConnectionLimiter 
                                      HermodMetrics metrics, DkimKeys dkim, AuthThrottle authThrottle,
                                      SpfEvaluator spf) {
     return new ServerContext(config, spool,
-        new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp()),
+        new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp(),
+            ConnectionRate.create(config.limits())),
         Clock.systemUTC(), new Drain(), committed, certificate, authenticator, metrics, dkim, authThrottle, spf);
   }
 
