@@ -249,7 +249,7 @@ final class SmtpSession {
     }
     if (refusal == null && authUser != null && config.auth().restrictSenderDomains()
         && !authUser.mayUseSender(c.sender() == null ? "" : c.sender().address())) {
-      refusal = Replies.senderNotOwned(ReceivedHeader.safe(authUser.name())); // docs/security.md
+      refusal = Replies.senderNotOwned(authUser.name()); // docs/security.md
     }
     if (refusal == null && ctx.spool().overHighWater()) {
       refusal = Replies.SPOOL_FULL;

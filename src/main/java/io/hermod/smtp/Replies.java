@@ -101,7 +101,9 @@ public final class Replies {
    * "mailbox name not allowed", RFC 3463 X.7.1 "not authorized").
    */
   public static Reply senderNotOwned(String user) {
-    return new Reply(553, "5.7.1", "Sender address rejected: not owned by user " + user);
+    StringBuilder printable = new StringBuilder("Sender address rejected: not owned by user ");
+    user.chars().limit(255).forEach(c -> printable.append(c > ' ' && c < 0x7f ? (char) c : '?')); // ASCII only
+    return new Reply(553, "5.7.1", printable.toString());
   }
 
   /** RFC 3463 §3.2 X.1.1 "bad destination mailbox address": a local domain's user list lacks it. */
