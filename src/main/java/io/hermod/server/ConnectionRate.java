@@ -12,7 +12,7 @@ import io.hermod.config.Limits;
  */
 public final class ConnectionRate {
 
-  /** More addresses than this are not tracked (least recently seen forgotten first), about 10 MiB at most. */
+  /** More addresses than this are not tracked (least recently seen forgotten first): about 15 MiB at most. */
   public static final int MAX_TRACKED_ADDRESSES = 100_000;
 
   private final int maxPerWindow;
