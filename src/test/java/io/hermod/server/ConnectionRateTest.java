@@ -89,6 +89,31 @@ class ConnectionRateTest {
   }
 
   @Test
+  void listenersOnSeveralThreadsShareOneExactCount() throws Exception {
+    ConnectionRate rate = new ConnectionRate(500, new WindowCounter(60_000, 10, now::get));
+    java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        runs.add(pool.submit(() -> {
+          for (int i = 0; i < 1000; i++) {
+            if (rate.admit("192.0.2.9")) {
+              admitted.incrementAndGet();
+            }
+          }
+        }));
+      }
+      for (java.util.concurrent.Future<?> r : runs) {
+        r.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(500, admitted.get());
+  }
+
+  @Test
   void aFloodOfDistinctAddressesKeepsMemoryBoundedForgettingTheOldest() {
     WindowCounter counter = new WindowCounter(60_000, 1000, now::get);
     ConnectionRate rate = new ConnectionRate(1, counter);
