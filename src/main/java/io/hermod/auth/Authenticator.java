@@ -2,9 +2,15 @@ package io.hermod.auth;
 
 import io.vertx.core.Future;
 
-/** Checks a user name and password for SMTP AUTH; never blocks the caller. */
+/** The user store as SMTP AUTH sees it; never blocks the caller. Results complete on the caller's context. */
 public interface Authenticator {
 
-  /** Succeeds with true when the credentials are right; completes on the caller's Vert.x context. */
-  Future<Boolean> check(String user, String password);
+  /** Succeeds with the user when the credentials are right, with null when they are not. */
+  Future<AuthenticatedUser> check(String user, String password);
+
+  /**
+   * SCRAM-SHA-256 credentials of {@code user}; for an unknown user decoy credentials that look alike and that
+   * no proof matches (so the exchange does not tell whether the name exists).
+   */
+  Future<ScramCredentials> scramCredentials(String user);
 }

@@ -16,7 +16,7 @@ public final class PasswordHash {
 
   public static final int DEFAULT_ITERATIONS = 210_000;
   static final String PREFIX = "$pbkdf2-sha256$";
-  private static final int SALT_BYTES = 16;
+  static final int SALT_BYTES = 16;
   private static final int HASH_BYTES = 32;
   private static final int MAX_ITERATIONS = 10_000_000; // a typo in the file must not stall a worker for hours
 
@@ -79,6 +79,15 @@ public final class PasswordHash {
 
   int iterations() {
     return iterations;
+  }
+
+  byte[] salt() {
+    return salt.clone();
+  }
+
+  /** The PBKDF2 output; with 32 bytes it is SCRAM-SHA-256's SaltedPassword (see {@link ScramCredentials}). */
+  byte[] hash() {
+    return hash.clone();
   }
 
   private static byte[] pbkdf2(String password, byte[] salt, int iterations, int bytes) {

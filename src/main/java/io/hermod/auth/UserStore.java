@@ -24,8 +24,10 @@ public final class UserStore {
   private final long checkIntervalNanos;
   private final LongSupplier nanoTime;
   private final PasswordHash decoy;
+  private final SecureRandom random;
+  private final byte[] decoySecret = new byte[32]; // SCRAM decoy salts; new at each start
 
-  private Map<String, PasswordHash> users = Map.of();
+  private Map<String, UserFile.Entry> users = Map.of();
   private Object stamp;        // what the file looked like at the last load (null: never loaded)
   private long lastCheck;
   private boolean checkedOnce;
@@ -35,16 +37,35 @@ public final class UserStore {
     this.checkIntervalNanos = checkInterval.toNanos();
     this.nanoTime = nanoTime;
     this.decoy = PasswordHash.decoy(random);
+    this.random = random;
+    random.nextBytes(decoySecret);
+  }
+
+  /** True when the user exists and the password matches (see {@link #authenticate}). */
+  public boolean verify(String user, String password) {
+    return authenticate(user, password) != null;
   }
 
   /**
-   * True when the user exists and the password matches. An unknown user costs one PBKDF2 run as well, so
-   * the time taken does not tell whether the name exists.
+   * The user, with its sender domains, when it exists and the password matches; else null. An unknown user
+   * costs one PBKDF2 run as well, so the time taken does not tell whether the name exists.
    */
-  public boolean verify(String user, String password) {
-    PasswordHash hash = current().get(user);
-    boolean matches = (hash != null ? hash : decoy).matches(password);
-    return hash != null && matches;
+  public AuthenticatedUser authenticate(String user, String password) {
+    UserFile.Entry entry = current().get(user);
+    boolean matches = (entry != null ? entry.hash() : decoy).matches(password);
+    return entry != null && matches ? AuthenticatedUser.of(user, entry.domains()) : null;
+  }
+
+  /**
+   * SCRAM-SHA-256 credentials derived from the user's stored hash (no PBKDF2 run: cheap); for an unknown
+   * name, or a hash that cannot serve SCRAM, decoys with a salt derived from the name (see
+   * {@link ScramCredentials#decoy}).
+   */
+  public ScramCredentials scramCredentials(String user) {
+    UserFile.Entry entry = current().get(user);
+    ScramCredentials real = entry == null ? null
+        : ScramCredentials.of(entry.hash(), AuthenticatedUser.of(user, entry.domains()));
+    return real != null ? real : ScramCredentials.decoy(user, decoySecret, random);
   }
 
   /** Number of users right now (after a reload check). */
@@ -52,7 +73,7 @@ public final class UserStore {
     return current().size();
   }
 
-  private synchronized Map<String, PasswordHash> current() {
+  private synchronized Map<String, UserFile.Entry> current() {
     long now = nanoTime.getAsLong();
     if (checkedOnce && now - lastCheck < checkIntervalNanos) {
       return users;
@@ -66,7 +87,7 @@ public final class UserStore {
     try {
       UserFile.Contents contents = UserFile.read(file);
       contents.problems().forEach(LOG::warning);
-      users = Map.copyOf(contents.users());
+      users = Map.copyOf(contents.entries());
       stamp = seen;
       LOG.info("users file " + file + ": " + users.size() + " user(s)");
     } catch (IOException e) {

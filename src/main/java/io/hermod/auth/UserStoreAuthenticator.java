@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 
 /**
- * Runs {@link UserStore#verify} on a small worker pool: PBKDF2 takes tens of milliseconds by design and
- * must never run on an event loop.
+ * Runs the {@link UserStore} on a small worker pool: PBKDF2 takes tens of milliseconds by design, and the
+ * store may re-read its file; neither may run on an event loop.
  */
 public final class UserStoreAuthenticator implements Authenticator {
 
@@ -18,7 +18,12 @@ public final class UserStoreAuthenticator implements Authenticator {
   }
 
   @Override
-  public Future<Boolean> check(String user, String password) {
-    return executor.executeBlocking(() -> store.verify(user, password), false);
+  public Future<AuthenticatedUser> check(String user, String password) {
+    return executor.executeBlocking(() -> store.authenticate(user, password), false);
+  }
+
+  @Override
+  public Future<ScramCredentials> scramCredentials(String user) {
+    return executor.executeBlocking(() -> store.scramCredentials(user), false);
   }
 }

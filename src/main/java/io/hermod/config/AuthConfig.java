@@ -13,9 +13,11 @@ import java.nio.file.Path;
  *                           ("auth.maxFailures")
  * @param failureWindowSeconds how long a failure counts ("auth.failureWindowSeconds")
  * @param failureDelayMillis how long a 535 is held back, on a timer ("auth.failureDelayMillis")
+ * @param restrictSenderDomains an authenticated user may only use MAIL FROM addresses in its own domains
+ *                           ("auth.restrictSenderDomains")
  */
 public record AuthConfig(String usersFile, int reloadCheckSeconds, int maxFailures, int failureWindowSeconds,
-                         int failureDelayMillis) {
+                         int failureDelayMillis, boolean restrictSenderDomains) {
 
   public Path usersFile(SpoolConfig spool) {
     return usersFile != null ? Path.of(usersFile) : DataDirectory.of(spool).resolve("users");

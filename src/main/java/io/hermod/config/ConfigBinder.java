@@ -127,7 +127,7 @@ final class ConfigBinder {
   private static AuthConfig auth(JsonSection s) {
     return new AuthConfig(s.optionalString("usersFile"), s.intIn("reloadCheckSeconds", 0, 3600),
         s.intIn("maxFailures", 1, 1_000_000), s.intIn("failureWindowSeconds", 1, 86400),
-        s.intIn("failureDelayMillis", 0, 60_000));
+        s.intIn("failureDelayMillis", 0, 60_000), s.bool("restrictSenderDomains"));
   }
 
   private static final Set<String> DKIM_KEY_KEYS = Set.of("domain", "selector", "privateKeyFile", "headers");
@@ -187,7 +187,8 @@ final class ConfigBinder {
         s.intIn("commandTimeoutSeconds", 1, 86400), s.intIn("dataTimeoutSeconds", 1, 86400),
         s.intIn("maxErrors", 1, MAX), s.intIn("maxMessagesPerConnection", 1, MAX),
         s.intIn("maxReceivedHeaders", 1, 1000), s.intIn("maxLineLength", 1000, 65536),
-        s.intIn("maxCommandLineLength", 512, 4096));
+        s.intIn("maxCommandLineLength", 512, 4096), s.intIn("maxConnectionRatePerIp", 0, MAX),
+        s.intIn("connectionRateWindowSeconds", 1, 86400));
   }
 
   private static DnsConfig dns(JsonSection s) {

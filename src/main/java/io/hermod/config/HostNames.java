@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Syntax checks for domain names and IP literals. Never resolves anything: no DNS lookup happens here. */
-final class HostNames {
+public final class HostNames {
 
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -21,7 +21,7 @@ final class HostNames {
    * dropped; empty if the text is not one. Internationalised names must be given as A-labels ("xn--...").
    * An all-numeric last label is refused (RFC 3696 §2), so "10.0.0.1" is not taken for a domain.
    */
-  static Optional<String> domain(String text) {
+  public static Optional<String> domain(String text) {
     String d = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
     d = d.toLowerCase(Locale.ROOT);
     if (d.isEmpty() || d.length() > 253) {

@@ -15,9 +15,12 @@ package io.hermod.config;
  * @param maxReceivedHeaders     a message with this many Received headers is a loop (554 5.4.6)
  * @param maxLineLength          longest text line in DATA, CRLF included (RFC 5322 §2.1.1: 1000)
  * @param maxCommandLineLength   longest command line, CRLF included (RFC 5321 §4.5.3.1.4: 512)
+ * @param maxConnectionRatePerIp connections from one untrusted client address per rate window; beyond: 421 4.7.0;
+ *                               0 = no limit
+ * @param connectionRateWindowSeconds the rate window, starting at an address's first connection
  */
 public record Limits(long maxMessageSize, int maxRecipients, int maxConnections, int maxConnectionsPerIp,
                      int commandTimeoutSeconds, int dataTimeoutSeconds, int maxErrors,
                      int maxMessagesPerConnection, int maxReceivedHeaders, int maxLineLength,
-                     int maxCommandLineLength) {
+                     int maxCommandLineLength, int maxConnectionRatePerIp, int connectionRateWindowSeconds) {
 }

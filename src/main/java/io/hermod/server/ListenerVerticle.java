@@ -68,11 +68,16 @@ public final class ListenerVerticle extends VerticleBase {
       refuse(socket, Replies.SHUTTING_DOWN);
       return;
     }
-    ConnectionLimiter.Verdict verdict = ctx.limiter().acquire(ip);
+    HermodConfig config = ctx.config(); // this session's configuration, even if a reload comes during it
+    boolean trusted = isTrusted(config, ip);
+    ConnectionLimiter.Verdict verdict = ctx.limiter().acquire(ip, trusted);
     if (verdict != ConnectionLimiter.Verdict.ACCEPT) {
       ctx.metrics().connection(listener.name(), false); // metrics
-      refuse(socket, verdict == ConnectionLimiter.Verdict.TOO_MANY_TOTAL
-          ? Replies.TOO_MANY_CONNECTIONS : Replies.TOO_MANY_FROM_YOU);
+      refuse(socket, switch (verdict) {
+        case TOO_MANY_TOTAL -> Replies.TOO_MANY_CONNECTIONS;
+        case TOO_FAST_FROM_ADDRESS -> Replies.connectionRateExceeded(config.hostname());
+        default -> Replies.TOO_MANY_FROM_YOU;
+      });
       return;
     }
     TlsState tls = socket.isSsl() ? TlsState.of(socket.sslSession()) : null;
@@ -83,8 +88,7 @@ public final class ListenerVerticle extends VerticleBase {
     }
     java.util.concurrent.atomic.AtomicInteger open = ctx.metrics().sessions(listener.name());
     open.incrementAndGet();
-    HermodConfig config = ctx.config(); // this session's configuration, even if a reload comes during it
-    SmtpSession session = new SmtpSession(ctx, config, listener, ip, isTrusted(config, ip), tls);
+    SmtpSession session = new SmtpSession(ctx, config, listener, ip, trusted, tls);
     SmtpConnection[] self = new SmtpConnection[1];
     long now = System.nanoTime() / 1_000_000;
     self[0] = new SmtpConnection(socket, session, config.limits(), now, () -> {

@@ -1,61 +1,64 @@
 package io.hermod.server;
 
+import io.hermod.auth.AuthenticatedUser;
+import io.hermod.auth.Authenticator;
 import io.hermod.auth.Sasl;
+import io.hermod.auth.ScramServer;
 import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
+import io.vertx.core.Future;
 
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * One SASL exchange of SMTP AUTH (RFC 4954 §4), PLAIN (RFC 4616) or LOGIN: turns the client's base64
- * responses into a challenge, credentials to check, or a refusal. Pure: the check itself is the session's.
+ * One SASL exchange of SMTP AUTH (RFC 4954 §4): turns the client's base64 responses into a challenge, a
+ * check to wait for, a refusal or a result. PLAIN and LOGIN in {@link PasswordExchange}, SCRAM-SHA-256 in
+ * {@link ScramExchange}; the session only carries the outcomes out.
  */
-final class SaslExchange {
+abstract class SaslExchange {
 
-  static final List<String> MECHANISMS = List.of("PLAIN", "LOGIN");
+  static final List<String> MECHANISMS = List.of("PLAIN", "LOGIN", ScramServer.MECHANISM);
 
   sealed interface Outcome {
   }
 
+  /** Send this 334 and pass the client's next line to {@link #respond}. */
   record Challenge(Reply reply) implements Outcome {
   }
 
-  record Credentials(String user, String password) implements Outcome {
-  }
-
+  /** End the exchange with this reply (not counted as a failed authentication). */
   record Refused(Reply reply) implements Outcome {
   }
 
-  private enum Step { PLAIN, LOGIN_USER, LOGIN_PASSWORD }
+  /** Wait for a check on the auth workers, then carry out the outcome it gives; read nothing meanwhile. */
+  record Pending(Future<Outcome> next) implements Outcome {
+  }
 
-  // "Username:" and "Password:", the challenges every LOGIN client expects.
-  private static final Reply USERNAME = Replies.authChallenge(Sasl.encodeBase64("Username:"));
-  private static final Reply PASSWORD = Replies.authChallenge(Sasl.encodeBase64("Password:"));
+  /** Wrong credentials or unknown user: counted by the brute-force throttle, answered 535 after a delay. */
+  record Failed(String user) implements Outcome {
+  }
 
-  private Step step;
-  private String loginUser;
-
-  private SaslExchange(Step step) {
-    this.step = step;
+  /** Authenticated. */
+  record Succeeded(AuthenticatedUser user) implements Outcome {
   }
 
   /** @return null for a mechanism we do not offer */
-  static SaslExchange start(String mechanism) {
+  static SaslExchange start(String mechanism, Authenticator authenticator) {
     return switch (mechanism.toUpperCase(Locale.ROOT)) {
-      case "PLAIN" -> new SaslExchange(Step.PLAIN);
-      case "LOGIN" -> new SaslExchange(Step.LOGIN_USER);
+      case "PLAIN" -> PasswordExchange.plain(authenticator);
+      case "LOGIN" -> PasswordExchange.login(authenticator);
+      case ScramServer.MECHANISM -> new ScramExchange(authenticator, ScramServer.create(new SecureRandom()));
       default -> null;
     };
   }
 
-  /** AUTH without an initial response: the first challenge (empty for PLAIN, RFC 4954 §4). */
-  Outcome begin() {
-    return new Challenge(step == Step.PLAIN ? Replies.authChallenge("") : USERNAME);
-  }
+  /** AUTH without an initial response: the first challenge (RFC 4954 §4). */
+  abstract Outcome begin();
 
   /** A response line (or the initial response of the AUTH command). */
-  Outcome respond(String line) {
+  final Outcome respond(String line) {
     if (line.equals("*")) {
       return new Refused(Replies.AUTH_CANCELLED);
     }
@@ -63,29 +66,14 @@ final class SaslExchange {
     if (decoded == null) {
       return new Refused(Replies.AUTH_BAD_BASE64);
     }
-    switch (step) {
-      case PLAIN: {
-        Sasl.Plain plain = Sasl.parsePlain(decoded);
-        if (plain == null || !plain.authzidAcceptable()) {
-          return new Refused(Replies.AUTH_FAILED);
-        }
-        return new Credentials(plain.user(), plain.password());
-      }
-      case LOGIN_USER: {
-        loginUser = Sasl.utf8(decoded);
-        if (loginUser == null || loginUser.isEmpty()) {
-          return new Refused(Replies.AUTH_FAILED);
-        }
-        step = Step.LOGIN_PASSWORD;
-        return new Challenge(PASSWORD);
-      }
-      default: {
-        String password = Sasl.utf8(decoded);
-        if (password == null || password.isEmpty()) {
-          return new Refused(Replies.AUTH_FAILED);
-        }
-        return new Credentials(loginUser, password);
-      }
-    }
+    return respond(decoded);
+  }
+
+  /** The decoded response. */
+  abstract Outcome respond(byte[] decoded);
+
+  /** The outcome of a user-store check for {@code user}. */
+  static Outcome checked(String user, AuthenticatedUser result) {
+    return result != null ? new Succeeded(result) : new Failed(user);
   }
 }

@@ -35,9 +35,9 @@ public record ServerContext(LiveConfig live, Spool spool, ConnectionLimiter limi
                                      HermodMetrics metrics, DkimKeyring dkim, AuthThrottle authThrottle,
                                      SpfEvaluator spf) {
     HermodConfig config = live.current();
-    ConnectionLimiter limiter =
-        new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp());
-    live.onChange(c -> limiter.setLimits(c.limits().maxConnections(), c.limits().maxConnectionsPerIp()));
+    ConnectionLimiter limiter = new ConnectionLimiter(config.limits().maxConnections(),
+        config.limits().maxConnectionsPerIp(), ConnectionRate.create(config.limits()));
+    live.onChange(c -> limiter.setLimits(c.limits()));
     return new ServerContext(live, spool, limiter,
         Clock.systemUTC(), new Drain(), committed, certificate, authenticator, metrics, dkim, authThrottle, spf);
   }

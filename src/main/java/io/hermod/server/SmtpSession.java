@@ -1,5 +1,6 @@
 package io.hermod.server;
 
+import io.hermod.auth.AuthenticatedUser;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.ListenerConfig;
 import io.hermod.config.SpfConfig;
@@ -46,7 +47,7 @@ final class SmtpSession {
   private Reply chunkReply;
   private int messages;
   private TlsState tls;          // null until TLS is up (at once on an implicit-TLS listener)
-  private String authUser;       // RFC 4954: the authenticated user, or null
+  private AuthenticatedUser authUser; // RFC 4954: the authenticated user, or null
   private SaslExchange sasl;     // an AUTH exchange waiting for the client's next response
   private final SessionSummary summary;
 
@@ -81,7 +82,7 @@ final class SmtpSession {
 
   /** The connection is closed: the summary line (docs/operations.md). */
   void ended() {
-    summary.log(tls != null, authUser);
+    summary.log(tls != null, authUser == null ? null : authUser.name());
   }
 
   private Action dispatch(Command command) {
@@ -176,7 +177,7 @@ final class SmtpSession {
     if (ctx.authThrottle().failures().blocked(clientIp)) {
       return respond(Replies.AUTH_TOO_MANY_FAILURES); // brute-force protection, docs/security.md
     }
-    SaslExchange exchange = SaslExchange.start(c.mechanism());
+    SaslExchange exchange = SaslExchange.start(c.mechanism(), ctx.authenticator());
     if (exchange == null) {
       return respond(Replies.AUTH_UNKNOWN_MECHANISM);
     }
@@ -198,15 +199,16 @@ final class SmtpSession {
     if (outcome instanceof SaslExchange.Refused r) {
       return respond(r.reply());
     }
-    SaslExchange.Credentials creds = (SaslExchange.Credentials) outcome;
-    return new Action.Later(ctx.authenticator().check(creds.user(), creds.password()).compose(ok -> {
-      if (!ok) {
-        return authFailed(creds.user());
-      }
-      authUser = creds.user();
-      LOG.fine(() -> "auth ok: client=" + clientIp + " user=" + ReceivedHeader.safe(creds.user()));
-      return Future.succeededFuture(respond(Replies.AUTH_OK));
-    }, err -> Future.succeededFuture(respond(Replies.AUTH_TEMPORARY_FAILURE))));
+    if (outcome instanceof SaslExchange.Pending p) {
+      return new Action.Later(p.next().map(next -> authStep(exchange, next))
+          .otherwise(err -> respond(Replies.AUTH_TEMPORARY_FAILURE)));
+    }
+    if (outcome instanceof SaslExchange.Failed f) {
+      return new Action.Later(authFailed(f.user()));
+    }
+    authUser = ((SaslExchange.Succeeded) outcome).user();
+    LOG.fine(() -> "auth ok: client=" + clientIp + " user=" + ReceivedHeader.safe(authUser.name()));
+    return respond(Replies.AUTH_OK);
   }
 
   /**
@@ -261,6 +263,10 @@ final class SmtpSession {
     Reply refusal = extensions.checkMailParameters(p, extended);
     if (refusal == null && c.sender() != null && !c.sender().isAscii() && !p.smtpUtf8()) {
       refusal = Replies.NEEDS_SMTPUTF8;
+    }
+    if (refusal == null && authUser != null && config.auth().restrictSenderDomains()
+        && !authUser.mayUseSender(c.sender() == null ? "" : c.sender().address())) {
+      refusal = Replies.senderNotOwned(authUser.name()); // docs/security.md
     }
     if (refusal == null && ctx.spool().overHighWater()) {
       refusal = Replies.SPOOL_FULL;
@@ -455,7 +461,7 @@ final class SmtpSession {
     List<Recipient> rcpts = tx.recipients;
     Command.MailParameters p = tx.params;
     return new Envelope(queueId, tx.senderAddress(), rcpts, p.envid(), p.ret(), p.body(), p.smtpUtf8(),
-        clientIp, helo, authUser, listener.name(), now, size, now, false, false);
+        clientIp, helo, authUser == null ? null : authUser.name(), listener.name(), now, size, now, false, false);
   }
 
   /** True between MAIL and the end of the transaction. */

@@ -96,6 +96,16 @@ public final class Replies {
   // --- policy and limits ---------------------------------------------------------------------------
 
   public static final Reply RELAY_DENIED = new Reply(554, "5.7.1", "Relay access denied");
+  /**
+   * auth.restrictSenderDomains: MAIL FROM outside the authenticated user's domains (RFC 5321 §4.2.5 553
+   * "mailbox name not allowed", RFC 3463 X.7.1 "not authorized").
+   */
+  public static Reply senderNotOwned(String user) {
+    StringBuilder printable = new StringBuilder("Sender address rejected: not owned by user ");
+    user.chars().limit(255).forEach(c -> printable.append(c > ' ' && c < 0x7f ? (char) c : '?')); // ASCII only
+    return new Reply(553, "5.7.1", printable.toString());
+  }
+
   /** RFC 3463 §3.2 X.1.1 "bad destination mailbox address": a local domain's user list lacks it. */
   public static final Reply USER_UNKNOWN = new Reply(550, "5.1.1", "Recipient address rejected: user unknown");
   /** RFC 5321 §4.5.3.1.8: at least 100 recipients must be accepted; beyond our limit, 452. */
@@ -112,6 +122,11 @@ public final class Replies {
   public static final Reply MAIL_LOOP = new Reply(554, "5.4.6", "Too many Received headers: mail loop detected");
   public static final Reply TOO_MANY_CONNECTIONS = new Reply(421, "4.7.0", "Too many connections, try again later");
   public static final Reply TOO_MANY_FROM_YOU = new Reply(421, "4.7.0", "Too many connections from your address, try again later");
+  /** limits.maxConnectionRatePerIp: too many connections from one address within the window (Postfix anvil). */
+  public static Reply connectionRateExceeded(String hostname) {
+    return new Reply(421, "4.7.0", hostname + " Error: too many connections from your address, try again later");
+  }
+
   public static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0", "Too many errors, closing connection");
   public static final Reply TOO_MANY_MESSAGES = new Reply(421, "4.7.0", "Too many messages in this session, reconnect");
   /** RFC 5321 §4.5.3.2: on a timeout the server closes with 421. */

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,6 +104,48 @@ class AuthPiecesTest {
     assertEquals(0, run("", "del", "alice", "--file", file.toString()));
     assertTrue(UserFile.read(file).users().isEmpty());
     assertEquals(1, run("", "del", "alice", "--file", file.toString()));
+  }
+
+  @Test
+  void userCommandSetsSenderDomainsAndPasswdKeepsThem() throws Exception {
+    Path file = temp.resolve("users");
+    String f = file.toString();
+    assertEquals(0, run("pw\n", "add", "bob", "--domains", "B.example,c.example", "--password-stdin", "--file", f));
+    assertEquals(List.of("b.example", "c.example"), UserFile.read(file).entries().get("bob").domains());
+    assertTrue(Files.readString(file).contains("\nbob:$pbkdf2-sha256$210000$"), Files.readString(file));
+    assertTrue(Files.readString(file).contains(":b.example,c.example\n"), Files.readString(file));
+    assertEquals(0, run("pw2\n", "passwd", "bob", "--password-stdin", "--file", f));
+    assertEquals(List.of("b.example", "c.example"), UserFile.read(file).entries().get("bob").domains());
+    assertTrue(UserFile.read(file).users().get("bob").matches("pw2"));
+    assertEquals(0, run("", "list", "--file", f));
+    assertEquals("bob b.example,c.example\n", lastOut);
+    assertEquals(0, run("", "domains", "bob", "d.example", "--file", f));
+    assertEquals(List.of("d.example"), UserFile.read(file).entries().get("bob").domains());
+    assertEquals(0, run("", "domains", "bob", "", "--file", f));
+    assertEquals(List.of(), UserFile.read(file).entries().get("bob").domains());
+    assertEquals(2, run("", "domains", "bob", "not a domain", "--file", f));
+    assertEquals(2, run("pw\n", "add", "carol", "--domains", "a..example", "--password-stdin", "--file", f));
+    assertEquals(1, run("", "domains", "nobody", "a.example", "--file", f));
+    assertEquals(2, run("pw\n", "passwd", "bob", "--domains", "a.example", "--password-stdin", "--file", f));
+  }
+
+  @Test
+  void userFileWithoutDomainsStaysReadableAndBadDomainListsAreSkipped() throws Exception {
+    Path file = temp.resolve("users");
+    String hash = PasswordHash.create("a", new SecureRandom()).encode();
+    Files.writeString(file, "old:" + hash + "\nnew:" + hash + ":a.example\nbad:" + hash + ":not a domain\n"
+        + "many:" + hash + ":a.example:b.example\n");
+    UserFile.Contents c = UserFile.read(file);
+    assertEquals(List.of(), c.entries().get("old").domains());
+    assertEquals(List.of("a.example"), c.entries().get("new").domains());
+    assertEquals(2, c.problems().size(), c.problems().toString());
+    AuthenticatedUser alice = AuthenticatedUser.of("alice@Mail.Example", List.of("other.example"));
+    assertEquals(java.util.Set.of("mail.example", "other.example"), alice.senderDomains());
+    assertTrue(alice.mayUseSender("x@OTHER.example"));
+    assertTrue(alice.mayUseSender(""));
+    assertFalse(alice.mayUseSender("x@sub.mail.example"));
+    assertFalse(alice.mayUseSender("x@[192.0.2.1]"));
+    assertFalse(AuthenticatedUser.of("alice", List.of()).mayUseSender("alice@localhost"));
   }
 
   private String lastOut;

@@ -54,12 +54,6 @@ class AuthBruteForceTest {
   }
 
   private static TlsSmtpClient tls(String from, TestHermod h, Path cert) throws Exception {
-    TlsSmtpClient c = TlsSmtpClient.plain(from, h.hermod.port(0), cert);
-    c.expect(220);
-    c.send("EHLO client.test").expect(250);
-    c.send("STARTTLS").expect("220 2.0.0");
-    c.startTls();
-    c.send("EHLO client.test").expect(250);
-    return c;
+    return TlsSmtpClient.startTls(from, h.hermod.port(0), cert);
   }
 }

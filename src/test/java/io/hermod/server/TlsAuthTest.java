@@ -121,7 +121,7 @@ class TlsAuthTest {
       c.startTls();
       c.send("MAIL FROM:<a@client.test>").expect("503 5.5.1"); // RFC 3207 §4.2: the EHLO is forgotten
       List<String> after = c.send("EHLO client.test").expect(250);
-      assertTrue(after.contains("250 AUTH PLAIN LOGIN"), after.toString());
+      assertTrue(after.contains("250 AUTH PLAIN LOGIN SCRAM-SHA-256"), after.toString());
       assertFalse(after.stream().anyMatch(l -> l.contains("STARTTLS")), after.toString());
       c.send("STARTTLS").expect("503 5.5.1");
       c.send("QUIT").expect(221);
@@ -225,7 +225,7 @@ class TlsAuthTest {
     try (TlsSmtpClient c = TlsSmtpClient.implicit(h.hermod.port(IMPLICIT), cert)) {
       c.expect(220);
       List<String> ehlo = c.send("EHLO client.test").expect(250);
-      assertTrue(ehlo.contains("250 AUTH PLAIN LOGIN"), ehlo.toString());
+      assertTrue(ehlo.contains("250 AUTH PLAIN LOGIN SCRAM-SHA-256"), ehlo.toString());
       assertFalse(ehlo.stream().anyMatch(l -> l.contains("STARTTLS")), ehlo.toString());
       c.send("STARTTLS").expect("503 5.5.1");
       c.send("AUTH PLAIN " + TlsSmtpClient.b64("\0alice\0s3cret")).expect("235 2.7.0");

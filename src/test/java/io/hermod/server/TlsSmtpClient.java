@@ -50,6 +50,17 @@ final class TlsSmtpClient implements AutoCloseable {
     return new TlsSmtpClient(s, "127.0.0.1", port, context(trustedCert));
   }
 
+  /** A plain connection from {@code local}, then greeting, EHLO, STARTTLS, handshake and EHLO again. */
+  static TlsSmtpClient startTls(String local, int port, Path trustedCert) throws Exception {
+    TlsSmtpClient c = plain(local, port, trustedCert);
+    c.expect(220);
+    c.send("EHLO client.test").expect(250);
+    c.send("STARTTLS").expect("220 2.0.0");
+    c.startTls();
+    c.send("EHLO client.test").expect(250);
+    return c;
+  }
+
   /** Implicit TLS (RFC 8314): the handshake before the greeting. */
   static TlsSmtpClient implicit(int port, Path trustedCert) throws Exception {
     SSLContext ctx = context(trustedCert);
