@@ -30,6 +30,7 @@ import io.hermod.delivery.StageTimeouts;
 import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
 import io.hermod.dkim.DkimKeys;
+import io.hermod.dkim.DnsjavaDkimDns;
 import io.hermod.spf.DnsjavaSpfDns;
 import io.hermod.spf.SpfEvaluator;
 import io.hermod.config.SpfConfig;
@@ -92,7 +93,8 @@ public final class Hermod {
         certificate, new UserStoreAuthenticator(authWorkers, users), metrics, dkim,
         AuthThrottle.create(vertx, config.auth()),
         config.spf().policy() == SpfConfig.Policy.OFF ? null
-            : new SpfEvaluator(new DnsjavaSpfDns(vertx, resolver.dns())));
+            : new SpfEvaluator(new DnsjavaSpfDns(vertx, resolver.dns())),
+        config.dkim().verify() ? new DnsjavaDkimDns(vertx, resolver.dns(), config.dns().timeoutMillis()) : null);
     this.readiness = new Readiness(spool, serverContext.drain());
     metrics.spoolUsage(() -> spool.usage().messages(), () -> spool.usage().bytes());
     metrics.queueActive(() -> router == null ? 0 : router.activeMessages());
