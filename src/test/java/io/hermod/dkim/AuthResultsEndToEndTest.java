@@ -2,6 +2,7 @@ package io.hermod.dkim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hermod.testing.SmtpLineClient;
@@ -11,12 +12,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Mail signed by dkimpy (an independent implementation) arrives over real SMTP from an untrusted address
  * (127.0.0.2) on an mx listener; the keys and SPF records come from a real DNS server on loopback. Hermod's
- * Authentication-Results field is read from what it stored for delivery.
+ * Authentication-Results field is read from the message as local delivery wrote it into a Maildir.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AuthResultsEndToEndTest {
@@ -61,7 +66,9 @@ class AuthResultsEndToEndTest {
     hermod = TestHermod.start(temp.resolve("spool"), new JsonObject()
         .put("spf", new JsonObject().put("policy", "tag"))
         .put("dns", new JsonObject().put("resolvers", new JsonArray().add("127.0.0.1:" + dns.address().getPort()))
-            .put("timeoutMillis", 1000)));
+            .put("timeoutMillis", 1000))
+        .put("local", new JsonObject().put("transports", new JsonObject().put("local.test", new JsonObject()
+            .put("type", "maildir").put("directory", temp.resolve("mail").toString() + "/%u")))));
   }
 
   @AfterAll
@@ -136,7 +143,7 @@ class AuthResultsEndToEndTest {
     return PythonDkimSigner.sign(temp, message, pair, selector, domain, "relaxed/simple", false) + message;
   }
 
-  /** Sends over SMTP and returns the Authentication-Results field Hermod stored, or null. */
+  /** Sends over SMTP and returns the Authentication-Results field of the delivered message, or null. */
   private static String send(String from, String helo, String sender, String message) throws Exception {
     try (SmtpLineClient c = SmtpLineClient.connectFrom(from, "127.0.0.1", hermod.port())) {
       c.expect(220);
@@ -145,10 +152,39 @@ class AuthResultsEndToEndTest {
       c.send("RCPT TO:<u@local.test>").expect(250);
       c.send("DATA").expect(354);
       c.sendRaw((message.replace("\r\n.", "\r\n..") + ".\r\n").getBytes(StandardCharsets.ISO_8859_1));
-      String queued = c.expect(250);
+      c.expect(250);
       c.send("QUIT").expect(221);
-      return hermod.hermod.spool().load(queued.substring(queued.lastIndexOf(' ') + 1)).await().prependHeaders();
     }
+    int id = message.indexOf("Message-ID: ");
+    String delivered = delivered(message.substring(id, message.indexOf(">\r\n", id) + 1));
+    // Local delivery writes Return-Path and Delivered-To, then what was made at acceptance, then the spooled bytes.
+    assertTrue(delivered.startsWith("Return-Path: <" + sender + ">\r\nDelivered-To: u@local.test\r\n"), delivered);
+    Matcher m = Pattern.compile("\r\n(Authentication-Results:[^\r]*\r\n(\t[^\r]*\r\n)*)").matcher(delivered);
+    if (!m.find()) {
+      return null;
+    }
+    assertTrue(delivered.indexOf("\r\nReceived: ") > m.start(), "Authentication-Results above our Received");
+    return m.group(1);
+  }
+
+  /** The Maildir file holding the message with this Message-ID field, once local delivery wrote it. */
+  private static String delivered(String messageId) throws Exception {
+    Path inbox = temp.resolve("mail/u/new");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (Files.isDirectory(inbox)) {
+        try (Stream<Path> files = Files.list(inbox)) {
+          for (Path f : files.toList()) {
+            String text = Files.readString(f, StandardCharsets.ISO_8859_1);
+            if (text.contains(messageId)) {
+              return text;
+            }
+          }
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("not delivered: " + messageId);
   }
 
   private static String bPrefix(String signed) {
