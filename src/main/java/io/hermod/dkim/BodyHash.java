@@ -17,6 +17,7 @@ public abstract class BodyHash {
   private final byte[] out = new byte[8192];
   private int outLength;
   private long length; // canonical octets produced so far, hashed or not
+  private boolean pendingCr;
 
   protected BodyHash(long limit) {
     try {
@@ -33,13 +34,38 @@ public abstract class BodyHash {
     }
   }
 
-  public abstract void update(byte c);
+  /** Pairs CR LF into line ends; any other byte, a lone CR included, is content of the current line. */
+  public final void update(byte c) {
+    if (pendingCr) {
+      pendingCr = false;
+      if (c == '\n') {
+        lineEnd();
+        return;
+      }
+      octet((byte) '\r'); // a CR not followed by LF is ordinary content (the listener refuses these anyway)
+    }
+    if (c == '\r') {
+      pendingCr = true;
+    } else {
+      octet(c);
+    }
+  }
+
+  /** One octet of a line (never part of a CRLF). */
+  protected abstract void octet(byte c);
+
+  /** A CRLF. */
+  protected abstract void lineEnd();
 
   /** Emits whatever the canonicalization still holds at the end of the body. */
   protected abstract void endBody();
 
   /** The SHA-256 of the canonical body (or of its first l octets); call once, after the last byte. */
   public final byte[] digest() {
+    if (pendingCr) {
+      pendingCr = false;
+      octet((byte) '\r');
+    }
     endBody();
     sha256.update(out, 0, outLength);
     outLength = 0;

@@ -10,7 +10,6 @@ public final class RelaxedBodyHash extends BodyHash {
   private long emptyLines;     // empty lines seen and not yet written: only written if content follows
   private boolean lineHasContent;
   private boolean pendingSpace; // a run of WSP not yet written: one SP if content follows on this line
-  private boolean pendingCr;
 
   public RelaxedBodyHash() {
     this(-1);
@@ -22,18 +21,8 @@ public final class RelaxedBodyHash extends BodyHash {
   }
 
   @Override
-  public void update(byte c) {
-    if (pendingCr) {
-      pendingCr = false;
-      if (c == '\n') {
-        endLine();
-        return;
-      }
-      content((byte) '\r'); // a CR not followed by LF is ordinary content (the listener refuses these anyway)
-    }
-    if (c == '\r') {
-      pendingCr = true;
-    } else if (c == ' ' || c == '\t') {
+  protected void octet(byte c) {
+    if (c == ' ' || c == '\t') {
       pendingSpace = true;
     } else {
       content(c);
@@ -54,7 +43,8 @@ public final class RelaxedBodyHash extends BodyHash {
     emit(c);
   }
 
-  private void endLine() {
+  @Override
+  protected void lineEnd() {
     pendingSpace = false; // trailing white space is ignored
     if (lineHasContent) {
       emitCrlf();
@@ -66,12 +56,8 @@ public final class RelaxedBodyHash extends BodyHash {
 
   @Override
   protected void endBody() {
-    if (pendingCr) {
-      pendingCr = false;
-      content((byte) '\r');
-    }
     if (lineHasContent) {
-      endLine(); // §3.4.4: a non-empty body that does not end in CRLF gets one
+      lineEnd(); // §3.4.4: a non-empty body that does not end in CRLF gets one
     }
   }
 }

@@ -8,7 +8,6 @@ public final class SimpleBodyHash extends BodyHash {
 
   private long emptyLines;  // CRLFs of empty lines not yet written: only written if content follows
   private boolean atLineStart = true;
-  private boolean pendingCr;
   private boolean anyContent;
 
   /** @param limit hash only this many canonical octets (l=), -1 for all */
@@ -17,23 +16,7 @@ public final class SimpleBodyHash extends BodyHash {
   }
 
   @Override
-  public void update(byte c) {
-    if (pendingCr) {
-      pendingCr = false;
-      if (c == '\n') {
-        endLine();
-        return;
-      }
-      content((byte) '\r');
-    }
-    if (c == '\r') {
-      pendingCr = true;
-    } else {
-      content(c);
-    }
-  }
-
-  private void content(byte c) {
+  protected void octet(byte c) {
     for (; emptyLines > 0; emptyLines--) {
       emitCrlf();
     }
@@ -42,7 +25,8 @@ public final class SimpleBodyHash extends BodyHash {
     emit(c);
   }
 
-  private void endLine() {
+  @Override
+  protected void lineEnd() {
     if (atLineStart) {
       emptyLines++; // held back: trailing empty lines are dropped
     } else {
@@ -53,10 +37,6 @@ public final class SimpleBodyHash extends BodyHash {
 
   @Override
   protected void endBody() {
-    if (pendingCr) {
-      pendingCr = false;
-      content((byte) '\r');
-    }
     if (!atLineStart || !anyContent) {
       emitCrlf(); // §3.4.3: "If there is no body or no trailing CRLF on the message body, a CRLF is added"
     }

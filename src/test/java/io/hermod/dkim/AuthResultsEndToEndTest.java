@@ -99,12 +99,10 @@ class AuthResultsEndToEndTest {
   @Test
   void tamperedIsFailAndAMissingKeyIsPermerror() throws Exception {
     String signed = sign(message("a@rsa.test"), rsa, "py", "rsa.test");
-    String tampered = send(UNTRUSTED, "client.test", "a@rsa.test", signed.replace("Hello Bob", "Hello Eve"));
-    assertEquals("\tdkim=fail reason=\"body hash did not verify\" header.d=rsa.test header.s=py header.a=rsa-sha256"
-        + " header.b=" + bPrefix(signed) + "\r\n", lastLine(tampered));
+    assertEquals(dkimClause("fail reason=\"body hash did not verify\"", "rsa.test", "py", "rsa-sha256", signed),
+        lastLine(send(UNTRUSTED, "client.test", "a@rsa.test", signed.replace("Hello Bob", "Hello Eve"))));
     String gone = sign(message("a@rsa.test"), rsa, "gone", "rsa.test");
-    assertEquals("\tdkim=permerror reason=\"no key for signature\" header.d=rsa.test header.s=gone"
-        + " header.a=rsa-sha256 header.b=" + bPrefix(gone) + "\r\n",
+    assertEquals(dkimClause("permerror reason=\"no key for signature\"", "rsa.test", "gone", "rsa-sha256", gone),
         lastLine(send(UNTRUSTED, "client.test", "a@rsa.test", gone)));
   }
 
@@ -122,8 +120,7 @@ class AuthResultsEndToEndTest {
   @Test
   void aKeyLookupSlowerThanTheDnsTimeoutIsTemperror() throws Exception {
     String signed = sign(message("a@slow.test"), ed25519, "py", "slow.test");
-    assertEquals("\tdkim=temperror reason=\"key lookup failed\" header.d=slow.test header.s=py"
-        + " header.a=ed25519-sha256 header.b=" + bPrefix(signed) + "\r\n",
+    assertEquals(dkimClause("temperror reason=\"key lookup failed\"", "slow.test", "py", "ed25519-sha256", signed),
         lastLine(send(UNTRUSTED, "client.test", "a@slow.test", signed)));
   }
 
@@ -185,6 +182,12 @@ class AuthResultsEndToEndTest {
       Thread.sleep(20);
     }
     throw new AssertionError("not delivered: " + messageId);
+  }
+
+  /** The last line of the field: one dkim= clause with its properties. */
+  private static String dkimClause(String result, String d, String s, String a, String signed) {
+    return "\tdkim=" + result + " header.d=" + d + " header.s=" + s + " header.a=" + a + " header.b=" + bPrefix(signed)
+        + "\r\n";
   }
 
   private static String bPrefix(String signed) {

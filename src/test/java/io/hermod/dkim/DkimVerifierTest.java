@@ -78,9 +78,7 @@ class DkimVerifierTest {
       "1v=1|bad tag name: 1v",
   })
   void malformedTagListsArePermerrors(String list, String reason) {
-    DkimException e = assertThrows(DkimException.class, () -> DkimTags.parse(list));
-    assertEquals(DkimResult.PERMERROR, e.result);
-    assertEquals(reason, e.getMessage());
+    assertPermerror(reason, () -> DkimTags.parse(list));
   }
 
   // ---- canonicalization: the example of RFC 6376 §3.4.6 ----
@@ -148,18 +146,15 @@ class DkimVerifierTest {
       "v=DKIM1; p=!!!|key record: bad base64 in p=",
   })
   void badKeyRecordsArePermerrors(String record, String reason) {
-    DkimException e = assertThrows(DkimException.class, () -> DkimKeyRecord.parse(record));
-    assertEquals(DkimResult.PERMERROR, e.result);
-    assertEquals(reason, e.getMessage());
+    assertPermerror(reason, () -> DkimKeyRecord.parse(record));
   }
 
   @Test
   void rsaKeysUnder1024BitsAreRefused() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(768);
-    DkimException e = assertThrows(DkimException.class,
-        () -> DkimKeyRecord.parse(PythonDkimSigner.keyRecord(g.generateKeyPair())));
-    assertEquals("RSA key shorter than 1024 bits (RFC 8301)", e.getMessage());
+    KeyPair small = g.generateKeyPair();
+    assertPermerror("RSA key shorter than 1024 bits (RFC 8301)", () -> DkimKeyRecord.parse(PythonDkimSigner.keyRecord(small)));
   }
 
   // ---- signatures: our signer round trip ----
@@ -255,6 +250,12 @@ class DkimVerifierTest {
   }
 
   // ---- helpers ----
+
+  private static void assertPermerror(String reason, org.junit.jupiter.api.function.Executable parse) {
+    DkimException e = assertThrows(DkimException.class, parse);
+    assertEquals(DkimResult.PERMERROR, e.result);
+    assertEquals(reason, e.getMessage());
+  }
 
   private static String signOurs(KeyPair pair) {
     DkimKey key = new DkimKey("example.org", "s1", pair == rsa ? DkimKey.Algorithm.RSA_SHA256
