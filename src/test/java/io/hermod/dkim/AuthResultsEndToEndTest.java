@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Type;
 
 /**
  * Mail signed by dkimpy (an independent implementation) arrives over real SMTP from an untrusted address
@@ -115,6 +116,7 @@ class AuthResultsEndToEndTest {
     // RFC 7208 §2.3: an address literal is no HELO identity to check.
     assertEquals("Authentication-Results: mx.hermod.test;\r\n\tspf=none smtp.helo=\"[127.0.0.2]\";\r\n\tdkim=none\r\n",
         send(UNTRUSTED, "[127.0.0.2]", "", message("mailer-daemon@client.test")));
+    assertEquals(0, dns.queries("[127.0.0.2]", Type.TXT), "an address literal was looked up");
   }
 
   @Test
