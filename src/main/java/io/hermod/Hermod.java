@@ -33,6 +33,7 @@ import io.hermod.delivery.StageTimeouts;
 import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
 import io.hermod.dkim.DkimKeyring;
+import io.hermod.dkim.DnsjavaDkimDns;
 import io.hermod.spf.DnsjavaSpfDns;
 import io.hermod.spf.SpfEvaluator;
 import io.hermod.spool.Envelope;
@@ -104,7 +105,8 @@ public final class Hermod {
     this.serverContext = ServerContext.create(live, spool,
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id), Addresses.nodeLocal()),
         certificate, new UserStoreAuthenticator(authWorkers, users), metrics, dkim,
-        AuthThrottle.create(vertx, config.auth()), new SpfEvaluator(new DnsjavaSpfDns(vertx, resolver.dns())));
+        AuthThrottle.create(vertx, config.auth()), new SpfEvaluator(new DnsjavaSpfDns(vertx, resolver.dns())),
+        new DnsjavaDkimDns(vertx, resolver.dns(), config.dns().timeoutMillis()));
     this.readiness = new Readiness(spool, serverContext.drain());
     metrics.spoolUsage(() -> spool.usage().messages(), () -> spool.usage().bytes());
     metrics.queueActive(() -> router == null ? 0 : router.activeMessages());

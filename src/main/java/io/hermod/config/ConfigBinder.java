@@ -155,7 +155,7 @@ final class ConfigBinder {
       }
       keys.add(new DkimConfig.Key(domain, selector, k.string("privateKeyFile"), headers));
     }
-    return new DkimConfig(keys);
+    return new DkimConfig(keys, s.bool("verify"), s.intIn("maxSignaturesVerified", 1, 50));
   }
 
   private static String headerName(String key, String text) {

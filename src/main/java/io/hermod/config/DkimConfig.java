@@ -3,11 +3,15 @@ package io.hermod.config;
 import java.util.List;
 
 /**
- * DKIM signing of outbound mail (RFC 6376), see docs/security.md.
+ * DKIM signing of outbound mail and verification of inbound mail (RFC 6376), see docs/security.md.
  *
- * @param keys one entry per signing domain ("dkim.keys"); empty: nothing is signed
+ * @param keys                  one entry per signing domain ("dkim.keys"); empty: nothing is signed
+ * @param verify                verify DKIM signatures of mail from other servers on mx listeners and add an
+ *                              Authentication-Results field ("dkim.verify")
+ * @param maxSignaturesVerified at most this many DKIM-Signature fields of one message are verified, the
+ *                              first ones in the message ("dkim.maxSignaturesVerified")
  */
-public record DkimConfig(List<Key> keys) {
+public record DkimConfig(List<Key> keys, boolean verify, int maxSignaturesVerified) {
 
   /** The header fields signed when a key names none (RFC 6376 §5.4.1 recommendations). */
   public static final List<String> DEFAULT_HEADERS = List.of("From", "To", "Subject", "Date", "Message-ID", "Cc",
@@ -15,6 +19,11 @@ public record DkimConfig(List<Key> keys) {
 
   public DkimConfig {
     keys = List.copyOf(keys);
+  }
+
+  /** Signing keys with verification at its defaults (on, 5 signatures). */
+  public DkimConfig(List<Key> keys) {
+    this(keys, true, 5);
   }
 
   /**

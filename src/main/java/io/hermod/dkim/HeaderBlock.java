@@ -43,6 +43,11 @@ final class HeaderBlock {
     return i;
   }
 
+  /** The blank line ending the header section has been seen. */
+  boolean complete() {
+    return complete;
+  }
+
   boolean tooLarge() {
     return tooLarge;
   }

@@ -56,17 +56,22 @@ final class BusDeliverer implements LocalDeliverer {
 
   /** The request: the envelope, and the message inline (small) or as a spool file range (big). */
   private Future<JsonObject> request(LocalJob job) {
+    byte[] prepended = job.prependBytes();
     JsonObject body = new JsonObject().put("queueId", job.queueId()).put("sender", job.sender())
-        .put("recipients", new JsonArray(new ArrayList<>(job.recipients()))).put("length", job.contentLength());
+        .put("recipients", new JsonArray(new ArrayList<>(job.recipients())))
+        .put("length", prepended.length + job.contentLength());
     if (job.contentLength() > inlineMaxBytes) {
-      return Future.succeededFuture(body.put("contentFile", job.contentFile())
-          .put("contentOffset", job.contentOffset()).put("contentLength", job.contentLength()));
+      // The consumer reads the file itself; the fields made at acceptance go before those bytes.
+      body.put("contentFile", job.contentFile()).put("contentOffset", job.contentOffset())
+          .put("contentLength", job.contentLength());
+      return Future.succeededFuture(job.prependHeaders() == null ? body : body.put("prependHeaders", job.prependHeaders()));
     }
     int length = (int) job.contentLength();
     return vertx.fileSystem().open(job.contentFile(), new OpenOptions().setRead(true).setWrite(false))
-        .compose(file -> file.read(Buffer.buffer(length), 0, job.contentOffset(), length)
+        .compose(file -> file.read(Buffer.buffer(prepended), prepended.length,
+                job.contentOffset(), length)
             .eventually(() -> file.close()))
-        .compose(bytes -> bytes.length() == length
+        .compose(bytes -> bytes.length() == prepended.length + length
             ? Future.succeededFuture(body.put("contentBase64", Base64.getEncoder().encodeToString(bytes.getBytes())))
             : Future.failedFuture("spooled message shorter than its envelope says"));
   }

@@ -7,6 +7,7 @@ import io.hermod.smtp.DotStuffer;
 import io.hermod.smtp.ServerReply;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 
 import java.nio.file.Path;
@@ -93,7 +94,9 @@ final class LmtpDeliverer implements LocalDeliverer {
         return Future.succeededFuture();
       }
       DotStuffer stuffer = new DotStuffer();
-      return ContentSource.ofFile(Path.of(job.contentFile()), job.contentOffset(), job.contentLength())
+      ContentSource spooled = ContentSource.ofFile(Path.of(job.contentFile()), job.contentOffset(), job.contentLength());
+      return (job.prependHeaders() == null ? spooled
+          : ContentSource.concat(ContentSource.ofBuffer(Buffer.buffer(job.prependBytes())), spooled))
           .stream(vertx, chunk -> c.write(stuffer.encode(chunk)))
           .compose(v -> c.write(stuffer.finish()))
           .compose(v -> perRecipientReplies(c, accepted, 0, results));

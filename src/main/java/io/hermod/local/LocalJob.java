@@ -21,12 +21,26 @@ import java.util.List;
  * @param contentFile   the spool file holding the message
  * @param contentOffset where the message starts in it
  * @param contentLength how many bytes it has
+ * @param prependHeaders header fields (CRLF-terminated) delivered before the spooled bytes, e.g. the
+ *                      Authentication-Results field made at acceptance; null for none
  */
 public record LocalJob(String queueId, String domain, LocalTransport transport, String sender,
-                       List<String> recipients, String contentFile, long contentOffset, long contentLength) {
+                       List<String> recipients, String contentFile, long contentOffset, long contentLength,
+                       String prependHeaders) {
 
   public LocalJob {
     recipients = List.copyOf(recipients);
+  }
+
+  /** Without prepended header fields. */
+  public LocalJob(String queueId, String domain, LocalTransport transport, String sender, List<String> recipients,
+                  String contentFile, long contentOffset, long contentLength) {
+    this(queueId, domain, transport, sender, recipients, contentFile, contentOffset, contentLength, null);
+  }
+
+  /** The prepended header fields as bytes (UTF-8: they may carry an SMTPUTF8 address), empty for none. */
+  public byte[] prependBytes() {
+    return prependHeaders == null ? new byte[0] : prependHeaders.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The router's shaping key: local jobs are limited per domain, apart from SMTP destinations. */
@@ -35,9 +49,11 @@ public record LocalJob(String queueId, String domain, LocalTransport transport, 
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("queueId", queueId).put("domain", domain).put("transport", transport.toJson())
+    JsonObject json = new JsonObject().put("queueId", queueId).put("domain", domain)
+        .put("transport", transport.toJson())
         .put("sender", sender).put("recipients", new JsonArray(new ArrayList<>(recipients)))
         .put("contentFile", contentFile).put("contentOffset", contentOffset).put("contentLength", contentLength);
+    return prependHeaders == null ? json : json.put("prependHeaders", prependHeaders);
   }
 
   public static LocalJob fromJson(JsonObject j) {
@@ -45,6 +61,7 @@ public record LocalJob(String queueId, String domain, LocalTransport transport, 
     j.getJsonArray("recipients").forEach(o -> rcpts.add((String) o));
     return new LocalJob(j.getString("queueId"), j.getString("domain"),
         LocalTransport.fromJson(j.getJsonObject("transport")), j.getString("sender"), rcpts,
-        j.getString("contentFile"), j.getLong("contentOffset"), j.getLong("contentLength"));
+        j.getString("contentFile"), j.getLong("contentOffset"), j.getLong("contentLength"),
+        j.getString("prependHeaders"));
   }
 }

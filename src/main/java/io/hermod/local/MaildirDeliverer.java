@@ -53,7 +53,7 @@ final class MaildirDeliverer implements LocalDeliverer {
       return LocalResults.local(rcpt, 550, "5.1.3", e.getMessage());
     }
     try {
-      Path file = writer.deliver(maildir, headers(job.sender(), rcpt), Path.of(job.contentFile()),
+      Path file = writer.deliver(maildir, headers(job.sender(), rcpt, job.prependBytes()), Path.of(job.contentFile()),
           job.contentOffset(), job.contentLength());
       LOG.fine(() -> "queue id " + job.queueId() + ": " + rcpt + " delivered to " + file);
       return LocalResults.local(rcpt, 250, "2.0.0", "delivered to maildir");
@@ -64,8 +64,14 @@ final class MaildirDeliverer implements LocalDeliverer {
     }
   }
 
-  /** RFC 5322 §3.6.7 trace: Return-Path with the envelope sender ("<>" for bounces), then Delivered-To. */
-  static byte[] headers(String sender, String recipient) {
-    return ("Return-Path: <" + sender + ">\r\nDelivered-To: " + recipient + "\r\n").getBytes(StandardCharsets.UTF_8);
+  /**
+   * RFC 5322 §3.6.7 trace: Return-Path with the envelope sender ("<>" for bounces), then Delivered-To, then
+   * the fields made at acceptance (Authentication-Results).
+   */
+  static byte[] headers(String sender, String recipient, byte[] prepended) {
+    byte[] trace = ("Return-Path: <" + sender + ">\r\nDelivered-To: " + recipient + "\r\n").getBytes(StandardCharsets.UTF_8);
+    byte[] all = java.util.Arrays.copyOf(trace, trace.length + prepended.length);
+    System.arraycopy(prepended, 0, all, trace.length, prepended.length);
+    return all;
   }
 }

@@ -32,7 +32,7 @@ final class JobFactory {
                            List<Recipient> recipients) {
     return new LocalJob(env.id(), domain, transport, env.sender(),
         recipients.stream().map(Recipient::address).toList(), content.file().toString(), content.offset(),
-        content.length());
+        content.length(), env.prependHeaders());
   }
 
   /** RFC 6152/3030 BODY, RFC 3461 RET and ENVID (xtext) to pass on; the client drops what the peer lacks. */

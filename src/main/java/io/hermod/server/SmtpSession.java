@@ -6,6 +6,7 @@ import io.hermod.config.ListenerConfig;
 import io.hermod.config.SpfConfig;
 import io.hermod.spf.ReceivedSpf;
 import io.hermod.spf.SpfResult;
+import io.hermod.dkim.AuthenticationResults;
 import io.hermod.dkim.MessageDkim;
 import io.hermod.smtp.Command;
 import io.hermod.smtp.Replies;
@@ -308,6 +309,7 @@ final class SmtpSession {
         }
       }
       next.receivedSpf = ReceivedSpf.header(verdict, clientIp, sender, helo, config.hostname());
+      next.spfResult = AuthenticationResults.Spf.of(verdict.result().keyword(), sender, helo);
       tx = next;
       return respond(Replies.SENDER_OK);
     });
@@ -384,6 +386,9 @@ final class SmtpSession {
       // Only mail from our own users and networks is signed, never mail relayed in from the internet.
       receiver.signWith(new MessageDkim(keys));
     }
+    if (listener.role() == ListenerConfig.Role.MX && !mayRelay()) {
+      receiver.authenticateWith(ctx.inboundAuthentication(config, tx.spfResult)); // RFC 8601; mail from other servers
+    }
     if (tx.receivedSpf != null) {
       receiver.prepend(tx.receivedSpf); // RFC 7208 §9.1: above our Received field
     }
@@ -443,11 +448,11 @@ final class SmtpSession {
       return Future.succeededFuture(refusal);
     }
     String id = queueId;
-    // RSA-2048 signing takes about a millisecond of CPU: done here rather than per delivery attempt.
-    Envelope envelope = envelope(r.contentSize()).withPrependHeaders(r.dkimSignature(ctx.clock().instant()));
+    Envelope envelope = envelope(r.contentSize());
     receiver = null; // committed or failed, the writer is no longer ours to abort
     resetTransaction();
-    return r.writer().commit(envelope).map(committed -> {
+    return r.prependHeaders(ctx.clock().instant())
+        .compose(headers -> r.writer().commit(envelope.withPrependHeaders(headers))).map(committed -> {
       messages++;
       summary.accepted(id);
       ctx.metrics().messageAccepted(envelope.size()); // metrics

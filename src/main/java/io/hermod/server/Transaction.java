@@ -20,6 +20,8 @@ final class Transaction {
   io.hermod.smtp.Reply chunkingFailure;
   /** The Received-SPF field to prepend (RFC 7208 §9.1), or null when SPF was not checked. */
   String receivedSpf;
+  /** The SPF result for Authentication-Results (RFC 8601 §2.7.2), or null when SPF was not checked. */
+  io.hermod.dkim.AuthenticationResults.Spf spfResult;
 
   Transaction(Mailbox sender, MailParameters params) {
     this.sender = sender;

@@ -37,6 +37,10 @@ public final class SpfEvaluator {
       at = s.lastIndexOf('@');
     }
     String domain = s.substring(at + 1);
+    if (domain.startsWith("[")) {
+      // §2.3/§4.3: an address literal (a HELO of "[192.0.2.1]" for the null sender) is no domain to check.
+      return Future.succeededFuture(SpfVerdict.of(SpfResult.NONE, domain));
+    }
     Evaluation e = new Evaluation(ip, s, helo);
     return e.checkHost(domain).map(r -> new SpfVerdict(r.result(), domain, r.mechanism(), r.problem()));
   }

@@ -56,9 +56,14 @@ class LmtpDelivererTest {
   }
 
   private DeliveryReport deliver(int port, long timeoutMs, String... rcpts) {
+    return deliverAfter(null, port, timeoutMs, rcpts);
+  }
+
+  /** @param prependHeaders the fields made at acceptance (LocalJob.prependHeaders), or null */
+  private DeliveryReport deliverAfter(String prependHeaders, int port, long timeoutMs, String... rcpts) {
     LmtpDeliverer deliverer = new LmtpDeliverer(vertx, client, "mx.hermod.test", timeoutMs);
     LocalJob job = new LocalJob("q1", "local.test", new LocalTransport.Lmtp("127.0.0.1", port), "s@x.test",
-        List.of(rcpts), spoolFile.toString(), 7, message.length);
+        List.of(rcpts), spoolFile.toString(), 7, message.length, prependHeaders);
     Context context = vertx.getOrCreateContext();
     return Future.<DeliveryReport>future(p -> context.runOnContext(v -> deliverer.deliver(job).onComplete(p)))
         .await();
@@ -88,6 +93,18 @@ class LmtpDelivererTest {
     assertEquals("MAIL FROM:<s@x.test>", commands.get(1), commands.toString());
     assertEquals(message.length, peer.messages().get(0).content().length());
     assertEquals(new String(message, StandardCharsets.US_ASCII), peer.messages().get(0).content().toString());
+  }
+
+  @Test
+  void fieldsMadeAtAcceptanceGoBeforeTheSpooledBytes() {
+    peer.afterData("250 2.0.0 <a@local.test> saved");
+    peer.start().await();
+    String authResults = "Authentication-Results: mx.hermod.test;\r\n\tdkim=none\r\n";
+
+    DeliveryReport report = deliverAfter(authResults, peer.port(), 5000, "a@local.test");
+
+    assertResult(report.results().get(0), "a@local.test", Outcome.DELIVERED, 250, "2.0.0");
+    assertEquals(authResults + new String(message, StandardCharsets.US_ASCII), peer.messages().get(0).content().toString());
   }
 
   @Test

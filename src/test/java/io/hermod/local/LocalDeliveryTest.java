@@ -146,6 +146,36 @@ class LocalDeliveryTest {
     }
   }
 
+  @Test
+  void fieldsMadeAtAcceptanceComeFirstInlineAndBesideAReference() throws Exception {
+    // Nobody trusted: the mail is from "another server", so it gets an Authentication-Results field.
+    String expected = "Authentication-Results: mx.hermod.test;\r\n\tdkim=none\r\n";
+    for (int inlineMax : new int[] {262144, 16}) {
+      JsonObject config = config(inlineMax).put("trustedNetworks", new JsonArray());
+      try (TestHermod h = TestHermod.start(temp.resolve("spool" + inlineMax), config)) {
+        List<JsonObject> requests = new CopyOnWriteArrayList<>();
+        h.vertx.eventBus().<JsonObject>consumer(BUS, m -> {
+          requests.add(m.body());
+          m.reply(null);
+        }).completion().await();
+
+        send(h.port(), "alice@outside.test", List.of("orders@apps.test"), original);
+
+        waitUntil(() -> queued(h.hermod.spool()) == 0, "the message to leave the spool");
+        JsonObject r = requests.get(0);
+        if (r.containsKey("contentBase64")) {
+          String content = latin1(Base64.getDecoder().decode(r.getString("contentBase64")));
+          assertEquals(content.length(), r.getLong("length"));
+          assertTrue(content.startsWith(expected + "Received: from client.test"), content);
+        } else {
+          assertEquals(inlineMax, 16);
+          assertEquals(expected, r.getString("prependHeaders"));
+          assertEquals(expected.length() + r.getLong("contentLength"), r.getLong("length"));
+        }
+      }
+    }
+  }
+
   /** What the docs ask of a consumer: read the range off the event loop, then acknowledge. */
   private static void readReferenceThenAck(TestHermod h, Message<JsonObject> m, List<byte[]> read) {
     JsonObject body = m.body();

@@ -100,6 +100,11 @@ public final class TestDnsServer {
     return add(new TXTRecord(name(name), DClass.IN, ttl, text));
   }
 
+  /** One TXT record of several strings (each at most 255 octets), as a 2048-bit DKIM key needs (RFC 6376 §3.6.2.2). */
+  public TestDnsServer txt(String name, List<String> strings) {
+    return add(new TXTRecord(name(name), DClass.IN, ttl, strings));
+  }
+
   /** Forgets every record of {@code name}, so it answers NXDOMAIN. */
   public TestDnsServer nxdomain(String name) {
     zone.remove(name(name));
