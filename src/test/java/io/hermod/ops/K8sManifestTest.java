@@ -69,6 +69,15 @@ class K8sManifestTest {
   }
 
   @Test
+  void serviceLinkVariablesAreKeptOutOfTheEnvironment() {
+    // Kubernetes' service links would add HERMOD_SMTP_SERVICE_HOST etc. for the hermod-* Services, and Hermod
+    // refuses to start on a HERMOD_* variable that is no configuration key.
+    assertThrows(ConfigException.class, () -> ConfigLoader.fromSources(configJson,
+        Map.of("HERMOD_HTTP_ADMIN_TOKEN", "t", "HERMOD_SMTP_SERVICE_HOST", "10.0.0.1"), Map.of()));
+    assertEquals(Boolean.FALSE, pod.getBoolean("enableServiceLinks"));
+  }
+
+  @Test
   void listenersAreContainerPortsAndTheSmtpServiceMapsTheStandardPorts() {
     Map<String, Integer> containerPorts = containerPorts();
     for (ListenerConfig l : config.listeners()) {
