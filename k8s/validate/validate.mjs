@@ -1,6 +1,7 @@
 // Validates k8s/ offline (no cluster, no schema download): every object of every file that
 // k8s/kustomization.yaml lists, against the Kubernetes API schema, and the references between them.
 //   node k8s/validate/validate.mjs [--json]       (after: npm ci --prefix k8s/validate)
+//   node k8s/validate/validate.mjs --rendered FILE  (FILE: the output of kubectl kustomize k8s/)
 // Checks, each failure one line "file: kind/name: path: message", exit status 1 if any:
 //  - YAML: parse errors, duplicate keys, a document without apiVersion/kind/metadata.name;
 //  - schema: types, required fields, enums and formats (kubernetes-models' JSON schemas, Kubernetes 1.3x
@@ -21,9 +22,12 @@ const errors = [];
 const fail = (where, message) => errors.push(`${where}: ${message}`);
 
 const kustomization = parse(readFileSync(join(dir, "kustomization.yaml"), "utf8"), { uniqueKeys: true });
+// --rendered FILE: check kustomize's output instead (kubectl kustomize k8s/ > FILE), generated Secrets included.
+const rendered = process.argv.indexOf("--rendered");
+const files = rendered > 0 ? [process.argv[rendered + 1]] : (kustomization.resources ?? []).map((f) => join(dir, f));
 const objects = [];
-for (const file of kustomization.resources ?? []) {
-  const path = join(dir, file);
+for (const path of files) {
+  const file = path.startsWith(dir + "/") ? path.slice(dir.length + 1) : path;
   if (!existsSync(path)) { fail("kustomization.yaml", `resource ${file} does not exist`); continue; }
   for (const doc of parseAllDocuments(readFileSync(path, "utf8"), { uniqueKeys: true })) {
     for (const e of [...doc.errors, ...doc.warnings]) fail(file, e.message);
@@ -34,7 +38,7 @@ for (const file of kustomization.resources ?? []) {
 }
 const generated = { Secret: new Set(), ConfigMap: new Set() };
 for (const [key, kind] of [["secretGenerator", "Secret"], ["configMapGenerator", "ConfigMap"]]) {
-  for (const g of kustomization[key] ?? []) {
+  for (const g of rendered > 0 ? [] : kustomization[key] ?? []) {
     const known = new Set(["name", "namespace", "behavior", "files", "literals", "envs", "type", "options"]);
     for (const k of Object.keys(g)) if (!known.has(k)) fail("kustomization.yaml", `${key} ${g.name}: unknown field ${k}`);
     if (!g.name) fail("kustomization.yaml", `${key}: an entry without a name`);
@@ -58,7 +62,11 @@ for (const { file, object } of objects) {
     continue;
   }
   try {
-    new Model(object).validate();
+    // The API server's base64 decoder skips line breaks, which kustomize puts into long Secret values.
+    const unwrapped = object.kind === "Secret" && object.data
+      ? { ...object, data: Object.fromEntries(Object.entries(object.data).map(([k, v]) => [k, String(v).replace(/[\r\n]/g, "")])) }
+      : object;
+    new Model(unwrapped).validate();
   } catch (e) {
     fail(where, e.message);
   }

@@ -51,9 +51,13 @@ class K8sManifestTest {
   static void validateAndBind() throws Exception {
     k8s = K8sManifests.validated();
     configJson = new JsonObject(k8s.get("ConfigMap", "hermod-config").getJsonObject("data").getString("hermod.json"));
-    config = ConfigLoader.fromSources(configJson, Map.of("HERMOD_HTTP_ADMIN_TOKEN", "t"), Map.of());
     pod = k8s.get("StatefulSet", "hermod").getJsonObject("spec").getJsonObject("template").getJsonObject("spec");
     container = pod.getJsonArray("containers").getJsonObject(0);
+    // Bound with every variable the pod sets (secret and downward-API values stand in as "hermod"): each must
+    // be a configuration key, or Hermod would refuse to start.
+    Map<String, String> podEnv = container.getJsonArray("env").stream().map(JsonObject.class::cast)
+        .collect(Collectors.toMap(e -> e.getString("name"), e -> e.getString("value", "hermod")));
+    config = ConfigLoader.fromSources(configJson, podEnv, Map.of());
   }
 
   @Test
@@ -164,6 +168,7 @@ class K8sManifestTest {
     assertEquals(cluster.port(), containerPorts.get("eventbus"), "a fixed event-bus port, declared");
     assertEquals("metadata.namespace", env("HERMOD_CLUSTER_KUBERNETES_NAMESPACE").getJsonObject("valueFrom")
         .getJsonObject("fieldRef").getString("fieldPath"));
+    assertEquals("hermod", cluster.namespace(), "the pod's namespace reaches cluster.kubernetes.namespace");
     assertTrue(statefulSet.getInteger("replicas") >= 3);
   }
 
