@@ -10,6 +10,7 @@
 set -euo pipefail
 
 out=${1:?usage: image-rootfs.sh OUTPUT_DIR}
+# The JDK to jlink from: IMAGE_JAVA_HOME (Maven passes its own java.home), else the one javac belongs to.
 java_home=${IMAGE_JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
 # Modules: jdeps sees only java.base/java.logging/jdk.unsupported in the shaded jar, but Hazelcast loads
 # its XML configuration (java.xml) and uses JMX (java.management) and java.sql types, Micrometer reads
