@@ -20,7 +20,7 @@ public final class QueueCommand {
   static final String DEFAULT_URL = "http://127.0.0.1:8025";
   private static final String USAGE = "usage: hermod queue list [--domain D] [--sender S] [--state held|active|deferred|ready]"
       + " | show ID | flush ID | hold ID | release ID | delete ID | bounce ID | summary"
-      + "   [--url " + DEFAULT_URL + "] [--token T]   (token also from $HERMOD_ADMIN_TOKEN)";
+      + "   [--url " + DEFAULT_URL + "] [--token T]   (token also from $HERMOD_ADMIN_TOKEN or $HERMOD_HTTP_ADMIN_TOKEN)";
 
   private final PrintStream out;
   private final PrintStream err;
@@ -50,7 +50,7 @@ public final class QueueCommand {
       return usage(null);
     }
     AdminClient client = new AdminClient(options.getOrDefault("url", DEFAULT_URL),
-        options.getOrDefault("token", env.get("HERMOD_ADMIN_TOKEN")));
+        options.getOrDefault("token", env.getOrDefault("HERMOD_ADMIN_TOKEN", env.get("HERMOD_HTTP_ADMIN_TOKEN"))));
     String verb = words.get(0);
     try {
       switch (verb) {

@@ -34,10 +34,11 @@ final class ConfigOverrides {
   }
 
   /**
-   * Our names that are not configuration keys: HERMOD_CONFIG (the config file's path, read by Main) and
+   * Our names that are not configuration keys: HERMOD_CONFIG (the config file's path, read by Main),
+   * HERMOD_ADMIN_TOKEN (the queue CLI's token, which may sit in the same environment as the server) and
    * hermod.jar (the test harness's path of the shaded jar).
    */
-  static final Set<String> NOT_CONFIG = Set.of("HERMOD_CONFIG", "hermod.jar");
+  static final Set<String> NOT_CONFIG = Set.of("HERMOD_CONFIG", "HERMOD_ADMIN_TOKEN", "hermod.jar");
 
   private final ConfigSchema schema;
   private final Source source;

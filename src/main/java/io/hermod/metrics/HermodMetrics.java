@@ -112,19 +112,32 @@ public final class HermodMetrics {
   }
 
   /**
-   * hermod_delivery_attempts_total{outcome=delivered|deferred|bounced|expired}, one per recipient outcome;
-   * a final outcome also records hermod_queue_residence_seconds (arrival to final outcome).
+   * hermod_delivery_attempts_total{outcome=delivered|deferred|bounced|expired, status_class}, one per recipient
+   * outcome; {@code status_class} is the class and subject of the enhanced status code (RFC 3463: "4.7" for
+   * 4.7.1, security or policy; "4.4" network and routing; "4.2" mailbox; ...), at most 24 values, "none" when
+   * the reply had none and "other" for a malformed one: the "top deferral reasons" without unbounded tags.
+   * A final outcome also records hermod_queue_residence_seconds (arrival to final outcome).
    */
-  public void deliveryOutcome(String outcome, Duration sinceArrival) {
+  public void deliveryOutcome(String outcome, String status, Duration sinceArrival) {
     String tag = outcome.toLowerCase(Locale.ROOT);
     Counter.builder("hermod.delivery.attempts").description("Recipient delivery outcomes")
-        .tag("outcome", tag).register(registry).increment();
+        .tag("outcome", tag).tag("status_class", statusClass(status)).register(registry).increment();
     if (!tag.equals("deferred")) {
       Timer.builder("hermod.queue.residence").description("Time from arrival to a final outcome, per recipient")
           .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
           .maximumExpectedValue(Duration.ofDays(7)).register(registry)
           .record(sinceArrival.isNegative() ? Duration.ZERO : sinceArrival);
     }
+  }
+
+  /** "4.7" for "4.7.1": class 2, 4 or 5 and subject 0..7 (RFC 3463 §3), else "other"; null is "none". */
+  static String statusClass(String status) {
+    if (status == null || status.isEmpty()) {
+      return "none";
+    }
+    boolean known = status.length() >= 4 && "245".indexOf(status.charAt(0)) >= 0 && status.charAt(1) == '.'
+        && status.charAt(2) >= '0' && status.charAt(2) <= '7' && status.charAt(3) == '.';
+    return known ? status.substring(0, 3) : "other";
   }
 
   /** hermod_delivery_duration_seconds: one delivery job (connect, transaction, report). */

@@ -20,7 +20,7 @@ final class DeliveryEvents {
 
   /** Call only once the outcome is durably in the spool. */
   void publish(Envelope env, RecipientOutcome o, Instant now) {
-    metrics.deliveryOutcome(o.kind().keyword(), java.time.Duration.between(env.arrival(), now)); // metrics
+    metrics.deliveryOutcome(o.kind().keyword(), o.status(), java.time.Duration.between(env.arrival(), now)); // metrics
     bus.publish(Addresses.EVENTS, toJson(env, o, now));
   }
 

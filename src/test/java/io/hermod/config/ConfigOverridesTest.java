@@ -212,7 +212,8 @@ class ConfigOverridesTest {
   @Test
   void foreignNamesAreIgnored() {
     HermodConfig c = ConfigLoader.fromSources(new JsonObject(),
-        Map.of("PATH", "/bin", "hermod_hostname", "x", "HERMODX", "y", "LIMITS_MAX_ERRORS", "oops"),
+        Map.of("PATH", "/bin", "hermod_hostname", "x", "HERMODX", "y", "LIMITS_MAX_ERRORS", "oops",
+            "HERMOD_CONFIG", "/etc/hermod.json", "HERMOD_ADMIN_TOKEN", "the queue CLI's token"),
         Map.of("java.version", "17", "hermod.jar", "/tmp/hermod.jar", "hermodx.y", "z"));
     assertEquals(ConfigLoader.fromJson(new JsonObject()), c);
   }

@@ -64,7 +64,7 @@ class MetricsDashboardNamesTest {
     m.spoolUsage(() -> 1, () -> 100);
     m.queueActive(() -> 0);
     m.queueMessages(state -> 0);
-    m.deliveryOutcome("delivered", Duration.ofSeconds(1));
+    m.deliveryOutcome("delivered", "2.0.0", Duration.ofSeconds(1));
     m.deliveryDuration(1_000_000);
     m.shapingSuspension("example.com");
     m.dnsLookup("ok", 1_000_000);

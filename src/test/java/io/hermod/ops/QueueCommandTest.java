@@ -48,6 +48,7 @@ class QueueCommandTest {
       assertTrue(out.toString().contains(id + " held"), out.toString());
 
       assertEquals(0, runWithEnv(Map.of("HERMOD_ADMIN_TOKEN", "tok"), "show", id, "--url", url));
+      assertEquals(0, runWithEnv(Map.of("HERMOD_HTTP_ADMIN_TOKEN", "tok"), "show", id, "--url", url));
       assertTrue(out.toString().contains("held:         true"), out.toString());
 
       assertEquals(0, run("summary", "--url", url, "--token", "tok"));
