@@ -30,7 +30,7 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
     List<ListenerConfig> listeners = keep.whole("listeners", HermodConfig::listeners);
     SpoolConfig spool = keep.whole("spool", HermodConfig::spool);
     DnsConfig dns = keep.whole("dns", HermodConfig::dns);
-    AuthConfig auth = keep.whole("auth", HermodConfig::auth);
+    AuthConfig auth = auth(running.auth(), next.auth(), restart);
     HttpConfig http = keep.whole("http", HermodConfig::http);
     LoggingConfig logging = keep.whole("logging", HermodConfig::logging);
     ClusterConfig cluster = keep.whole("cluster", HermodConfig::cluster);
@@ -67,6 +67,15 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
         k.whole("dataTimeoutSeconds", DeliveryConfig::dataTimeoutSeconds));
   }
 
+  /** The sender-domain rule reloads (sessions read it); the user store and the AUTH throttle are built once. */
+  private static AuthConfig auth(AuthConfig run, AuthConfig next, List<String> restart) {
+    Keep<AuthConfig> k = new Keep<>(run, next, restart, "auth.");
+    return new AuthConfig(k.whole("usersFile", AuthConfig::usersFile),
+        k.whole("reloadCheckSeconds", AuthConfig::reloadCheckSeconds), k.whole("maxFailures", AuthConfig::maxFailures),
+        k.whole("failureWindowSeconds", AuthConfig::failureWindowSeconds),
+        k.whole("failureDelayMillis", AuthConfig::failureDelayMillis), next.restrictSenderDomains());
+  }
+
   /** Transports and user lists reload (the router and RCPT read them); the local verticle's pools do not. */
   private static LocalConfig local(LocalConfig run, LocalConfig next, List<String> restart) {
     Keep<LocalConfig> k = new Keep<>(run, next, restart, "local.");
@@ -80,6 +89,7 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
     diff(out, "localDomains", a.localDomains(), b.localDomains());
     diff(out, "trustedNetworks", a.trustedNetworks(), b.trustedNetworks());
     diff(out, "limits", a.limits(), b.limits());
+    diff(out, "auth", a.auth(), b.auth());
     diff(out, "routing", a.routing(), b.routing());
     diff(out, "delivery", a.delivery(), b.delivery());
     diff(out, "shutdownGraceSeconds", a.shutdownGraceSeconds(), b.shutdownGraceSeconds());

@@ -49,9 +49,12 @@ class ReloadPlanTest {
         .put("delivery", new JsonObject().put("instances", 7).put("maxConnectionsPerDestination", 3)
             .put("lifetimeSeconds", 3600))
         .put("local", new JsonObject().put("workerThreads", 5))
+        .put("auth", new JsonObject().put("maxFailures", 9).put("restrictSenderDomains", true))
         .put("configReloadSeconds", 30)));
-    assertEquals(List.of("spool", "http", "configReloadSeconds", "delivery.maxConnectionsPerDestination",
-        "delivery.instances", "local.workerThreads"), plan.restartRequired());
+    assertEquals(List.of("spool", "auth.maxFailures", "http", "configReloadSeconds",
+        "delivery.maxConnectionsPerDestination", "delivery.instances", "local.workerThreads"), plan.restartRequired());
+    assertTrue(plan.effective().auth().restrictSenderDomains(), "the live key in the same section applies");
+    assertEquals(running.auth().maxFailures(), plan.effective().auth().maxFailures());
     assertEquals(running.spool(), plan.effective().spool());
     assertEquals(running.http(), plan.effective().http());
     assertEquals(running.delivery().instances(), plan.effective().delivery().instances());
@@ -59,6 +62,6 @@ class ReloadPlanTest {
         plan.effective().delivery().maxConnectionsPerDestination());
     assertEquals(running.configReloadSeconds(), plan.effective().configReloadSeconds());
     assertEquals(3600, plan.effective().delivery().lifetimeSeconds(), "the live key in the same section applies");
-    assertEquals(List.of("delivery"), plan.changed());
+    assertEquals(List.of("auth", "delivery"), plan.changed());
   }
 }
