@@ -26,6 +26,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.hermod.delivery.DeliverySettings;
 import io.hermod.delivery.DeliveryVerticle;
+import io.hermod.delivery.NodeConnections;
 import io.hermod.delivery.StageTimeouts;
 import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
@@ -72,6 +73,8 @@ public final class Hermod {
   private final PrometheusMeterRegistry registry;
   private final HermodMetrics metrics;
   private final Readiness readiness;
+  // The delivery verticles' open connections per destination, which the cluster's slot leases count.
+  private final NodeConnections nodeConnections = new NodeConnections();
   private RouterVerticle router;
   private OpsHttpVerticle http;
 
@@ -198,7 +201,7 @@ public final class Hermod {
         .withLimits(Math.max(1, dc.maxConnections() / instances), dc.maxConnectionsPerDestination(),
             dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs())
         .withMaxConnectionsPerHost(dc.maxConnectionsPerHost());
-    return deploy(() -> new DeliveryVerticle(settings, metrics), instances);
+    return deploy(() -> new DeliveryVerticle(settings, metrics, nodeConnections), instances);
   }
 
   /** Metrics, health probes and the queue admin API (docs/operations.md), when http.enabled. */
@@ -230,7 +233,7 @@ public final class Hermod {
     int cap = config.delivery().maxConnectionsPerDestination();
     int leaseSeconds = config.cluster().slotLeaseSeconds();
     return vertx.isClustered() && leaseSeconds > 0
-        ? new ClusterSlotLeases(vertx, cap, Duration.ofSeconds(leaseSeconds))
+        ? new ClusterSlotLeases(vertx, cap, Duration.ofSeconds(leaseSeconds), nodeConnections)
         : DestinationLimits.perNode(cap);
   }
 

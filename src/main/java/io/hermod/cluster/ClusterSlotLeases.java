@@ -1,5 +1,6 @@
 package io.hermod.cluster;
 
+import io.hermod.delivery.NodeConnections;
 import io.hermod.routing.DestinationLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,6 +24,10 @@ import java.util.logging.Logger;
  * live entries and decides its share ({@link SlotShare}), so the live entries never sum above the cap. A node
  * that dies stops refreshing: its entries expire and its slots return to the others after at most one lease.
  * Shared data is only touched by the refresh timer, never per message. Runs on the router's context.
+ *
+ * <p>A node's share counts its open connections ({@link NodeConnections}), not only its jobs in flight: a
+ * delivery verticle keeps a connection idle for reuse after its job, and the remote sees it open. The granted
+ * share becomes the node's connection limit, so when it shrinks the pools close idle connections above it.
  */
 public final class ClusterSlotLeases implements DestinationLimits {
 
@@ -31,6 +36,7 @@ public final class ClusterSlotLeases implements DestinationLimits {
 
   private final Vertx vertx;
   private final SharedData shared;
+  private final NodeConnections connections;
   private final String nodeKey = UUID.randomUUID().toString();
   private final int cap;
   private final long leaseMillis;
@@ -46,7 +52,13 @@ public final class ClusterSlotLeases implements DestinationLimits {
    *              to come back)
    */
   public ClusterSlotLeases(Vertx vertx, int cap, Duration lease) {
+    this(vertx, cap, lease, new NodeConnections());
+  }
+
+  /** @param connections this node's open connections per destination, shared with its delivery verticles */
+  public ClusterSlotLeases(Vertx vertx, int cap, Duration lease, NodeConnections connections) {
     this.vertx = vertx;
+    this.connections = connections;
     this.shared = vertx.sharedData();
     this.cap = cap;
     this.leaseMillis = lease.toMillis();
@@ -90,6 +102,7 @@ public final class ClusterSlotLeases implements DestinationLimits {
     for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {
       Lease l = it.next();
       it.remove();
+      connections.unlimit(l.destination);
       map(l.destination).compose(m -> m.remove(nodeKey))
           .onFailure(e -> LOG.fine("slots for " + l.destination + " not given back: " + e.getMessage()));
     }
@@ -100,11 +113,13 @@ public final class ClusterSlotLeases implements DestinationLimits {
       return;
     }
     l.busy = true;
+    // Open connections count as used, idle ones included: the remote sees them (SlotShare keeps them only
+    // while no other node waits for slots).
+    int inUse = Math.max(l.inFlight, connections.open(l.destination));
     int wanted = Math.min(cap, l.inFlight + l.waiting);
-    int inFlight = l.inFlight;
     long askedAt = System.nanoTime();
     shared.getLockWithTimeout(PREFIX + l.destination, Math.min(leaseMillis, 5000))
-        .compose(lock -> decide(l.destination, wanted, inFlight).eventually(() -> {
+        .compose(lock -> decide(l.destination, wanted, inUse).eventually(() -> {
           lock.release();
           return Future.succeededFuture();
         }))
@@ -112,6 +127,8 @@ public final class ClusterSlotLeases implements DestinationLimits {
           l.busy = false;
           if (ar.failed()) {
             LOG.fine("slot lease for " + l.destination + " not refreshed: " + ar.cause().getMessage());
+            // Keep no idle connection the cluster may no longer count as ours.
+            connections.limit(l.destination, l.allowed(System.nanoTime()));
             return;
           }
           int before = l.allowed(System.nanoTime());
@@ -119,18 +136,22 @@ public final class ClusterSlotLeases implements DestinationLimits {
           l.validUntil = askedAt + leaseMillis * 1_000_000L; // counted from before the ask: conservative
           if (ar.result().held() == 0 && l.inFlight == 0 && l.waiting == 0) {
             leases.remove(l.destination);
-          } else if (l.granted > before && !stopped) {
+            connections.unlimit(l.destination);
+            return;
+          }
+          connections.limit(l.destination, l.granted);
+          if (l.granted > before && !stopped) {
             grown.run();
           }
         });
   }
 
   /** Under the destination's lock: read the live entries, decide, record ours (or drop it when idle). */
-  private Future<SlotShare> decide(String destination, int wanted, int inFlight) {
+  private Future<SlotShare> decide(String destination, int wanted, int inUse) {
     return map(destination).compose(map -> map.entries().compose(entries -> {
       Map<String, JsonObject> others = new HashMap<>(entries);
       others.remove(nodeKey);
-      SlotShare share = SlotShare.decide(cap, others, wanted, inFlight);
+      SlotShare share = SlotShare.decide(cap, others, wanted, inUse);
       Future<?> written = share.held() == 0 && wanted == 0 ? map.remove(nodeKey)
           : map.put(nodeKey, share.entry(wanted), leaseMillis);
       return written.map(share);
