@@ -224,7 +224,7 @@ public final class Hermod {
     SecureRandom random = new SecureRandom();
     router = new RouterVerticle(config, spool, resolver,
         new RetrySchedule(config.delivery(), random), new DsnBuilder(DsnIdentifiers.random(random)),
-        Clock.systemUTC(), endpoints, metrics, destinationLimits());
+        Clock.systemUTC(), endpoints, metrics, destinationLimits(), rateLimits());
     return deploy(router);
   }
 
@@ -235,6 +235,15 @@ public final class Hermod {
     return vertx.isClustered() && leaseSeconds > 0
         ? new ClusterSlotLeases(vertx, cap, Duration.ofSeconds(leaseSeconds), nodeConnections)
         : DestinationLimits.perNode(cap);
+  }
+
+  /** Likewise the per-destination rate (in jobs per minute, the unit of the router's rate limits). */
+  private DestinationLimits rateLimits() {
+    int rate = config.delivery().ratePerDestination();
+    int leaseSeconds = config.cluster().slotLeaseSeconds();
+    return vertx.isClustered() && leaseSeconds > 0 && rate > 0
+        ? ClusterSlotLeases.jobRate(vertx, rate, Duration.ofSeconds(leaseSeconds))
+        : DestinationLimits.perNodeRate(rate);
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle) {

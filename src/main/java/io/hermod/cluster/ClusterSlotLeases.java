@@ -25,18 +25,21 @@ import java.util.logging.Logger;
  * that dies stops refreshing: its entries expire and its slots return to the others after at most one lease.
  * Shared data is only touched by the refresh timer, never per message. Runs on the router's context.
  *
- * <p>A node's share counts its open connections ({@link NodeConnections}), not only its jobs in flight: a
+ * <p>The same leases share a per-destination job rate ({@link #jobRate}, map {@code hermod.rate.<destination>}):
+ * the cap is the rate in jobs per minute and each node's dispatcher runs its token bucket at its share.
+ *
+ * <p>For slots, a node's share counts its open connections ({@link NodeConnections}), not only its jobs in flight: a
  * delivery verticle keeps a connection idle for reuse after its job, and the remote sees it open. The granted
  * share becomes the node's connection limit, so when it shrinks the pools close idle connections above it.
  */
 public final class ClusterSlotLeases implements DestinationLimits {
 
   private static final Logger LOG = Logger.getLogger(ClusterSlotLeases.class.getName());
-  static final String PREFIX = "hermod.slots.";
+  static final String PREFIX = LeasedBudget.SLOTS_PREFIX;
 
   private final Vertx vertx;
   private final SharedData shared;
-  private final NodeConnections connections;
+  private final LeasedBudget budget;
   private final String nodeKey = UUID.randomUUID().toString();
   private final int cap;
   private final long leaseMillis;
@@ -47,6 +50,8 @@ public final class ClusterSlotLeases implements DestinationLimits {
   private boolean stopped;
 
   /**
+   * Connection slots.
+   *
    * @param cap   the cluster-wide most connections per destination
    * @param lease how long a node's slots stay reserved without a refresh (the time a dead node's slots take
    *              to come back)
@@ -55,10 +60,22 @@ public final class ClusterSlotLeases implements DestinationLimits {
     this(vertx, cap, lease, new NodeConnections());
   }
 
-  /** @param connections this node's open connections per destination, shared with its delivery verticles */
+  /** Connection slots; @param connections this node's open connections, shared with its delivery verticles */
   public ClusterSlotLeases(Vertx vertx, int cap, Duration lease, NodeConnections connections) {
+    this(vertx, LeasedBudget.connectionSlots(connections), cap, lease);
+  }
+
+  /**
+   * A cluster-wide rate of {@code ratePerSecond} jobs per destination; {@link #allowed} is this node's share in
+   * jobs per <em>minute</em>.
+   */
+  public static ClusterSlotLeases jobRate(Vertx vertx, int ratePerSecond, Duration lease) {
+    return new ClusterSlotLeases(vertx, LeasedBudget.jobRate(), Math.multiplyExact(ratePerSecond, 60), lease);
+  }
+
+  private ClusterSlotLeases(Vertx vertx, LeasedBudget budget, int cap, Duration lease) {
     this.vertx = vertx;
-    this.connections = connections;
+    this.budget = budget;
     this.shared = vertx.sharedData();
     this.cap = cap;
     this.leaseMillis = lease.toMillis();
@@ -102,7 +119,7 @@ public final class ClusterSlotLeases implements DestinationLimits {
     for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {
       Lease l = it.next();
       it.remove();
-      connections.unlimit(l.destination);
+      budget.shared(l.destination, null);
       map(l.destination).compose(m -> m.remove(nodeKey))
           .onFailure(e -> LOG.fine("slots for " + l.destination + " not given back: " + e.getMessage()));
     }
@@ -113,12 +130,12 @@ public final class ClusterSlotLeases implements DestinationLimits {
       return;
     }
     l.busy = true;
-    // Open connections count as used, idle ones included: the remote sees them (SlotShare keeps them only
-    // while no other node waits for slots).
-    int inUse = Math.max(l.inFlight, connections.open(l.destination));
-    int wanted = Math.min(cap, l.inFlight + l.waiting);
+    // For slots, open connections count as used, idle ones included: the remote sees them (SlotShare keeps
+    // them only while no other node waits for slots).
+    int inUse = budget.inUse(l.destination, l.inFlight);
+    int wanted = budget.wanted(cap, l.inFlight, l.waiting);
     long askedAt = System.nanoTime();
-    shared.getLockWithTimeout(PREFIX + l.destination, Math.min(leaseMillis, 5000))
+    shared.getLockWithTimeout(budget.mapPrefix() + l.destination, Math.min(leaseMillis, 5000))
         .compose(lock -> decide(l.destination, wanted, inUse).eventually(() -> {
           lock.release();
           return Future.succeededFuture();
@@ -128,7 +145,7 @@ public final class ClusterSlotLeases implements DestinationLimits {
           if (ar.failed()) {
             LOG.fine("slot lease for " + l.destination + " not refreshed: " + ar.cause().getMessage());
             // Keep no idle connection the cluster may no longer count as ours.
-            connections.limit(l.destination, l.allowed(System.nanoTime()));
+            budget.shared(l.destination, l.allowed(System.nanoTime()));
             return;
           }
           int before = l.allowed(System.nanoTime());
@@ -136,10 +153,10 @@ public final class ClusterSlotLeases implements DestinationLimits {
           l.validUntil = askedAt + leaseMillis * 1_000_000L; // counted from before the ask: conservative
           if (ar.result().held() == 0 && l.inFlight == 0 && l.waiting == 0) {
             leases.remove(l.destination);
-            connections.unlimit(l.destination);
+            budget.shared(l.destination, null);
             return;
           }
-          connections.limit(l.destination, l.granted);
+          budget.shared(l.destination, l.granted);
           if (l.granted > before && !stopped) {
             grown.run();
           }
@@ -159,7 +176,7 @@ public final class ClusterSlotLeases implements DestinationLimits {
   }
 
   private Future<AsyncMap<String, JsonObject>> map(String destination) {
-    return shared.getAsyncMap(PREFIX + destination);
+    return shared.getAsyncMap(budget.mapPrefix() + destination);
   }
 
   private static final class Lease {

@@ -47,6 +47,7 @@ public final class RouterVerticle extends VerticleBase {
   private final List<InetSocketAddress> ownEndpoints;
   private final io.hermod.metrics.HermodMetrics metrics;
   private final DestinationLimits destinationLimits;
+  private final DestinationLimits rateLimits;
 
   private ActiveWindow window;
   private RoutePlanner planner;
@@ -65,18 +66,23 @@ public final class RouterVerticle extends VerticleBase {
   public RouterVerticle(HermodConfig config, Spool spool, MxResolver resolver, RetrySchedule schedule,
                         DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints) {
     this(config, spool, resolver, schedule, dsnBuilder, clock, ownEndpoints, io.hermod.metrics.HermodMetrics.noop(),
-        DestinationLimits.perNode(config.delivery().maxConnectionsPerDestination()));
+        DestinationLimits.perNode(config.delivery().maxConnectionsPerDestination()),
+        DestinationLimits.perNodeRate(config.delivery().ratePerDestination()));
   }
 
   /**
    * @param metrics           where the router counts outcomes and suspensions
    * @param destinationLimits the per-destination cap: this node's, or leased from the cluster
+   * @param rateLimits        the per-destination rate in jobs per minute: this node's, or leased from the
+   *                          cluster (asked only when delivery.ratePerDestination is set)
    */
   public RouterVerticle(HermodConfig config, Spool spool, MxResolver resolver, RetrySchedule schedule,
                         DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints,
-                        io.hermod.metrics.HermodMetrics metrics, DestinationLimits destinationLimits) {
+                        io.hermod.metrics.HermodMetrics metrics, DestinationLimits destinationLimits,
+                        DestinationLimits rateLimits) {
     this.metrics = metrics;
     this.destinationLimits = destinationLimits;
+    this.rateLimits = rateLimits;
     this.config = config;
     this.spool = spool;
     this.resolver = resolver;
@@ -95,11 +101,12 @@ public final class RouterVerticle extends VerticleBase {
     Dispatcher.Limits limits = new Dispatcher.Limits(d.maxConnections(), d.maxConnectionsPerDestination(),
         d.ratePerDestination(), d.requeueDelayMillis());
     Backoff backoff = new Backoff(d.suspendPatterns(), d.suspendSeconds());
-    dispatcher = new Dispatcher<>(vertx, clock, limits, backoff, destinationLimits, DeliveryJob::destination,
-        this::sendJob, metrics);
+    dispatcher = new Dispatcher<>(vertx, clock, limits, backoff, destinationLimits, rateLimits,
+        DeliveryJob::destination, this::sendJob, metrics);
     // Local jobs have their own scheduler: a slow LMTP server or bus consumer takes no SMTP slots.
     localDispatcher = new Dispatcher<>(vertx, clock, limits, backoff,
-        DestinationLimits.perNode(d.maxConnectionsPerDestination()), LocalJob::destination,
+        DestinationLimits.perNode(d.maxConnectionsPerDestination()),
+        DestinationLimits.perNodeRate(d.ratePerDestination()), LocalJob::destination,
         job -> request(Addresses.LOCAL_JOB, job.toJson()), metrics);
     BounceWriter bounces = new BounceWriter(spool, new SpooledContent(vertx), dsnBuilder, schedule,
         config.hostname());
