@@ -126,8 +126,11 @@ final class ConnectionPool {
   /** Gives back a slot whose connection attempt failed. */
   void unreserve(String destination) {
     open--;
+    // After closeAll a late release (a QUIT or connect that was under way) was already counted off the node.
+    if (openPerDestination.containsKey(destination)) {
+      node.closed(destination);
+    }
     openPerDestination.computeIfPresent(destination, (k, n) -> n > 1 ? n - 1 : null);
-    node.closed(destination);
   }
 
   /** A freshly connected session in a reserved slot, busy. */
@@ -231,8 +234,10 @@ final class ConnectionPool {
   private void closeIdleOverLimit(String destination) {
     // A connection counts until its QUIT is done, so evict the excess once instead of until within the limit
     // (several pools may each evict it: closing an idle connection too many only costs a reconnect).
-    for (int excess = node.excess(destination); excess > 0 && evictIdle(destination); excess--) {
-      // evictIdle said QUIT to one
+    for (int excess = node.excess(destination); excess > 0; excess--) {
+      if (!evictIdle(destination)) {
+        return;
+      }
     }
   }
 
