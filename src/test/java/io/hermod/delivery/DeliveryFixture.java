@@ -65,6 +65,12 @@ final class DeliveryFixture {
     deployments.add(await(vertx.deployVerticle(new DeliveryVerticle(options))));
   }
 
+  /** A verticle that counts its connections in {@code node} (and obeys its limits). */
+  void deploy(DeliverySettings options, NodeConnections node) throws Exception {
+    deployments.add(await(vertx.deployVerticle(new DeliveryVerticle(options, io.hermod.metrics.HermodMetrics.noop(),
+        node))));
+  }
+
   void undeployAll() throws Exception {
     for (String id : deployments) {
       await(vertx.undeploy(id));
