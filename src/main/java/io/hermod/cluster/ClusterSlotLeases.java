@@ -28,9 +28,10 @@ import java.util.logging.Logger;
  * <p>The same leases share a per-destination job rate ({@link #jobRate}, map {@code hermod.rate.<destination>}):
  * the cap is the rate in jobs per minute and each node's dispatcher runs its token bucket at its share.
  *
- * <p>For slots, a node's share counts its open connections ({@link NodeConnections}), not only its jobs in flight: a
- * delivery verticle keeps a connection idle for reuse after its job, and the remote sees it open. The granted
- * share becomes the node's connection limit, so when it shrinks the pools close idle connections above it.
+ * <p>For slots, a node's share counts its open connections ({@link NodeConnections}), not only its jobs in
+ * flight: a delivery verticle keeps a connection idle for reuse after its job, and the remote sees it open.
+ * The granted share becomes the node's connection limit, so when it shrinks the pools close idle connections
+ * above it.
  */
 public final class ClusterSlotLeases implements DestinationLimits {
 
@@ -121,7 +122,8 @@ public final class ClusterSlotLeases implements DestinationLimits {
       it.remove();
       budget.shared(l.destination, null);
       map(l.destination).compose(m -> m.remove(nodeKey))
-          .onFailure(e -> LOG.fine("slots for " + l.destination + " not given back: " + e.getMessage()));
+          .onFailure(e -> LOG.fine("lease " + budget.mapPrefix() + l.destination + " not given back: "
+              + e.getMessage()));
     }
   }
 
@@ -143,7 +145,7 @@ public final class ClusterSlotLeases implements DestinationLimits {
         .onComplete(ar -> {
           l.busy = false;
           if (ar.failed()) {
-            LOG.fine("slot lease for " + l.destination + " not refreshed: " + ar.cause().getMessage());
+            LOG.fine("lease " + budget.mapPrefix() + l.destination + " not refreshed: " + ar.cause().getMessage());
             // Keep no idle connection the cluster may no longer count as ours.
             budget.shared(l.destination, l.allowed(System.nanoTime()));
             return;

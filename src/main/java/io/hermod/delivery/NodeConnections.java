@@ -50,7 +50,7 @@ public final class NodeConnections {
     return max != null && open(destination) >= max;
   }
 
-  /** {@code listener} hears (on the caller's thread) of a destination with more connections open than its (new) limit. */
+  /** {@code listener} hears (on the caller's thread) of a destination with more connections open than its limit. */
   void onLowered(Consumer<String> listener) {
     lowered.add(listener);
   }

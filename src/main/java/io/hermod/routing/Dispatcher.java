@@ -18,10 +18,11 @@ import java.util.logging.Logger;
  * {@code maxInFlight} jobs in flight overall and what {@link DestinationLimits} allows per destination
  * (this node's {@code maxPerDestination}, or a share of a cluster-wide cap), an optional
  * per-destination rate (this node's, or its share of a cluster-wide rate), and suspended destinations get
- * nothing until the suspension ends. A job whose request fails (no consumer, timeout, busy) was not attempted: it waits {@code requeueDelayMillis} and is
- * sent again, so nothing is lost. Waiting jobs belong to messages in the router's bounded active window,
- * so this queue is bounded too. Runs on one Vert.x context; not thread-safe. Generic in the job type: the
- * router runs one for SMTP delivery jobs and one for local delivery jobs.
+ * nothing until the suspension ends. A job whose request fails (no consumer, timeout, busy) was not
+ * attempted: it waits {@code requeueDelayMillis} and is sent again, so nothing is lost. Waiting jobs belong
+ * to messages in the router's bounded active window, so this queue is bounded too. Runs on one Vert.x
+ * context; not thread-safe. Generic in the job type: the router runs one for SMTP delivery jobs and one for
+ * local delivery jobs.
  */
 public final class Dispatcher<J> {
 
@@ -74,7 +75,6 @@ public final class Dispatcher<J> {
     destinationLimits.start(this::pump);
     rateLimits.start(this::pump);
   }
-
 
   /** Queues a job; {@code onReport} gets its report once delivery answered (never for unanswered tries). */
   void submit(J job, Consumer<DeliveryReport> onReport) {
