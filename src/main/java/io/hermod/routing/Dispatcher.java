@@ -86,6 +86,20 @@ public final class Dispatcher<J> {
     return inFlight;
   }
 
+  /**
+   * Another node suspended {@code destination} for {@code millis} (SharedSuspensions, docs/cluster.md): no job
+   * to it here either until then. Never shortens a suspension.
+   */
+  void suspend(String destination, long millis) {
+    Destination<J> d = destination(destination);
+    long until = clock.millis() + millis;
+    if (until > d.suspendedUntil) {
+      d.suspendedUntil = until;
+      LOG.info("destination " + destination + " suspended for " + millis / 1000 + " s by another node");
+    }
+    pump();
+  }
+
   /** Cancels the wake-up timer (verticle stop). */
   void stop() {
     destinationLimits.stop();
@@ -114,12 +128,16 @@ public final class Dispatcher<J> {
       started = false;
       for (Map.Entry<String, Destination<J>> e : destinations.entrySet()) {
         Destination<J> d = e.getValue();
-        if (d.waiting.isEmpty() || d.inFlight >= destinationLimits.allowed(e.getKey())
-            || inFlight >= limits.maxInFlight()) {
+        if (d.waiting.isEmpty() || inFlight >= limits.maxInFlight()) {
           continue;
         }
+        // A suspension is checked before the allowance: its end must wake the dispatcher even while the
+        // allowance is 0 (a cluster lease is only asked for once the destination is not suspended).
         if (now < d.suspendedUntil) {
           wake = Math.min(wake, d.suspendedUntil);
+          continue;
+        }
+        if (d.inFlight >= destinationLimits.allowed(e.getKey())) {
           continue;
         }
         long wait = 0;

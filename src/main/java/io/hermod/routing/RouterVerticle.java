@@ -53,6 +53,7 @@ public final class RouterVerticle extends VerticleBase {
   private RoutePlanner planner;
   private DestinationResolver destinations;
   private Dispatcher<DeliveryJob> dispatcher;
+  private SharedSuspensions suspensions;
   private Dispatcher<LocalJob> localDispatcher;
   private OutcomePersister persister;
   private MessageConsumer<JsonObject> triggers;
@@ -101,8 +102,9 @@ public final class RouterVerticle extends VerticleBase {
     Dispatcher.Limits limits = new Dispatcher.Limits(d.maxConnections(), d.maxConnectionsPerDestination(),
         d.ratePerDestination(), d.requeueDelayMillis());
     Backoff backoff = new Backoff(d.suspendPatterns(), d.suspendSeconds());
+    suspensions = new SharedSuspensions(vertx, backoff);
     dispatcher = new Dispatcher<>(vertx, clock, limits, backoff, destinationLimits, rateLimits,
-        DeliveryJob::destination, this::sendJob, metrics);
+        DeliveryJob::destination, suspensions.announcing(this::sendJob), metrics);
     // Local jobs have their own scheduler: a slow LMTP server or bus consumer takes no SMTP slots.
     localDispatcher = new Dispatcher<>(vertx, clock, limits, backoff,
         DestinationLimits.perNode(d.maxConnectionsPerDestination()),
@@ -114,7 +116,7 @@ public final class RouterVerticle extends VerticleBase {
         new DeliveryEvents(vertx.eventBus(), metrics), vertx.eventBus(), clock);
     triggers = vertx.eventBus().localConsumer(Addresses.ROUTER_TRIGGER, this::onTrigger); // node-local: our spool
     scanTimer = vertx.setPeriodic(d.scanIntervalSeconds() * 1000L, t -> scan());
-    return triggers.completion().onSuccess(v -> scan());
+    return Future.all(triggers.completion(), suspensions.listen(dispatcher::suspend)).onSuccess(v -> scan());
   }
 
   @Override
@@ -122,7 +124,7 @@ public final class RouterVerticle extends VerticleBase {
     vertx.cancelTimer(scanTimer);
     dispatcher.stop();
     localDispatcher.stop();
-    return triggers.unregister();
+    return Future.join(triggers.unregister(), suspensions.stop());
   }
 
   /** Messages in the active window now (for tests and metrics). */

@@ -5,6 +5,7 @@ import io.hermod.testing.PeerSession;
 import io.hermod.testing.ReceivedMessage;
 import io.hermod.testing.ScriptedSmtpPeer;
 import io.hermod.testing.SmtpLineClient;
+import io.hermod.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,18 +85,18 @@ class ClusterKillTest {
     CompletableFuture.allOf(toA, toB).get(30, TimeUnit.SECONDS);
 
     // Kill B in the middle of its deliveries, once both nodes have delivered some.
-    waitUntil(() -> delivered(peer, "b") >= 25 && delivered(peer, "a") >= 10, "both nodes delivering", 40);
+    Wait.until(() -> delivered(peer, "b") >= 25 && delivered(peer, "a") >= 10, "both nodes delivering", 40);
     assertTrue(peer.maxConcurrentSessions() <= CAP, "the peer saw " + peer.maxConcurrentSessions() + " sessions");
     int bBeforeKill = delivered(peer, "b");
     nodeB.kill();
     long killedAt = System.nanoTime();
 
     // B's sockets died with it; A gets B's slot once B's lease entry expires (at most one lease, plus A's refresh).
-    waitUntil(() -> openSessionsFrom(peer, "a") == CAP, "node A holding both slots", 3 * LEASE_SECONDS + 5);
+    Wait.until(() -> openSessionsFrom(peer, "a") == CAP, "node A holding both slots", 3 * LEASE_SECONDS + 5);
     long freedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
 
     nodeB = start(confB);
-    waitUntil(() -> delivered(peer, "a") == MESSAGES && delivered(peer, "b") == MESSAGES, "all 200 at the peer", 45);
+    Wait.until(() -> delivered(peer, "a") == MESSAGES && delivered(peer, "b") == MESSAGES, "all 200 at the peer", 45);
     assertTrue(peer.maxConcurrentSessions() <= CAP, "the peer saw " + peer.maxConcurrentSessions() + " sessions");
 
     Map<String, Long> copies = peer.messages().stream().map(ClusterKillTest::messageId)
@@ -190,13 +190,4 @@ class ClusterKillTest {
         .filter(commands -> commands.contains(ehlo)).count();
   }
 
-  private static void waitUntil(BooleanSupplier condition, String what, int seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + seconds + " s: " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
 }
