@@ -29,6 +29,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.hermod.delivery.DeliverySettings;
 import io.hermod.delivery.DeliveryVerticle;
+import io.hermod.delivery.NodeConnections;
 import io.hermod.delivery.StageTimeouts;
 import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
@@ -83,6 +84,8 @@ public final class Hermod {
   private final PrometheusMeterRegistry registry;
   private final HermodMetrics metrics;
   private final Readiness readiness;
+  // The delivery verticles' open connections per destination, which the cluster's slot leases count.
+  private final NodeConnections nodeConnections = new NodeConnections();
   private RouterVerticle router;
   private OpsHttpVerticle http;
 
@@ -214,7 +217,7 @@ public final class Hermod {
         .withLimits(Math.max(1, dc.maxConnections() / instances), dc.maxConnectionsPerDestination(),
             dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs())
         .withMaxConnectionsPerHost(dc.maxConnectionsPerHost());
-    return deploy(() -> new DeliveryVerticle(settings, metrics), instances);
+    return deploy(() -> new DeliveryVerticle(settings, metrics, nodeConnections), instances);
   }
 
   /** Metrics, health probes and the queue admin API (docs/operations.md), when http.enabled. */
@@ -238,7 +241,7 @@ public final class Hermod {
       LoopDetector.listenerEndpoint(config.listeners().get(i).host(), port(i)).ifPresent(endpoints::add);
     }
     router = new RouterVerticle(live, spool, resolver, schedule, new DsnBuilder(DsnIdentifiers.random(new SecureRandom())),
-        Clock.systemUTC(), endpoints, metrics, destinationLimits());
+        Clock.systemUTC(), endpoints, metrics, destinationLimits(), rateLimits());
     return deploy(router);
   }
 
@@ -247,8 +250,17 @@ public final class Hermod {
     int cap = config.delivery().maxConnectionsPerDestination();
     int leaseSeconds = config.cluster().slotLeaseSeconds();
     return vertx.isClustered() && leaseSeconds > 0
-        ? new ClusterSlotLeases(vertx, cap, Duration.ofSeconds(leaseSeconds))
+        ? new ClusterSlotLeases(vertx, cap, Duration.ofSeconds(leaseSeconds), nodeConnections)
         : DestinationLimits.perNode(cap);
+  }
+
+  /** Likewise the per-destination rate (in jobs per minute, the unit of the router's rate limits). */
+  private DestinationLimits rateLimits() {
+    int rate = config.delivery().ratePerDestination();
+    int leaseSeconds = config.cluster().slotLeaseSeconds();
+    return vertx.isClustered() && leaseSeconds > 0 && rate > 0
+        ? ClusterSlotLeases.jobRate(vertx, rate, Duration.ofSeconds(leaseSeconds))
+        : DestinationLimits.perNodeRate(rate);
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle) {

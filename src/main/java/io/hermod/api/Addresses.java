@@ -6,7 +6,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
  * Event-bus addresses: the wiring between Hermod's verticles and the API for applications (docs/eventbus.md).
  * In a cluster (docs/cluster.md) {@link #ROUTER_TRIGGER} and {@link #DELIVERY_JOB} stay inside one node (their
  * consumers are local and senders use {@link #nodeLocal()}): they name files of that node's spool.
- * {@link #SUBMIT} and {@link #EVENTS} span the cluster.
+ * {@link #SUBMIT}, {@link #EVENTS} and {@link #SHAPING} span the cluster.
  */
 public final class Addresses {
 
@@ -52,6 +52,12 @@ public final class Addresses {
    * (400, 413, 500, 503). Fields in docs/injection.md; {@link HermodClient} wraps it.
    */
   public static final String SUBMIT = "hermod.submit";
+
+  /**
+   * Router → the routers of every node: a destination was suspended by shaping (docs/cluster.md), published.
+   * Body: JSON {"node": sender's random id, "destination", "suspendMillis"}. Cluster-wide.
+   */
+  public static final String SHAPING = "hermod.shaping";
 
   /** Options for a send to a node-local address: never leaves this Vert.x instance. */
   public static DeliveryOptions nodeLocal() {

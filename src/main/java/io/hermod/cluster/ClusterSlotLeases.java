@@ -1,5 +1,6 @@
 package io.hermod.cluster;
 
+import io.hermod.delivery.NodeConnections;
 import io.hermod.routing.DestinationLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,14 +24,23 @@ import java.util.logging.Logger;
  * live entries and decides its share ({@link SlotShare}), so the live entries never sum above the cap. A node
  * that dies stops refreshing: its entries expire and its slots return to the others after at most one lease.
  * Shared data is only touched by the refresh timer, never per message. Runs on the router's context.
+ *
+ * <p>The same leases share a per-destination job rate ({@link #jobRate}, map {@code hermod.rate.<destination>}):
+ * the cap is the rate in jobs per minute and each node's dispatcher runs its token bucket at its share.
+ *
+ * <p>For slots, a node's share counts its open connections ({@link NodeConnections}), not only its jobs in
+ * flight: a delivery verticle keeps a connection idle for reuse after its job, and the remote sees it open.
+ * The granted share becomes the node's connection limit, so when it shrinks the pools close idle connections
+ * above it.
  */
 public final class ClusterSlotLeases implements DestinationLimits {
 
   private static final Logger LOG = Logger.getLogger(ClusterSlotLeases.class.getName());
-  static final String PREFIX = "hermod.slots.";
+  static final String PREFIX = LeasedBudget.SLOTS_PREFIX;
 
   private final Vertx vertx;
   private final SharedData shared;
+  private final LeasedBudget budget;
   private final String nodeKey = UUID.randomUUID().toString();
   private final int cap;
   private final long leaseMillis;
@@ -41,12 +51,32 @@ public final class ClusterSlotLeases implements DestinationLimits {
   private boolean stopped;
 
   /**
+   * Connection slots.
+   *
    * @param cap   the cluster-wide most connections per destination
    * @param lease how long a node's slots stay reserved without a refresh (the time a dead node's slots take
    *              to come back)
    */
   public ClusterSlotLeases(Vertx vertx, int cap, Duration lease) {
+    this(vertx, cap, lease, new NodeConnections());
+  }
+
+  /** Connection slots; @param connections this node's open connections, shared with its delivery verticles */
+  public ClusterSlotLeases(Vertx vertx, int cap, Duration lease, NodeConnections connections) {
+    this(vertx, LeasedBudget.connectionSlots(connections), cap, lease);
+  }
+
+  /**
+   * A cluster-wide rate of {@code ratePerSecond} jobs per destination; {@link #allowed} is this node's share in
+   * jobs per <em>minute</em>.
+   */
+  public static ClusterSlotLeases jobRate(Vertx vertx, int ratePerSecond, Duration lease) {
+    return new ClusterSlotLeases(vertx, LeasedBudget.jobRate(), Math.multiplyExact(ratePerSecond, 60), lease);
+  }
+
+  private ClusterSlotLeases(Vertx vertx, LeasedBudget budget, int cap, Duration lease) {
     this.vertx = vertx;
+    this.budget = budget;
     this.shared = vertx.sharedData();
     this.cap = cap;
     this.leaseMillis = lease.toMillis();
@@ -90,8 +120,10 @@ public final class ClusterSlotLeases implements DestinationLimits {
     for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {
       Lease l = it.next();
       it.remove();
+      budget.shared(l.destination, null);
       map(l.destination).compose(m -> m.remove(nodeKey))
-          .onFailure(e -> LOG.fine("slots for " + l.destination + " not given back: " + e.getMessage()));
+          .onFailure(e -> LOG.fine("lease " + budget.mapPrefix() + l.destination + " not given back: "
+              + e.getMessage()));
     }
   }
 
@@ -100,18 +132,22 @@ public final class ClusterSlotLeases implements DestinationLimits {
       return;
     }
     l.busy = true;
-    int wanted = Math.min(cap, l.inFlight + l.waiting);
-    int inFlight = l.inFlight;
+    // For slots, open connections count as used, idle ones included: the remote sees them (SlotShare keeps
+    // them only while no other node waits for slots).
+    int inUse = budget.inUse(l.destination, l.inFlight);
+    int wanted = budget.wanted(cap, l.inFlight, l.waiting);
     long askedAt = System.nanoTime();
-    shared.getLockWithTimeout(PREFIX + l.destination, Math.min(leaseMillis, 5000))
-        .compose(lock -> decide(l.destination, wanted, inFlight).eventually(() -> {
+    shared.getLockWithTimeout(budget.mapPrefix() + l.destination, Math.min(leaseMillis, 5000))
+        .compose(lock -> decide(l.destination, wanted, inUse).eventually(() -> {
           lock.release();
           return Future.succeededFuture();
         }))
         .onComplete(ar -> {
           l.busy = false;
           if (ar.failed()) {
-            LOG.fine("slot lease for " + l.destination + " not refreshed: " + ar.cause().getMessage());
+            LOG.fine("lease " + budget.mapPrefix() + l.destination + " not refreshed: " + ar.cause().getMessage());
+            // Keep no idle connection the cluster may no longer count as ours.
+            budget.shared(l.destination, l.allowed(System.nanoTime()));
             return;
           }
           int before = l.allowed(System.nanoTime());
@@ -119,18 +155,22 @@ public final class ClusterSlotLeases implements DestinationLimits {
           l.validUntil = askedAt + leaseMillis * 1_000_000L; // counted from before the ask: conservative
           if (ar.result().held() == 0 && l.inFlight == 0 && l.waiting == 0) {
             leases.remove(l.destination);
-          } else if (l.granted > before && !stopped) {
+            budget.shared(l.destination, null);
+            return;
+          }
+          budget.shared(l.destination, l.granted);
+          if (l.granted > before && !stopped) {
             grown.run();
           }
         });
   }
 
   /** Under the destination's lock: read the live entries, decide, record ours (or drop it when idle). */
-  private Future<SlotShare> decide(String destination, int wanted, int inFlight) {
+  private Future<SlotShare> decide(String destination, int wanted, int inUse) {
     return map(destination).compose(map -> map.entries().compose(entries -> {
       Map<String, JsonObject> others = new HashMap<>(entries);
       others.remove(nodeKey);
-      SlotShare share = SlotShare.decide(cap, others, wanted, inFlight);
+      SlotShare share = SlotShare.decide(cap, others, wanted, inUse);
       Future<?> written = share.held() == 0 && wanted == 0 ? map.remove(nodeKey)
           : map.put(nodeKey, share.entry(wanted), leaseMillis);
       return written.map(share);
@@ -138,7 +178,7 @@ public final class ClusterSlotLeases implements DestinationLimits {
   }
 
   private Future<AsyncMap<String, JsonObject>> map(String destination) {
-    return shared.getAsyncMap(PREFIX + destination);
+    return shared.getAsyncMap(budget.mapPrefix() + destination);
   }
 
   private static final class Lease {

@@ -33,6 +33,8 @@ public final class HazelcastSettings {
       // Bind and advertise this address only (several interfaces, or one machine running several nodes).
       network.getInterfaces().setEnabled(true).addInterface(cluster.host());
       config.setProperty("hazelcast.local.localAddress", cluster.host());
+      // Without this Hazelcast still listens on every interface (0.0.0.0) and only advertises the host.
+      config.setProperty("hazelcast.socket.bind.any", "false");
     }
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);

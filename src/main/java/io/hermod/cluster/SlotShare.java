@@ -21,9 +21,9 @@ record SlotShare(int granted, int held) {
   /**
    * @param others   the other live nodes' entries (this node's own excluded)
    * @param wanted   jobs this node could start now plus those in flight, at most {@code cap}
-   * @param inFlight jobs this node has in flight
+   * @param inUse    connections this node has open or jobs in flight, whichever is more
    */
-  static SlotShare decide(int cap, Map<String, JsonObject> others, int wanted, int inFlight) {
+  static SlotShare decide(int cap, Map<String, JsonObject> others, int wanted, int inUse) {
     int othersHeld = 0;
     int contenders = wanted > 0 ? 1 : 0;
     boolean othersStarved = false;
@@ -35,10 +35,12 @@ record SlotShare(int granted, int held) {
       othersStarved |= want > held;
     }
     int free = Math.max(0, cap - othersHeld);
-    // While another node waits for slots, keep no more than an equal share, so that it gets some as ours close.
-    int desired = othersStarved ? Math.min(wanted, Math.max(1, cap / Math.max(1, contenders))) : wanted;
+    // While another node waits for slots, keep no more than an equal share of what we want, so that it gets
+    // some as ours close (idle connections included); otherwise keep what is open too (idle, for reuse).
+    int desired = othersStarved ? Math.min(wanted, Math.max(1, cap / Math.max(1, contenders)))
+        : Math.max(wanted, inUse);
     int granted = Math.min(desired, free);
-    return new SlotShare(granted, Math.max(granted, inFlight));
+    return new SlotShare(granted, Math.max(granted, inUse));
   }
 
   JsonObject entry(int wanted) {

@@ -49,8 +49,8 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
   }
 
   /**
-   * The router's retry, expiry and shaping keys reload; the pool sizes, the delivery verticles' timeouts
-   * and the per-destination connection cap (leased cluster-wide, so every node must agree) do not.
+   * The router's retry, expiry and suspension keys reload; the pool sizes, the delivery verticles' timeouts
+   * and the per-destination connection cap and rate (leased cluster-wide, so every node must agree) do not.
    */
   private static DeliveryConfig delivery(DeliveryConfig run, DeliveryConfig next, List<String> restart) {
     Keep<DeliveryConfig> k = new Keep<>(run, next, restart, "delivery.");
@@ -60,7 +60,8 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
         k.whole("maxMessagesPerConnection", DeliveryConfig::maxMessagesPerConnection),
         k.whole("instances", DeliveryConfig::instances), k.whole("activeWindow", DeliveryConfig::activeWindow),
         k.whole("scanIntervalSeconds", DeliveryConfig::scanIntervalSeconds), next.jobTimeoutSeconds(),
-        next.requeueDelayMillis(), next.ratePerDestination(), next.suspendSeconds(), next.suspendPatterns(),
+        next.requeueDelayMillis(), k.whole("ratePerDestination", DeliveryConfig::ratePerDestination),
+        next.suspendSeconds(), next.suspendPatterns(),
         k.whole("maxConnectionsPerHost", DeliveryConfig::maxConnectionsPerHost),
         k.whole("connectTimeoutSeconds", DeliveryConfig::connectTimeoutSeconds),
         k.whole("commandTimeoutSeconds", DeliveryConfig::commandTimeoutSeconds),

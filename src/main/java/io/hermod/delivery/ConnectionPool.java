@@ -18,7 +18,10 @@ import java.util.Set;
 final class ConnectionPool {
 
   private final Vertx vertx;
+  private final io.vertx.core.Context context;
   private final DeliverySettings options;
+  private final NodeConnections node;
+  private final java.util.function.Consumer<String> onLimitLowered;
   private final Map<String, Integer> openPerDestination = new HashMap<>();
   private final Map<String, Integer> openPerHost = new HashMap<>(); // "address:port", over all destinations
   // Insertion order = the order sessions went idle: the first is the one idle the longest.
@@ -26,9 +29,14 @@ final class ConnectionPool {
   private final Set<PooledSession> busy = new LinkedHashSet<>();
   private int open;
 
-  ConnectionPool(Vertx vertx, DeliverySettings options) {
+  /** Created on the verticle's context; counts its connections in {@code node} and obeys its limits. */
+  ConnectionPool(Vertx vertx, DeliverySettings options, NodeConnections node) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.options = options;
+    this.node = node;
+    this.onLimitLowered = destination -> context.runOnContext(v -> closeIdleOverLimit(destination));
+    node.onLowered(onLimitLowered);
   }
 
   /**
@@ -51,14 +59,15 @@ final class ConnectionPool {
   }
 
   /**
-   * Takes a connection slot for {@code destination} if both caps allow it, closing an idle session that
-   * stands in the way (one to another host of the destination, or the longest-idle one anywhere).
+   * Takes a connection slot for {@code destination} if both caps (and the node's limit, {@link NodeConnections})
+   * allow it, closing an idle session that stands in the way (one to another host of the destination, or the
+   * longest-idle one anywhere).
    *
    * @return false when at a cap with nothing idle to close: the caller refuses the job as busy
    */
   boolean reserve(String destination) {
     dropDeadIdle();
-    if (perDestination(destination) >= options.maxConnectionsPerDestination()
+    if ((perDestination(destination) >= options.maxConnectionsPerDestination() || node.atLimit(destination))
         && !evictIdle(destination)) {
       return false;
     }
@@ -67,6 +76,7 @@ final class ConnectionPool {
     }
     open++;
     openPerDestination.merge(destination, 1, Integer::sum);
+    node.opened(destination);
     return true;
   }
 
@@ -116,6 +126,10 @@ final class ConnectionPool {
   /** Gives back a slot whose connection attempt failed. */
   void unreserve(String destination) {
     open--;
+    // After closeAll a late release (a QUIT or connect that was under way) was already counted off the node.
+    if (openPerDestination.containsKey(destination)) {
+      node.closed(destination);
+    }
     openPerDestination.computeIfPresent(destination, (k, n) -> n > 1 ? n - 1 : null);
   }
 
@@ -136,7 +150,9 @@ final class ConnectionPool {
     if (!busy.remove(s)) {
       return Future.succeededFuture(); // closed by closeAll meanwhile
     }
-    if (!s.session().isUsable() || s.transactions() >= options.maxMessagesPerConnection()) {
+    // Over the node's limit (a cluster lease shrank, docs/cluster.md): retire it rather than keep it idle.
+    if (!s.session().isUsable() || s.transactions() >= options.maxMessagesPerConnection()
+        || node.excess(s.destination()) > 0) {
       return atMost(quitAndRelease(s), QUIT_WAIT_MS);
     }
     idle.add(s);
@@ -194,6 +210,12 @@ final class ConnectionPool {
     busy.forEach(s -> s.session().close());
     idle.clear();
     busy.clear();
+    node.removeListener(onLimitLowered);
+    openPerDestination.forEach((destination, n) -> {
+      for (int i = 0; i < n; i++) {
+        node.closed(destination);
+      }
+    });
     openPerDestination.clear();
     openPerHost.clear();
     open = 0;
@@ -206,6 +228,17 @@ final class ConnectionPool {
 
   int perDestination(String destination) {
     return openPerDestination.getOrDefault(destination, 0);
+  }
+
+  /** The node's limit for {@code destination} fell: QUIT to idle sessions (longest idle first) until within it. */
+  private void closeIdleOverLimit(String destination) {
+    // A connection counts until its QUIT is done, so evict the excess once instead of until within the limit
+    // (several pools may each evict it: closing an idle connection too many only costs a reconnect).
+    for (int excess = node.excess(destination); excess > 0; excess--) {
+      if (!evictIdle(destination)) {
+        return;
+      }
+    }
   }
 
   /** Closes the longest-idle session of {@code destination} (any destination when null). */

@@ -23,6 +23,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger("io.hermod.delivery");
 
   private final DeliverySettings options;
+  private final NodeConnections nodeConnections;
   private NetClient netClient;
   private ConnectionPool pool;
   private DeliveryAttempt attempt;
@@ -35,14 +36,21 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   public DeliveryVerticle(DeliverySettings options, io.hermod.metrics.HermodMetrics metrics) {
+    this(options, metrics, new NodeConnections());
+  }
+
+  /** @param nodeConnections shared by all delivery verticles of this node (and the cluster's slot leases) */
+  public DeliveryVerticle(DeliverySettings options, io.hermod.metrics.HermodMetrics metrics,
+                          NodeConnections nodeConnections) {
     this.options = options;
     this.metrics = metrics;
+    this.nodeConnections = nodeConnections;
   }
 
   @Override
   public Future<?> start() {
     netClient = vertx.createNetClient();
-    pool = new ConnectionPool(vertx, options);
+    pool = new ConnectionPool(vertx, options, nodeConnections);
     attempt = new DeliveryAttempt(pool, new HostFailover(vertx, netClient, options.client()), new DeliveryLog(LOG));
     consumer = vertx.eventBus().localConsumer(Addresses.DELIVERY_JOB, this::onJob); // node-local: jobs name spool files
     return consumer.completion();

@@ -23,6 +23,14 @@ public interface DestinationLimits {
   /** Stops (router stop); gives back what it holds, best effort. */
   void stop();
 
+  /**
+   * A job rate of {@code ratePerSecond} for every destination, this node only, in the unit of rate limits:
+   * jobs per minute (so that a cluster node's share can be below one a second, docs/cluster.md).
+   */
+  static DestinationLimits perNodeRate(int ratePerSecond) {
+    return perNode(Math.multiplyExact(ratePerSecond, 60));
+  }
+
   /** The same cap for every destination, this node only. */
   static DestinationLimits perNode(int maxPerDestination) {
     return new DestinationLimits() {

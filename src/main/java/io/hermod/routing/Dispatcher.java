@@ -17,11 +17,12 @@ import java.util.logging.Logger;
  * Sends delivery jobs with backpressure (Postfix's qmgr concurrency scheduler): at most
  * {@code maxInFlight} jobs in flight overall and what {@link DestinationLimits} allows per destination
  * (this node's {@code maxPerDestination}, or a share of a cluster-wide cap), an optional
- * per-destination rate, and suspended destinations get nothing until the suspension ends. A job whose
- * request fails (no consumer, timeout, busy) was not attempted: it waits {@code requeueDelayMillis} and is
- * sent again, so nothing is lost. Waiting jobs belong to messages in the router's bounded active window,
- * so this queue is bounded too. Runs on one Vert.x context; not thread-safe. Generic in the job type: the
- * router runs one for SMTP delivery jobs and one for local delivery jobs.
+ * per-destination rate (this node's, or its share of a cluster-wide rate), and suspended destinations get
+ * nothing until the suspension ends. A job whose request fails (no consumer, timeout, busy) was not
+ * attempted: it waits {@code requeueDelayMillis} and is sent again, so nothing is lost. Waiting jobs belong
+ * to messages in the router's bounded active window, so this queue is bounded too. Runs on one Vert.x
+ * context; not thread-safe. Generic in the job type: the router runs one for SMTP delivery jobs and one for
+ * local delivery jobs.
  */
 public final class Dispatcher<J> {
 
@@ -36,6 +37,7 @@ public final class Dispatcher<J> {
   private Limits limits;
   private Backoff backoff;
   private final DestinationLimits destinationLimits;
+  private final DestinationLimits rateLimits;
   private final Function<J, String> destinationOf;
   private final Function<J, Future<DeliveryReport>> sender;
   private final Map<String, Destination<J>> destinations = new LinkedHashMap<>();
@@ -48,14 +50,21 @@ public final class Dispatcher<J> {
   /** A single-node scheduler without metrics (tests, local jobs). */
   Dispatcher(Vertx vertx, Clock clock, Limits limits, Backoff backoff, Function<J, String> destinationOf,
              Function<J, Future<DeliveryReport>> sender) {
-    this(vertx, clock, limits, backoff, DestinationLimits.perNode(limits.maxPerDestination()), destinationOf, sender,
+    this(vertx, clock, limits, backoff, DestinationLimits.perNode(limits.maxPerDestination()),
+        DestinationLimits.perNodeRate(limits.ratePerDestination()), destinationOf, sender,
         io.hermod.metrics.HermodMetrics.noop());
   }
 
+  /**
+   * @param destinationLimits jobs in flight per destination (this node's cap, or a share of the cluster's)
+   * @param rateLimits        jobs per <em>minute</em> per destination (this node's rate, or a share of the
+   *                          cluster's); only asked when {@code limits.ratePerDestination()} is not 0
+   */
   Dispatcher(Vertx vertx, Clock clock, Limits limits, Backoff backoff, DestinationLimits destinationLimits,
-             Function<J, String> destinationOf, Function<J, Future<DeliveryReport>> sender,
-             io.hermod.metrics.HermodMetrics metrics) {
+             DestinationLimits rateLimits, Function<J, String> destinationOf,
+             Function<J, Future<DeliveryReport>> sender, io.hermod.metrics.HermodMetrics metrics) {
     this.metrics = metrics;
+    this.rateLimits = rateLimits;
     this.vertx = vertx;
     this.clock = clock;
     this.limits = limits;
@@ -64,6 +73,7 @@ public final class Dispatcher<J> {
     this.destinationOf = destinationOf;
     this.sender = sender;
     destinationLimits.start(this::pump);
+    rateLimits.start(this::pump);
   }
 
   /** Queues a job; {@code onReport} gets its report once delivery answered (never for unanswered tries). */
@@ -77,16 +87,27 @@ public final class Dispatcher<J> {
   }
 
   /**
-   * New limits and suspension rules (configuration reload). Jobs in flight finish; the global cap, rate and
-   * requeue delay apply from the next pass; a changed rate starts each destination with a full new bucket.
-   * {@code maxPerDestination} is not taken from here: the {@link DestinationLimits} own it.
+   * New limits and suspension rules (configuration reload). Jobs in flight finish; the global cap and the
+   * requeue delay apply from the next pass. {@code maxPerDestination} and {@code ratePerDestination} are not
+   * taken from here: the {@link DestinationLimits} own them (leased cluster-wide, so they need a restart).
    */
   void reconfigure(Limits next, Backoff nextBackoff) {
-    boolean rateChanged = next.ratePerDestination() != limits.ratePerDestination();
-    limits = next;
+    limits = new Limits(next.maxInFlight(), limits.maxPerDestination(), limits.ratePerDestination(),
+        next.requeueDelayMillis());
     backoff = nextBackoff;
-    if (rateChanged) {
-      destinations.values().forEach(d -> d.bucket = newBucket());
+    pump();
+  }
+
+  /**
+   * Another node suspended {@code destination} for {@code millis} (SharedSuspensions, docs/cluster.md): no job
+   * to it here either until then. Never shortens a suspension.
+   */
+  void suspend(String destination, long millis) {
+    Destination<J> d = destination(destination);
+    long until = clock.millis() + millis;
+    if (until > d.suspendedUntil) {
+      d.suspendedUntil = until;
+      LOG.info("destination " + destination + " suspended for " + millis / 1000 + " s by another node");
     }
     pump();
   }
@@ -94,6 +115,7 @@ public final class Dispatcher<J> {
   /** Cancels the wake-up timer (verticle stop). */
   void stop() {
     destinationLimits.stop();
+    rateLimits.stop();
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
       timerId = -1;
@@ -101,11 +123,12 @@ public final class Dispatcher<J> {
   }
 
   private Destination<J> destination(String key) {
-    return destinations.computeIfAbsent(key, k -> new Destination<>(newBucket()));
+    return destinations.computeIfAbsent(key, k -> new Destination<>(limits.ratePerDestination() > 0
+        ? new TokenBucket(ratePerSecond(k), clock.millis()) : null));
   }
 
-  private TokenBucket newBucket() {
-    return limits.ratePerDestination() > 0 ? new TokenBucket(limits.ratePerDestination(), clock.millis()) : null;
+  private double ratePerSecond(String destination) {
+    return rateLimits.allowed(destination) / 60.0;
   }
 
   /** Starts what the limits allow, one job per destination per pass so one destination cannot take all. */
@@ -117,15 +140,23 @@ public final class Dispatcher<J> {
       started = false;
       for (Map.Entry<String, Destination<J>> e : destinations.entrySet()) {
         Destination<J> d = e.getValue();
-        if (d.waiting.isEmpty() || d.inFlight >= destinationLimits.allowed(e.getKey())
-            || inFlight >= limits.maxInFlight()) {
+        if (d.waiting.isEmpty() || inFlight >= limits.maxInFlight()) {
           continue;
         }
+        // A suspension is checked before the allowance: its end must wake the dispatcher even while the
+        // allowance is 0 (a cluster lease is only asked for once the destination is not suspended).
         if (now < d.suspendedUntil) {
           wake = Math.min(wake, d.suspendedUntil);
           continue;
         }
-        long wait = d.bucket == null ? 0 : d.bucket.tryTake(now);
+        if (d.inFlight >= destinationLimits.allowed(e.getKey())) {
+          continue;
+        }
+        long wait = 0;
+        if (d.bucket != null) {
+          d.bucket.rate(ratePerSecond(e.getKey()), now); // a cluster share may have changed
+          wait = d.bucket.tryTake(now);
+        }
         if (wait > 0) {
           wake = Math.min(wake, now + wait);
           continue;
@@ -172,8 +203,13 @@ public final class Dispatcher<J> {
 
   /** Tells the limits what each destination needs; a suspended destination asks for no new slots. */
   private void reportDemand(long now) {
-    destinations.forEach((key, d) ->
-        destinationLimits.demand(key, d.inFlight, now < d.suspendedUntil ? 0 : d.waiting.size()));
+    destinations.forEach((key, d) -> {
+      int waiting = now < d.suspendedUntil ? 0 : d.waiting.size();
+      destinationLimits.demand(key, d.inFlight, waiting);
+      if (d.bucket != null) {
+        rateLimits.demand(key, d.inFlight, waiting);
+      }
+    });
   }
 
   /** Drops destinations with nothing waiting or in flight, no suspension and a full bucket (memory stays bounded). */

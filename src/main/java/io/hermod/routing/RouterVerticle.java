@@ -52,11 +52,14 @@ public final class RouterVerticle extends VerticleBase {
   private final List<InetSocketAddress> ownEndpoints;
   private final io.hermod.metrics.HermodMetrics metrics;
   private final DestinationLimits destinationLimits;
+  private final DestinationLimits rateLimits;
 
   private ActiveWindow window;
   private RoutePlanner planner;
   private DestinationResolver destinations;
   private Dispatcher<DeliveryJob> dispatcher;
+  private SharedSuspensions suspensions;
+  private Backoff backoff; // the suspension rules in force (replaced on reload)
   private Dispatcher<LocalJob> localDispatcher;
   private OutcomePersister persister;
   private OperatorBounce operatorBounce;
@@ -72,29 +75,35 @@ public final class RouterVerticle extends VerticleBase {
   public RouterVerticle(HermodConfig config, Spool spool, MxResolver resolver, RetrySchedule schedule,
                         DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints) {
     this(config, spool, resolver, schedule, dsnBuilder, clock, ownEndpoints, io.hermod.metrics.HermodMetrics.noop(),
-        DestinationLimits.perNode(config.delivery().maxConnectionsPerDestination()));
+        DestinationLimits.perNode(config.delivery().maxConnectionsPerDestination()),
+        DestinationLimits.perNodeRate(config.delivery().ratePerDestination()));
   }
 
   /**
    * @param metrics           where the router counts outcomes and suspensions
    * @param destinationLimits the per-destination cap: this node's, or leased from the cluster
+   * @param rateLimits        the per-destination rate in jobs per minute: this node's, or leased from the
+   *                          cluster (asked only when delivery.ratePerDestination is set)
    */
   public RouterVerticle(HermodConfig config, Spool spool, MxResolver resolver, RetrySchedule schedule,
                         DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints,
-                        io.hermod.metrics.HermodMetrics metrics, DestinationLimits destinationLimits) {
+                        io.hermod.metrics.HermodMetrics metrics, DestinationLimits destinationLimits,
+                        DestinationLimits rateLimits) {
     this(LiveConfig.fixed(config), spool, resolver, schedule, dsnBuilder, clock, ownEndpoints, metrics,
-        destinationLimits);
+        destinationLimits, rateLimits);
   }
 
   /**
    * A router that follows configuration reloads: routes, local domains and transports, retry and expiry
-   * times, the global cap, rates and suspension rules (docs/operations.md, "Hot reload").
+   * times, the global cap and suspension rules (docs/operations.md, "Hot reload").
    */
   public RouterVerticle(LiveConfig live, Spool spool, MxResolver resolver, RetrySchedule schedule,
                         DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints,
-                        io.hermod.metrics.HermodMetrics metrics, DestinationLimits destinationLimits) {
+                        io.hermod.metrics.HermodMetrics metrics, DestinationLimits destinationLimits,
+                        DestinationLimits rateLimits) {
     this.metrics = metrics;
     this.destinationLimits = destinationLimits;
+    this.rateLimits = rateLimits;
     this.live = live;
     this.config = live.current();
     this.spool = spool;
@@ -112,12 +121,14 @@ public final class RouterVerticle extends VerticleBase {
     planner = new RoutePlanner(config);
     destinations = new DestinationResolver(resolver, LoopDetector.forEndpoints(config.hostname(), ownEndpoints));
     Dispatcher.Limits limits = limitsOf(d);
-    Backoff backoff = backoffOf(d);
-    dispatcher = new Dispatcher<>(vertx, clock, limits, backoff, destinationLimits, DeliveryJob::destination,
-        this::sendJob, metrics);
+    backoff = backoffOf(d);
+    suspensions = new SharedSuspensions(vertx, () -> backoff);
+    dispatcher = new Dispatcher<>(vertx, clock, limits, backoff, destinationLimits, rateLimits,
+        DeliveryJob::destination, suspensions.announcing(this::sendJob), metrics);
     // Local jobs have their own scheduler: a slow LMTP server or bus consumer takes no SMTP slots.
     localDispatcher = new Dispatcher<>(vertx, clock, limits, backoff,
-        DestinationLimits.perNode(d.maxConnectionsPerDestination()), LocalJob::destination,
+        DestinationLimits.perNode(d.maxConnectionsPerDestination()),
+        DestinationLimits.perNodeRate(d.ratePerDestination()), LocalJob::destination,
         job -> request(Addresses.LOCAL_JOB, job.toJson()), metrics);
     BounceWriter bounces = new BounceWriter(spool, new SpooledContent(vertx), dsnBuilder, schedule,
         config.hostname());
@@ -129,7 +140,8 @@ public final class RouterVerticle extends VerticleBase {
     scanTimer = vertx.setPeriodic(d.scanIntervalSeconds() * 1000L, t -> scan());
     io.vertx.core.Context own = context;
     unfollow = live.onChange(next -> own.runOnContext(v -> reconfigure(next)));
-    return Future.all(triggers.completion(), bounceRequests.completion()).onSuccess(v -> scan());
+    return Future.all(triggers.completion(), bounceRequests.completion(), suspensions.listen(dispatcher::suspend))
+        .onSuccess(v -> scan());
   }
 
   private static Dispatcher.Limits limitsOf(DeliveryConfig d) {
@@ -146,8 +158,9 @@ public final class RouterVerticle extends VerticleBase {
     config = next;
     planner = new RoutePlanner(next);
     schedule.reconfigure(next.delivery());
-    dispatcher.reconfigure(limitsOf(next.delivery()), backoffOf(next.delivery()));
-    localDispatcher.reconfigure(limitsOf(next.delivery()), backoffOf(next.delivery()));
+    backoff = backoffOf(next.delivery());
+    dispatcher.reconfigure(limitsOf(next.delivery()), backoff);
+    localDispatcher.reconfigure(limitsOf(next.delivery()), backoff);
   }
 
   @Override
@@ -156,7 +169,7 @@ public final class RouterVerticle extends VerticleBase {
     vertx.cancelTimer(scanTimer);
     dispatcher.stop();
     localDispatcher.stop();
-    return Future.all(triggers.unregister(), bounceRequests.unregister());
+    return Future.join(triggers.unregister(), bounceRequests.unregister(), suspensions.stop());
   }
 
   /** Messages in the active window now (for tests and metrics). */

@@ -33,7 +33,7 @@ class HazelcastSettingsTest {
     assertEquals(List.of("127.0.0.1"), List.copyOf(c.getNetworkConfig().getInterfaces().getInterfaces()));
     assertEquals("false", c.getProperty("hazelcast.phone.home.enabled"));
     assertEquals("0", c.getProperty("hazelcast.wait.seconds.before.join"));
-
+    assertEquals("false", c.getProperty("hazelcast.socket.bind.any")); // listens on 127.0.0.1 only
   }
 
   @Test

@@ -39,4 +39,13 @@ class SlotShareTest {
     assertEquals(new SlotShare(0, 0), SlotShare.decide(10, Map.of("b", entry(3, 3)), 0, 0));
     assertEquals(new SlotShare(0, 2), SlotShare.decide(10, Map.of("b", entry(12, 12)), 5, 2));
   }
+
+  @Test
+  void idleConnectionsAreKeptUntilAnotherNodeWaitsForSlots() {
+    // Nothing to send, 2 connections idle for reuse: kept (and counted) while nobody else wants slots.
+    assertEquals(new SlotShare(2, 2), SlotShare.decide(4, Map.of("b", entry(2, 2)), 0, 2));
+    // b waits for more than it holds: we want nothing, so our limit drops to 0 (the idle ones close) but they
+    // stay counted until they have.
+    assertEquals(new SlotShare(0, 2), SlotShare.decide(4, Map.of("b", entry(2, 4)), 0, 2));
+  }
 }

@@ -31,12 +31,12 @@ class ReloadPlanTest {
     ReloadPlan plan = ReloadPlan.between(running, config(new JsonObject()
         .put("localDomains", new JsonArray().add("new.test"))
         .put("limits", new JsonObject().put("maxRecipients", 7))
-        .put("delivery", new JsonObject().put("retryInitialSeconds", 60).put("ratePerDestination", 5))));
+        .put("delivery", new JsonObject().put("retryInitialSeconds", 60).put("suspendSeconds", 5))));
     assertEquals(List.of("localDomains", "limits", "delivery"), plan.changed());
     assertEquals(List.of(), plan.restartRequired());
     assertEquals(7, plan.effective().limits().maxRecipients());
     assertEquals(60, plan.effective().delivery().retryInitialSeconds());
-    assertEquals(5, plan.effective().delivery().ratePerDestination());
+    assertEquals(5, plan.effective().delivery().suspendSeconds());
     assertTrue(plan.effective().isLocalDomain("new.test"));
   }
 
@@ -47,12 +47,14 @@ class ReloadPlanTest {
         .put("spool", new JsonObject().put("directory", "/tmp/elsewhere"))
         .put("http", new JsonObject().put("port", 9999))
         .put("delivery", new JsonObject().put("instances", 7).put("maxConnectionsPerDestination", 3)
+            .put("ratePerDestination", 9)
             .put("lifetimeSeconds", 3600))
         .put("local", new JsonObject().put("workerThreads", 5))
         .put("auth", new JsonObject().put("maxFailures", 9).put("restrictSenderDomains", true))
         .put("configReloadSeconds", 30)));
     assertEquals(List.of("spool", "auth.maxFailures", "http", "configReloadSeconds",
-        "delivery.maxConnectionsPerDestination", "delivery.instances", "local.workerThreads"), plan.restartRequired());
+        "delivery.maxConnectionsPerDestination", "delivery.instances", "delivery.ratePerDestination",
+        "local.workerThreads"), plan.restartRequired());
     assertTrue(plan.effective().auth().restrictSenderDomains(), "the live key in the same section applies");
     assertEquals(running.auth().maxFailures(), plan.effective().auth().maxFailures());
     assertEquals(running.spool(), plan.effective().spool());

@@ -1,6 +1,7 @@
 package io.hermod.delivery;
 
 import io.hermod.api.Addresses;
+import io.hermod.testing.LogCapture;
 import io.hermod.testing.ScriptedSmtpPeer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,9 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /** Deploys a {@link DeliveryVerticle}, writes spool-like content files, sends jobs over the event bus. */
 final class DeliveryFixture {
@@ -31,28 +29,12 @@ final class DeliveryFixture {
   private final Vertx vertx;
   private final Path dir;
   private final List<String> deployments = new ArrayList<>();
-  private final List<String> logLines = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final Logger logger = Logger.getLogger("io.hermod.delivery");
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      logLines.add(r.getMessage());
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
-  };
+  private final LogCapture log = new LogCapture("io.hermod.delivery");
   private int files;
 
   DeliveryFixture(Vertx vertx, Path dir) {
     this.vertx = vertx;
     this.dir = dir;
-    logger.addHandler(capture);
   }
 
   static DeliverySettings options(long timeoutMs) {
@@ -65,6 +47,12 @@ final class DeliveryFixture {
     deployments.add(await(vertx.deployVerticle(new DeliveryVerticle(options))));
   }
 
+  /** A verticle that counts its connections in {@code node} (and obeys its limits). */
+  void deploy(DeliverySettings options, NodeConnections node) throws Exception {
+    deployments.add(await(vertx.deployVerticle(new DeliveryVerticle(options, io.hermod.metrics.HermodMetrics.noop(),
+        node))));
+  }
+
   void undeployAll() throws Exception {
     for (String id : deployments) {
       await(vertx.undeploy(id));
@@ -74,11 +62,11 @@ final class DeliveryFixture {
 
   void close() throws Exception {
     undeployAll();
-    logger.removeHandler(capture);
+    log.close();
   }
 
   List<String> logLines() {
-    return List.copyOf(logLines);
+    return log.messages();
   }
 
   /** A content file holding {@code message} between a prefix and a suffix; the job points at the message. */

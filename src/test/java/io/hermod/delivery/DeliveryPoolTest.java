@@ -179,4 +179,28 @@ class DeliveryPoolTest {
     List<String> commands = peer.sessions().get(0).commands();
     assertEquals("QUIT", commands.get(commands.size() - 1));
   }
+
+  @Test
+  void aLoweredNodeLimitClosesIdleConnectionsAndStopsNewOnes() throws Exception {
+    NodeConnections node = new NodeConnections();
+    fixture.deploy(DeliveryFixture.options(5_000), node);
+    await(Future.all(fixture.request(jobFor("L1")), fixture.request(jobFor("L2"))));
+    assertEquals(2, node.open("peer.test"));
+    assertEquals(2, peer.openSessions()); // both idle, kept for reuse
+
+    node.limit("peer.test", 1); // e.g. a cluster lease shrank (docs/cluster.md)
+    DeliveryFixture.eventually(() -> peer.openSessions() == 1 && node.open("peer.test") == 1, "one idle closed");
+    fixture.deliver(jobFor("L3"));
+    assertEquals(2, peer.sessions().size(), "L3 reused the connection that was left");
+
+    node.limit("peer.test", 0);
+    DeliveryFixture.eventually(() -> peer.openSessions() == 0 && node.open("peer.test") == 0, "all idle closed");
+    Future<DeliveryReport> refused = fixture.request(jobFor("L4"));
+    await(refused.otherwiseEmpty());
+    assertTrue(refused.failed() && DeliveryFixture.isBusy(refused.cause()), "a job over the limit is busy");
+
+    node.unlimit("peer.test");
+    fixture.deliver(jobFor("L4"));
+    assertEquals(4, peer.messages().size());
+  }
 }

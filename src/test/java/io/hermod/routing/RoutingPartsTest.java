@@ -53,6 +53,22 @@ class RoutingPartsTest {
   }
 
   @Test
+  void tokenBucketFollowsAChangingShareOfARate() {
+    TokenBucket bucket = new TokenBucket(0, 0); // no share yet: no token, look again later
+    assertEquals(TokenBucket.IDLE_WAIT_MILLIS, bucket.tryTake(0));
+    bucket.rate(0.5, 0); // half a job a second (a cluster share): one token after 2 s, bursts of 1
+    assertEquals(2000, bucket.tryTake(0));
+    assertEquals(0, bucket.tryTake(2000));
+    assertEquals(2000, bucket.tryTake(2000));
+    bucket.rate(4, 2000);
+    assertEquals(0, bucket.tryTake(2250));
+    assertEquals(0, bucket.tryTake(5000)); // filled to a burst of 4 meanwhile
+    bucket.rate(1, 5000);                   // the share shrank: the saved burst shrinks with it
+    assertEquals(0, bucket.tryTake(5000));
+    assertEquals(1000, bucket.tryTake(5000));
+  }
+
+  @Test
   void headerSectionEndsBeforeTheEmptyLineOrAtTheLastCompleteLine() {
     assertArrayEquals(bytes("A: 1\r\nB: 2\r\n"), SpooledContent.headerSection(buffer("A: 1\r\nB: 2\r\n\r\nbody\r\n")));
     assertArrayEquals(bytes("A: 1\r\n"), SpooledContent.headerSection(buffer("A: 1\r\nB: cut")));

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,9 +37,21 @@ public final class HermodProcess implements AutoCloseable {
 
   /** Starts the child and waits (at most 30 s) until its mx listener is bound. */
   public static HermodProcess start(Path conf) throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    HermodProcess child = new HermodProcess(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "io.hermod.Main", "-conf", conf.toString()).redirectErrorStream(true).start());
+    return start(conf, List.of(), List.of());
+  }
+
+  /**
+   * As {@link #start(Path)}, with options for the child JVM (e.g. "-Xmx256m") and arguments for Main after
+   * {@code -conf FILE} (e.g. "-cluster").
+   */
+  public static HermodProcess start(Path conf, List<String> jvmOptions, List<String> mainArgs)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.hermod.Main", "-conf", conf.toString()));
+    command.addAll(mainArgs);
+    HermodProcess child = new HermodProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     if (!child.listening.await(30, TimeUnit.SECONDS)) {
       child.kill();
       throw new AssertionError("Hermod did not start:\n" + child.log());
