@@ -3,6 +3,7 @@ package io.hermod.server;
 import io.hermod.config.Limits;
 import io.hermod.dkim.InboundAuthentication;
 import io.hermod.dkim.MessageDkim;
+import io.hermod.smtp.AuthResultsFilter;
 import io.hermod.smtp.ContentScanner;
 import io.hermod.smtp.DotDecoder;
 import io.hermod.smtp.InputBuffer;
@@ -30,6 +31,7 @@ final class MessageReceiver {
   private boolean aborted;
   private MessageDkim dkim; // follows the content when the message is to be DKIM-signed
   private InboundAuthentication auth; // follows the content of mail from other servers (DKIM verification)
+  private AuthResultsFilter forgedResults; // removes their Authentication-Results fields that claim our id
 
   MessageReceiver(MessageWriter writer, Limits limits) {
     this.writer = writer;
@@ -47,9 +49,14 @@ final class MessageReceiver {
     this.dkim = signer;
   }
 
-  /** Verify the client's content (not our header fields) for an Authentication-Results field; null: don't. */
-  void authenticateWith(InboundAuthentication authentication) {
+  /**
+   * Mail from another server: verify its content for our Authentication-Results field (null: nothing to
+   * verify), and store it without the Authentication-Results fields that claim our authserv-id (RFC 8601 §5).
+   * DKIM verification sees the content as the client sent it, the spool the content without those fields.
+   */
+  void authenticateWith(InboundAuthentication authentication, String authservId) {
     this.auth = authentication;
+    this.forgedResults = new AuthResultsFilter(authservId);
   }
 
   /**
@@ -111,6 +118,9 @@ final class MessageReceiver {
   /** After the content is complete: null when the message may be committed, else the reply refusing it. */
   Reply finish() {
     scanner.finish();
+    if (forgedResults != null && refusal == null) {
+      store(forgedResults.finish()); // a field cut off by the end of the content
+    }
     if (refusal == null && scanner.bareNewline()) {
       refusal = Replies.BARE_NEWLINE;
     }
@@ -150,16 +160,23 @@ final class MessageReceiver {
       return null;
     }
     Buffer slice = from == 0 && to == b.length() ? b : b.getBuffer(from, to);
-    if (dkim != null || auth != null) {
+    if (auth != null) {
       byte[] bytes = slice.getBytes();
-      if (dkim != null) {
-        dkim.update(bytes, 0, bytes.length);
-      }
-      if (auth != null) {
-        auth.update(bytes, 0, bytes.length);
-      }
+      auth.update(bytes, 0, bytes.length); // as received: a forged field may be covered by a signature
     }
-    Future<Void> w = writer.write(slice);
+    return store(forgedResults == null ? slice : forgedResults.filter(slice));
+  }
+
+  /** Signs (when we sign) and spools content bytes; the size limit was checked on what the client sent. */
+  private Future<Void> store(Buffer content) {
+    if (content.length() == 0) {
+      return null;
+    }
+    if (dkim != null) {
+      byte[] bytes = content.getBytes();
+      dkim.update(bytes, 0, bytes.length);
+    }
+    Future<Void> w = writer.write(content);
     if (w.isComplete()) {
       if (w.failed()) {
         fail(w.cause());

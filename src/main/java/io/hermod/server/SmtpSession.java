@@ -387,7 +387,8 @@ final class SmtpSession {
       receiver.signWith(new MessageDkim(keys));
     }
     if (listener.role() == ListenerConfig.Role.MX && !mayRelay()) {
-      receiver.authenticateWith(ctx.inboundAuthentication(config, tx.spfResult)); // RFC 8601; mail from other servers
+      // RFC 8601; mail from other servers
+      receiver.authenticateWith(ctx.inboundAuthentication(config, tx.spfResult), config.hostname());
     }
     if (tx.receivedSpf != null) {
       receiver.prepend(tx.receivedSpf); // RFC 7208 §9.1: above our Received field

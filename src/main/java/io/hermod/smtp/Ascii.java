@@ -40,6 +40,11 @@ final class Ascii {
     return c == 32 || c == 33 || (c >= 35 && c <= 91) || (c >= 93 && c <= 126) || c > 127;
   }
 
+  /** ASCII lower case; other bytes unchanged. */
+  static int toLower(int c) {
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+  }
+
   static boolean isPrintable(int c) {
     return c >= 33 && c <= 126;
   }

@@ -155,7 +155,7 @@ class AuthResultsEndToEndTest {
       c.send("QUIT").expect(221);
     }
     int id = message.indexOf("Message-ID: ");
-    String delivered = delivered(message.substring(id, message.indexOf(">\r\n", id) + 1));
+    String delivered = delivered(temp.resolve("mail/u/new"), message.substring(id, message.indexOf(">\r\n", id) + 1));
     // Local delivery writes Return-Path and Delivered-To, then what was made at acceptance, then the spooled bytes.
     assertTrue(delivered.startsWith("Return-Path: <" + sender + ">\r\nDelivered-To: u@local.test\r\n"), delivered);
     Matcher m = Pattern.compile("\r\n(Authentication-Results:[^\r]*\r\n(\t[^\r]*\r\n)*)").matcher(delivered);
@@ -166,9 +166,8 @@ class AuthResultsEndToEndTest {
     return m.group(1);
   }
 
-  /** The Maildir file holding the message with this Message-ID field, once local delivery wrote it. */
-  private static String delivered(String messageId) throws Exception {
-    Path inbox = temp.resolve("mail/u/new");
+  /** The Maildir file in {@code inbox} holding the message with this Message-ID field, once local delivery wrote it. */
+  static String delivered(Path inbox, String messageId) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       if (Files.isDirectory(inbox)) {

@@ -21,7 +21,7 @@ final class PythonDkimSigner {
       "c = sys.argv[5].encode().split(b'/')",
       "sig = dkim.sign(msg, sys.argv[3].encode(), sys.argv[4].encode(), key, canonicalize=(c[0], c[1]),",
       "                signature_algorithm=sys.argv[6].encode(), length=sys.argv[7] == 'l',",
-      "                include_headers=[b'from', b'to', b'subject'])",
+      "                include_headers=sys.argv[8].encode().split(b','))",
       "sys.stdout.buffer.write(sig)");
 
   private PythonDkimSigner() {
@@ -33,12 +33,18 @@ final class PythonDkimSigner {
    */
   static String sign(Path dir, String message, KeyPair pair, String selector, String domain,
                      String canonicalization, boolean withLength) throws Exception {
+    return sign(dir, message, pair, selector, domain, canonicalization, withLength, "from,to,subject");
+  }
+
+  /** @param headers the fields to sign (h=), lower case, comma-separated */
+  static String sign(Path dir, String message, KeyPair pair, String selector, String domain,
+                     String canonicalization, boolean withLength, String headers) throws Exception {
     boolean ed25519 = pair.getPrivate().getAlgorithm().equals("Ed25519")
         || pair.getPrivate().getAlgorithm().equals("EdDSA");
     Path msg = Files.writeString(dir.resolve("to-sign.eml"), message, StandardCharsets.ISO_8859_1);
     Path key = Files.writeString(dir.resolve("signing.key"), ed25519 ? ed25519Seed(pair) : pem(pair));
     Process p = new ProcessBuilder("/usr/bin/python3", "-c", SCRIPT, msg.toString(), key.toString(), selector, domain,
-        canonicalization, ed25519 ? "ed25519-sha256" : "rsa-sha256", withLength ? "l" : "-")
+        canonicalization, ed25519 ? "ed25519-sha256" : "rsa-sha256", withLength ? "l" : "-", headers)
         .redirectErrorStream(true).start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
