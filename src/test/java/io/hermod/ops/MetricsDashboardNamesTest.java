@@ -51,7 +51,8 @@ class MetricsDashboardNamesTest {
         "hermod_smtp_sessions", "hermod_delivery_duration_seconds")), described.toString());
   }
 
-  private static String everyMeterOnce() {
+  /** A Prometheus scrape after every Hermod meter was used once (also used by MetricsDocTest). */
+  static String everyMeterOnce() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HermodMetrics m = new HermodMetrics(registry);
     m.sessions("mx").incrementAndGet();
