@@ -226,7 +226,7 @@ public final class Hermod {
       return Future.succeededFuture();
     }
     QueueAdmin admin = new QueueAdmin(spool, Clock.systemUTC(), id -> router != null && router.isActive(id),
-        id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id)),
+        id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id), Addresses.nodeLocal()),
         id -> vertx.eventBus().<JsonObject>request(Addresses.ROUTER_BOUNCE, new JsonObject().put("id", id),
             Addresses.nodeLocal()).map(reply -> Envelope.fromJson(reply.body())));
     http = new OpsHttpVerticle(config.http(), registry, readiness, admin, metrics,

@@ -57,7 +57,7 @@ public final class Main {
         System.out.println("        -cluster-host: cluster.host and clustered; see docs/cluster.md)");
         System.out.println("       java -jar hermod.jar queue list|show|flush|hold|release|delete|bounce|summary ..."
             + "   (docs/operations.md)");
-        System.out.println("       java -jar hermod.jar user add|passwd|del|list ...   (SMTP AUTH users, docs/security.md)");
+        System.out.println("       java -jar hermod.jar user add|passwd|domains|del|list ...   (SMTP AUTH users, docs/security.md)");
         return;
       } else {
         System.err.println("hermod: unknown argument '" + args[i] + "' (try --help)");

@@ -32,6 +32,9 @@ public final class QueueCommand {
     this.env = env;
   }
 
+  /** The options the commands know; anything else is a usage error. */
+  private static final java.util.Set<String> OPTIONS = java.util.Set.of("url", "token", "domain", "sender", "state");
+
   /** Runs {@code args} (after "queue"); returns the exit status. */
   public int run(String[] args) {
     List<String> words = new ArrayList<>();
@@ -41,7 +44,11 @@ public final class QueueCommand {
         if (i + 1 >= args.length) {
           return usage("option " + args[i] + " needs a value");
         }
-        options.put(args[i].substring(2), args[++i]);
+        String name = args[i].substring(2);
+        if (!OPTIONS.contains(name)) { // a typo (--stat) must not silently widen a listing or a bulk action
+          return usage("unknown option " + args[i]);
+        }
+        options.put(name, args[++i]);
       } else {
         words.add(args[i]);
       }

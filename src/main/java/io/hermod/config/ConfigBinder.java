@@ -193,11 +193,16 @@ final class ConfigBinder {
 
   private static DnsConfig dns(JsonSection s) {
     List<InetSocketAddress> resolvers = strings(s, "resolvers", (key, text) -> {
+      InetSocketAddress address;
       try {
-        return ResolverAddresses.parse(text);
+        address = ResolverAddresses.parse(text);
       } catch (IllegalArgumentException e) {
-        throw ConfigException.bad(key, "must be \"host\" or \"host:port\" (" + e.getMessage() + ")", text);
+        throw ConfigException.bad(key, "must be \"ip\" or \"ip:port\" (" + e.getMessage() + ")", text);
       }
+      if (address.isUnresolved()) { // a resolver named by a host name would need DNS to find DNS
+        throw ConfigException.bad(key, "must be an IP address, not a host name", text);
+      }
+      return address;
     });
     return new DnsConfig(resolvers, s.intIn("timeoutMillis", 1, 600_000), s.intIn("cacheSize", 0, 10_000_000));
   }

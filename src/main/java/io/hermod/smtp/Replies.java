@@ -72,9 +72,8 @@ public final class Replies {
   public static final Reply NEED_MAIL = new Reply(503, "5.5.1", "Need MAIL command");
   public static final Reply NEED_RCPT = new Reply(503, "5.5.1", "Need RCPT command");
   public static final Reply NESTED_MAIL = new Reply(503, "5.5.1", "Sender already specified");
-  /** RFC 3030 §3: DATA and BDAT must not be mixed in one transaction; BINARYMIME needs BDAT. */
+  /** RFC 3030 §3: DATA and BDAT must not be mixed in one transaction. */
   public static final Reply DATA_AFTER_BDAT = new Reply(503, "5.5.1", "DATA not allowed in a BDAT transaction");
-  public static final Reply BINARYMIME_NEEDS_BDAT = new Reply(503, "5.5.1", "BODY=BINARYMIME requires BDAT");
   /** RFC 5321 §4.1.1.11: MAIL/RCPT parameters not recognized or not implemented. */
   public static Reply unknownParameter(String keyword) {
     return new Reply(555, "5.5.4", "Unsupported parameter " + keyword);

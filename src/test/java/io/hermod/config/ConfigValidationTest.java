@@ -66,6 +66,7 @@ class ConfigValidationTest {
         bad("{'dns':{'resolvers':['1.1.1.1','1.2.3.4:abc']}}", "dns.resolvers[1]"),
         bad("{'dns':{'resolvers':['[10.0.0.1]:53']}}", "dns.resolvers[0]"),
         bad("{'dns':{'resolvers':['bad name']}}", "dns.resolvers[0]"),
+        bad("{'dns':{'resolvers':['1.1.1.1','dns.example:5353']}}", "dns.resolvers[1]"),
         bad("{'dns':{'timeoutMillis':0}}", "dns.timeoutMillis"),
         bad("{'dns':{'cacheSize':-1}}", "dns.cacheSize"),
         bad("{'routing':{'smarthost':'[10.0.0.1'}}", "routing.smarthost"),
@@ -160,7 +161,7 @@ class ConfigValidationTest {
          "listeners": [{"name": "in", "host": "::1", "port": 0, "role": "MX"},
                        {"name": "sub", "host": "localhost", "port": 587, "role": "Submission"}],
          "limits": {"maxMessageSize": 1e6},
-         "dns": {"resolvers": ["192.0.2.53", "[2001:db8::53]:5353", "::1", "dns.example:5353"]},
+         "dns": {"resolvers": ["192.0.2.53", "[2001:db8::53]:5353", "::1"]},
          "routing": {"smarthost": "[10.1.2.3]:2525", "routes": {"Example.NET": "Relay.Example:587"}}}
         """));
     assertEquals("mx.example.com", c.hostname());
@@ -170,9 +171,7 @@ class ConfigValidationTest {
     assertEquals(1_000_000L, c.limits().maxMessageSize());
     assertEquals(List.of(new InetSocketAddress(InetAddress.getByName("192.0.2.53"), 53),
         new InetSocketAddress(InetAddress.getByName("2001:db8::53"), 5353),
-        new InetSocketAddress(InetAddress.getByName("::1"), 53),
-        InetSocketAddress.createUnresolved("dns.example", 5353)), c.dns().resolvers());
-    assertTrue(c.dns().resolvers().get(3).isUnresolved(), "names must not be looked up");
+        new InetSocketAddress(InetAddress.getByName("::1"), 53)), c.dns().resolvers());
     assertEquals(new NextHop("10.1.2.3", 2525, true), c.routing().smarthost());
     assertEquals(new NextHop("relay.example", 587, false), c.routing().routes().get("example.net"));
     assertTrue(c.isLocalDomain("EXAMPLE.com."));

@@ -61,6 +61,8 @@ class QueueCommandTest {
       assertEquals(1, run("list", "--url", url));
       assertTrue(err.toString().contains("HTTP 401"), err.toString());
       assertEquals(2, run("frobnicate", "--url", url));
+      assertEquals(2, run("list", "--stat", "held", "--url", url)); // a typo is a usage error, not a wider listing
+      assertTrue(err.toString().contains("unknown option --stat"), err.toString());
     }
   }
 
