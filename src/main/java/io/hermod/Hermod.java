@@ -5,7 +5,6 @@ import io.hermod.api.SubmitVerticle;
 import io.hermod.auth.UserStore;
 import io.hermod.auth.AuthThrottle;
 import io.hermod.auth.UserStoreAuthenticator;
-import io.hermod.config.ConfigWatcher;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.LiveConfig;
 import io.hermod.config.ReloadPlan;
@@ -69,11 +68,8 @@ public final class Hermod {
   private final Vertx vertx;
   private final HermodConfig config; // as started: listeners, spool, pools (what a reload cannot change)
   private final LiveConfig live;
-  private final ServerCertificate certificate;
-  private final DkimKeyring dkim;
   private final RetrySchedule schedule;
-  private ConfigWatcher watcher;
-  private long fileCheckTimer = -1;
+  private final HotReload hotReload;
   private final Spool spool;
   private final MxResolver resolver;
   private final ServerContext serverContext;
@@ -93,8 +89,7 @@ public final class Hermod {
                  ServerCertificate certificate, DkimKeyring dkim) {
     this.vertx = vertx;
     this.live = new LiveConfig(config);
-    this.certificate = certificate;
-    this.dkim = dkim;
+    this.hotReload = new HotReload(vertx, live, certificate, dkim);
     this.schedule = new RetrySchedule(config.delivery(), new SecureRandom());
     this.registry = registry;
     this.metrics = new HermodMetrics(registry);
@@ -171,7 +166,7 @@ public final class Hermod {
         .compose(v -> hermod.deploy(new LocalDeliveryVerticle(config.local(), config.hostname())))
         .compose(v -> hermod.deployRouter())
         .onSuccess(v -> hermod.readiness.recovered())
-        .onSuccess(v -> hermod.checkFilesPeriodically())
+        .onSuccess(v -> hermod.hotReload.checkFilesEvery(config.configReloadSeconds()))
         .map(hermod);
   }
 
@@ -299,47 +294,15 @@ public final class Hermod {
   /**
    * Applies a new valid configuration without a restart (docs/operations.md, "Hot reload"): what can change
    * live applies to new sessions, routing decisions and submissions; the rest keeps its running value and
-   * is logged as needing a restart. Certificate and DKIM key files are loaded before the new configuration
-   * is published, so a session never sees the new names without the new keys.
+   * is logged as needing a restart.
    */
   public Future<ReloadPlan> reload(HermodConfig next) {
-    ReloadPlan plan = ReloadPlan.between(live.current(), next);
-    if (plan.isEmpty()) {
-      return Future.succeededFuture(plan);
-    }
-    if (!plan.restartRequired().isEmpty()) {
-      LOG.warning("configuration reload: " + String.join(", ", plan.restartRequired())
-          + " changed but apply only after a restart; their running values stay");
-    }
-    return refreshFiles(plan.effective()).map(v -> {
-      live.publish(plan.effective());
-      if (!plan.changed().isEmpty()) {
-        LOG.info("configuration reloaded: " + String.join(", ", plan.changed()) + " now in force");
-      }
-      return plan;
-    });
+    return hotReload.apply(next);
   }
 
   /** Watches the configuration file Hermod was started from and {@link #reload}s it when it changes. */
   public void watch(String path, Map<String, String> flags) {
-    watcher = ConfigWatcher.start(vertx, path, flags, config.configReloadSeconds(), next -> reload(next));
-  }
-
-  /** Renewed certificates and rotated DKIM key files are picked up every configReloadSeconds. */
-  private void checkFilesPeriodically() {
-    if (config.configReloadSeconds() > 0) {
-      fileCheckTimer = vertx.setPeriodic(config.configReloadSeconds() * 1000L, t -> refreshFiles(live.current()));
-    }
-  }
-
-  private Future<Void> refreshFiles(HermodConfig c) {
-    return vertx.executeBlocking(() -> {
-      if (certificate != null) {
-        certificate.refresh(c);
-      }
-      dkim.refresh(c.dkim());
-      return null;
-    }, false);
+    hotReload.watch(path, flags, config.configReloadSeconds());
   }
 
   /** Hermod's meters (and Vert.x's, when Main enabled them) as Prometheus scrapes them. */
@@ -352,10 +315,7 @@ public final class Hermod {
    * finish within {@code shutdownGraceSeconds}, then the verticles stop and the spool closes.
    */
   public Future<Void> stop() {
-    if (watcher != null) {
-      watcher.close();
-    }
-    vertx.cancelTimer(fileCheckTimer);
+    hotReload.stop();
     serverContext.drain().start();
     Promise<Void> graceOver = Promise.promise();
     long deadline = System.nanoTime() + live.current().shutdownGraceSeconds() * 1_000_000_000L;
