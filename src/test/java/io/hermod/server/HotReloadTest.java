@@ -150,6 +150,28 @@ class HotReloadTest {
   }
 
   @Test
+  void reloadsUnderLoadDropNoSessionAndNoMessage() throws Exception {
+    start(base());
+    int port = hermod.port(0);
+    Process source = new ProcessBuilder("/usr/sbin/smtp-source", "-s", "10", "-m", "1000", "-l", "1024", "-d",
+        "-f", "load@local.test", "-t", "u@local.test", "127.0.0.1:" + port).redirectErrorStream(true).start();
+    // While smtp-source (a new connection per message) runs, publish a new configuration every 20 ms.
+    int reloads = 0;
+    while (source.isAlive() && reloads < 200) {
+      JsonObject next = base().put("limits", new JsonObject().put("maxRecipients", 50 + reloads % 2))
+          .put("localDomains", new JsonArray().add("local.test").add("extra" + reloads + ".test"));
+      hermod.reload(ConfigLoader.fromJson(next)).await();
+      reloads++;
+      Thread.sleep(20);
+    }
+    String out = new String(source.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(source.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "smtp-source did not finish");
+    assertEquals(0, source.exitValue(), out);
+    assertTrue(reloads >= 5, "only " + reloads + " reloads happened during the load");
+    assertEquals(1000, hermod.spool().list().await().size(), "every accepted message is in the spool");
+  }
+
+  @Test
   void localDomainsAndTrustedNetworksReloadForTheNextSession() throws Exception {
     start(base());
     int port = hermod.port(0);
