@@ -137,8 +137,9 @@ public final class ClusterSlotLeases implements DestinationLimits {
     int inUse = budget.inUse(l.destination, l.inFlight);
     int wanted = budget.wanted(cap, l.inFlight, l.waiting);
     long askedAt = System.nanoTime();
+    boolean turnOver = l.granted > 0 && askedAt - l.holdingSince >= leaseMillis * 1_000_000L;
     shared.getLockWithTimeout(budget.mapPrefix() + l.destination, Math.min(leaseMillis, 5000))
-        .compose(lock -> decide(l.destination, wanted, inUse).eventually(() -> {
+        .compose(lock -> decide(l.destination, wanted, inUse, turnOver).eventually(() -> {
           lock.release();
           return Future.succeededFuture();
         }))
@@ -151,6 +152,9 @@ public final class ClusterSlotLeases implements DestinationLimits {
             return;
           }
           int before = l.allowed(System.nanoTime());
+          if (l.granted == 0 && ar.result().granted() > 0) {
+            l.holdingSince = askedAt; // a turn starts
+          }
           l.granted = ar.result().granted();
           l.validUntil = askedAt + leaseMillis * 1_000_000L; // counted from before the ask: conservative
           if (ar.result().held() == 0 && l.inFlight == 0 && l.waiting == 0) {
@@ -166,11 +170,11 @@ public final class ClusterSlotLeases implements DestinationLimits {
   }
 
   /** Under the destination's lock: read the live entries, decide, record ours (or drop it when idle). */
-  private Future<SlotShare> decide(String destination, int wanted, int inUse) {
+  private Future<SlotShare> decide(String destination, int wanted, int inUse, boolean turnOver) {
     return map(destination).compose(map -> map.entries().compose(entries -> {
       Map<String, JsonObject> others = new HashMap<>(entries);
       others.remove(nodeKey);
-      SlotShare share = SlotShare.decide(cap, others, wanted, inUse);
+      SlotShare share = SlotShare.decide(cap, others, wanted, inUse, turnOver);
       Future<?> written = share.held() == 0 && wanted == 0 ? map.remove(nodeKey)
           : map.put(nodeKey, share.entry(wanted), leaseMillis);
       return written.map(share);
@@ -186,6 +190,7 @@ public final class ClusterSlotLeases implements DestinationLimits {
     int inFlight;
     int waiting;
     int granted;
+    long holdingSince; // when granted last went from 0 to more (System.nanoTime)
     long validUntil;
     boolean busy;
 

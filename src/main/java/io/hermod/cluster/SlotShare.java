@@ -18,12 +18,18 @@ record SlotShare(int granted, int held) {
   static final String HELD = "held";
   static final String WANTED = "wanted";
 
+  /** As {@link #decide(int, Map, int, int, boolean)} for a node whose turn is not over. */
+  static SlotShare decide(int cap, Map<String, JsonObject> others, int wanted, int inUse) {
+    return decide(cap, others, wanted, inUse, false);
+  }
+
   /**
    * @param others   the other live nodes' entries (this node's own excluded)
    * @param wanted   jobs this node could start now plus those in flight, at most {@code cap}
    * @param inUse    connections this node has open or jobs in flight, whichever is more
+   * @param turnOver this node has held slots for a whole turn (one lease) while another node waited
    */
-  static SlotShare decide(int cap, Map<String, JsonObject> others, int wanted, int inUse) {
+  static SlotShare decide(int cap, Map<String, JsonObject> others, int wanted, int inUse, boolean turnOver) {
     int othersHeld = 0;
     int contenders = wanted > 0 ? 1 : 0;
     boolean othersStarved = false;
@@ -39,6 +45,11 @@ record SlotShare(int granted, int held) {
     // some as ours close (idle connections included); otherwise keep what is open too (idle, for reuse).
     int desired = othersStarved ? Math.min(wanted, Math.max(1, cap / Math.max(1, contenders)))
         : Math.max(wanted, inUse);
+    if (othersStarved && contenders > cap && turnOver) {
+      // More nodes want the destination than there are slots: an equal share would be less than one, so the
+      // nodes take turns. After a turn this node gives its slots back (as its connections close) and waits.
+      desired = 0;
+    }
     int granted = Math.min(desired, free);
     return new SlotShare(granted, Math.max(granted, inUse));
   }

@@ -158,6 +158,35 @@ class ClusterTest {
   }
 
   @Test
+  void withACapOfOneTwoNodesTakeTurns() throws Exception {
+    String destination = "turns-" + UUID.randomUUID() + ".test";
+    Context ctxA = a.vertx.getOrCreateContext();
+    Context ctxB = b.vertx.getOrCreateContext();
+    ClusterSlotLeases leasesA = on(ctxA, () -> new ClusterSlotLeases(a.vertx, 1, Duration.ofSeconds(1)));
+    ClusterSlotLeases leasesB = on(ctxB, () -> new ClusterSlotLeases(b.vertx, 1, Duration.ofSeconds(1)));
+    try {
+      // Both always have mail waiting and nothing open: without turns the first holder would keep the slot.
+      on(ctxA, () -> start(leasesA, destination, 0, 10));
+      on(ctxB, () -> start(leasesB, destination, 0, 10));
+      boolean aHeld = false;
+      boolean bHeld = false;
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (!(aHeld && bHeld) && System.nanoTime() < deadline) {
+        int grantedA = on(ctxA, () -> leasesA.allowed(destination));
+        int grantedB = on(ctxB, () -> leasesB.allowed(destination));
+        assertTrue(grantedA + grantedB <= 1, "granted " + grantedA + " + " + grantedB + " > 1");
+        aHeld |= grantedA == 1;
+        bHeld |= grantedB == 1;
+        Thread.sleep(50);
+      }
+      assertTrue(aHeld && bHeld, "both nodes got a turn (A: " + aHeld + ", B: " + bHeld + ")");
+    } finally {
+      on(ctxA, () -> stop(leasesA));
+      on(ctxB, () -> stop(leasesB));
+    }
+  }
+
+  @Test
   void aStoppedNodesSlotsComeBackAfterTheLease() throws Exception {
     String destination = "dead-" + UUID.randomUUID() + ".test";
     int cap = 4;

@@ -35,6 +35,20 @@ class SlotShareTest {
   }
 
   @Test
+  void withFewerSlotsThanWaitingNodesAHolderGivesItsSlotBackAfterItsTurn() {
+    // Cap 1, b waits: during our turn we keep the slot; once the turn is over we give it back (recorded
+    // until our connection closes), then b's refresh finds it free.
+    assertEquals(new SlotShare(1, 1), SlotShare.decide(1, Map.of("b", entry(0, 1)), 1, 1, false));
+    assertEquals(new SlotShare(0, 1), SlotShare.decide(1, Map.of("b", entry(0, 1)), 1, 1, true));
+    assertEquals(new SlotShare(0, 0), SlotShare.decide(1, Map.of("b", entry(0, 1)), 1, 0, true));
+    assertEquals(new SlotShare(1, 1), SlotShare.decide(1, Map.of("a", entry(0, 1)), 1, 0, false));
+    // With enough slots for every waiting node an equal share is at least one: no turns.
+    assertEquals(new SlotShare(2, 2), SlotShare.decide(4, Map.of("b", entry(0, 4)), 4, 2, true));
+    // Nobody else waits: a long holder keeps its slot.
+    assertEquals(new SlotShare(1, 1), SlotShare.decide(1, Map.of(), 1, 1, true));
+  }
+
+  @Test
   void anIdleNodeRecordsNothingAndAStaleOverCommitGrantsNothing() {
     assertEquals(new SlotShare(0, 0), SlotShare.decide(10, Map.of("b", entry(3, 3)), 0, 0));
     assertEquals(new SlotShare(0, 2), SlotShare.decide(10, Map.of("b", entry(12, 12)), 5, 2));
