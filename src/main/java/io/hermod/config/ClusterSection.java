@@ -8,6 +8,9 @@ import java.util.regex.Pattern;
 /** Reads and checks the "cluster" section (docs/cluster.md). */
 final class ClusterSection {
 
+  /** The shortest slot lease (cluster.slotLeaseSeconds) other than 0. */
+  static final int MIN_LEASE_SECONDS = 3;
+
   /** A Kubernetes Service name: an RFC 1035 label (DNS-1035), as the API server requires. */
   private static final Pattern SERVICE_NAME = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
   /** A namespace: an RFC 1123 label. */
@@ -34,8 +37,14 @@ final class ClusterSection {
     if (enabled && join == ClusterConfig.Join.KUBERNETES && serviceName == null) {
       throw new ConfigException(k8s.key("serviceName"), "must name the headless Service for join \"kubernetes\"");
     }
+    int lease = s.intIn("slotLeaseSeconds", 0, 3600);
+    if (lease > 0 && lease < MIN_LEASE_SECONDS) {
+      // Every refresh (a third of a lease) takes a cluster lock; a lease of a second or two leaves too little
+      // room for a lock wait, and an entry could expire while its node still counts on its slots.
+      throw ConfigException.bad(s.key("slotLeaseSeconds"), "must be 0 or at least " + MIN_LEASE_SECONDS, lease);
+    }
     return new ClusterConfig(enabled, s.string("name"), host, s.intIn("port", 0, 65535), hazelcastPort, join,
-        members, serviceName, namespace, s.intIn("slotLeaseSeconds", 0, 3600));
+        members, serviceName, namespace, lease);
   }
 
   private static ClusterConfig.Join join(JsonSection s) {

@@ -96,6 +96,7 @@ class ConfigValidationTest {
         bad("{'cluster':{'name':''}}", "cluster.name"),
         bad("{'cluster':{'kubernetes':{'serviceName':'Hermod_HZ'}}}", "cluster.kubernetes.serviceName"),
         bad("{'cluster':{'slotLeaseSeconds':3601}}", "cluster.slotLeaseSeconds"),
+        bad("{'cluster':{'slotLeaseSeconds':2}}", "cluster.slotLeaseSeconds"),
         bad("{'local':{'transports':{'other.test':'none'}}}", "local.transports.other.test"),
         bad("{'local':{'transports':{'localhost':{'type':'mbox'}}}}", "local.transports.localhost"),
         bad("{'local':{'transports':{'*':{'type':'lmtp','host':'127.0.0.1','port':0}}}}", "local.transports.*"),
