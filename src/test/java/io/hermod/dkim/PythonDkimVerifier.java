@@ -23,6 +23,12 @@ final class PythonDkimVerifier {
   private PythonDkimVerifier() {
   }
 
+  /** Fails (never skips) without Debian's python3-dkim: CI installs it, and a skip would hide a missing step. */
+  static void require() {
+    org.junit.jupiter.api.Assertions.assertTrue(available(),
+        "python3-dkim (and python3-nacl) are required: apt-get install python3-dkim python3-nacl (see .ci/run)");
+  }
+
   static boolean available() {
     try {
       Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import dkim").redirectErrorStream(true).start();

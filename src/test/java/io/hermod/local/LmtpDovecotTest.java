@@ -24,7 +24,6 @@ import static io.hermod.local.LocalMail.send;
 import static io.hermod.local.LocalMail.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** LMTP local delivery into a real, private Dovecot (dovecot-core + dovecot-lmtpd; .ci/run installs them). */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -45,7 +44,7 @@ class LmtpDovecotTest {
 
   @Test
   void eachRecipientLandsInDovecotsMaildirOnce() throws Exception {
-    assumeTrue(PrivateDovecot.installed(), "dovecot-core and dovecot-lmtpd are not installed");
+    PrivateDovecot.require();
     try (PrivateDovecot dovecot = PrivateDovecot.start(temp.resolve("dovecot"),
         List.of("bob@local.test", "carol@local.test"));
          TestHermod h = TestHermod.start(temp.resolve("spool"), config(dovecot.port))) {
@@ -76,7 +75,7 @@ class LmtpDovecotTest {
 
   @Test
   void perRecipientRepliesDecideEachOutcome() throws Exception {
-    assumeTrue(PrivateDovecot.installed(), "dovecot-core and dovecot-lmtpd are not installed");
+    PrivateDovecot.require();
     try (PrivateDovecot dovecot = PrivateDovecot.start(temp.resolve("dovecot"), List.of("bob@local.test"));
          TestHermod h = TestHermod.start(temp.resolve("spool"), config(dovecot.port))) {
       List<JsonObject> events = new CopyOnWriteArrayList<>();

@@ -29,6 +29,12 @@ final class PrivateDovecot implements AutoCloseable {
     this.process = process;
   }
 
+  /** Fails (never skips) without Dovecot: CI installs it, and a skip would hide a missing step. */
+  static void require() {
+    org.junit.jupiter.api.Assertions.assertTrue(installed(),
+        "dovecot-core and dovecot-lmtpd are required: apt-get install dovecot-core dovecot-lmtpd (see .ci/run)");
+  }
+
   static boolean installed() {
     return Files.isExecutable(BINARY) && Files.isDirectory(Path.of("/usr/lib/dovecot"))
         && Files.exists(Path.of("/usr/lib/dovecot/lmtp"));
