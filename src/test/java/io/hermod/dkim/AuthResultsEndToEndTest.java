@@ -8,15 +8,11 @@ import io.hermod.testing.SmtpLineClient;
 import io.hermod.testing.TestDnsServer;
 import io.hermod.testing.TestHermod;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,30 +52,19 @@ class AuthResultsEndToEndTest {
     dnsVertx = Vertx.vertx();
     dns = TestDnsServer.start(dnsVertx).await()
         .txt("rsa.test", "v=spf1 ip4:127.0.0.2 -all")
-        .txt("py._domainkey.rsa.test", split(PythonDkimSigner.keyRecord(rsa))) // 2048 bits: two strings
+        .txt("py._domainkey.rsa.test", InboundAuthFixture.split(PythonDkimSigner.keyRecord(rsa))) // 2048 bits: two strings
         .txt("ed.test", "v=spf1 ip4:192.0.2.1 -all")
         .txt("py._domainkey.ed.test", PythonDkimSigner.keyRecord(ed25519))
         .txt("client.test", "v=spf1 ip4:127.0.0.2 -all")
         .txt("slow.test", "v=spf1 ip4:127.0.0.2 -all")
         .txt("py._domainkey.slow.test", PythonDkimSigner.keyRecord(ed25519))
         .delay("py._domainkey.slow.test", 10_000);
-    hermod = TestHermod.start(temp.resolve("spool"), new JsonObject()
-        .put("spf", new JsonObject().put("policy", "tag"))
-        .put("dns", new JsonObject().put("resolvers", new JsonArray().add("127.0.0.1:" + dns.address().getPort()))
-            .put("timeoutMillis", 1000))
-        .put("local", new JsonObject().put("transports", new JsonObject().put("local.test", new JsonObject()
-            .put("type", "maildir").put("directory", temp.resolve("mail").toString() + "/%u")))));
+    hermod = InboundAuthFixture.hermod(temp, dns);
   }
 
   @AfterAll
   static void stop() {
-    if (hermod != null) {
-      hermod.close();
-    }
-    if (dns != null) {
-      dns.close().await();
-      dnsVertx.close().await();
-    }
+    InboundAuthFixture.stop(hermod, dns, dnsVertx);
   }
 
   @Test
@@ -201,11 +186,4 @@ class AuthResultsEndToEndTest {
     return field.substring(field.lastIndexOf("\r\n\t") + 2);
   }
 
-  private static List<String> split(String record) {
-    List<String> strings = new ArrayList<>();
-    for (int i = 0; i < record.length(); i += 255) {
-      strings.add(record.substring(i, Math.min(record.length(), i + 255)));
-    }
-    return strings;
-  }
 }

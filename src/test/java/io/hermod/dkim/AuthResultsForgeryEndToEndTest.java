@@ -8,8 +8,6 @@ import io.hermod.testing.SmtpLineClient;
 import io.hermod.testing.TestDnsServer;
 import io.hermod.testing.TestHermod;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -54,24 +52,13 @@ class AuthResultsForgeryEndToEndTest {
     String record = PythonDkimSigner.keyRecord(rsa);
     dns = TestDnsServer.start(dnsVertx).await()
         .txt("rsa.test", "v=spf1 ip4:127.0.0.2 -all")
-        .txt("py._domainkey.rsa.test", java.util.List.of(record.substring(0, 255), record.substring(255)));
-    hermod = TestHermod.start(temp.resolve("spool"), new JsonObject()
-        .put("spf", new JsonObject().put("policy", "tag"))
-        .put("dns", new JsonObject().put("resolvers", new JsonArray().add("127.0.0.1:" + dns.address().getPort()))
-            .put("timeoutMillis", 1000))
-        .put("local", new JsonObject().put("transports", new JsonObject().put("local.test", new JsonObject()
-            .put("type", "maildir").put("directory", temp.resolve("mail").toString() + "/%u")))));
+        .txt("py._domainkey.rsa.test", InboundAuthFixture.split(record));
+    hermod = InboundAuthFixture.hermod(temp, dns);
   }
 
   @AfterAll
   static void stop() {
-    if (hermod != null) {
-      hermod.close();
-    }
-    if (dns != null) {
-      dns.close().await();
-      dnsVertx.close().await();
-    }
+    InboundAuthFixture.stop(hermod, dns, dnsVertx);
   }
 
   @Test
