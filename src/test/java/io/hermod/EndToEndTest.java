@@ -173,23 +173,7 @@ class EndToEndTest {
   }
 
   private static String send(int port, String from, String to, byte[] body, String mailParams) throws IOException {
-    try (SmtpLineClient c = SmtpLineClient.connect("127.0.0.1", port)) {
-      c.expect(220);
-      c.send("EHLO client.test").expect(250);
-      c.send("MAIL FROM:<" + from + ">" + (mailParams.isEmpty() ? "" : " " + mailParams)).expect(250);
-      c.send("RCPT TO:<" + to + ">").expect(250);
-      c.send("DATA").expect(354);
-      c.sendRaw(dotStuff(body));
-      c.sendRaw(".\r\n".getBytes(StandardCharsets.US_ASCII));
-      String reply = c.expect(250);
-      c.send("QUIT").expect(221);
-      return reply.substring(reply.lastIndexOf(' ') + 1);
-    }
-  }
-
-  private static byte[] dotStuff(byte[] body) {
-    String s = new String(body, StandardCharsets.ISO_8859_1);
-    return (s.startsWith(".") ? "." + s : s).replace("\r\n.", "\r\n..").getBytes(StandardCharsets.ISO_8859_1);
+    return SmtpLineClient.transaction(port, from, mailParams, List.of(to), body);
   }
 
   /** The message without the Received fields at its top (each ends where a line does not start with a tab). */

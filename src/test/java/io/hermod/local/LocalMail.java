@@ -20,26 +20,7 @@ final class LocalMail {
 
   /** One transaction over a real socket; returns the queue id from the 250 reply. */
   static String send(int port, String from, List<String> to, byte[] message) throws IOException {
-    try (SmtpLineClient c = SmtpLineClient.connect("127.0.0.1", port)) {
-      c.expect(220);
-      c.send("EHLO client.test").expect(250);
-      c.send("MAIL FROM:<" + from + ">").expect(250);
-      for (String rcpt : to) {
-        c.send("RCPT TO:<" + rcpt + ">").expect(250);
-      }
-      c.send("DATA").expect(354);
-      c.sendRaw(dotStuffed(message));
-      c.sendRaw(".\r\n".getBytes(StandardCharsets.US_ASCII));
-      String reply = c.expect(250);
-      c.send("QUIT").expect(221);
-      return reply.substring(reply.lastIndexOf(' ') + 1);
-    }
-  }
-
-  private static byte[] dotStuffed(byte[] message) {
-    String s = new String(message, StandardCharsets.ISO_8859_1);
-    return (s.startsWith(".") ? "." : "").concat(s.replace("\r\n.", "\r\n.."))
-        .getBytes(StandardCharsets.ISO_8859_1);
+    return SmtpLineClient.transaction(port, from, "", to, message);
   }
 
   static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {

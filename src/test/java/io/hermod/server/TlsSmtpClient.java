@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -132,22 +131,11 @@ final class TlsSmtpClient implements AutoCloseable {
 
   /** The lines of the next reply, or null when the server closed. */
   List<String> reply() throws IOException {
-    List<String> lines = new ArrayList<>();
-    while (true) {
-      StringBuilder sb = new StringBuilder();
-      int c;
-      while ((c = in.read()) != -1 && c != '\n') {
-        sb.append((char) c);
-      }
-      if (c == -1) {
-        return null;
-      }
-      String line = sb.toString().strip();
-      lines.add(line);
-      if (line.length() < 4 || line.charAt(3) == ' ') {
-        return lines;
-      }
+    List<String> lines = io.hermod.testing.SmtpLineClient.readReplyLines(in);
+    if (lines.isEmpty() || !lines.get(lines.size() - 1).endsWith("\r")) {
+      return null; // closed before a whole reply
     }
+    return lines.stream().map(String::strip).toList();
   }
 
   static String b64(String s) {

@@ -38,6 +38,27 @@ public final class SmtpLineClient implements AutoCloseable {
     return new SmtpLineClient(s);
   }
 
+  /**
+   * One whole transaction on a new connection from 127.0.0.1 (EHLO, MAIL with {@code mailParams}, each RCPT,
+   * DATA with the message dot-stuffed); every reply must be positive. Returns the queue id from the 250.
+   */
+  public static String transaction(int port, String from, String mailParams, List<String> to, byte[] message)
+      throws IOException {
+    try (SmtpLineClient c = connect("127.0.0.1", port)) {
+      c.expect(220);
+      c.send("EHLO client.test").expect(250);
+      c.send("MAIL FROM:<" + from + ">" + (mailParams.isEmpty() ? "" : " " + mailParams)).expect(250);
+      for (String rcpt : to) {
+        c.send("RCPT TO:<" + rcpt + ">").expect(250);
+      }
+      c.send("DATA").expect(354);
+      c.sendRaw(io.hermod.smtp.DotStuffer.stuff(io.vertx.core.buffer.Buffer.buffer(message)).getBytes());
+      String reply = c.expect(250);
+      c.send("QUIT").expect(221);
+      return reply.substring(reply.lastIndexOf(' ') + 1);
+    }
+  }
+
   public SmtpLineClient send(String line) throws IOException {
     return sendRaw((line + "\r\n").getBytes(StandardCharsets.UTF_8));
   }
