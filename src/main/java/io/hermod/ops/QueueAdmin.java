@@ -1,5 +1,6 @@
 package io.hermod.ops;
 
+import io.hermod.async.AsyncLoop;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Spool;
 import io.vertx.core.Future;
@@ -157,14 +158,7 @@ public final class QueueAdmin {
 
   /** Visits envelopes one at a time (bounded memory) while {@code visit} returns true; vanished ids are skipped. */
   private Future<Void> each(Iterator<String> ids, java.util.function.Function<Envelope, Boolean> visit) {
-    if (!ids.hasNext()) {
-      return Future.succeededFuture();
-    }
-    return spool.load(ids.next()).transform(ar -> {
-      if (ar.succeeded() && !visit.apply(ar.result())) {
-        return Future.succeededFuture();
-      }
-      return each(ids, visit);
-    });
+    return AsyncLoop.forEach(ids, id -> spool.load(id).transform(ar ->
+        Future.succeededFuture(ar.failed() || visit.apply(ar.result()))));
   }
 }

@@ -1,5 +1,6 @@
 package io.hermod.routing;
 
+import io.hermod.async.SerialQueue;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Spool;
 import io.vertx.core.Future;
@@ -16,7 +17,7 @@ final class ActiveMessage {
   final Spool.Content content;
   private Envelope envelope;
   private int outstanding;
-  private Future<Void> tail = Future.succeededFuture();
+  private final SerialQueue updates = new SerialQueue();
 
   ActiveMessage(Envelope envelope, Spool.Content content) {
     this.envelope = envelope;
@@ -37,9 +38,7 @@ final class ActiveMessage {
 
   /** Runs {@code step} after every step queued before it, whatever their outcome. */
   Future<Void> serially(Supplier<Future<Void>> step) {
-    Future<Void> next = tail.transform(ignored -> step.get());
-    tail = next.recover(e -> Future.succeededFuture());
-    return next;
+    return updates.submit(step);
   }
 
   void expect(int rounds) {

@@ -6,8 +6,10 @@ import io.vertx.core.Vertx;
 
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -44,6 +46,8 @@ public final class Dispatcher<J> {
   private int inFlight;
   private long timerId = -1;
   private long timerAt = Long.MAX_VALUE;
+  private boolean pumping;
+  private boolean pumpAgain;
 
   private final io.hermod.metrics.HermodMetrics metrics;
 
@@ -131,9 +135,31 @@ public final class Dispatcher<J> {
     return rateLimits.allowed(destination) / 60.0;
   }
 
-  /** Starts what the limits allow, one job per destination per pass so one destination cannot take all. */
+  /**
+   * Starts what the limits allow, one job per destination per pass so one destination cannot take all.
+   * Never re-entered: a job whose report arrives synchronously (or any other caller during a pass) only asks
+   * for another pass, so the stack stays flat however many jobs wait, and the destinations are never changed
+   * while a pass walks them. Jobs are chosen during the walk and sent after it.
+   */
   private void pump() {
-    long now = clock.millis();
+    if (pumping) {
+      pumpAgain = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        pumpAgain = false;
+        List<Started<J>> chosen = choose(clock.millis());
+        chosen.forEach(this::send);
+      } while (pumpAgain);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  private List<Started<J>> choose(long now) {
+    List<Started<J>> chosen = new ArrayList<>();
     long wake = Long.MAX_VALUE;
     boolean started = true;
     while (started && inFlight < limits.maxInFlight()) {
@@ -161,7 +187,9 @@ public final class Dispatcher<J> {
           wake = Math.min(wake, now + wait);
           continue;
         }
-        start(d, d.waiting.poll());
+        d.inFlight++;
+        inFlight++;
+        chosen.add(new Started<>(d, d.waiting.poll()));
         started = true;
       }
     }
@@ -170,13 +198,20 @@ public final class Dispatcher<J> {
     if (wake != Long.MAX_VALUE) {
       wakeAt(wake, now);
     }
+    return chosen;
   }
 
-  private void start(Destination<J> d, Waiting<J> w) {
+  private void send(Started<J> s) {
+    Destination<J> d = s.destination();
+    Waiting<J> w = s.job();
     String destination = destinationOf.apply(w.job);
-    d.inFlight++;
-    inFlight++;
-    sender.apply(w.job).onComplete(result -> {
+    Future<DeliveryReport> sent;
+    try {
+      sent = sender.apply(w.job);
+    } catch (RuntimeException e) {
+      sent = Future.failedFuture(e);
+    }
+    sent.onComplete(result -> {
       d.inFlight--;
       inFlight--;
       if (result.succeeded()) {
@@ -240,6 +275,9 @@ public final class Dispatcher<J> {
   }
 
   private record Waiting<J>(J job, Consumer<DeliveryReport> onReport) {
+  }
+
+  private record Started<J>(Destination<J> destination, Waiting<J> job) {
   }
 
   private static final class Destination<J> {

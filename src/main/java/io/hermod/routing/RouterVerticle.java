@@ -1,6 +1,7 @@
 package io.hermod.routing;
 
 import io.hermod.api.Addresses;
+import io.hermod.async.AsyncLoop;
 import io.hermod.config.DeliveryConfig;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.LiveConfig;
@@ -24,9 +25,9 @@ import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -224,26 +225,42 @@ public final class RouterVerticle extends VerticleBase {
         });
   }
 
-  /** Once at start and every delivery.scanIntervalSeconds: every due message not yet active, oldest first. */
+  /**
+   * Once at start and every delivery.scanIntervalSeconds: every due message not yet active, oldest first.
+   * One envelope is read at a time in a loop of constant stack depth (AsyncLoop): a recursion per queued
+   * message overflowed the stack after a deferral of ~20,000 messages and left {@code scanning} set for good.
+   * Whatever happens, the flag is cleared and a failure is logged and counted.
+   */
   private void scan() {
     if (scanning) {
       return;
     }
     scanning = true;
-    spool.list().compose(ids -> scanFrom(ids.iterator()))
-        .onFailure(e -> LOG.warning("spool scan failed: " + e.getMessage()))
-        .onComplete(x -> scanning = false);
+    Future<Void> run;
+    try {
+      run = spool.list().compose(ids -> AsyncLoop.forEach(ids.iterator(), this::scanOne));
+    } catch (RuntimeException e) {
+      run = Future.failedFuture(e);
+    }
+    run.onComplete(ar -> {
+      scanning = false;
+      if (ar.failed()) {
+        metrics.routerScanFailure();
+        LOG.log(Level.WARNING, "spool scan failed (the next scan runs as usual): " + ar.cause(), ar.cause());
+      }
+    });
   }
 
-  private Future<Void> scanFrom(Iterator<String> ids) {
-    while (ids.hasNext() && !window.full()) {
-      String id = ids.next();
-      if (window.tryAdmit(id)) {
-        // One envelope read at a time, and only while holding the slot: a stale read cannot be acted on.
-        return activate(id).transform(x -> scanFrom(ids));
-      }
+  /** One id of a scan: false once the window is full (the rest waits for a later scan). */
+  private Future<Boolean> scanOne(String id) {
+    if (window.full()) {
+      return Future.succeededFuture(false);
     }
-    return Future.succeededFuture();
+    if (!window.tryAdmit(id)) {
+      return Future.succeededFuture(true); // already active
+    }
+    // One envelope read at a time, and only while holding the slot: a stale read cannot be acted on.
+    return activate(id).transform(x -> Future.succeededFuture(true));
   }
 
   /** With the slot for {@code id} taken: load it and start its round if it is due; completes once decided. */

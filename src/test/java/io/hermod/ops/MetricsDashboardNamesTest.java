@@ -69,6 +69,7 @@ class MetricsDashboardNamesTest {
     m.deliveryDuration(1_000_000);
     m.shapingSuspension("example.com");
     m.dnsLookup("ok", 1_000_000);
+    m.routerScanFailure();
     return registry.scrape();
   }
 }
