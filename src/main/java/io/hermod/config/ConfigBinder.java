@@ -36,7 +36,8 @@ final class ConfigBinder {
         delivery(root.section("delivery")), root.intIn("shutdownGraceSeconds", 0, 3600), tlsConfig(root.section("tls")),
         auth(root.section("auth")), http(root.section("http")), logging(root.section("logging")),
         dkim(root.section("dkim")), spf(root.section("spf")), ClusterSection.bind(root.section("cluster")),
-        local(root.section("local"), localDomains), root.intIn("configReloadSeconds", 0, 3600));
+        local(root.section("local"), localDomains), root.intIn("configReloadSeconds", 0, 3600),
+        ShapingSection.bind(root.section("shaping")));
   }
 
   private static HttpConfig http(JsonSection s) {

@@ -25,6 +25,7 @@ import java.util.List;
  * @param spf             SPF checks on mx listeners ("spf")
  * @param cluster         clustering ("cluster", docs/cluster.md)
  * @param local           local delivery ("local")
+ * @param shaping         sites and providers: how destinations are grouped for sending ("shaping")
  * @param configReloadSeconds how often the configuration file is checked for changes to apply live; 0 = never
  *                        ("configReloadSeconds", docs/operations.md "Hot reload")
  */
@@ -33,7 +34,7 @@ public record HermodConfig(String hostname, List<String> localDomains, List<Cidr
                            RoutingConfig routing, DeliveryConfig delivery, int shutdownGraceSeconds,
                            TlsConfig tls, AuthConfig auth, HttpConfig http, LoggingConfig logging,
                            DkimConfig dkim, SpfConfig spf, ClusterConfig cluster, LocalConfig local,
-                           int configReloadSeconds) {
+                           int configReloadSeconds, ShapingConfig shaping) {
 
   public HermodConfig {
     localDomains = List.copyOf(localDomains);

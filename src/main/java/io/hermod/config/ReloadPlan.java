@@ -39,7 +39,7 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
     LocalConfig local = local(running.local(), next.local(), restart);
     HermodConfig effective = new HermodConfig(next.hostname(), next.localDomains(), next.trustedNetworks(),
         listeners, spool, next.limits(), dns, next.routing(), delivery, next.shutdownGraceSeconds(), next.tls(),
-        auth, http, logging, next.dkim(), next.spf(), cluster, local, reloadSeconds);
+        auth, http, logging, next.dkim(), next.spf(), cluster, local, reloadSeconds, next.shaping());
     return new ReloadPlan(effective, changedSections(running, effective), restart);
   }
 
@@ -92,6 +92,7 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
     diff(out, "limits", a.limits(), b.limits());
     diff(out, "auth", a.auth(), b.auth());
     diff(out, "routing", a.routing(), b.routing());
+    diff(out, "shaping", a.shaping(), b.shaping());
     diff(out, "delivery", a.delivery(), b.delivery());
     diff(out, "shutdownGraceSeconds", a.shutdownGraceSeconds(), b.shutdownGraceSeconds());
     diff(out, "tls", a.tls(), b.tls());

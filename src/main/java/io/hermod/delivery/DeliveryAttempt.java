@@ -50,7 +50,8 @@ final class DeliveryAttempt {
         .recover(t -> {
           if (t instanceof HostFailover.AllHostsFailed) {
             ServerReply reply = ((HostFailover.AllHostsFailed) t).reply();
-            return Future.succeededFuture(logged(job, null, started, Outcomes.all(job, reply, false)));
+            DeliveryReport report = logged(job, null, started, Outcomes.all(job, reply, false));
+            return Future.succeededFuture(new DeliveryReport(null, null, report.results(), true));
           }
           return Future.failedFuture(t);
         });
@@ -58,7 +59,7 @@ final class DeliveryAttempt {
 
   /** A pooled session if one is idle and still answers RSET (RFC 5321 §4.1.1.5), else a new connection. */
   private Future<PooledSession> session(DeliveryJob job) {
-    PooledSession reusable = pool.takeIdle(job.destination(), job.hosts());
+    PooledSession reusable = pool.takeIdle(job.queueKey(), job.hosts());
     if (reusable == null) {
       return connect(job);
     }
@@ -72,12 +73,12 @@ final class DeliveryAttempt {
   }
 
   private Future<PooledSession> connect(DeliveryJob job) {
-    if (!pool.reserve(job.destination())) {
+    if (!pool.reserve(job.queueKey())) {
       return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BUSY, "busy"));
     }
     return failover.connect(job.hosts(), pool)
-        .map(c -> pool.register(job.destination(), c.host(), c.session()))
-        .onFailure(t -> pool.unreserve(job.destination()))
+        .map(c -> pool.register(job.queueKey(), c.host(), c.session()))
+        .onFailure(t -> pool.unreserve(job.queueKey()))
         .recover(t -> t instanceof HostFailover.HostsBusy
             ? Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BUSY, "busy: " + t.getMessage()))
             : Future.failedFuture(t));

@@ -24,14 +24,37 @@ import java.util.List;
  * @param contentOffset where the message starts in it
  * @param contentLength how many bytes it has
  * @param prependHeaders header fields sent before the spooled bytes (the DKIM-Signature), or null
+ * @param site          the remote site the hosts belong to (io.hermod.shaping.SiteKeys: a canonical form of
+ *                      the MX host set, a provider's name, or an opted-out domain): the unit of limits,
+ *                      suspensions, dead marks and connection reuse, with the source
+ * @param source        the egress source to send from (delivery.sources), or null for the default (the
+ *                      system's choice of local address, EHLO = hostname)
  */
 public record DeliveryJob(String queueId, String destination, List<Host> hosts, String sender,
                           List<Rcpt> recipients, String mailParams, boolean needsSmtpUtf8, String contentFile,
-                          long contentOffset, long contentLength, String prependHeaders) {
+                          long contentOffset, long contentLength, String prependHeaders, String site,
+                          String source) {
 
   public DeliveryJob {
     hosts = List.copyOf(hosts);
     recipients = List.copyOf(recipients);
+    site = site == null ? destination : site;
+  }
+
+  /** A job whose site is its destination, from the default source. */
+  public DeliveryJob(String queueId, String destination, List<Host> hosts, String sender, List<Rcpt> recipients,
+                     String mailParams, boolean needsSmtpUtf8, String contentFile, long contentOffset,
+                     long contentLength, String prependHeaders) {
+    this(queueId, destination, hosts, sender, recipients, mailParams, needsSmtpUtf8, contentFile, contentOffset,
+        contentLength, prependHeaders, null, null);
+  }
+
+  /**
+   * The key the router schedules by and delivery pools connections by: (egress source, site). Two jobs with
+   * one key may share a connection; limits, suspensions and dead marks hold per key.
+   */
+  public String queueKey() {
+    return source == null ? site : source + "->" + site;
   }
 
   /** A job with nothing prepended. */
@@ -72,7 +95,10 @@ public record DeliveryJob(String queueId, String destination, List<Host> hosts, 
     JsonObject json = new JsonObject().put("queueId", queueId).put("destination", destination).put("hosts", h)
         .put("sender", sender).put("recipients", r).put("mailParams", mailParams)
         .put("needsSmtpUtf8", needsSmtpUtf8).put("contentFile", contentFile)
-        .put("contentOffset", contentOffset).put("contentLength", contentLength);
+        .put("contentOffset", contentOffset).put("contentLength", contentLength).put("site", site);
+    if (source != null) {
+      json.put("source", source);
+    }
     return prependHeaders == null ? json : json.put("prependHeaders", prependHeaders);
   }
 
@@ -83,6 +109,7 @@ public record DeliveryJob(String queueId, String destination, List<Host> hosts, 
     j.getJsonArray("recipients").forEach(o -> rcpts.add(Rcpt.fromJson((JsonObject) o)));
     return new DeliveryJob(j.getString("queueId"), j.getString("destination"), hosts, j.getString("sender"),
         rcpts, j.getString("mailParams", ""), j.getBoolean("needsSmtpUtf8", false), j.getString("contentFile"),
-        j.getLong("contentOffset"), j.getLong("contentLength"), j.getString("prependHeaders"));
+        j.getLong("contentOffset"), j.getLong("contentLength"), j.getString("prependHeaders"), j.getString("site"),
+        j.getString("source"));
   }
 }

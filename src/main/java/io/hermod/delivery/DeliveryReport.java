@@ -13,11 +13,19 @@ import java.util.List;
  * @param remoteHost    the MX name of the host that gave the final answers, or null if none was reached
  * @param remoteAddress its IP address, or null
  * @param results       one per job recipient
+ * @param unreachable   no host of the job could be used: every one refused or timed out the connection, failed
+ *                      TLS, or refused us at the greeting or EHLO (a connection-level failure: what makes a
+ *                      site dead, io.hermod.shaping.SiteHealth); false once any host answered a transaction
  */
-public record DeliveryReport(String remoteHost, String remoteAddress, List<Result> results) {
+public record DeliveryReport(String remoteHost, String remoteAddress, List<Result> results, boolean unreachable) {
 
   public DeliveryReport {
     results = List.copyOf(results);
+  }
+
+  /** A report from a session that was reached (or from local delivery). */
+  public DeliveryReport(String remoteHost, String remoteAddress, List<Result> results) {
+    this(remoteHost, remoteAddress, results, false);
   }
 
   public enum Outcome {
@@ -55,12 +63,15 @@ public record DeliveryReport(String remoteHost, String remoteAddress, List<Resul
   public JsonObject toJson() {
     JsonArray r = new JsonArray();
     results.forEach(x -> r.add(x.toJson()));
-    return new JsonObject().put("remoteHost", remoteHost).put("remoteAddress", remoteAddress).put("results", r);
+    JsonObject json = new JsonObject().put("remoteHost", remoteHost).put("remoteAddress", remoteAddress)
+        .put("results", r);
+    return unreachable ? json.put("unreachable", true) : json;
   }
 
   public static DeliveryReport fromJson(JsonObject j) {
     List<Result> results = new ArrayList<>();
     j.getJsonArray("results").forEach(o -> results.add(Result.fromJson((JsonObject) o)));
-    return new DeliveryReport(j.getString("remoteHost"), j.getString("remoteAddress"), results);
+    return new DeliveryReport(j.getString("remoteHost"), j.getString("remoteAddress"), results,
+        j.getBoolean("unreachable", false));
   }
 }

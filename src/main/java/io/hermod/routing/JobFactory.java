@@ -21,11 +21,11 @@ final class JobFactory {
   }
 
   static DeliveryJob job(Envelope env, Spool.Content content, String destination, List<DeliveryJob.Host> hosts,
-                         List<Recipient> recipients) {
+                         List<Recipient> recipients, String site) {
     List<DeliveryJob.Rcpt> rcpts = recipients.stream()
         .map(r -> new DeliveryJob.Rcpt(r.address(), rcptParams(r))).toList();
     return new DeliveryJob(env.id(), destination, hosts, env.sender(), rcpts, mailParams(env), env.smtpUtf8(),
-        content.file().toString(), content.offset(), content.length(), env.prependHeaders());
+        content.file().toString(), content.offset(), content.length(), env.prependHeaders(), site, null);
   }
 
   static LocalJob localJob(Envelope env, Spool.Content content, String domain, LocalTransport transport,

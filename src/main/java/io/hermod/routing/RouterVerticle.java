@@ -10,6 +10,7 @@ import io.hermod.delivery.DeliveryReport;
 import io.hermod.delivery.DsnBuilder;
 import io.hermod.delivery.RetrySchedule;
 import io.hermod.local.LocalJob;
+import io.hermod.shaping.SiteKeys;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.Spool;
@@ -57,6 +58,7 @@ public final class RouterVerticle extends VerticleBase {
 
   private ActiveWindow window;
   private RoutePlanner planner;
+  private SiteKeys siteKeys;
   private DestinationResolver destinations;
   private Dispatcher<DeliveryJob> dispatcher;
   private SharedSuspensions suspensions;
@@ -120,12 +122,13 @@ public final class RouterVerticle extends VerticleBase {
     DeliveryConfig d = config.delivery();
     window = new ActiveWindow(d.activeWindow());
     planner = new RoutePlanner(config);
+    siteKeys = siteKeysOf(config);
     destinations = new DestinationResolver(resolver, LoopDetector.forEndpoints(config.hostname(), ownEndpoints));
     Dispatcher.Limits limits = limitsOf(d);
     backoff = backoffOf(d);
     suspensions = new SharedSuspensions(vertx, () -> backoff);
     dispatcher = new Dispatcher<>(vertx, clock, limits, backoff, destinationLimits, rateLimits,
-        DeliveryJob::destination, suspensions.announcing(this::sendJob), metrics);
+        DeliveryJob::queueKey, suspensions.announcing(this::sendJob), metrics);
     // Local jobs have their own scheduler: a slow LMTP server or bus consumer takes no SMTP slots.
     localDispatcher = new Dispatcher<>(vertx, clock, limits, backoff,
         DestinationLimits.perNode(d.maxConnectionsPerDestination()),
@@ -150,6 +153,10 @@ public final class RouterVerticle extends VerticleBase {
         d.requeueDelayMillis());
   }
 
+  private static SiteKeys siteKeysOf(HermodConfig c) {
+    return new SiteKeys(c.shaping().providers(), c.shaping().ownSiteDomains());
+  }
+
   private static Backoff backoffOf(DeliveryConfig d) {
     return new Backoff(d.suspendPatterns(), d.suspendSeconds());
   }
@@ -158,6 +165,7 @@ public final class RouterVerticle extends VerticleBase {
   private void reconfigure(HermodConfig next) {
     config = next;
     planner = new RoutePlanner(next);
+    siteKeys = siteKeysOf(next);
     schedule.reconfigure(next.delivery());
     backoff = backoffOf(next.delivery());
     dispatcher.reconfigure(limitsOf(next.delivery()), backoff);
@@ -315,7 +323,8 @@ public final class RouterVerticle extends VerticleBase {
         Target target = targets.get(i).succeeded() ? targets.get(i).result()
             : new Target.Unreachable(451, "4.4.3", "route lookup failed: " + targets.get(i).cause().getMessage());
         if (target instanceof Target.Hosts hosts) {
-          jobs.add(JobFactory.job(msg.envelope(), msg.content, routes.get(i).destination(), hosts.hosts(), rcpts));
+          jobs.add(JobFactory.job(msg.envelope(), msg.content, routes.get(i).destination(), hosts.hosts(), rcpts,
+              siteOf(routes.get(i), hosts.hosts())));
         } else {
           unreachable.addAll(results((Target.Unreachable) target, rcpts));
         }
@@ -331,6 +340,19 @@ public final class RouterVerticle extends VerticleBase {
         localDispatcher.submit(job, report -> record(msg, report));
       }
     });
+  }
+
+  /** The site of a resolved route (io.hermod.shaping.SiteKeys): a configured next hop in brackets is its own. */
+  private String siteOf(Route route, List<DeliveryJob.Host> hosts) {
+    List<String> names = hosts.stream().map(DeliveryJob.Host::name).toList();
+    int port = hosts.isEmpty() ? 25 : hosts.get(0).port();
+    if (route instanceof Route.Mx mx) {
+      return siteKeys.ofMx(mx.domain(), names, port);
+    }
+    if (route instanceof Route.MxOfHost viaHost) {
+      return siteKeys.ofMx(viaHost.host(), names, port);
+    }
+    return route.destination();
   }
 
   private void record(ActiveMessage msg, DeliveryReport report) {

@@ -40,7 +40,7 @@ final class SharedSuspensions {
       long millis = backoff.get().suspendMillis(report);
       if (millis > 0) {
         vertx.eventBus().publish(Addresses.SHAPING, new JsonObject().put("node", node)
-            .put("destination", job.destination()).put("suspendMillis", millis));
+            .put("destination", job.queueKey()).put("suspendMillis", millis));
       }
     });
   }

@@ -161,6 +161,12 @@ class ConfigOverridesTest {
         row("local.timeoutSeconds", "HERMOD_LOCAL_TIMEOUT_SECONDS", "7", c -> c.local().timeoutSeconds(), 7),
         row("local.inlineMaxBytes", "HERMOD_LOCAL_INLINE_MAX_BYTES", "1024", c -> c.local().inlineMaxBytes(), 1024),
         row("local.workerThreads", "HERMOD_LOCAL_WORKER_THREADS", "3", c -> c.local().workerThreads(), 3),
+        row("shaping.providers", "HERMOD_SHAPING_PROVIDERS",
+            "[{\"name\":\"google\",\"mxSuffixes\":[\"*.google.com\"],\"maxConnections\":7}]",
+            c -> c.shaping().providers(),
+            List.of(new io.hermod.shaping.Provider("google", List.of(".google.com"), 7, 0))),
+        row("shaping.ownSiteDomains", "HERMOD_SHAPING_OWN_SITE_DOMAINS", "[\"Own.Example\"]",
+            c -> c.shaping().ownSiteDomains(), List.of("own.example")),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5),
         row("configReloadSeconds", "HERMOD_CONFIG_RELOAD_SECONDS", "0", HermodConfig::configReloadSeconds, 0));
   }

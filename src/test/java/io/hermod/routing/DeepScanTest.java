@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * recursive chain) or one event-loop hop later (as the real spool does).
  */
 @ExtendWith(VertxExtension.class)
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DeepScanTest {
 
   static final int DEPTH = 100_000;
@@ -67,7 +67,8 @@ class DeepScanTest {
     f.spool = deep;
     f.start();
 
-    until("two full scans of the deep queue", () -> deep.scansCompleted.get() >= 2);
+    // Generous: a scan reads 10^5 envelopes, and the machine may be busy with other tests.
+    RouterFixture.until("two full scans of the deep queue", 60, () -> deep.scansCompleted.get() >= 2);
     until("the message due after the first scans is delivered", () -> f.delivery.jobs.size() == 1);
     f.spool = deep.real();
     until("and removed from the spool", () -> f.queued().isEmpty());

@@ -183,7 +183,12 @@ final class RouterFixture implements AutoCloseable {
 
   /** Polls {@code condition} every 20 ms for up to 15 s. */
   static void until(String what, Check condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    until(what, 15, condition);
+  }
+
+  /** Polls {@code condition} every 20 ms for up to {@code seconds}. */
+  static void until(String what, int seconds, Check condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!condition.ok()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting for: " + what);

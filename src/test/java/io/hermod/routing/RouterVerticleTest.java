@@ -78,6 +78,23 @@ class RouterVerticleTest {
   }
 
   @Test
+  void domainsServedByTheSameMxHostsShareOneSiteAndAConfiguredNextHopIsItsOwn() throws Exception {
+    f.dns.mx("twin.test", 5, "mx2.remote.test").mx("twin.test", 50, "MX1.remote.test.");
+    f.configure(new JsonObject().put("routing", new JsonObject().put("deliveryPort", 2525)
+        .put("routes", new JsonObject().put("routed.test", "[192.0.2.9]:2526")))).start();
+    f.submit(f.envelope("sender@local.test", "a@remote.test"));
+    f.submit(f.envelope("sender@local.test", "b@twin.test"));
+    f.submit(f.envelope("sender@local.test", "c@other.test"));
+    f.submit(f.envelope("sender@local.test", "d@routed.test"));
+    until("four jobs", () -> f.delivery.jobs.size() == 4);
+    java.util.Map<String, String> siteByDomain = new java.util.TreeMap<>();
+    f.delivery.jobs.forEach(r -> siteByDomain.put(r.job().destination(), r.job().site()));
+    assertEquals(java.util.Map.of("remote.test", "mx1.remote.test,mx2.remote.test:2525",
+        "twin.test", "mx1.remote.test,mx2.remote.test:2525", "other.test", "mx.other.test:2525",
+        "[192.0.2.9]:2526", "[192.0.2.9]:2526"), siteByDomain);
+  }
+
+  @Test
   void routeOverrideAndSmarthostSkipMxOfTheRecipientDomain() throws Exception {
     f.dns.mx("relay.test", 10, "mx.relay.test").a("mx.relay.test", "192.0.2.7");
     f.configure(new JsonObject().put("routing", new JsonObject()

@@ -1,0 +1,56 @@
+package io.hermod.config;
+
+import io.hermod.shaping.Provider;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Reads and checks the "shaping" section (docs/config.md, docs/delivery.md "Sites"). */
+final class ShapingSection {
+
+  private static final Set<String> PROVIDER_KEYS = Set.of("name", "mxSuffixes", "maxConnections", "ratePerMinute");
+
+  private ShapingSection() {
+  }
+
+  static ShapingConfig bind(JsonSection s) {
+    List<String> own = ConfigBinder.strings(s, "ownSiteDomains", (key, text) -> HostNames.domain(text)
+        .map(d -> d.toLowerCase(Locale.ROOT))
+        .orElseThrow(() -> ConfigException.bad(key, "must be a domain name", text)));
+    return new ShapingConfig(providers(s), own);
+  }
+
+  private static List<Provider> providers(JsonSection s) {
+    JsonArray array = s.array("providers");
+    List<Provider> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      String key = s.key("providers") + "[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonObject o)) {
+        throw ConfigException.bad(key, "must be an object {\"name\", \"mxSuffixes\", ...}", array.getValue(i));
+      }
+      JsonSection p = new JsonSection(o, key);
+      p.onlyKeys(PROVIDER_KEYS);
+      p.require("name");
+      p.require("mxSuffixes");
+      int max = o.containsKey("maxConnections") ? p.intIn("maxConnections", 0, Integer.MAX_VALUE) : 0;
+      int rate = o.containsKey("ratePerMinute") ? p.intIn("ratePerMinute", 0, 60_000_000) : 0;
+      Provider provider;
+      try {
+        provider = new Provider(p.string("name"), ConfigBinder.strings(p, "mxSuffixes", (k, t) -> t), max, rate);
+      } catch (IllegalArgumentException e) {
+        throw ConfigException.bad(key, e.getMessage(), o.encode());
+      }
+      if (!names.add(provider.name())) {
+        throw ConfigException.bad(p.key("name"), "must be unique among providers", provider.name());
+      }
+      out.add(provider);
+    }
+    return out;
+  }
+}
