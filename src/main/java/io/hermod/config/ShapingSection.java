@@ -1,6 +1,7 @@
 package io.hermod.config;
 
 import io.hermod.shaping.Provider;
+import io.hermod.shaping.ShapingRule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -22,7 +23,38 @@ final class ShapingSection {
     List<String> own = ConfigBinder.strings(s, "ownSiteDomains", (key, text) -> HostNames.domain(text)
         .map(d -> d.toLowerCase(Locale.ROOT))
         .orElseThrow(() -> ConfigException.bad(key, "must be a domain name", text)));
-    return new ShapingConfig(providers(s), own);
+    int probe = s.intIn("probeSeconds", 1, 86_400);
+    int maxProbe = s.intIn("maxProbeSeconds", 1, 7 * 86_400);
+    if (maxProbe < probe) {
+      throw ConfigException.bad(s.key("maxProbeSeconds"), "must not be below shaping.probeSeconds (" + probe + ")",
+          maxProbe);
+    }
+    return new ShapingConfig(providers(s), own, s.intIn("initialConnections", 0, 10_000),
+        s.intIn("failedCohortLimit", 1, 1000), probe, maxProbe, s.intIn("maxParked", 0, 100_000_000),
+        s.bool("defaultRules"), rules(s));
+  }
+
+  private static List<ShapingRule> rules(JsonSection s) {
+    JsonArray array = s.array("rules");
+    List<ShapingRule> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      String key = s.key("rules") + "[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonObject o)) {
+        throw ConfigException.bad(key, "must be an object {\"name\", \"match\", \"action\", ...}", array.getValue(i));
+      }
+      ShapingRule rule;
+      try {
+        rule = ShapingRule.fromJson(o);
+      } catch (IllegalArgumentException e) {
+        throw ConfigException.bad(key, e.getMessage(), o.encode());
+      }
+      if (!names.add(rule.name())) {
+        throw ConfigException.bad(key + ".name", "must be unique among rules", rule.name());
+      }
+      out.add(rule);
+    }
+    return out;
   }
 
   private static List<Provider> providers(JsonSection s) {

@@ -7,11 +7,11 @@ import java.util.logging.Logger;
  * One line per recipient and attempt, shaped like Postfix's smtp(8) log:
  * {@code QUEUEID: to=<rcpt>, relay=mx.example[192.0.2.1]:25, delay=0.42, dsn=2.0.0, status=sent (250 2.0.0 ok)}.
  */
-final class DeliveryLog {
+public final class DeliveryLog {
 
   private final Logger logger;
 
-  DeliveryLog(Logger logger) {
+  public DeliveryLog(Logger logger) {
     this.logger = logger;
   }
 
@@ -19,7 +19,7 @@ final class DeliveryLog {
     return host == null ? "none" : host.name() + "[" + host.address() + "]:" + host.port();
   }
 
-  void attempt(DeliveryJob job, DeliveryJob.Host relay, long startedNanos, DeliveryReport.Result r) {
+  public void attempt(DeliveryJob job, DeliveryJob.Host relay, long startedNanos, DeliveryReport.Result r) {
     double delay = (System.nanoTime() - startedNanos) / 1e9;
     logger.info(String.format(Locale.ROOT, "%s: to=<%s>, relay=%s, delay=%.2f, dsn=%s, status=%s (%s)",
         job.queueId(), r.address(), relay(relay), delay, r.status(), word(r.outcome()), r.summary()));

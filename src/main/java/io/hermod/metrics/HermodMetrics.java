@@ -148,15 +148,34 @@ public final class HermodMetrics {
   }
 
   /**
-   * hermod_shaping_suspensions_total{destination=mx|nexthop|local}: a destination suspended after a throttling
-   * reply. The class comes from the router's destination key: {@code local:<domain>} is local delivery, a key
-   * with a port ({@code [host]:port}, {@code host:port}) a configured next hop (route or smarthost), any other
-   * a recipient domain's MX.
+   * hermod_shaping_decisions_total{action=suspend|limit_connections|limit_rate|bounce} for every shaping rule
+   * that fired on this node, and for a suspension also
+   * hermod_shaping_suspensions_total{destination=mx|nexthop|provider}, by the kind of site: a provider's
+   * ({@code provider:<name>}), a configured next hop ({@code [host]:port}), or an MX host set.
    */
-  public void shapingSuspension(String destinationKey) {
-    String kind = destinationKey.startsWith("local:") ? "local" : destinationKey.contains(":") ? "nexthop" : "mx";
-    Counter.builder("hermod.shaping.suspensions").description("Destinations suspended after a throttling reply")
-        .tag("destination", kind).register(registry).increment();
+  public void shapingDecision(String action, String site) {
+    Counter.builder("hermod.shaping.decisions").description("Shaping rules that fired, by action")
+        .tag("action", action).register(registry).increment();
+    if (action.equals("suspend")) {
+      String kind = site.startsWith("provider:") ? "provider" : site.startsWith("[") ? "nexthop" : "mx";
+      Counter.builder("hermod.shaping.suspensions").description("Sites suspended after a throttling reply")
+          .tag("destination", kind).register(registry).increment();
+    }
+  }
+
+  /**
+   * hermod_shaping_refused_total{reason=suspended|dead|bounced}: delivery jobs answered without a connection
+   * because their (source, site) queue was suspended, dead, or bouncing by a rule.
+   */
+  public void shapingRefused(String reason) {
+    Counter.builder("hermod.shaping.refused").description("Delivery jobs answered without a connection attempt")
+        .tag("reason", reason).register(registry).increment();
+  }
+
+  /** hermod_shaping_sites_died_total: a (source, site) queue marked dead after a failed cohort of connections. */
+  public void siteDied() {
+    Counter.builder("hermod.shaping.sites.died").description("Sites marked dead after a failed cohort")
+        .register(registry).increment();
   }
 
   /** hermod_router_scan_failures_total: a spool scan that ended in an error (logged with its cause). */

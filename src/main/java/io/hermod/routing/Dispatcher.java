@@ -1,11 +1,14 @@
 package io.hermod.routing;
 
 import io.hermod.delivery.DeliveryReport;
+import io.hermod.shaping.QueueKey;
+import io.hermod.shaping.ShapingState;
+import io.hermod.shaping.SiteHealth;
+import io.hermod.shaping.SiteLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -13,68 +16,131 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * Sends delivery jobs with backpressure (Postfix's qmgr concurrency scheduler): at most
- * {@code maxInFlight} jobs in flight overall and what {@link DestinationLimits} allows per destination
- * (this node's {@code maxPerDestination}, or a share of a cluster-wide cap), an optional
- * per-destination rate (this node's, or its share of a cluster-wide rate), and suspended destinations get
- * nothing until the suspension ends. A job whose request fails (no consumer, timeout, busy) was not
- * attempted: it waits {@code requeueDelayMillis} and is sent again, so nothing is lost. Waiting jobs belong
- * to messages in the router's bounded active window, so this queue is bounded too. Runs on one Vert.x
- * context; not thread-safe. Generic in the job type: the router runs one for SMTP delivery jobs and one for
- * local delivery jobs.
+ * Sends delivery jobs with backpressure (Postfix's qmgr scheduler), per (egress source, site) queue
+ * (docs/delivery.md "Sites"): at most {@code maxInFlight} jobs in flight overall; per queue what the
+ * {@link DestinationLimits} allow (this node's cap or a share of a cluster-wide one), lowered by a provider's
+ * cap, a shaping rule and the site's connection window ({@link SiteHealth}); an optional rate.
+ *
+ * <p>A queue that is suspended (a shaping rule) or dead (its site refused a failed cohort of connections)
+ * costs nothing per message: its jobs are answered at once, without a connection, with "451 4.4.1 delivery
+ * temporarily suspended: reason", and their message ids are parked. When the queue opens again (the
+ * suspension ends, or the single probe of a dead site reached it), the parked ids are released to the router,
+ * due at once. A job whose request fails (no consumer, timeout, busy) was not attempted: it waits
+ * {@code requeueDelayMillis} and is sent again. Runs on one Vert.x context; not thread-safe. Generic in the job
+ * type: the router runs one for SMTP delivery jobs and one for local delivery jobs (shaping off).
  */
 public final class Dispatcher<J> {
 
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
 
-  /** The settings of the scheduler; {@code ratePerDestination} 0 = unlimited. */
+  /** The settings of the scheduler; {@code ratePerDestination} (per second) 0 = unlimited. */
   public record Limits(int maxInFlight, int maxPerDestination, int ratePerDestination, long requeueDelayMillis) {
+  }
+
+  /** What the dispatcher needs to know of a job type. */
+  public interface Jobs<J> {
+    /** The queue the job belongs to ({@link QueueKey} written out). */
+    String queueKey(J job);
+
+    /** The spool id of the job's message (parked while its queue is closed). */
+    String messageId(J job);
+
+    /** The report for a job not attempted: every recipient gets {@code code status text}. */
+    DeliveryReport refused(J job, int code, String status, String text);
+  }
+
+  /** What the router hears of the dispatcher's decisions. */
+  public interface Listener {
+    /** Messages parked while their queue was closed: it is open again, they are due now. */
+    void release(List<String> messageIds);
+
+    /** A shaping rule fired here: to be announced to the other nodes. */
+    void decided(ShapingState.Decision decision);
+
+    Listener NONE = new Listener() {
+      @Override
+      public void release(List<String> messageIds) {
+      }
+
+      @Override
+      public void decided(ShapingState.Decision decision) {
+      }
+    };
+  }
+
+  /**
+   * Shaping: the sites' health settings, the rules and their decisions, provider limits, how many message
+   * ids may be parked in all, and the listener.
+   */
+  public record Shaping(SiteHealth.Settings health, ShapingState state, Supplier<SiteLimits> siteLimits,
+                        int maxParked, Listener listener) {
+
+    /** No windows, dead marks, rules or provider limits (local delivery, tests). */
+    public static Shaping off() {
+      return new Shaping(SiteHealth.Settings.OFF, new ShapingState(List.of()), () -> SiteLimits.DEFAULTS, 0,
+          Listener.NONE);
+    }
   }
 
   private final Vertx vertx;
   private final Clock clock;
   private Limits limits;
-  private Backoff backoff;
+  private final Shaping shaping;
   private final DestinationLimits destinationLimits;
   private final DestinationLimits rateLimits;
-  private final Function<J, String> destinationOf;
+  private final Jobs<J> jobs;
   private final Function<J, Future<DeliveryReport>> sender;
-  private final Map<String, Destination<J>> destinations = new LinkedHashMap<>();
+  private final Map<String, SiteQueue<J>> queues = new LinkedHashMap<>();
+  private final io.hermod.metrics.HermodMetrics metrics;
   private int inFlight;
+  private int parked;
   private long timerId = -1;
   private long timerAt = Long.MAX_VALUE;
   private boolean pumping;
   private boolean pumpAgain;
 
-  private final io.hermod.metrics.HermodMetrics metrics;
-
-  /** A single-node scheduler without metrics (tests, local jobs). */
-  Dispatcher(Vertx vertx, Clock clock, Limits limits, Backoff backoff, Function<J, String> destinationOf,
+  /** A single-node scheduler without shaping or metrics (tests). */
+  Dispatcher(Vertx vertx, Clock clock, Limits limits, Function<J, String> queueKeyOf,
              Function<J, Future<DeliveryReport>> sender) {
-    this(vertx, clock, limits, backoff, DestinationLimits.perNode(limits.maxPerDestination()),
-        DestinationLimits.perNodeRate(limits.ratePerDestination()), destinationOf, sender,
-        io.hermod.metrics.HermodMetrics.noop());
+    this(vertx, clock, limits, Shaping.off(), DestinationLimits.perNode(limits.maxPerDestination()),
+        DestinationLimits.perNodeRate(limits.ratePerDestination()), new Jobs<>() {
+          @Override
+          public String queueKey(J job) {
+            return queueKeyOf.apply(job);
+          }
+
+          @Override
+          public String messageId(J job) {
+            return String.valueOf(job);
+          }
+
+          @Override
+          public DeliveryReport refused(J job, int code, String status, String text) {
+            return new DeliveryReport(null, null, List.of());
+          }
+        }, sender, io.hermod.metrics.HermodMetrics.noop());
   }
 
   /**
-   * @param destinationLimits jobs in flight per destination (this node's cap, or a share of the cluster's)
-   * @param rateLimits        jobs per <em>minute</em> per destination (this node's rate, or a share of the
+   * @param destinationLimits jobs in flight per queue (this node's cap, or a share of the cluster's)
+   * @param rateLimits        jobs per <em>minute</em> per queue (this node's rate, or a share of the
    *                          cluster's); only asked when {@code limits.ratePerDestination()} is not 0
    */
-  Dispatcher(Vertx vertx, Clock clock, Limits limits, Backoff backoff, DestinationLimits destinationLimits,
-             DestinationLimits rateLimits, Function<J, String> destinationOf,
-             Function<J, Future<DeliveryReport>> sender, io.hermod.metrics.HermodMetrics metrics) {
+  Dispatcher(Vertx vertx, Clock clock, Limits limits, Shaping shaping, DestinationLimits destinationLimits,
+             DestinationLimits rateLimits, Jobs<J> jobs, Function<J, Future<DeliveryReport>> sender,
+             io.hermod.metrics.HermodMetrics metrics) {
     this.metrics = metrics;
     this.rateLimits = rateLimits;
     this.vertx = vertx;
     this.clock = clock;
     this.limits = limits;
-    this.backoff = backoff;
+    this.shaping = shaping;
     this.destinationLimits = destinationLimits;
-    this.destinationOf = destinationOf;
+    this.jobs = jobs;
     this.sender = sender;
     destinationLimits.start(this::pump);
     rateLimits.start(this::pump);
@@ -82,7 +148,7 @@ public final class Dispatcher<J> {
 
   /** Queues a job; {@code onReport} gets its report once delivery answered (never for unanswered tries). */
   void submit(J job, Consumer<DeliveryReport> onReport) {
-    destination(destinationOf.apply(job)).waiting.add(new Waiting<>(job, onReport));
+    queue(jobs.queueKey(job)).waiting.add(new SiteQueue.Waiting<>(job, onReport));
     pump();
   }
 
@@ -91,28 +157,21 @@ public final class Dispatcher<J> {
   }
 
   /**
-   * New limits and suspension rules (configuration reload). Jobs in flight finish; the global cap and the
-   * requeue delay apply from the next pass. {@code maxPerDestination} and {@code ratePerDestination} are not
-   * taken from here: the {@link DestinationLimits} own them (leased cluster-wide, so they need a restart).
+   * New limits (configuration reload). Jobs in flight finish; the global cap and the requeue delay apply from
+   * the next pass. {@code maxPerDestination} and {@code ratePerDestination} are not taken from here: the
+   * {@link DestinationLimits} own them (leased cluster-wide, so they need a restart).
    */
-  void reconfigure(Limits next, Backoff nextBackoff) {
+  void reconfigure(Limits next) {
     limits = new Limits(next.maxInFlight(), limits.maxPerDestination(), limits.ratePerDestination(),
         next.requeueDelayMillis());
-    backoff = nextBackoff;
     pump();
   }
 
-  /**
-   * Another node suspended {@code destination} for {@code millis} (SharedSuspensions, docs/cluster.md): no job
-   * to it here either until then. Never shortens a suspension.
-   */
-  void suspend(String destination, long millis) {
-    Destination<J> d = destination(destination);
-    long until = clock.millis() + millis;
-    if (until > d.suspendedUntil) {
-      d.suspendedUntil = until;
-      LOG.info("destination " + destination + " suspended for " + millis / 1000 + " s by another node");
-    }
+  /** A decision made on another node (SharedSuspensions, docs/cluster.md): it holds here too. */
+  void apply(ShapingState.Decision decision) {
+    shaping.state().apply(decision, clock.millis());
+    LOG.info("shaping: " + decision.scope() + " " + describe(decision) + " by another node (" + decision.reason()
+        + ")");
     pump();
   }
 
@@ -126,20 +185,15 @@ public final class Dispatcher<J> {
     }
   }
 
-  private Destination<J> destination(String key) {
-    return destinations.computeIfAbsent(key, k -> new Destination<>(limits.ratePerDestination() > 0
-        ? new TokenBucket(ratePerSecond(k), clock.millis()) : null));
-  }
-
-  private double ratePerSecond(String destination) {
-    return rateLimits.allowed(destination) / 60.0;
+  private SiteQueue<J> queue(String key) {
+    return queues.computeIfAbsent(key, k -> new SiteQueue<>(QueueKey.parse(k), new SiteHealth(shaping.health())));
   }
 
   /**
-   * Starts what the limits allow, one job per destination per pass so one destination cannot take all.
-   * Never re-entered: a job whose report arrives synchronously (or any other caller during a pass) only asks
-   * for another pass, so the stack stays flat however many jobs wait, and the destinations are never changed
-   * while a pass walks them. Jobs are chosen during the walk and sent after it.
+   * Starts what the limits allow, one job per queue per pass so one queue cannot take all. Never re-entered: a
+   * job whose report arrives synchronously (or any other caller during a pass) only asks for another pass, so
+   * the stack stays flat however many jobs wait, and the queues are never changed while a pass walks them.
+   * Jobs are chosen during the walk and sent (or answered) after it.
    */
   private void pump() {
     if (pumping) {
@@ -150,85 +204,161 @@ public final class Dispatcher<J> {
     try {
       do {
         pumpAgain = false;
-        List<Started<J>> chosen = choose(clock.millis());
-        chosen.forEach(this::send);
+        Pass<J> pass = new Pass<>();
+        choose(clock.millis(), pass);
+        pass.refused.forEach(Runnable::run);
+        if (!pass.released.isEmpty()) {
+          shaping.listener().release(pass.released);
+        }
+        pass.started.forEach(this::send);
       } while (pumpAgain);
     } finally {
       pumping = false;
     }
   }
 
-  private List<Started<J>> choose(long now) {
-    List<Started<J>> chosen = new ArrayList<>();
+  /** What one pass decided: jobs to send, jobs answered without an attempt, message ids released. */
+  private static final class Pass<J> {
+    final List<Started<J>> started = new ArrayList<>();
+    final List<Runnable> refused = new ArrayList<>();
+    final List<String> released = new ArrayList<>();
+  }
+
+  private void choose(long now, Pass<J> pass) {
     long wake = Long.MAX_VALUE;
+    for (SiteQueue<J> q : queues.values()) {
+      wake = Math.min(wake, gate(q, now, pass));
+    }
     boolean started = true;
     while (started && inFlight < limits.maxInFlight()) {
       started = false;
-      for (Map.Entry<String, Destination<J>> e : destinations.entrySet()) {
-        Destination<J> d = e.getValue();
-        if (d.waiting.isEmpty() || inFlight >= limits.maxInFlight()) {
+      for (SiteQueue<J> q : queues.values()) {
+        if (q.waiting.isEmpty() || inFlight >= limits.maxInFlight()) {
           continue;
         }
-        // A suspension is checked before the allowance: its end must wake the dispatcher even while the
-        // allowance is 0 (a cluster lease is only asked for once the destination is not suspended).
-        if (now < d.suspendedUntil) {
-          wake = Math.min(wake, d.suspendedUntil);
+        if (q.inFlight >= q.health.allowed(cap(q, now), now)) {
           continue;
         }
-        if (d.inFlight >= destinationLimits.allowed(e.getKey())) {
-          continue;
-        }
-        long wait = 0;
-        if (d.bucket != null) {
-          d.bucket.rate(ratePerSecond(e.getKey()), now); // a cluster share may have changed
-          wait = d.bucket.tryTake(now);
-        }
+        long wait = takeToken(q, now);
         if (wait > 0) {
           wake = Math.min(wake, now + wait);
           continue;
         }
-        d.inFlight++;
+        q.inFlight++;
         inFlight++;
-        chosen.add(new Started<>(d, d.waiting.poll()));
+        q.health.started();
+        pass.started.add(new Started<>(q, q.waiting.poll()));
         started = true;
       }
     }
     reportDemand(now);
     forgetIdle(now);
+    shaping.state().expire(now);
     if (wake != Long.MAX_VALUE) {
       wakeAt(wake, now);
     }
-    return chosen;
+  }
+
+  /**
+   * A closed queue (bounced, suspended, dead without a due probe) answers its waiting jobs at once; an open
+   * one releases what it parked (a dead one: one message, the probe). Returns when to look again.
+   */
+  private long gate(SiteQueue<J> q, long now, Pass<J> pass) {
+    String bounce = shaping.state().bounceReason(q.key, now);
+    if (bounce != null) {
+      refuseAll(q, pass, 554, "5.0.0", "bounced by shaping " + bounce, "bounced");
+      release(q, q.parked.size(), pass); // parked mail comes back to bounce too
+      return Long.MAX_VALUE;
+    }
+    long suspendedUntil = shaping.state().suspendedUntil(q.key, now);
+    if (suspendedUntil > 0) {
+      q.health.throttled(); // the suspension ends with a single probe
+      refuseAll(q, pass, 451, "4.4.1", "delivery temporarily suspended: " + shaping.state().suspendReason(q.key, now),
+          "suspended");
+      return suspendedUntil;
+    }
+    if (q.health.dead()) {
+      if (q.health.allowed(1, now) == 0) {
+        refuseAll(q, pass, 451, "4.4.1", "delivery temporarily suspended: " + q.health.lastError(), "dead");
+        return q.health.probeAt() > now ? q.health.probeAt() : Long.MAX_VALUE;
+      }
+      if (q.waiting.isEmpty()) {
+        release(q, 1, pass); // the probe
+      }
+      return Long.MAX_VALUE;
+    }
+    release(q, q.parked.size(), pass);
+    return Long.MAX_VALUE;
+  }
+
+  private void refuseAll(SiteQueue<J> q, Pass<J> pass, int code, String status, String text, String why) {
+    while (!q.waiting.isEmpty()) {
+      SiteQueue.Waiting<J> w = q.waiting.poll();
+      String id = jobs.messageId(w.job());
+      if (code < 500 && parked < shaping.maxParked()) {
+        q.parked.add(id);
+        parked++;
+      }
+      metrics.shapingRefused(why);
+      pass.refused.add(() -> w.onReport().accept(jobs.refused(w.job(), code, status, text)));
+    }
+  }
+
+  private void release(SiteQueue<J> q, int count, Pass<J> pass) {
+    for (int i = 0; i < count && !q.parked.isEmpty(); i++) {
+      pass.released.add(q.parked.poll());
+      parked--;
+    }
+  }
+
+  /** The queue's connection cap: the node's (or cluster share), a provider's, a shaping rule's. */
+  private int cap(SiteQueue<J> q, long now) {
+    int cap = shaping.siteLimits().get().cap(q.key.site(), destinationLimits.allowed(q.key.toString()));
+    return shaping.state().cap(q.key, cap, now);
+  }
+
+  /**
+   * 0 when a job may start now (or no rate applies), else milliseconds to wait. The rate is the node's (or its
+   * share of the cluster's, which may be 0 for a while), lowered by a provider's and a shaping rule's.
+   */
+  private long takeToken(SiteQueue<J> q, long now) {
+    double perMinute = limits.ratePerDestination() > 0 ? rateLimits.allowed(q.key.toString()) : Double.MAX_VALUE;
+    int provider = shaping.siteLimits().get().ratePerMinute(q.key.site(), 0);
+    int rule = shaping.state().ratePerMinute(q.key, 0, now);
+    perMinute = Math.min(perMinute, provider > 0 ? provider : Double.MAX_VALUE);
+    perMinute = Math.min(perMinute, rule > 0 ? rule : Double.MAX_VALUE);
+    if (perMinute == Double.MAX_VALUE) {
+      q.bucket = null;
+      return 0;
+    }
+    if (q.bucket == null) {
+      q.bucket = new TokenBucket(perMinute / 60.0, now);
+    }
+    q.bucket.rate(perMinute / 60.0, now); // a cluster share or a rule may have changed it
+    return q.bucket.tryTake(now);
   }
 
   private void send(Started<J> s) {
-    Destination<J> d = s.destination();
-    Waiting<J> w = s.job();
-    String destination = destinationOf.apply(w.job);
+    SiteQueue<J> q = s.queue();
+    SiteQueue.Waiting<J> w = s.job();
     Future<DeliveryReport> sent;
     try {
-      sent = sender.apply(w.job);
+      sent = sender.apply(w.job());
     } catch (RuntimeException e) {
       sent = Future.failedFuture(e);
     }
     sent.onComplete(result -> {
-      d.inFlight--;
+      q.inFlight--;
       inFlight--;
       if (result.succeeded()) {
-        long suspend = backoff.suspendMillis(result.result());
-        if (suspend > 0) {
-          d.suspendedUntil = clock.millis() + suspend;
-          metrics.shapingSuspension(destination); // metrics
-          LOG.info("destination " + destination + " suspended for " + suspend / 1000 + " s: "
-              + result.result().results().get(0).summary());
-        }
-        w.onReport.accept(result.result());
+        learn(q, w.job(), result.result());
+        w.onReport().accept(result.result());
       } else {
         // Not attempted: try again after a short delay, without counting an attempt.
-        LOG.fine("job to " + destination + " not attempted: "
-            + result.cause().getMessage());
+        q.health.notAttempted();
+        LOG.fine("job to " + q.key + " not attempted: " + result.cause().getMessage());
         vertx.setTimer(limits.requeueDelayMillis(), t -> {
-          destination(destination).waiting.add(w);
+          queue(q.key.toString()).waiting.add(w);
           pump();
         });
       }
@@ -236,24 +366,71 @@ public final class Dispatcher<J> {
     });
   }
 
-  /** Tells the limits what each destination needs; a suspended destination asks for no new slots. */
+  /** What a report teaches about its site: reached or not (the dead mark), and the shaping rules it trips. */
+  private void learn(SiteQueue<J> q, J job, DeliveryReport report) {
+    long now = clock.millis();
+    int cap = cap(q, now);
+    if (report.unreachable()) {
+      String error = report.results().isEmpty() ? "no host answered" : report.results().get(0).summary();
+      q.failing.add(jobs.messageId(job));
+      if (q.health.unreachable(error, cap, now) == SiteHealth.Change.DIED) {
+        metrics.siteDied();
+        LOG.warning("site " + q.key + " is dead after a failed cohort of connections (" + error
+            + "): its mail is deferred without attempts; one probe in " + (q.health.probeAt() - now) / 1000 + " s");
+      }
+      if (q.health.dead()) {
+        // The cohort that found the site dead (and each failed probe) waits for its revival like the rest.
+        while (!q.failing.isEmpty() && parked < shaping.maxParked()) {
+          q.parked.add(q.failing.poll());
+          parked++;
+        }
+        q.failing.clear();
+      }
+    } else if (q.health.reached(cap) == SiteHealth.Change.REVIVED) {
+      LOG.info("site " + q.key + " answers again (probe reached " + report.remoteHost() + "): releasing "
+          + q.parked.size() + " deferred messages");
+    }
+    if (!report.unreachable()) {
+      q.failing.clear();
+    }
+    List<String> replies = report.results().stream().filter(r -> r.outcome() != DeliveryReport.Outcome.DELIVERED)
+        .map(DeliveryReport.Result::summary).toList();
+    if (replies.isEmpty()) {
+      return;
+    }
+    for (ShapingState.Decision d : shaping.state().onReplies(q.key, replies, now)) {
+      metrics.shapingDecision(d.action().name().toLowerCase(java.util.Locale.ROOT), q.key.site());
+      LOG.info("shaping: " + d.scope() + " " + describe(d) + " (" + d.reason() + ")");
+      shaping.listener().decided(d);
+    }
+  }
+
+  private static String describe(ShapingState.Decision d) {
+    long s = d.durationMillis() / 1000;
+    return switch (d.action()) {
+      case SUSPEND -> "suspended for " + s + " s";
+      case BOUNCE -> "bounces its mail for " + s + " s";
+      case LIMIT_CONNECTIONS -> "limited to " + d.value() + " connections for " + s + " s";
+      case LIMIT_RATE -> "limited to " + d.value() + " jobs a minute for " + s + " s";
+    };
+  }
+
+  /** Tells the limits what each queue needs; a closed queue asks for no new slots. */
   private void reportDemand(long now) {
-    destinations.forEach((key, d) -> {
-      int waiting = now < d.suspendedUntil ? 0 : d.waiting.size();
-      destinationLimits.demand(key, d.inFlight, waiting);
-      if (d.bucket != null) {
-        rateLimits.demand(key, d.inFlight, waiting);
+    queues.forEach((key, q) -> {
+      destinationLimits.demand(key, q.inFlight, q.waiting.size());
+      if (q.bucket != null && limits.ratePerDestination() > 0) {
+        rateLimits.demand(key, q.inFlight, q.waiting.size());
       }
     });
   }
 
-  /** Drops destinations with nothing waiting or in flight, no suspension and a full bucket (memory stays bounded). */
+  /** Drops idle queues (memory stays bounded by the queues with mail or with something learnt). */
   private void forgetIdle(long now) {
-    Iterator<Destination<J>> it = destinations.values().iterator();
+    Iterator<SiteQueue<J>> it = queues.values().iterator();
     while (it.hasNext()) {
-      Destination<J> d = it.next();
-      if (d.waiting.isEmpty() && d.inFlight == 0 && now >= d.suspendedUntil
-          && (d.bucket == null || d.bucket.isFull(now))) {
+      SiteQueue<J> q = it.next();
+      if (q.idle(now)) {
         it.remove();
       }
     }
@@ -274,20 +451,6 @@ public final class Dispatcher<J> {
     });
   }
 
-  private record Waiting<J>(J job, Consumer<DeliveryReport> onReport) {
-  }
-
-  private record Started<J>(Destination<J> destination, Waiting<J> job) {
-  }
-
-  private static final class Destination<J> {
-    final ArrayDeque<Waiting<J>> waiting = new ArrayDeque<>();
-    TokenBucket bucket;
-    int inFlight;
-    long suspendedUntil;
-
-    Destination(TokenBucket bucket) {
-      this.bucket = bucket;
-    }
+  private record Started<J>(SiteQueue<J> queue, SiteQueue.Waiting<J> job) {
   }
 }

@@ -10,6 +10,11 @@ import io.hermod.delivery.DeliveryReport;
 import io.hermod.delivery.DsnBuilder;
 import io.hermod.delivery.RetrySchedule;
 import io.hermod.local.LocalJob;
+import io.hermod.config.ShapingConfig;
+import io.hermod.shaping.ShapingRule;
+import io.hermod.shaping.ShapingRules;
+import io.hermod.shaping.ShapingState;
+import io.hermod.shaping.SiteHealth;
 import io.hermod.shaping.SiteKeys;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Recipient;
@@ -62,7 +67,9 @@ public final class RouterVerticle extends VerticleBase {
   private DestinationResolver destinations;
   private Dispatcher<DeliveryJob> dispatcher;
   private SharedSuspensions suspensions;
-  private Backoff backoff; // the suspension rules in force (replaced on reload)
+  private ShapingState shapingState; // the shaping rules in force (replaced on reload) and their decisions
+  /** Messages whose site opened again after they were deferred without an attempt: due now (bounded by shaping.maxParked). */
+  private final java.util.Set<String> releasedEarly = new java.util.HashSet<>();
   private Dispatcher<LocalJob> localDispatcher;
   private OutcomePersister persister;
   private OperatorBounce operatorBounce;
@@ -125,14 +132,28 @@ public final class RouterVerticle extends VerticleBase {
     siteKeys = siteKeysOf(config);
     destinations = new DestinationResolver(resolver, LoopDetector.forEndpoints(config.hostname(), ownEndpoints));
     Dispatcher.Limits limits = limitsOf(d);
-    backoff = backoffOf(d);
-    suspensions = new SharedSuspensions(vertx, () -> backoff);
-    dispatcher = new Dispatcher<>(vertx, clock, limits, backoff, destinationLimits, rateLimits,
-        DeliveryJob::queueKey, suspensions.announcing(this::sendJob), metrics);
+    suspensions = new SharedSuspensions(vertx);
+    shapingState = new ShapingState(rulesOf(config));
+    ShapingConfig sc = config.shaping();
+    Dispatcher.Shaping shaping = new Dispatcher.Shaping(new SiteHealth.Settings(sc.initialConnections(),
+        sc.failedCohortLimit(), sc.probeSeconds() * 1000L, sc.maxProbeSeconds() * 1000L), shapingState,
+        () -> siteKeys, sc.maxParked(), new Dispatcher.Listener() {
+          @Override
+          public void release(List<String> messageIds) {
+            releaseEarly(messageIds);
+          }
+
+          @Override
+          public void decided(ShapingState.Decision decision) {
+            suspensions.announce(decision);
+          }
+        });
+    dispatcher = new Dispatcher<>(vertx, clock, limits, shaping, destinationLimits, rateLimits,
+        JobKinds.delivery(), this::sendJob, metrics);
     // Local jobs have their own scheduler: a slow LMTP server or bus consumer takes no SMTP slots.
-    localDispatcher = new Dispatcher<>(vertx, clock, limits, backoff,
+    localDispatcher = new Dispatcher<>(vertx, clock, limits, Dispatcher.Shaping.off(),
         DestinationLimits.perNode(d.maxConnectionsPerDestination()),
-        DestinationLimits.perNodeRate(d.ratePerDestination()), LocalJob::destination,
+        DestinationLimits.perNodeRate(d.ratePerDestination()), JobKinds.local(),
         job -> request(Addresses.LOCAL_JOB, job.toJson()), metrics);
     BounceWriter bounces = new BounceWriter(spool, new SpooledContent(vertx), dsnBuilder, schedule,
         config.hostname());
@@ -144,7 +165,7 @@ public final class RouterVerticle extends VerticleBase {
     scanTimer = vertx.setPeriodic(d.scanIntervalSeconds() * 1000L, t -> scan());
     io.vertx.core.Context own = context;
     unfollow = live.onChange(next -> own.runOnContext(v -> reconfigure(next)));
-    return Future.all(triggers.completion(), bounceRequests.completion(), suspensions.listen(dispatcher::suspend))
+    return Future.all(triggers.completion(), bounceRequests.completion(), suspensions.listen(dispatcher::apply))
         .onSuccess(v -> scan());
   }
 
@@ -157,8 +178,9 @@ public final class RouterVerticle extends VerticleBase {
     return new SiteKeys(c.shaping().providers(), c.shaping().ownSiteDomains());
   }
 
-  private static Backoff backoffOf(DeliveryConfig d) {
-    return new Backoff(d.suspendPatterns(), d.suspendSeconds());
+  private static List<ShapingRule> rulesOf(HermodConfig c) {
+    return ShapingRules.all(c.shaping().defaultRules(), c.shaping().rules(), c.delivery().suspendPatterns(),
+        c.delivery().suspendSeconds());
   }
 
   /** A reloaded configuration: routing decisions, schedules and limits from now on follow it. */
@@ -167,9 +189,9 @@ public final class RouterVerticle extends VerticleBase {
     planner = new RoutePlanner(next);
     siteKeys = siteKeysOf(next);
     schedule.reconfigure(next.delivery());
-    backoff = backoffOf(next.delivery());
-    dispatcher.reconfigure(limitsOf(next.delivery()), backoff);
-    localDispatcher.reconfigure(limitsOf(next.delivery()), backoff);
+    shapingState.rules(rulesOf(next));
+    dispatcher.reconfigure(limitsOf(next.delivery()));
+    localDispatcher.reconfigure(limitsOf(next.delivery()));
   }
 
   @Override
@@ -197,8 +219,8 @@ public final class RouterVerticle extends VerticleBase {
   private void onTrigger(Message<JsonObject> message) {
     String id = message.body() == null ? null : message.body().getString("id");
     // Idempotent: an id already active is ignored; beyond the window the trigger is dropped (the scan finds it).
-    if (id != null && window.tryAdmit(id)) {
-      activate(id);
+    if (id != null) {
+      admit(id);
     }
   }
 
@@ -282,7 +304,8 @@ public final class RouterVerticle extends VerticleBase {
         // Every recipient final but still here: a removal cut short (its DSNs were committed before).
         return spool.remove(id).onComplete(x -> release(id));
       }
-      if (env.held() || env.nextAttempt().isAfter(clock.instant())) {
+      boolean early = releasedEarly.remove(id);
+      if (env.held() || (!early && env.nextAttempt().isAfter(clock.instant()))) {
         release(id);
         return Future.succeededFuture();
       }
@@ -291,6 +314,7 @@ public final class RouterVerticle extends VerticleBase {
         return null;
       });
     }).onFailure(e -> {
+      releasedEarly.remove(id);
       LOG.fine("queue id " + id + " not activated: " + e.getMessage());
       release(id);
     }).mapEmpty();
@@ -298,6 +322,23 @@ public final class RouterVerticle extends VerticleBase {
 
   private void release(String id) {
     window.release(id);
+    if (releasedEarly.contains(id)) {
+      // Its site opened while its deferral was being recorded: take it again now.
+      vertx.runOnContext(v -> admit(id));
+    }
+  }
+
+  /** The site of these messages opened again (Dispatcher.Listener): each is due now, its own retry time aside. */
+  private void releaseEarly(List<String> ids) {
+    releasedEarly.addAll(ids);
+    ids.forEach(this::admit);
+  }
+
+  /** Takes {@code id} into the window if it fits and is not active; otherwise a later scan finds it. */
+  private void admit(String id) {
+    if (window.tryAdmit(id)) {
+      activate(id);
+    }
   }
 
   /**

@@ -22,7 +22,7 @@ import java.util.TreeSet;
  *       own, named as configured ("[10.1.2.3]:2525").</li>
  * </ul>
  */
-public final class SiteKeys {
+public final class SiteKeys implements SiteLimits {
 
   private final List<Provider> providers;
   private final Set<String> ownSiteDomains;
@@ -75,6 +75,23 @@ public final class SiteKeys {
       }
     }
     return null;
+  }
+
+  /** A provider's own cap ({@link Provider#maxConnections}), never above the default. */
+  @Override
+  public int cap(String site, int cap) {
+    Provider p = site.startsWith("provider:") ? providerNamed(site) : null;
+    return p == null || p.maxConnections() == 0 ? cap : Math.min(cap, p.maxConnections());
+  }
+
+  /** A provider's own rate, or the default; 0 = unlimited. */
+  @Override
+  public int ratePerMinute(String site, int ratePerMinute) {
+    Provider p = site.startsWith("provider:") ? providerNamed(site) : null;
+    if (p == null || p.ratePerMinute() == 0) {
+      return ratePerMinute;
+    }
+    return ratePerMinute == 0 ? p.ratePerMinute() : Math.min(ratePerMinute, p.ratePerMinute());
   }
 
   static String canonical(Collection<String> mxHosts, int port) {

@@ -167,6 +167,18 @@ class ConfigOverridesTest {
             List.of(new io.hermod.shaping.Provider("google", List.of(".google.com"), 7, 0))),
         row("shaping.ownSiteDomains", "HERMOD_SHAPING_OWN_SITE_DOMAINS", "[\"Own.Example\"]",
             c -> c.shaping().ownSiteDomains(), List.of("own.example")),
+        row("shaping.initialConnections", "HERMOD_SHAPING_INITIAL_CONNECTIONS", "2",
+            c -> c.shaping().initialConnections(), 2),
+        row("shaping.failedCohortLimit", "HERMOD_SHAPING_FAILED_COHORT_LIMIT", "3",
+            c -> c.shaping().failedCohortLimit(), 3),
+        row("shaping.probeSeconds", "HERMOD_SHAPING_PROBE_SECONDS", "30", c -> c.shaping().probeSeconds(), 30),
+        row("shaping.maxProbeSeconds", "HERMOD_SHAPING_MAX_PROBE_SECONDS", "600",
+            c -> c.shaping().maxProbeSeconds(), 600),
+        row("shaping.maxParked", "HERMOD_SHAPING_MAX_PARKED", "10", c -> c.shaping().maxParked(), 10),
+        row("shaping.defaultRules", "HERMOD_SHAPING_DEFAULT_RULES", "false", c -> c.shaping().defaultRules(), false),
+        row("shaping.rules", "HERMOD_SHAPING_RULES",
+            "[{\"name\":\"r\",\"match\":\"^421\",\"action\":\"suspend\",\"durationSeconds\":60}]",
+            c -> c.shaping().rules().get(0).name(), "r"),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5),
         row("configReloadSeconds", "HERMOD_CONFIG_RELOAD_SECONDS", "0", HermodConfig::configReloadSeconds, 0));
   }

@@ -67,7 +67,9 @@ class MetricsDashboardNamesTest {
     m.queueMessages(state -> 0);
     m.deliveryOutcome("delivered", "2.0.0", Duration.ofSeconds(1));
     m.deliveryDuration(1_000_000);
-    m.shapingSuspension("example.com");
+    m.shapingDecision("suspend", "provider:google");
+    m.shapingRefused("dead");
+    m.siteDied();
     m.dnsLookup("ok", 1_000_000);
     m.routerScanFailure();
     return registry.scrape();

@@ -47,15 +47,17 @@ class MetricsQueueStatesTest {
   }
 
   @Test
-  void shapingSuspensionsAreTaggedByDestinationClass() {
+  void shapingSuspensionsAreTaggedBySiteKindAndDecisionsByAction() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     HermodMetrics metrics = new HermodMetrics(registry);
-    metrics.shapingSuspension("example.com");
-    metrics.shapingSuspension("[10.1.2.3]:2525");
-    metrics.shapingSuspension("relay.example:587");
-    metrics.shapingSuspension("local:example.org");
+    metrics.shapingDecision("suspend", "mx1.example.com,mx2.example.com");
+    metrics.shapingDecision("suspend", "[10.1.2.3]:2525");
+    metrics.shapingDecision("suspend", "provider:google");
+    metrics.shapingDecision("limit_connections", "provider:google");
     assertEquals(1.0, registry.get("hermod.shaping.suspensions").tag("destination", "mx").counter().count());
-    assertEquals(2.0, registry.get("hermod.shaping.suspensions").tag("destination", "nexthop").counter().count());
-    assertEquals(1.0, registry.get("hermod.shaping.suspensions").tag("destination", "local").counter().count());
+    assertEquals(1.0, registry.get("hermod.shaping.suspensions").tag("destination", "nexthop").counter().count());
+    assertEquals(1.0, registry.get("hermod.shaping.suspensions").tag("destination", "provider").counter().count());
+    assertEquals(3.0, registry.get("hermod.shaping.decisions").tag("action", "suspend").counter().count());
+    assertEquals(1.0, registry.get("hermod.shaping.decisions").tag("action", "limit_connections").counter().count());
   }
 }

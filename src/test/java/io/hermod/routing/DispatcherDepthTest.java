@@ -35,7 +35,7 @@ class DispatcherDepthTest {
       Promise<DeliveryReport> slow = Promise.promise();
       List<Integer> order = new ArrayList<>();
       Dispatcher<Integer> dispatcher = new Dispatcher<>(vertx, Clock.systemUTC(),
-          new Dispatcher.Limits(1, 1, 0, 100), new Backoff(List.of(), 0), job -> "site.test",
+          new Dispatcher.Limits(1, 1, 0, 100), job -> "site.test",
           job -> job == 0 ? slow.future() : Future.succeededFuture(new DeliveryReport(null, null, List.of())));
       for (int i = 0; i <= JOBS; i++) {
         int job = i;

@@ -1,0 +1,150 @@
+package io.hermod.shaping;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hermod.api.Addresses;
+import io.hermod.testing.ScriptedSmtpPeer;
+import io.hermod.testing.SmtpLineClient;
+import io.hermod.testing.TestDnsServer;
+import io.hermod.testing.TestHermod;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12, dead sites and site-wide throttles, through a running Hermod, real SMTP peers and a real DNS server:
+ * a site that fails at the connection level costs a handful of connections however much mail is queued for
+ * it, and once it answers its mail is delivered without waiting for each message's own retry time. A throttle
+ * reply suspends the whole site (every domain on its MX hosts), not a domain.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DeadSiteTest {
+
+  static final byte[] MESSAGE = "Subject: t\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  @TempDir
+  Path dir;
+  private final Vertx peers = Vertx.vertx();
+  private final List<JsonObject> events = new CopyOnWriteArrayList<>();
+  private TestHermod hermod;
+
+  @AfterEach
+  void tearDown() {
+    if (hermod != null) {
+      hermod.close();
+    }
+    peers.close().await();
+  }
+
+  private void startHermod(JsonObject overrides) {
+    hermod = TestHermod.start(dir.resolve("spool"), overrides);
+    hermod.vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> events.add(m.body())).completion().await();
+  }
+
+  private long count(Predicate<JsonObject> p) {
+    return events.stream().filter(p).count();
+  }
+
+  private static Predicate<JsonObject> outcome(String outcome) {
+    return e -> outcome.equals(e.getString("outcome"));
+  }
+
+  private static void until(String what, int seconds, java.util.function.BooleanSupplier ok) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!ok.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aDeadSmarthostGetsAHandfulOfConnectionsForTwoHundredMessagesThenItsMailGoesWhenItAnswers()
+      throws Exception {
+    ScriptedSmtpPeer peer = new ScriptedSmtpPeer(peers).greeting("421 4.3.2 peer.test not accepting mail now");
+    peer.start().await();
+    startHermod(new JsonObject()
+        .put("routing", new JsonObject().put("smarthost", "[127.0.0.1]:" + peer.port()))
+        .put("delivery", new JsonObject().put("retryInitialSeconds", 600).put("retryMaxSeconds", 600)
+            .put("scanIntervalSeconds", 1).put("delayWarningSeconds", 0))
+        .put("shaping", new JsonObject().put("probeSeconds", 3).put("maxProbeSeconds", 3)));
+    int messages = 200;
+    for (int i = 0; i < messages; i++) {
+      SmtpLineClient.transaction(hermod.port(), "s@local.test", "", List.of("r" + i + "@remote.test"), MESSAGE);
+    }
+    until("every message deferred once", 30, () -> count(outcome("deferred")) >= messages);
+    int attempts = peer.sessions().size();
+    assertTrue(attempts <= 6, "a dead site costs a cohort (5) and its probes, not one per message: " + attempts);
+    assertTrue(count(e -> e.getString("text", "").startsWith("delivery temporarily suspended: 451 4.3.2")
+        || e.getString("text", "").startsWith("delivery temporarily suspended: 451 4.4")) >= messages - 6,
+        "deferred without an attempt, naming the last error");
+
+    peer.greeting("220 peer.test ESMTP back");
+    until("all delivered after the probe, long before their own retry (600 s)", 60,
+        () -> count(outcome("delivered")) == messages);
+    assertEquals(messages, peer.messages().size());
+  }
+
+  @Test
+  void twentyDomainsOnOneDeadMxHostAreOneSite() throws Exception {
+    ScriptedSmtpPeer peer = new ScriptedSmtpPeer(peers).greeting("421 4.3.2 peer.test not accepting mail now");
+    peer.start().await();
+    TestDnsServer dns = TestDnsServer.start(peers).await();
+    for (int i = 0; i < 20; i++) {
+      dns.mx("d" + i + ".test", 10, "mx.shared.test");
+    }
+    dns.a("mx.shared.test", "127.0.0.1");
+    startHermod(dnsConfig(dns, peer));
+    for (int i = 0; i < 20; i++) {
+      for (int j = 0; j < 5; j++) {
+        SmtpLineClient.transaction(hermod.port(), "s@local.test", "", List.of("r" + j + "@d" + i + ".test"), MESSAGE);
+      }
+    }
+    until("every message deferred once", 30, () -> count(outcome("deferred")) >= 100);
+    int attempts = peer.sessions().size();
+    assertTrue(attempts <= 6, "one site for 20 domains: a cohort of connections, not one per domain: " + attempts);
+    dns.close().await();
+  }
+
+  @Test
+  void aThrottleReplySuspendsEveryDomainOfTheSite() throws Exception {
+    ScriptedSmtpPeer peer = new ScriptedSmtpPeer(peers)
+        .on("MAIL", "421 4.7.0 Try again later, closing connection");
+    peer.start().await();
+    TestDnsServer dns = TestDnsServer.start(peers).await();
+    for (int i = 0; i < 24; i++) {
+      dns.mx("t" + i + ".test", 10, "mx.throttle.test");
+    }
+    dns.a("mx.throttle.test", "127.0.0.1");
+    startHermod(dnsConfig(dns, peer).put("shaping", new JsonObject().put("initialConnections", 1)));
+    for (int i = 0; i < 24; i++) {
+      SmtpLineClient.transaction(hermod.port(), "s@local.test", "", List.of("r@t" + i + ".test"), MESSAGE);
+    }
+    until("every message deferred once", 30, () -> count(outcome("deferred")) >= 24);
+    long throttles = peer.sessions().stream().filter(s -> s.commands().stream().anyMatch(c -> c.startsWith("MAIL")))
+        .count();
+    assertTrue(throttles <= 2, "the site is suspended after its first 421, not each of its 24 domains: " + throttles);
+    dns.close().await();
+  }
+
+  private JsonObject dnsConfig(TestDnsServer dns, ScriptedSmtpPeer peer) {
+    return new JsonObject()
+        .put("dns", new JsonObject().put("resolvers", new JsonArray().add("127.0.0.1:" + dns.address().getPort())))
+        .put("routing", new JsonObject().put("deliveryPort", peer.port()))
+        .put("delivery", new JsonObject().put("retryInitialSeconds", 600).put("retryMaxSeconds", 600)
+            .put("scanIntervalSeconds", 1).put("delayWarningSeconds", 0))
+        .put("shaping", new JsonObject().put("probeSeconds", 60));
+  }
+}
