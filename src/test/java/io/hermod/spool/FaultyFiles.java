@@ -51,7 +51,32 @@ public final class FaultyFiles implements SpoolFiles {
     return new IOException("Input/output error");
   }
 
+  private volatile Op pauseOp;
+  private volatile java.util.concurrent.CountDownLatch paused;
+  private volatile java.util.concurrent.CountDownLatch resume;
+
+  /**
+   * The next {@code op} (on any path) waits until {@code resume} opens, a slow disk for one call; the returned
+   * latch opens when that call has started waiting.
+   */
+  public java.util.concurrent.CountDownLatch pauseNext(Op op, java.util.concurrent.CountDownLatch resume) {
+    this.paused = new java.util.concurrent.CountDownLatch(1);
+    this.resume = resume;
+    this.pauseOp = op;
+    return paused;
+  }
+
   private void maybeFail(Op op, Path path) throws IOException {
+    if (op == pauseOp) {
+      pauseOp = null;
+      paused.countDown();
+      try {
+        resume.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while paused");
+      }
+    }
     if (op == failOp && failPath.test(path)) {
       throw error.get();
     }
