@@ -71,22 +71,34 @@ class SmtpFuzzTest {
     return wire.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /** {@code count} random replies, rendered one after the other onto {@code wire}. */
+  private static List<ServerReply> randomReplies(Random r, int count, ByteArrayOutputStream wire) {
+    List<ServerReply> sent = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ServerReply reply = randomReply(r);
+      sent.add(reply);
+      wire.writeBytes(render(reply, r));
+    }
+    return sent;
+  }
+
+  /** Feeds {@code wire} to {@code parser} in reads cut at random, adding the replies it completes to {@code parsed}. */
+  private static void feedInRandomReads(ReplyParser parser, byte[] wire, Random r, List<ServerReply> parsed)
+      throws SmtpProtocolException {
+    for (Buffer chunk : Chunks.random(wire, r)) {
+      parsed.addAll(parser.feed(chunk));
+    }
+  }
+
   @Test
   void renderedRepliesParseBackToThemselvesHoweverTheReadsFall() throws Exception {
     Random r = new Random(42);
     for (int run = 0; run < 5_000; run++) {
-      List<ServerReply> sent = new ArrayList<>();
       ByteArrayOutputStream wire = new ByteArrayOutputStream();
-      for (int i = 1 + r.nextInt(4); i > 0; i--) {
-        ServerReply reply = randomReply(r);
-        sent.add(reply);
-        wire.write(render(reply, r));
-      }
+      List<ServerReply> sent = randomReplies(r, 1 + r.nextInt(4), wire);
       ReplyParser parser = new ReplyParser(MAX_LINE, MAX_LINES);
       List<ServerReply> parsed = new ArrayList<>();
-      for (Buffer chunk : Chunks.random(wire.toByteArray(), r)) {
-        parsed.addAll(parser.feed(chunk));
-      }
+      feedInRandomReads(parser, wire.toByteArray(), r, parsed);
       assertEquals(sent, parsed, "run " + run);
       assertTrue(parser.isIdle(), "run " + run + ": bytes left over");
     }
@@ -100,20 +112,13 @@ class SmtpFuzzTest {
   void repliesBeforeGarbageAreNeverLost() throws Exception {
     Random r = new Random(43);
     for (int run = 0; run < 5_000; run++) {
-      List<ServerReply> sent = new ArrayList<>();
       ByteArrayOutputStream wire = new ByteArrayOutputStream();
-      for (int i = 1 + r.nextInt(3); i > 0; i--) {
-        ServerReply reply = randomReply(r);
-        sent.add(reply);
-        wire.write(render(reply, r));
-      }
+      List<ServerReply> sent = randomReplies(r, 1 + r.nextInt(3), wire);
       wire.write(randomBytes(r, 400));
       ReplyParser parser = new ReplyParser(MAX_LINE, MAX_LINES);
       List<ServerReply> parsed = new ArrayList<>();
       try {
-        for (Buffer chunk : Chunks.random(wire.toByteArray(), r)) {
-          parsed.addAll(parser.feed(chunk));
-        }
+        feedInRandomReads(parser, wire.toByteArray(), r, parsed);
         parser.feed(new byte[0]);
       } catch (SmtpProtocolException expected) {
         // the garbage was malformed: fine, once the replies before it were returned
