@@ -3,6 +3,7 @@ package io.hermod;
 import io.hermod.api.Addresses;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Spool;
+import io.hermod.testing.Ports;
 import io.hermod.testing.ScriptedSmtpPeer;
 import io.hermod.testing.SmtpLineClient;
 import io.hermod.testing.TestDnsServer;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +86,7 @@ class EndToEndTest {
     // smtp-sink writes as nobody, who cannot enter JUnit's private temp folder: use a world-writable one.
     Path dumps = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "hermod-sink");
     Files.setPosixFilePermissions(dumps, PosixFilePermissions.fromString("rwxrwxrwx"));
-    int sinkPort = freePort();
+    int sinkPort = Ports.free();
     Process sink = new ProcessBuilder("/usr/sbin/smtp-sink", "-u", "nobody", "-d", dumps + "/%H%M%S.",
         "127.0.0.1:" + sinkPort, "64").redirectErrorStream(true).start();
     try (TestHermod a = TestHermod.start(temp.resolve("a"), new JsonObject()
@@ -117,7 +117,7 @@ class EndToEndTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void permanentRefusalBouncesToTheSender() throws Exception {
-    int sinkPort = freePort();
+    int sinkPort = Ports.free();
     Process sink = new ProcessBuilder("/usr/sbin/smtp-sink", "-u", "nobody", "-B", "550 5.1.1 User unknown",
         "-f", "RCPT", "127.0.0.1:" + sinkPort, "64").redirectErrorStream(true).start();
     try (TestHermod a = TestHermod.start(temp.resolve("a"), new JsonObject()
@@ -204,12 +204,6 @@ class EndToEndTest {
       return s.count();
     } catch (IOException e) {
       return -1;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

@@ -5,7 +5,7 @@ import io.hermod.config.SpoolConfig;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.FileSpool;
 import io.hermod.spool.Spool;
-import io.hermod.spool.SpoolException;
+import io.hermod.spool.FaultyFiles;
 import io.hermod.testing.PeerAction;
 import io.hermod.testing.ScriptedSmtpPeer;
 import io.hermod.testing.SmtpLineClient;
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static io.hermod.ReliabilityFixture.message;
 import static io.hermod.ReliabilityFixture.sendAccepted;
@@ -38,31 +40,34 @@ class LocalFaultsTest {
   @TempDir
   Path temp;
 
+  /**
+   * The real spool's disk fails at commit (fault injected under FileSpool, at the file operations): the
+   * client is refused, and what the spool's own error path leaves behind is checked on disk.
+   */
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void aFailedCommitIsRefusedWithNothingKeptAndServiceResumes() throws Exception {
     Path spoolDir = temp.resolve("spool");
-    FailingSpool[] spool = new FailingSpool[1];
-    try (TestHermod hermod = TestHermod.start(spoolDir, new JsonObject(), (vertx, config) -> {
-      spool[0] = new FailingSpool(new FileSpool(vertx, config.spool()));
-      return spool[0];
-    })) {
-      // Larger than the spool's write chunk: bytes really reach the disk before the commit fails.
+    FaultyFiles disk = new FaultyFiles();
+    try (TestHermod hermod = TestHermod.start(spoolDir, new JsonObject(),
+        (vertx, config) -> disk.spool(vertx, config.spool()))) {
+      // Too big for the journal: its own files are written, fsynced and renamed into queue/ before the
+      // directory fsync fails, so the error path has real files to remove.
       byte[] big = bigMessage("<full@client.test>");
       try (SmtpLineClient c = SmtpLineClient.connect("127.0.0.1", hermod.port())) {
         c.expect(220);
         c.send("EHLO client.test").expect(250);
 
-        spool[0].failCommits(SpoolException.Reason.FULL);
+        disk.failAt(FaultyFiles.Op.FORCE_DIRECTORY, p -> p.endsWith("queue"), FaultyFiles::noSpace);
         assertEquals("452 4.3.1", transaction(c, big).substring(0, 9));
-        assertEquals(List.of(), hermod.hermod.spool().list().await(), "nothing kept after a full disk");
+        assertNothingKept(hermod, spoolDir, "after a full disk");
 
-        spool[0].failCommits(SpoolException.Reason.IO_ERROR);
+        // A journal message: its record is appended, then the segment's fsync fails.
+        disk.failAt(FaultyFiles.Op.FORCE, p -> p.toString().endsWith(".log"), FaultyFiles::ioError);
         assertEquals("451 4.3.0", transaction(c, message("<ioerror@client.test>", "io error")).substring(0, 9));
-        assertEquals(List.of(), hermod.hermod.spool().list().await(), "nothing kept after an I/O error");
-        assertEquals(0, hermod.hermod.spool().usage().messages());
+        assertNothingKept(hermod, spoolDir, "after an I/O error");
 
-        spool[0].failCommits(null); // the disk has room again: the same session goes on
+        disk.heal(); // the disk has room again: the same session goes on
         assertTrue(transaction(c, big).startsWith("250 "));
         c.send("QUIT").expect(221);
       }
@@ -79,6 +84,22 @@ class LocalFaultsTest {
       reopened.close().await();
     } finally {
       vertx.close().await();
+    }
+  }
+
+  /** No message in the spool's view, no message file on disk, no journal record (a restart would find it). */
+  private static void assertNothingKept(TestHermod hermod, Path spoolDir, String when) throws Exception {
+    assertEquals(List.of(), hermod.hermod.spool().list().await(), "nothing listed " + when);
+    assertEquals(new Spool.Usage(0, 0), hermod.hermod.spool().usage(), "nothing counted " + when);
+    for (String dir : List.of("incoming", "queue")) {
+      try (Stream<Path> files = Files.list(spoolDir.resolve(dir))) {
+        assertEquals(List.of(), files.toList(), "files left in " + dir + "/ " + when);
+      }
+    }
+    try (Stream<Path> segments = Files.list(spoolDir.resolve("journal"))) {
+      for (Path segment : segments.toList()) {
+        assertEquals(0, Files.size(segment), "bytes left in journal segment " + segment.getFileName() + " " + when);
+      }
     }
   }
 
@@ -137,7 +158,7 @@ class LocalFaultsTest {
 
   private static byte[] bigMessage(String messageId) {
     StringBuilder sb = new StringBuilder("Message-ID: ").append(messageId).append("\r\nSubject: big\r\n\r\n");
-    while (sb.length() < 200_000) {
+    while (sb.length() < 300_000) { // over the journal's 256 KiB
       sb.append("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\r\n");
     }
     return sb.toString().getBytes(StandardCharsets.US_ASCII);

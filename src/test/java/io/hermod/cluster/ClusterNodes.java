@@ -7,10 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -27,7 +23,7 @@ final class ClusterNodes {
   /** Reserves {@code count} member ports; every node started later lists them all as members. */
   ClusterNodes(int count) {
     for (int i = 0; i < count; i++) {
-      ports.add(freePort());
+      ports.add(io.hermod.testing.Ports.free());
     }
   }
 
@@ -47,11 +43,4 @@ final class ClusterNodes {
     return ClusteredVertx.start(config(index));
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -5,7 +5,10 @@ import io.hermod.api.DeliveryEvent;
 import io.hermod.api.HermodClient;
 import io.hermod.api.SubmitResult;
 import io.hermod.api.Submission;
+import io.hermod.testing.Ports;
+import io.hermod.testing.ScriptedSmtpPeer;
 import io.hermod.testing.TestHermod;
+import io.hermod.testing.Wait;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -41,34 +44,51 @@ class ClusterTest {
   private static final ClusterNodes NODES = new ClusterNodes(3);
   private static TestHermod a;
   private static TestHermod b;
-  private static int closedPort;
+  private static Ports.Refusing remote;
+  private static Vertx peerVertx;
+  private static ScriptedSmtpPeer slowPeer;
+  private static final int CAP = 2;
 
   @BeforeAll
   static void startTwoNodes() throws Exception {
-    closedPort = closedPort();
+    remote = Ports.refusing();
+    peerVertx = Vertx.vertx();
+    // Slow replies (3 ms a byte, about half a second a message): both nodes want connections at once.
+    slowPeer = new ScriptedSmtpPeer(peerVertx).replyByteDelay(3).start().await(10, TimeUnit.SECONDS);
     Future<Vertx> va = NODES.start(0);
     Future<Vertx> vb = NODES.start(1);
     Future.all(va, vb).await(30, TimeUnit.SECONDS);
-    a = TestHermod.start(va.result(), Files.createTempDirectory("hermod-node-a"), nodeConfig(0));
-    b = TestHermod.start(vb.result(), Files.createTempDirectory("hermod-node-b"), nodeConfig(1));
+    a = TestHermod.start(va.result(), Files.createTempDirectory("hermod-node-a"), nodeConfig("a", 0));
+    b = TestHermod.start(vb.result(), Files.createTempDirectory("hermod-node-b"), nodeConfig("b", 1));
   }
 
-  /** remote.test goes to a closed loopback port: every delivery is deferred at once, and retried only much later. */
-  private static JsonObject nodeConfig(int index) {
+  /**
+   * remote.test goes to a port that refuses: every delivery is deferred at once, and retried only much later.
+   * cap.test goes to the slow peer, at most {@link #CAP} connections per destination across the cluster.
+   */
+  private static JsonObject nodeConfig(String name, int index) {
     return new JsonObject().put("cluster", NODES.section(index))
-        .put("routing", new JsonObject().put("routes", new JsonObject().put("remote.test", "[127.0.0.1]:" + closedPort)))
+        .put("hostname", "node-" + name + ".hermod.test") // the EHLO name: the peer tells the nodes apart
+        .put("routing", new JsonObject().put("routes", new JsonObject().put("remote.test", remote.nextHop())
+            .put("cap.test", "[127.0.0.1]:" + slowPeer.port())))
         // Short timeouts: whatever answers on the closed port, the attempt is deferred within seconds.
         .put("delivery", new JsonObject().put("retryInitialSeconds", 3600).put("connectTimeoutSeconds", 2)
-            .put("commandTimeoutSeconds", 2));
+            .put("commandTimeoutSeconds", 2).put("maxConnectionsPerDestination", CAP));
   }
 
   @AfterAll
-  static void stopNodes() {
+  static void stopNodes() throws Exception {
     if (b != null) {
       b.close();
     }
     if (a != null) {
       a.close();
+    }
+    if (peerVertx != null) {
+      peerVertx.close().await(10, TimeUnit.SECONDS);
+    }
+    if (remote != null) {
+      remote.close();
     }
   }
 
@@ -126,33 +146,35 @@ class ClusterTest {
     consumer.unregister().await();
   }
 
+  /**
+   * The cap counted where it matters, at the peer, which sees every node's connections at the same instant
+   * (sampling each node's grants one after the other could add a slot one node just gave up to the one the
+   * other just took): never more than {@link #CAP} sessions at once, and both nodes had some.
+   */
   @Test
-  void twoNodesLeasesNeverExceedTheCapAndBothGetSome() throws Exception {
-    String destination = "cap-" + UUID.randomUUID() + ".test";
-    int cap = 5;
-    Context ctxA = a.vertx.getOrCreateContext();
-    Context ctxB = b.vertx.getOrCreateContext();
-    ClusterSlotLeases leasesA = on(ctxA, () -> new ClusterSlotLeases(a.vertx, cap, Duration.ofSeconds(3)));
-    ClusterSlotLeases leasesB = on(ctxB, () -> new ClusterSlotLeases(b.vertx, cap, Duration.ofSeconds(3)));
-    try {
-      on(ctxA, () -> start(leasesA, destination, 0, 10));
-      on(ctxB, () -> start(leasesB, destination, 0, 10));
-      // Sample until both nodes hold slots (the fair share moves some from the first to the second).
-      while (true) {
-        int grantedA = on(ctxA, () -> leasesA.allowed(destination));
-        int grantedB = on(ctxB, () -> leasesB.allowed(destination));
-        int recorded = heldInCluster(destination);
-        assertTrue(grantedA + grantedB <= cap, "granted " + grantedA + " + " + grantedB + " > " + cap);
-        assertTrue(recorded <= cap, "the cluster map records " + recorded + " > " + cap);
-        if (grantedA > 0 && grantedB > 0) {
-          break;
-        }
-        Thread.sleep(100);
+  void twoNodesTogetherNeverExceedTheCapAtThePeer() throws Exception {
+    int each = 10;
+    List<Future<SubmitResult>> submitted = new ArrayList<>();
+    for (TestHermod node : List.of(a, b)) {
+      HermodClient client = HermodClient.create(node.vertx, Addresses.nodeLocal().setSendTimeout(20_000));
+      for (int i = 0; i < each; i++) {
+        submitted.add(client.submit(message("sink@cap.test"))); // each node spools and delivers its own
       }
-    } finally {
-      on(ctxA, () -> stop(leasesA));
-      on(ctxB, () -> stop(leasesB));
     }
+    Future.all(submitted).await(20, TimeUnit.SECONDS);
+    Wait.until(() -> slowPeer.messages().size() >= 2 * each, "every message at the peer", 40);
+    long fromA = sessionsFrom("a");
+    long fromB = sessionsFrom("b");
+    System.out.printf("cluster cap test: %d messages, at most %d sessions at once (cap %d), %d from A, %d from B%n",
+        slowPeer.messages().size(), slowPeer.maxConcurrentSessions(), CAP, fromA, fromB);
+    assertTrue(slowPeer.maxConcurrentSessions() <= CAP, "the peer saw " + slowPeer.maxConcurrentSessions()
+        + " sessions at once");
+    assertTrue(fromA > 0 && fromB > 0, "both nodes delivered (sessions from A: " + fromA + ", B: " + fromB + ")");
+  }
+
+  private static long sessionsFrom(String node) {
+    String ehlo = "EHLO node-" + node + ".hermod.test";
+    return slowPeer.sessions().stream().filter(session -> session.commands().contains(ehlo)).count();
   }
 
   @Test
@@ -252,14 +274,5 @@ class ClusterTest {
       }
     });
     return result.future().await(10, TimeUnit.SECONDS);
-  }
-
-  /**
-   * The discard port: privileged, so no test listens there (they all take ephemeral ports), and a connection
-   * is refused at once. A free ephemeral port found at class start could be taken by another listener during
-   * the class's ~45 s, and a silent listener would hold the delivery until its timeouts.
-   */
-  private static int closedPort() {
-    return 9;
   }
 }

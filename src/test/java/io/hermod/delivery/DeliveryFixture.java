@@ -10,7 +10,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,13 +108,6 @@ final class DeliveryFixture {
 
   DeliveryReport deliver(DeliveryJob job) throws Exception {
     return await(request(job));
-  }
-
-  /** A port on 127.0.0.1 where nothing listens (bound, then closed). */
-  static int closedPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
   }
 
   static boolean isBusy(Throwable t) {

@@ -4,6 +4,7 @@ import io.hermod.delivery.DeliveryFixture.Content;
 import io.hermod.delivery.DeliveryReport.Outcome;
 import io.hermod.delivery.DeliveryReport.Result;
 import io.hermod.testing.PeerAction;
+import io.hermod.testing.Ports;
 import io.hermod.testing.ReceivedMessage;
 import io.hermod.testing.ScriptedSmtpPeer;
 import io.vertx.core.Vertx;
@@ -186,9 +187,12 @@ class DeliveryVerticleTest {
     ScriptedSmtpPeer good = started(peer());
     fixture.deploy(DeliveryFixture.options(5_000));
 
-    DeliveryReport report = fixture.deliver(job("Q8", "peer.test",
-        List.of(host("mx1.peer.test", DeliveryFixture.closedPort()), host("mx2.peer.test", good)), simpleContent(),
-        "a@peer.test"));
+    DeliveryReport report;
+    try (Ports.Refusing refusing = Ports.refusing()) {
+      report = fixture.deliver(job("Q8", "peer.test",
+          List.of(host("mx1.peer.test", refusing.port()), host("mx2.peer.test", good)), simpleContent(),
+          "a@peer.test"));
+    }
 
     assertEquals("DELIVERED 250 2.0.0 remote=true", brief(report.results().get(0)));
     assertEquals("mx2.peer.test", report.remoteHost());
@@ -198,12 +202,16 @@ class DeliveryVerticleTest {
   @Test
   void allHostsDownDefersEveryRecipient() throws Exception {
     fixture.deploy(DeliveryFixture.options(5_000));
-    int port1 = DeliveryFixture.closedPort();
-    int port2 = DeliveryFixture.closedPort();
-
-    DeliveryReport report = fixture.deliver(job("Q9", "peer.test",
-        List.of(host("mx1.peer.test", port1), host("mx2.peer.test", port2)), simpleContent(),
-        "a@peer.test", "b@peer.test"));
+    int port1;
+    int port2;
+    DeliveryReport report;
+    try (Ports.Refusing mx1 = Ports.refusing(); Ports.Refusing mx2 = Ports.refusing()) {
+      port1 = mx1.port();
+      port2 = mx2.port();
+      report = fixture.deliver(job("Q9", "peer.test",
+          List.of(host("mx1.peer.test", port1), host("mx2.peer.test", port2)), simpleContent(),
+          "a@peer.test", "b@peer.test"));
+    }
 
     assertEquals(List.of("DEFERRED 451 4.4.1 remote=false", "DEFERRED 451 4.4.1 remote=false"),
         report.results().stream().map(DeliveryVerticleTest::brief).toList());

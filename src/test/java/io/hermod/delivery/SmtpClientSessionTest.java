@@ -460,17 +460,6 @@ class SmtpClientSessionTest {
   }
 
   @Test
-  void peerCountsConcurrentSessions() throws Exception {
-    SmtpClientSession first = connect(OPTIONS);
-    SmtpClientSession second = await(SmtpClientSession.connect(vertx, netClient, OPTIONS, "localhost",
-        peer.address()));
-    assertEquals(2, peer.maxConcurrentSessions());
-    await(first.quit());
-    await(second.quit());
-    assertEquals(2, peer.sessions().size());
-  }
-
-  @Test
   void twoMessagesOnOneConnectionWithReset() throws Exception {
     peer.capabilities("PIPELINING");
     SmtpClientSession session = connect(OPTIONS);

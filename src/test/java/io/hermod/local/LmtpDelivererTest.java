@@ -4,6 +4,7 @@ import io.hermod.config.LocalTransport;
 import io.hermod.delivery.DeliveryReport;
 import io.hermod.delivery.DeliveryReport.Outcome;
 import io.hermod.testing.PeerAction;
+import io.hermod.testing.Ports;
 import io.hermod.testing.ScriptedSmtpPeer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,10 +135,11 @@ class LmtpDelivererTest {
   @Test
   void noServerDefersEveryone() throws Exception {
     int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
+    DeliveryReport report;
+    try (Ports.Refusing refusing = Ports.refusing()) {
+      closedPort = refusing.port();
+      report = deliver(closedPort, 2000, "a@local.test");
     }
-    DeliveryReport report = deliver(closedPort, 2000, "a@local.test");
 
     assertResult(report.results().get(0), "a@local.test", Outcome.DEFERRED, 451, "4.4.2");
     assertTrue(report.results().get(0).text().startsWith("LMTP to 127.0.0.1:" + closedPort + " failed"),

@@ -2,7 +2,6 @@ package io.hermod.local;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,7 @@ final class PrivateDovecot implements AutoCloseable {
       Files.setPosixFilePermissions(dir.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
-    int port = freePort();
+    int port = io.hermod.testing.Ports.free();
     Path usersFile = dir.resolve("users");
     // passwd-file lines: user:password:uid:gid:gecos:home:shell:extra; uid, gid and home come from the defaults.
     Files.write(usersFile, users.stream().map(u -> u + "::::::").toList());
@@ -120,12 +119,6 @@ final class PrivateDovecot implements AutoCloseable {
         }
         Thread.sleep(50);
       }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 

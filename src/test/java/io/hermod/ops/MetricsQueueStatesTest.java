@@ -24,12 +24,12 @@ class MetricsQueueStatesTest {
 
   @Test
   void queueMessagesByStateFollowTheQueue() throws Exception {
+    Ports.Refusing remote = Ports.refusing();
     JsonObject config = new JsonObject()
-        .put("routing", new JsonObject().put("routes",
-            new JsonObject().put("remote.test", "[127.0.0.1]:" + Ports.free())))
+        .put("routing", new JsonObject().put("routes", new JsonObject().put("remote.test", remote.nextHop())))
         .put("delivery", new JsonObject().put("retryInitialSeconds", 3600).put("retryMaxSeconds", 3600)
             .put("scanIntervalSeconds", 1));
-    try (TestHermod h = TestHermod.start(temp, config)) {
+    try (remote; TestHermod h = TestHermod.start(temp, config)) {
       Http http = new Http(h.httpPort(), null);
       String deferred = Mail.send(h, "alice@client.example", "bob@remote.test");
       Mail.send(h, "alice@client.example", "carol@local.test"); // no local transport: stays ready

@@ -36,7 +36,8 @@ class OperatorBounceDsnTest {
   @Test
   void bounceOfADeferredMessageSendsOneDsnToTheSender() throws Exception {
     Path mail = temp.resolve("mail");
-    try (TestHermod h = TestHermod.start(temp.resolve("spool"), deferringConfig(temp, mail))) {
+    try (Ports.Refusing remote = Ports.refusing();
+         TestHermod h = TestHermod.start(temp.resolve("spool"), deferringConfig(mail, remote))) {
       List<JsonObject> events = new CopyOnWriteArrayList<>();
       h.vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> events.add(m.body())).completion().await();
       Http http = new Http(h.httpPort(), null);
@@ -83,11 +84,10 @@ class OperatorBounceDsnTest {
     }
   }
 
-  /** remote.test goes to a closed loopback port (every attempt defers, retried much later); Maildir for local.test. */
-  static JsonObject deferringConfig(Path temp, Path mail) {
+  /** remote.test goes to a port that refuses (every attempt defers, retried much later); Maildir for local.test. */
+  static JsonObject deferringConfig(Path mail, Ports.Refusing remote) {
     return new JsonObject()
-        .put("routing", new JsonObject().put("routes",
-            new JsonObject().put("remote.test", "[127.0.0.1]:" + Ports.free())))
+        .put("routing", new JsonObject().put("routes", new JsonObject().put("remote.test", remote.nextHop())))
         .put("delivery", new JsonObject().put("retryInitialSeconds", 3600).put("retryMaxSeconds", 3600))
         .put("local", new JsonObject().put("transports", new JsonObject().put("local.test",
             new JsonObject().put("type", "maildir").put("directory", mail + "/%d/%u"))));

@@ -12,6 +12,7 @@ import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageWriter;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.Spool;
+import io.hermod.testing.Ports;
 import io.hermod.testing.TestHermod;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +37,13 @@ class OperatorBounceRecoveryTest {
 
   @TempDir
   Path temp;
+
+  private final Ports.Refusing remote = Ports.refusing(); // held across the test's restarts
+
+  @AfterEach
+  void releasePort() {
+    remote.close();
+  }
 
   @Test
   void aBounceMarkedBeforeTheCrashGetsItsDsnAfterTheRestart() throws Exception {
@@ -89,7 +98,7 @@ class OperatorBounceRecoveryTest {
 
   /** No periodic scan during the test: only the restart's scan finds the marked message. */
   private JsonObject config(Path mail) {
-    JsonObject json = OperatorBounceDsnTest.deferringConfig(temp, mail);
+    JsonObject json = OperatorBounceDsnTest.deferringConfig(mail, remote);
     json.getJsonObject("delivery").put("scanIntervalSeconds", 3600);
     return json;
   }

@@ -34,6 +34,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   S+ SIZE 10240              the reply just read has a line containing this text
  *   S: closed                  the server has closed the connection
  *   W: 1500                    wait this many milliseconds
+ *   T: 200 8000 x              trickle: send one 'x' every 200 ms until the server answers or closes, at most
+ *                              8000 ms (no answer by then fails); the clock for A: starts at the first byte
+ *   A: 900 5000                the server's answer (or close) came 900 to 5000 ms after the trickle started
  * </pre>
  */
 final class Dialogue {
@@ -79,8 +82,9 @@ final class Dialogue {
       socket.bind(new InetSocketAddress(InetAddress.getByName(clientAddress), 0));
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       socket.setSoTimeout(10_000);
-      InputStream in = socket.getInputStream();
+      java.io.PushbackInputStream in = new java.io.PushbackInputStream(socket.getInputStream());
       OutputStream out = socket.getOutputStream();
+      long trickleMillis = -1; // how long a T: step trickled before the server answered or closed
       java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
       List<String> lastReply = List.of();
       int lineNo = 0;
@@ -111,6 +115,16 @@ final class Dialogue {
         }
         if (step.startsWith("W: ")) {
           Thread.sleep(Long.parseLong(step.substring(3).trim()));
+        } else if (step.startsWith("T: ")) {
+          String[] parts = step.substring(3).trim().split(" ");
+          trickleMillis = trickle(socket, in, out, Long.parseLong(parts[0]), Long.parseLong(parts[1]),
+              unescape(parts[2]), where);
+        } else if (step.startsWith("A: ")) {
+          String[] parts = step.substring(3).trim().split(" ");
+          long min = Long.parseLong(parts[0]);
+          long max = Long.parseLong(parts[1]);
+          assertTrue(trickleMillis >= min && trickleMillis <= max,
+              where + ": the server answered " + trickleMillis + " ms after the trickle started");
         } else if (step.equals("S: closed")) {
           assertEquals(-1, readOrEof(in), where + ": expected the connection to be closed");
         } else if (step.startsWith("S: ")) {
@@ -126,6 +140,44 @@ final class Dialogue {
           fail(name + ": bad step " + step);
         }
       }
+    }
+  }
+
+  /**
+   * Sends {@code bytes} one at a time, one every {@code everyMillis}, until the server sends something or
+   * closes; returns the time from the first byte to that moment. Nothing read is consumed.
+   */
+  private static long trickle(Socket socket, java.io.PushbackInputStream in, OutputStream out, long everyMillis,
+      long maxMillis, byte[] bytes, String where) throws IOException {
+    long start = System.nanoTime();
+    int oldTimeout = socket.getSoTimeout();
+    try {
+      for (int i = 0; ; i++) {
+        try {
+          out.write(bytes[i % bytes.length]);
+          out.flush();
+        } catch (IOException e) {
+          return (System.nanoTime() - start) / 1_000_000; // the server closed: the next S: reads what it said
+        }
+        socket.setSoTimeout((int) everyMillis);
+        try {
+          int b = in.read();
+          if (b != -1) {
+            in.unread(b);
+          }
+          return (System.nanoTime() - start) / 1_000_000;
+        } catch (java.net.SocketException e) {
+          return (System.nanoTime() - start) / 1_000_000; // reset: closed
+        } catch (SocketTimeoutException e) {
+          long elapsed = (System.nanoTime() - start) / 1_000_000;
+          if (elapsed > maxMillis) {
+            fail(where + ": the server neither answered nor closed while the client sent a byte every "
+                + everyMillis + " ms for " + elapsed + " ms");
+          }
+        }
+      }
+    } finally {
+      socket.setSoTimeout(oldTimeout);
     }
   }
 

@@ -4,6 +4,7 @@ import io.hermod.auth.PasswordHash;
 import io.hermod.auth.UserFile;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Spool;
+import io.hermod.testing.LogCapture;
 import io.hermod.testing.TestHermod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -140,21 +141,58 @@ class TlsAuthTest {
     }
   }
 
+  /**
+   * MAIL in its own write right after STARTTLS, before the 220 is read. Two outcomes are safe, and which one
+   * ran is recorded: the bytes were dropped and the handshake completed (then the MAIL must not have run), or
+   * they reached the TLS layer and broke the handshake (then the server must have ended the session as a
+   * failed handshake). On both, the session's summary line (from an address no other test uses) must count
+   * no MAIL.
+   */
   @Test
   void plaintextSentBeforeTheHandshakeInItsOwnWriteNeverRuns() throws Exception {
-    try (TlsSmtpClient c = connect(MX)) {
-      c.send("EHLO client.test").expect(250);
-      c.send("STARTTLS");
-      c.send("MAIL FROM:<x@y.test>"); // a second segment, before the 220 was read
-      c.expect("220 2.0.0");
-      try {
-        c.startTls();
-      } catch (IOException e) {
-        return; // the bytes reached the TLS layer and broke the handshake: also safe
+    String client = "127.0.0.9";
+    boolean handshakeCompleted;
+    try (LogCapture log = new LogCapture(SessionSummary.class.getName())) {
+      try (TlsSmtpClient c = TlsSmtpClient.plain(client, h.hermod.port(MX), cert)) {
+        c.expect(220);
+        c.send("EHLO client.test").expect(250);
+        c.send("STARTTLS");
+        c.send("MAIL FROM:<x@y.test>"); // a second segment, before the 220 was read
+        c.expect("220 2.0.0");
+        try {
+          c.startTls();
+          handshakeCompleted = true;
+        } catch (IOException e) {
+          handshakeCompleted = false; // the bytes reached the TLS layer and broke the handshake
+        }
+        if (handshakeCompleted) {
+          c.send("EHLO client.test").expect(250);
+          c.send("RCPT TO:<bob@local.test>").expect("503 5.5.1 Need MAIL"); // the MAIL never ran
+          c.send("QUIT").expect(221);
+        }
       }
-      c.send("EHLO client.test").expect(250);
-      c.send("RCPT TO:<bob@local.test>").expect("503 5.5.1 Need MAIL");
+      String summary = summaryOf(log, client);
+      System.out.println("plaintext after STARTTLS in its own write: handshake "
+          + (handshakeCompleted ? "completed, bytes dropped" : "broken by the bytes") + "; " + summary);
+      assertFalse(summary.contains(" mail="), "the MAIL ran: " + summary);
+      assertTrue(summary.contains(" starttls=1 "), summary);
+      assertTrue(summary.endsWith(handshakeCompleted ? " end=quit" : " end=tls-failed"), summary);
     }
+  }
+
+  /** The summary line of the one session from {@code client} (logged once the server saw it end). */
+  private static String summaryOf(LogCapture log, String client) throws InterruptedException {
+    String prefix = "disconnect from [" + client + "]";
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      List<String> lines = log.messages().stream().filter(m -> m.startsWith(prefix)).toList();
+      if (!lines.isEmpty()) {
+        assertEquals(1, lines.size(), lines.toString());
+        return lines.get(0);
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no summary line for the session from " + client);
   }
 
   @Test

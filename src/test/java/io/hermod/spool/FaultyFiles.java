@@ -1,5 +1,8 @@
 package io.hermod.spool;
 
+import io.hermod.config.SpoolConfig;
+import io.vertx.core.Vertx;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -7,10 +10,14 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Real files, except that one chosen step throws the error a full or failing disk would give. */
-final class FaultyFiles implements SpoolFiles {
+/**
+ * Real files, except that one chosen step throws the error a full or failing disk would give. Public so that
+ * tests outside this package can run a whole Hermod on a {@link FileSpool} whose disk fails ({@link #spool}):
+ * the spool's own error path then does the cleanup under test.
+ */
+public final class FaultyFiles implements SpoolFiles {
 
-  enum Op { CREATE, WRITE, FORCE, MOVE, FORCE_DIRECTORY }
+  public enum Op { CREATE, WRITE, FORCE, MOVE, FORCE_DIRECTORY }
 
   private final SpoolFiles real = new RealSpoolFiles();
   private volatile Op failOp;
@@ -18,18 +25,58 @@ final class FaultyFiles implements SpoolFiles {
   private volatile Supplier<IOException> error;
 
   /** From now on, {@code op} on a path matching {@code path} throws the error {@code error} makes. */
-  void failAt(Op op, Predicate<Path> path, Supplier<IOException> error) {
+  public void failAt(Op op, Predicate<Path> path, Supplier<IOException> error) {
     this.failPath = path;
     this.error = error;
     this.failOp = op;
   }
 
+  /** From now on nothing fails. */
+  public void heal() {
+    failPath = p -> false;
+  }
+
+  /** A real FileSpool on these files. */
+  public FileSpool spool(Vertx vertx, SpoolConfig config) {
+    return new FileSpool(vertx, config, this, new QueueIds());
+  }
+
   /** What FileChannel.write throws on ENOSPC. */
-  static IOException noSpace() {
+  public static IOException noSpace() {
     return new IOException("No space left on device");
   }
 
+  /** What a failing disk gives (EIO). */
+  public static IOException ioError() {
+    return new IOException("Input/output error");
+  }
+
+  private volatile Op pauseOp;
+  private volatile java.util.concurrent.CountDownLatch paused;
+  private volatile java.util.concurrent.CountDownLatch resume;
+
+  /**
+   * The next {@code op} (on any path) waits until {@code resume} opens, a slow disk for one call; the returned
+   * latch opens when that call has started waiting.
+   */
+  public java.util.concurrent.CountDownLatch pauseNext(Op op, java.util.concurrent.CountDownLatch resume) {
+    this.paused = new java.util.concurrent.CountDownLatch(1);
+    this.resume = resume;
+    this.pauseOp = op;
+    return paused;
+  }
+
   private void maybeFail(Op op, Path path) throws IOException {
+    if (op == pauseOp) {
+      pauseOp = null;
+      paused.countDown();
+      try {
+        resume.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while paused");
+      }
+    }
     if (op == failOp && failPath.test(path)) {
       throw error.get();
     }

@@ -243,7 +243,8 @@ final class PeerConnection {
 
   private void endMessage(boolean bdat) {
     PeerAction action = bdat && bdatAction != null ? bdatAction : peer.afterDataAction();
-    peer.received(new ReceivedMessage(mailFrom, List.copyOf(rcpts), message, tls, bdat, action.toString()));
+    peer.received(new ReceivedMessage(mailFrom, List.copyOf(rcpts), message, tls, bdat, action.toString(),
+        System.nanoTime()));
     mode = Mode.COMMAND;
     resetTransaction();
     act(action);

@@ -10,6 +10,12 @@ public final class PeerSession {
   private final List<List<String>> batches = new ArrayList<>();
   private volatile boolean tls;
   private volatile boolean closed;
+  private final long openedAt = System.nanoTime();
+
+  /** When the peer accepted this connection (System.nanoTime()): orders sessions across peers. */
+  public long openedAtNanos() {
+    return openedAt;
+  }
 
   /** Every command line in order (without CRLF), including those sent before STARTTLS. */
   public synchronized List<String> commands() {

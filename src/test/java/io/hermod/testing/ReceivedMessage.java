@@ -13,7 +13,9 @@ import java.util.List;
  * @param tls        whether the session was under TLS
  * @param bdat       whether it came with BDAT rather than DATA
  * @param reply      what the peer answered to it
+ * @param atNanos    when the peer had the whole message (System.nanoTime()): times measured where they happen,
+ *                   not when a polling test noticed
  */
 public record ReceivedMessage(String mailFrom, List<String> rcptTo, Buffer content, boolean tls, boolean bdat,
-                              String reply) {
+                              String reply, long atNanos) {
 }

@@ -140,7 +140,15 @@ public final class ScriptedSmtpPeer {
     return this;
   }
 
+  private String host = "127.0.0.1";
+
   public Future<ScriptedSmtpPeer> start() {
+    return start("127.0.0.1", 0);
+  }
+
+  /** Listens on {@code host}:{@code port} (another loopback address, say, on the port of a peer on 127.0.0.1). */
+  public Future<ScriptedSmtpPeer> start(String host, int port) {
+    this.host = host;
     // RFC 3207 STARTTLS: a plain listener that holds the key so that a socket can be upgraded.
     // Generating a key takes a moment: only when STARTTLS may be offered (startTls() is set before start()).
     if (tlsMode != TlsMode.OFF) {
@@ -165,7 +173,7 @@ public final class ScriptedSmtpPeer {
       });
       connection.start();
     });
-    return server.listen(0, "127.0.0.1").map(this);
+    return server.listen(port, host).map(this);
   }
 
   public int port() {
@@ -173,7 +181,7 @@ public final class ScriptedSmtpPeer {
   }
 
   public SocketAddress address() {
-    return SocketAddress.inetSocketAddress(port(), "127.0.0.1");
+    return SocketAddress.inetSocketAddress(port(), host);
   }
 
   /** Every connection so far, in order of arrival. */
