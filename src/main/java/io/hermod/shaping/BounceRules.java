@@ -93,8 +93,9 @@ public final class BounceRules {
 
   BounceClass classify(Reply reply) {
     String[] parts = reply.parts();
+    String lower = RegexLiterals.lower(reply.line());
     for (Rule rule : rules) {
-      if (rule.matches(parts, reply.line())) {
+      if (rule.matches(parts, reply.line(), lower)) {
         return rule.label();
       }
     }
@@ -179,11 +180,17 @@ public final class BounceRules {
     }
   }
 
-  /** One rule: {@code label} when {@code status} (null = any) and {@code regex} (null = any) both match. */
-  private record Rule(BounceClass label, String[] status, Pattern regex) {
+  /**
+   * One rule: {@code label} when {@code status} (null = any) and {@code regex} (null = any) both match;
+   * {@code literals} are the regex's pre-check ({@link RegexLiterals}, null = none).
+   */
+  private record Rule(BounceClass label, String[] status, Pattern regex, List<String> literals) {
 
-    /** @param parts the reply's status as from {@link Reply#parts()} */
-    boolean matches(String[] parts, String line) {
+    /**
+     * @param parts the reply's status as from {@link Reply#parts()}
+     * @param lower the line with ASCII letters in lower case, for the pre-check
+     */
+    boolean matches(String[] parts, String line, String lower) {
       if (status != null) {
         if (parts == null) {
           return false;
@@ -194,7 +201,7 @@ public final class BounceRules {
           }
         }
       }
-      return regex == null || regex.matcher(line).find();
+      return regex == null || RegexLiterals.mayMatch(literals, lower) && regex.matcher(line).find();
     }
   }
 
@@ -217,7 +224,7 @@ public final class BounceRules {
     if (o.containsKey("note") && !(o.getValue("note") instanceof String)) {
       throw new IllegalArgumentException(where + ".note: must be a string (got " + show(o.getValue("note")) + ")");
     }
-    return new Rule(bounceClass, status, regex);
+    return new Rule(bounceClass, status, regex, regex == null ? null : RegexLiterals.of(regex.pattern()));
   }
 
   /** "5", "5.1", "5.1.1", "x.4.7": one to three parts, each a number or x; the class 2, 4, 5 or x. */
@@ -241,7 +248,7 @@ public final class BounceRules {
       throw new IllegalArgumentException(where + ": must be a non-empty string (got " + show(value) + ")");
     }
     try {
-      return Pattern.compile(s, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+      return Pattern.compile(s, Pattern.CASE_INSENSITIVE); // ASCII letters: replies are ASCII but for SMTPUTF8
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException(where + ": not a valid regular expression: " + e.getDescription()
           + " near index " + e.getIndex() + " (got " + show(s) + ")");
