@@ -9,8 +9,10 @@ import java.util.List;
  *
  * @param providers      provider rules: sites whose MX hosts all match one are one site ("shaping.providers")
  * @param ownSiteDomains recipient domains kept on a site of their own ("shaping.ownSiteDomains")
+ * @param bounceRulesFile the operator's bounce classification rules, tried before the shipped ones, or null
+ *                        ("shaping.bounceRulesFile", docs/delivery.md "Bounce classification")
  */
-public record ShapingConfig(List<Provider> providers, List<String> ownSiteDomains) {
+public record ShapingConfig(List<Provider> providers, List<String> ownSiteDomains, String bounceRulesFile) {
 
   public ShapingConfig {
     providers = List.copyOf(providers);

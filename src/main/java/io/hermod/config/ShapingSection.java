@@ -22,7 +22,8 @@ final class ShapingSection {
     List<String> own = ConfigBinder.strings(s, "ownSiteDomains", (key, text) -> HostNames.domain(text)
         .map(d -> d.toLowerCase(Locale.ROOT))
         .orElseThrow(() -> ConfigException.bad(key, "must be a domain name", text)));
-    return new ShapingConfig(providers(s), own);
+    // The file itself is read and checked at start (BounceClassifier.load), like DKIM keys: binding does no I/O.
+    return new ShapingConfig(providers(s), own, s.optionalString("bounceRulesFile"));
   }
 
   private static List<Provider> providers(JsonSection s) {

@@ -167,6 +167,8 @@ class ConfigOverridesTest {
             List.of(new io.hermod.shaping.Provider("google", List.of(".google.com"), 7, 0))),
         row("shaping.ownSiteDomains", "HERMOD_SHAPING_OWN_SITE_DOMAINS", "[\"Own.Example\"]",
             c -> c.shaping().ownSiteDomains(), List.of("own.example")),
+        row("shaping.bounceRulesFile", "HERMOD_SHAPING_BOUNCE_RULES_FILE", "/etc/hermod/bounce-rules.json",
+            c -> c.shaping().bounceRulesFile(), "/etc/hermod/bounce-rules.json"),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5),
         row("configReloadSeconds", "HERMOD_CONFIG_RELOAD_SECONDS", "0", HermodConfig::configReloadSeconds, 0));
   }

@@ -94,6 +94,8 @@ class ConfigValidationTest {
             "shaping.providers[1].name"),
         bad("{'shaping':{'providers':['google']}}", "shaping.providers[0]"),
         bad("{'shaping':{'ownSiteDomains':['not a domain']}}", "shaping.ownSiteDomains[0]"),
+        bad("{'shaping':{'bounceRulesFile':''}}", "shaping.bounceRulesFile"),
+        bad("{'shaping':{'bounceRulesFile':5}}", "shaping.bounceRulesFile"),
         bad("{'cluster':{'enabled':'yes'}}", "cluster.enabled"),
         bad("{'cluster':{'enabled':true}}", "cluster.members"),
         bad("{'cluster':{'enabled':true,'join':'kubernetes'}}", "cluster.kubernetes.serviceName"),
