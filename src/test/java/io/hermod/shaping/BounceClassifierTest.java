@@ -3,6 +3,14 @@ package io.hermod.shaping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -164,6 +172,27 @@ class BounceClassifierTest {
       assertTrue(c.label().matches("[A-Z][A-Za-z]+"), c.label());
     }
     assertEquals(null, BounceClass.ofLabel("invalidrecipient"));
+  }
+
+  /** docs/delivery.md's label table has exactly the labels, and docs/eventbus.md lists each for the event field. */
+  @Test
+  void everyLabelIsDocumented() throws Exception {
+    String delivery = Files.readString(Path.of("docs/delivery.md"));
+    String section = delivery.substring(delivery.indexOf("## Bounce classification"));
+    Set<String> rows = new TreeSet<>();
+    Matcher row = Pattern.compile("(?m)^\\| `([A-Za-z]+)` \\| [^|]+ \\| [^|]+ \\|$").matcher(section);
+    while (row.find()) {
+      rows.add(row.group(1));
+    }
+    Set<String> labels = Arrays.stream(BounceClass.values()).map(BounceClass::label)
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(labels, rows, "rows of the label table in docs/delivery.md \"Bounce classification\"");
+    String eventbus = Files.readString(Path.of("docs/eventbus.md"));
+    String field = eventbus.substring(eventbus.indexOf("| `classification` |"));
+    field = field.substring(0, field.indexOf('\n'));
+    for (String label : labels) {
+      assertTrue(field.contains("`" + label + "`"), label + " in docs/eventbus.md's classification row");
+    }
   }
 
   @Test
