@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hermod.api.Addresses;
 import io.hermod.api.DeliveryEvent;
 import io.hermod.config.ConfigException;
+import io.hermod.config.ConfigLoader;
 import io.hermod.testing.LogCapture;
 import io.hermod.testing.ScriptedSmtpPeer;
 import io.hermod.testing.SmtpLineClient;
@@ -66,19 +67,25 @@ class BounceClassificationTest {
     }
   }
 
-  /** Hermod routing peer.test to the peer, with no retry during the test. */
-  private void startHermod(JsonObject shaping) {
-    hermod = TestHermod.start(temp.resolve("spool"), new JsonObject()
+  /** Hermod routing peer.test to the peer, with no retry during the test, checking files every second. */
+  private JsonObject overrides(JsonObject shaping) {
+    return new JsonObject()
         .put("routing", new JsonObject().put("routes", new JsonObject().put("peer.test", "[127.0.0.1]:" + peer.port())))
         .put("delivery", new JsonObject().put("connectTimeoutSeconds", 5).put("commandTimeoutSeconds", 5))
-        .put("shaping", shaping));
+        .put("shaping", shaping)
+        .put("configReloadSeconds", 1);
+  }
+
+  private void startHermod(JsonObject shaping) {
+    hermod = TestHermod.start(temp.resolve("spool"), overrides(shaping));
     hermod.vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS,
         m -> events.put(m.body().getString("recipient"), m.body()));
   }
 
   private void send(List<String> recipients) throws Exception {
+    events.clear();
     SmtpLineClient.transaction(hermod.port(), "alice@local.test", "", recipients,
-        message("<bounce-classes@client.test>", "classes"));
+        message("<bounce-classes-" + System.nanoTime() + "@client.test>", "classes"));
     waitUntil(() -> events.keySet().containsAll(recipients), "an event per recipient", 30);
   }
 
@@ -131,6 +138,35 @@ class BounceClassificationTest {
       assertTrue(line(log, "to=<full@peer.test>").contains(", class=SpamBlock, status=deferred ("));
       String sent = line(log, "to=<bob@peer.test>");
       assertTrue(sent.contains(", dsn=2.0.0, status=sent (") && !sent.contains("class="), sent);
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void theRulesReloadWithTheConfigurationAndWhenTheFileChanges() throws Exception {
+    try (LogCapture log = new LogCapture("io.hermod.shaping")) {
+      startHermod(new JsonObject());
+      send(List.of("full@peer.test"));
+      assertEquals("QuotaIssues", events.get("full@peer.test").getString("classification"));
+
+      Path rules = temp.resolve("bounces.json");
+      Files.writeString(rules, "{\"rules\": [{\"label\": \"SpamBlock\", \"regex\": \"over quota\"}]}");
+      JsonObject next = TestHermod.baseConfig(hermod.spoolDir)
+          .mergeIn(overrides(new JsonObject().put("bounceRulesFile", rules.toString())), true);
+      hermod.hermod.reload(ConfigLoader.fromJson(next)).await();
+      send(List.of("full@peer.test"));
+      assertEquals("SpamBlock", events.get("full@peer.test").getString("classification"), "after the reload");
+
+      Files.writeString(rules, "{\"rules\": [{\"label\": \"PolicyRelated\", \"regex\": \"over quota\"}]}");
+      waitUntil(() -> log.messages().stream().filter(m -> m.contains("now in force")).count() >= 2,
+          "the changed file loaded", 20);
+      send(List.of("full@peer.test"));
+      assertEquals("PolicyRelated", events.get("full@peer.test").getString("classification"), "the file changed");
+
+      Files.writeString(rules, "{\"rules\": [{\"label\": \"NoSuchLabel\", \"regex\": \"over quota\"}]}");
+      waitUntil(() -> log.anyContains("keeping the running rules"), "the bad file refused", 20);
+      send(List.of("full@peer.test"));
+      assertEquals("PolicyRelated", events.get("full@peer.test").getString("classification"), "the running rules");
     }
   }
 

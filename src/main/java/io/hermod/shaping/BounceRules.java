@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 /**
  * Bounce classification rules, in order (docs/delivery.md "Bounce classification"): each rule names a
  * {@link BounceClass} for replies whose enhanced status code matches its status pattern and in whose line
- * {@code "<code> <status> <text>"} its regular expression is found (case-insensitive); a rule has either or
+ * {@code "<code> <status> <text>"} its regular expression is found (case-insensitive for ASCII letters); a rule has either or
  * both. The first rule that matches wins. When none does, the status's class and subject decide (RFC 3463
  * §3), then the reply code's class. Immutable and pure; thread-safe.
  */

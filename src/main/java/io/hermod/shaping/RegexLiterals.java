@@ -72,25 +72,10 @@ final class RegexLiterals {
   /** Splits at the '|' outside groups and character classes. */
   private static List<String> branches(String regex) {
     List<String> out = new ArrayList<>();
-    int depth = 0;
-    boolean inClass = false;
     int start = 0;
-    for (int i = 0; i < regex.length(); i++) {
-      char c = regex.charAt(i);
-      if (c == '\\') {
-        i++;
-      } else if (inClass) {
-        inClass = c != ']';
-      } else if (c == '[') {
-        inClass = true;
-      } else if (c == '(') {
-        depth++;
-      } else if (c == ')') {
-        depth--;
-      } else if (c == '|' && depth == 0) {
-        out.add(regex.substring(start, i));
-        start = i + 1;
-      }
+    for (int bar = find(regex, 0, '|'); bar >= 0; bar = find(regex, start, '|')) {
+      out.add(regex.substring(start, bar));
+      start = bar + 1;
     }
     out.add(regex.substring(start));
     return out;
@@ -104,7 +89,7 @@ final class RegexLiterals {
     }
     if (branch.startsWith("(", i)) {
       boolean plain = !branch.startsWith("(?", i) || branch.startsWith("(?:", i);
-      int close = closing(branch, i);
+      int close = find(branch, i + 1, ')');
       if (!plain || close < 0 || (close + 1 < branch.length() && "?*+{".indexOf(branch.charAt(close + 1)) >= 0)) {
         return null; // a lookaround, a named or optional group
       }
@@ -136,22 +121,27 @@ final class RegexLiterals {
     return literal.length() == 0 ? null : List.of(literal.toString());
   }
 
-  /** The index of the ')' closing the group opened at {@code open}, or -1. */
-  private static int closing(String s, int open) {
+  /**
+   * The index of the first {@code c} from {@code from} on that is outside escapes, character classes and the
+   * groups opened after {@code from}, or -1: the next top-level '|', or with ')' the end of the group.
+   */
+  private static int find(String s, int from, char c) {
     int depth = 0;
-    boolean inClass = false;
-    for (int i = open; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\\') {
+    int classDepth = 0; // Java's character classes nest: [a-z&&[^aeiou]]
+    for (int i = from; i < s.length(); i++) {
+      char x = s.charAt(i);
+      if (x == '\\') {
         i++;
-      } else if (inClass) {
-        inClass = c != ']';
-      } else if (c == '[') {
-        inClass = true;
-      } else if (c == '(') {
-        depth++;
-      } else if (c == ')' && --depth == 0) {
+      } else if (x == '[') {
+        classDepth++;
+      } else if (classDepth > 0) {
+        classDepth -= x == ']' ? 1 : 0;
+      } else if (x == c && depth == 0) {
         return i;
+      } else if (x == '(') {
+        depth++;
+      } else if (x == ')') {
+        depth--;
       }
     }
     return -1;

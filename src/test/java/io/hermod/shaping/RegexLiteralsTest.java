@@ -42,6 +42,8 @@ class RegexLiteralsTest {
         Arguments.of("\\d{3} abc", null),
         Arguments.of("^\\d{3} [45]\\.7\\.(8|2[0-6]) ", null),
         Arguments.of("[ab]c", null),
+        Arguments.of("q[a[|]]z|zz", List.of("q", "zz")),
+        Arguments.of("(a[)|]b)c|d", List.of("a", "d")),
         Arguments.of("\\Qa.b\\E", null),
         Arguments.of("\\Bab", null),
         Arguments.of("\u00e9t\u00e9", null),
@@ -76,7 +78,8 @@ class RegexLiteralsTest {
       String line = BounceRules.Reply.of((Integer) r[0], (String) r[1], (String) r[2]).line();
       lines.addAll(Arrays.asList(line, line.toUpperCase(Locale.ROOT), line.toLowerCase(Locale.ROOT)));
     });
-    lines.addAll(List.of("abcdef", "ABDEF", "x F.G y", "550 No Mailbox here", "fail authentication", "DKIM"));
+    lines.addAll(List.of("abcdef", "ABDEF", "x F.G y", "550 No Mailbox here", "fail authentication", "DKIM", "q|",
+        "a|c", "a)c", "d"));
     int matched = 0;
     for (String regex : regexes) {
       Pattern p = Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
