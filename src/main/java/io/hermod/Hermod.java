@@ -18,6 +18,7 @@ import io.hermod.local.LocalDeliveryVerticle;
 import io.hermod.routing.LoopDetector;
 import io.hermod.routing.MxResolver;
 import io.hermod.routing.RouterVerticle;
+import io.hermod.shaping.BounceClassifier;
 import io.hermod.config.DeliveryConfig;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.ops.OpsHttpVerticle;
@@ -84,12 +85,14 @@ public final class Hermod {
   private final NodeConnections nodeConnections = new NodeConnections();
   private RouterVerticle router;
   private OpsHttpVerticle http;
+  private final BounceClassifier bounces; // shared by the router (events) and the delivery verticles (log lines)
 
   private Hermod(Vertx vertx, HermodConfig config, Spool spool, PrometheusMeterRegistry registry,
-                 ServerCertificate certificate, DkimKeyring dkim) {
+                 ServerCertificate certificate, DkimKeyring dkim, BounceClassifier bounces) {
     this.vertx = vertx;
     this.live = new LiveConfig(config);
-    this.hotReload = new HotReload(vertx, live, certificate, dkim);
+    this.bounces = bounces;
+    this.hotReload = new HotReload(vertx, live, certificate, dkim, bounces);
     this.schedule = new RetrySchedule(config.delivery(), new SecureRandom());
     this.registry = registry;
     this.metrics = new HermodMetrics(registry);
@@ -148,12 +151,14 @@ public final class Hermod {
         ? vertx.executeBlocking(() -> ServerCertificate.resolve(vertx, config), false)
         : Future.succeededFuture(null);
     return certificate.compose(cert -> vertx.executeBlocking(() -> DkimKeyring.load(config.dkim()), false)
-        .compose(dkim -> start(vertx, config, registry, cert, dkim, spool.get())));
+        .compose(dkim -> vertx.executeBlocking(() -> BounceClassifier.load(config.shaping().bounceRulesFile()), false)
+            .compose(bounces -> start(vertx, config, registry, cert, dkim, bounces, spool.get()))));
   }
 
   private static Future<Hermod> start(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry,
-                                      ServerCertificate certificate, DkimKeyring dkim, Spool spool) {
-    Hermod hermod = new Hermod(vertx, config, spool, registry, certificate, dkim);
+                                      ServerCertificate certificate, DkimKeyring dkim, BounceClassifier bounces,
+                                      Spool spool) {
+    Hermod hermod = new Hermod(vertx, config, spool, registry, certificate, dkim, bounces);
     // The HTTP server comes first, so that probes answer (not ready) during a long recovery.
     return hermod.deployHttp()
         .compose(v -> spool.recover())
@@ -212,7 +217,7 @@ public final class Hermod {
         .withLimits(Math.max(1, dc.maxConnections() / instances), dc.maxConnectionsPerDestination(),
             dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs())
         .withMaxConnectionsPerHost(dc.maxConnectionsPerHost());
-    return deploy(() -> new DeliveryVerticle(settings, metrics, nodeConnections), instances);
+    return deploy(() -> new DeliveryVerticle(settings, metrics, nodeConnections, bounces), instances);
   }
 
   /** Metrics, health probes and the queue admin API (docs/operations.md), when http.enabled. */
@@ -236,7 +241,7 @@ public final class Hermod {
       LoopDetector.listenerEndpoint(config.listeners().get(i).host(), port(i)).ifPresent(endpoints::add);
     }
     router = new RouterVerticle(live, spool, resolver, schedule, new DsnBuilder(DsnIdentifiers.random(new SecureRandom())),
-        Clock.systemUTC(), endpoints, metrics, destinationLimits(), rateLimits());
+        Clock.systemUTC(), endpoints, metrics, destinationLimits(), rateLimits()).classifyingWith(bounces);
     return deploy(router);
   }
 

@@ -5,6 +5,7 @@ import io.hermod.config.HermodConfig;
 import io.hermod.config.LiveConfig;
 import io.hermod.config.ReloadPlan;
 import io.hermod.dkim.DkimKeyring;
+import io.hermod.shaping.BounceClassifier;
 import io.hermod.tls.ServerCertificate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,7 +15,8 @@ import java.util.logging.Logger;
 
 /**
  * Applies configuration changes to a running Hermod (docs/operations.md, "Hot reload"): a new valid
- * configuration from the watched file, and renewed certificate and DKIM key files found by a periodic check.
+ * configuration from the watched file, and renewed certificate, DKIM key and bounce rule files found by a
+ * periodic check.
  * Key material is loaded (off the event loop) before the new configuration is published, so a session never
  * sees the new names without the new keys.
  */
@@ -26,14 +28,16 @@ final class HotReload {
   private final LiveConfig live;
   private final ServerCertificate certificate; // null when no listener uses TLS
   private final DkimKeyring dkim;
+  private final BounceClassifier bounces;
   private ConfigWatcher watcher;
   private long fileCheckTimer = -1;
 
-  HotReload(Vertx vertx, LiveConfig live, ServerCertificate certificate, DkimKeyring dkim) {
+  HotReload(Vertx vertx, LiveConfig live, ServerCertificate certificate, DkimKeyring dkim, BounceClassifier bounces) {
     this.vertx = vertx;
     this.live = live;
     this.certificate = certificate;
     this.dkim = dkim;
+    this.bounces = bounces;
   }
 
   /**
@@ -76,6 +80,7 @@ final class HotReload {
         certificate.refresh(c);
       }
       dkim.refresh(c.dkim());
+      bounces.refresh(c.shaping().bounceRulesFile());
       return null;
     }, false);
   }

@@ -21,17 +21,25 @@ import java.time.format.DateTimeParseException;
  * @param arrival    when the message was accepted
  * @param timestamp  when the outcome happened
  * @param sender     the envelope sender
+ * @param classification the bounce class of a deferral or failure ("InvalidRecipient", "QuotaIssues", ...:
+ *                   docs/delivery.md "Bounce classification"); null for a delivery
  */
 public record DeliveryEvent(String queueId, String recipient, String outcome, String remoteHost, Integer code,
                             String status, String text, int attempt, Instant arrival, Instant timestamp,
-                            String sender) {
+                            String sender, String classification) {
+
+  /** An event without a bounce classification (as published before Hermod classified bounces). */
+  public DeliveryEvent(String queueId, String recipient, String outcome, String remoteHost, Integer code,
+                       String status, String text, int attempt, Instant arrival, Instant timestamp, String sender) {
+    this(queueId, recipient, outcome, remoteHost, code, status, text, attempt, arrival, timestamp, sender, null);
+  }
 
   public static DeliveryEvent fromJson(JsonObject json) {
     return new DeliveryEvent(text(json, "queueId"), text(json, "recipient"), text(json, "outcome"),
         text(json, "remoteHost"), json.getValue("code") instanceof Number n ? n.intValue() : null,
         text(json, "status"), text(json, "text"),
         json.getValue("attempt") instanceof Number n ? n.intValue() : 0,
-        instant(json, "arrival"), instant(json, "timestamp"), text(json, "sender"));
+        instant(json, "arrival"), instant(json, "timestamp"), text(json, "sender"), text(json, "classification"));
   }
 
   private static String text(JsonObject json, String key) {

@@ -17,10 +17,12 @@ import java.util.List;
  * @param maxParked          message ids kept in memory, over all sites, to release when their site opens ("shaping.maxParked")
  * @param defaultRules       whether the shipped rules for big providers apply ("shaping.defaultRules")
  * @param rules              the operator's shaping rules ("shaping.rules"), tried with the others
+ * @param bounceRulesFile    the operator's bounce classification rules, tried before the shipped ones, or null
+ *                           ("shaping.bounceRulesFile", docs/delivery.md "Bounce classification")
  */
 public record ShapingConfig(List<Provider> providers, List<String> ownSiteDomains, int initialConnections,
                             int failedCohortLimit, int probeSeconds, int maxProbeSeconds, int maxParked,
-                            boolean defaultRules, List<ShapingRule> rules) {
+                            boolean defaultRules, List<ShapingRule> rules, String bounceRulesFile) {
 
   public ShapingConfig {
     providers = List.copyOf(providers);

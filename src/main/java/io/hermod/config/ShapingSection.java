@@ -31,7 +31,8 @@ final class ShapingSection {
     }
     return new ShapingConfig(providers(s), own, s.intIn("initialConnections", 0, 10_000),
         s.intIn("failedCohortLimit", 1, 1000), probe, maxProbe, s.intIn("maxParked", 0, 100_000_000),
-        s.bool("defaultRules"), rules(s));
+        s.bool("defaultRules"), rules(s), s.optionalString("bounceRulesFile"));
+    // The bounce rules file itself is read and checked at start (BounceClassifier.load), like DKIM keys.
   }
 
   private static List<ShapingRule> rules(JsonSection s) {

@@ -1,18 +1,24 @@
 package io.hermod.delivery;
 
+import io.hermod.shaping.BounceClassifier;
+
 import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
  * One line per recipient and attempt, shaped like Postfix's smtp(8) log:
  * {@code QUEUEID: to=<rcpt>, relay=mx.example[192.0.2.1]:25, delay=0.42, dsn=2.0.0, status=sent (250 2.0.0 ok)}.
+ * A deferral or failure also names its bounce class before the status, so that the reply stays last:
+ * {@code ..., dsn=4.2.2, class=QuotaIssues, status=deferred (452 4.2.2 mailbox full)}.
  */
 public final class DeliveryLog {
 
   private final Logger logger;
+  private final BounceClassifier bounces;
 
-  public DeliveryLog(Logger logger) {
+  public DeliveryLog(Logger logger, BounceClassifier bounces) {
     this.logger = logger;
+    this.bounces = bounces;
   }
 
   static String relay(DeliveryJob.Host host) {
@@ -21,8 +27,10 @@ public final class DeliveryLog {
 
   public void attempt(DeliveryJob job, DeliveryJob.Host relay, long startedNanos, DeliveryReport.Result r) {
     double delay = (System.nanoTime() - startedNanos) / 1e9;
-    logger.info(String.format(Locale.ROOT, "%s: to=<%s>, relay=%s, delay=%.2f, dsn=%s, status=%s (%s)",
-        job.queueId(), r.address(), relay(relay), delay, r.status(), word(r.outcome()), r.summary()));
+    String bounceClass = r.outcome() == DeliveryReport.Outcome.DELIVERED ? ""
+        : ", class=" + bounces.classify(r.code(), r.status(), r.text()).label();
+    logger.info(String.format(Locale.ROOT, "%s: to=<%s>, relay=%s, delay=%.2f, dsn=%s%s, status=%s (%s)",
+        job.queueId(), r.address(), relay(relay), delay, r.status(), bounceClass, word(r.outcome()), r.summary()));
   }
 
   private static String word(DeliveryReport.Outcome outcome) {

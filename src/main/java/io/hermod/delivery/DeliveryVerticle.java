@@ -1,6 +1,7 @@
 package io.hermod.delivery;
 
 import io.hermod.api.Addresses;
+import io.hermod.shaping.BounceClassifier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -30,6 +31,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> consumer;
 
   private final io.hermod.metrics.HermodMetrics metrics;
+  private final BounceClassifier bounces;
 
   public DeliveryVerticle(DeliverySettings options) {
     this(options, io.hermod.metrics.HermodMetrics.noop());
@@ -42,16 +44,23 @@ public final class DeliveryVerticle extends VerticleBase {
   /** @param nodeConnections shared by all delivery verticles of this node (and the cluster's slot leases) */
   public DeliveryVerticle(DeliverySettings options, io.hermod.metrics.HermodMetrics metrics,
                           NodeConnections nodeConnections) {
+    this(options, metrics, nodeConnections, BounceClassifier.shipped());
+  }
+
+  /** @param bounces the bounce classification of the log lines (shared with the router's events) */
+  public DeliveryVerticle(DeliverySettings options, io.hermod.metrics.HermodMetrics metrics,
+                          NodeConnections nodeConnections, BounceClassifier bounces) {
     this.options = options;
     this.metrics = metrics;
     this.nodeConnections = nodeConnections;
+    this.bounces = bounces;
   }
 
   @Override
   public Future<?> start() {
     netClient = vertx.createNetClient();
     pool = new ConnectionPool(vertx, options, nodeConnections);
-    attempt = new DeliveryAttempt(pool, new HostFailover(vertx, netClient, options.client()), new DeliveryLog(LOG));
+    attempt = new DeliveryAttempt(pool, new HostFailover(vertx, netClient, options.client()), new DeliveryLog(LOG, bounces));
     consumer = vertx.eventBus().localConsumer(Addresses.DELIVERY_JOB, this::onJob); // node-local: jobs name spool files
     return consumer.completion();
   }

@@ -1,6 +1,7 @@
 package io.hermod.routing;
 
 import io.hermod.api.Addresses;
+import io.hermod.shaping.BounceClassifier;
 import io.hermod.spool.Envelope;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -12,19 +13,26 @@ final class DeliveryEvents {
 
   private final EventBus bus;
   private final io.hermod.metrics.HermodMetrics metrics;
+  private final BounceClassifier bounces;
 
-  DeliveryEvents(EventBus bus, io.hermod.metrics.HermodMetrics metrics) {
+  DeliveryEvents(EventBus bus, io.hermod.metrics.HermodMetrics metrics, BounceClassifier bounces) {
     this.bus = bus;
     this.metrics = metrics;
+    this.bounces = bounces;
   }
 
   /** Call only once the outcome is durably in the spool. */
   void publish(Envelope env, RecipientOutcome o, Instant now) {
     metrics.deliveryOutcome(o.kind().keyword(), o.status(), java.time.Duration.between(env.arrival(), now)); // metrics
-    bus.publish(Addresses.EVENTS, toJson(env, o, now));
+    bus.publish(Addresses.EVENTS, toJson(env, o, now, classification(o)));
   }
 
-  static JsonObject toJson(Envelope env, RecipientOutcome o, Instant now) {
+  /** The bounce class of a deferral or failure (docs/delivery.md "Bounce classification"); null when delivered. */
+  String classification(RecipientOutcome o) {
+    return o.kind() == RecipientOutcome.Kind.DELIVERED ? null : bounces.classify(o.code(), o.status(), o.text()).label();
+  }
+
+  static JsonObject toJson(Envelope env, RecipientOutcome o, Instant now, String classification) {
     return new JsonObject()
         .put("queueId", env.id())
         .put("recipient", o.recipient().address())
@@ -36,6 +44,7 @@ final class DeliveryEvents {
         .put("attempt", o.recipient().attempts())
         .put("arrival", env.arrival().toString())
         .put("timestamp", now.toString())
-        .put("sender", env.sender());
+        .put("sender", env.sender())
+        .put("classification", classification);
   }
 }

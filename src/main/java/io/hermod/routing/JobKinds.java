@@ -4,6 +4,7 @@ import io.hermod.delivery.DeliveryJob;
 import io.hermod.delivery.DeliveryLog;
 import io.hermod.delivery.DeliveryReport;
 import io.hermod.local.LocalJob;
+import io.hermod.shaping.BounceClassifier;
 
 import java.util.List;
 import java.util.logging.Logger;
@@ -18,8 +19,8 @@ final class JobKinds {
    * SMTP jobs: scheduled per (source, site); a job answered without a connection is logged like an attempt
    * (Postfix: "status=deferred (delivery temporarily suspended: ...)", relay=none), once per recipient.
    */
-  static Dispatcher.Jobs<DeliveryJob> delivery() {
-    DeliveryLog log = new DeliveryLog(Logger.getLogger("io.hermod.delivery"));
+  static Dispatcher.Jobs<DeliveryJob> delivery(BounceClassifier classifier) {
+    DeliveryLog log = new DeliveryLog(Logger.getLogger("io.hermod.delivery"), classifier);
     return new Dispatcher.Jobs<>() {
       @Override
       public String queueKey(DeliveryJob job) {

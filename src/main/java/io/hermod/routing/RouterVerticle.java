@@ -15,6 +15,7 @@ import io.hermod.shaping.ShapingRule;
 import io.hermod.shaping.ShapingRules;
 import io.hermod.shaping.ShapingState;
 import io.hermod.shaping.SiteHealth;
+import io.hermod.shaping.BounceClassifier;
 import io.hermod.shaping.SiteKeys;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Recipient;
@@ -77,6 +78,7 @@ public final class RouterVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> bounceRequests;
   private long scanTimer = -1;
   private boolean scanning;
+  private BounceClassifier classifier = BounceClassifier.shipped();
 
   /**
    * @param ownEndpoints the address and port of every listener of this instance (actual ports), so that
@@ -124,6 +126,12 @@ public final class RouterVerticle extends VerticleBase {
     this.ownEndpoints = List.copyOf(ownEndpoints);
   }
 
+  /** The bounce classification of the events (the shipped rules unless set); call before deploying. */
+  public RouterVerticle classifyingWith(BounceClassifier classifier) {
+    this.classifier = classifier;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     DeliveryConfig d = config.delivery();
@@ -149,7 +157,7 @@ public final class RouterVerticle extends VerticleBase {
           }
         });
     dispatcher = new Dispatcher<>(vertx, clock, limits, shaping, destinationLimits, rateLimits,
-        JobKinds.delivery(), this::sendJob, metrics);
+        JobKinds.delivery(classifier), this::sendJob, metrics);
     // Local jobs have their own scheduler: a slow LMTP server or bus consumer takes no SMTP slots.
     localDispatcher = new Dispatcher<>(vertx, clock, limits, Dispatcher.Shaping.off(),
         DestinationLimits.perNode(d.maxConnectionsPerDestination()),
@@ -157,7 +165,7 @@ public final class RouterVerticle extends VerticleBase {
         job -> request(Addresses.LOCAL_JOB, job.toJson()), metrics);
     BounceWriter bounces = new BounceWriter(spool, new SpooledContent(vertx), dsnBuilder, schedule,
         config.hostname());
-    DeliveryEvents events = new DeliveryEvents(vertx.eventBus(), metrics);
+    DeliveryEvents events = new DeliveryEvents(vertx.eventBus(), metrics, classifier);
     persister = new OutcomePersister(spool, new OutcomeRecorder(schedule), bounces, events, vertx.eventBus(), clock);
     operatorBounce = new OperatorBounce(spool, bounces, events, vertx.eventBus(), clock);
     triggers = vertx.eventBus().localConsumer(Addresses.ROUTER_TRIGGER, this::onTrigger); // node-local: our spool

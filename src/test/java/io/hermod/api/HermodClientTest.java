@@ -123,10 +123,12 @@ class HermodClientTest {
     vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("queueId", "Q1").put("recipient", "a@remote.test")
         .put("outcome", "bounced").put("remoteHost", "mx.remote.test").put("code", 550).put("status", "5.1.1")
         .put("text", "user unknown").put("attempt", 2).put("arrival", "2026-01-05T10:00:00Z")
-        .put("timestamp", "2026-01-05T10:05:00Z").put("sender", "app@example.test"));
+        .put("timestamp", "2026-01-05T10:05:00Z").put("sender", "app@example.test")
+        .put("classification", "InvalidRecipient"));
     DeliveryEvent e = await(full.future());
     assertEquals(new DeliveryEvent("Q1", "a@remote.test", "bounced", "mx.remote.test", 550, "5.1.1", "user unknown",
-        2, Instant.parse("2026-01-05T10:00:00Z"), Instant.parse("2026-01-05T10:05:00Z"), "app@example.test"), e);
+        2, Instant.parse("2026-01-05T10:00:00Z"), Instant.parse("2026-01-05T10:05:00Z"), "app@example.test",
+        "InvalidRecipient"), e);
 
     vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("queueId", "Q2").put("outcome", "delivered")
         .put("timestamp", "not a date"));
@@ -135,6 +137,7 @@ class HermodClientTest {
     assertEquals("delivered", s.outcome());
     assertNull(s.code());
     assertNull(s.timestamp());
+    assertNull(s.classification());
     assertEquals(0, s.attempt());
     await(consumer.unregister());
   }

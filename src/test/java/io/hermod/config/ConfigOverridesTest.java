@@ -179,6 +179,8 @@ class ConfigOverridesTest {
         row("shaping.rules", "HERMOD_SHAPING_RULES",
             "[{\"name\":\"r\",\"match\":\"^421\",\"action\":\"suspend\",\"durationSeconds\":60}]",
             c -> c.shaping().rules().get(0).name(), "r"),
+        row("shaping.bounceRulesFile", "HERMOD_SHAPING_BOUNCE_RULES_FILE", "/etc/hermod/bounce-rules.json",
+            c -> c.shaping().bounceRulesFile(), "/etc/hermod/bounce-rules.json"),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5),
         row("configReloadSeconds", "HERMOD_CONFIG_RELOAD_SECONDS", "0", HermodConfig::configReloadSeconds, 0));
   }

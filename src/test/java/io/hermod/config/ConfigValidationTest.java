@@ -106,6 +106,8 @@ class ConfigValidationTest {
             "shaping.rules[0]"),
         bad("{'shaping':{'rules':[{'name':'r','match':'x','action':'suspend','durationSeconds':5},"
             + "{'name':'r','match':'y','action':'suspend','durationSeconds':5}]}}", "shaping.rules[1].name"),
+        bad("{'shaping':{'bounceRulesFile':''}}", "shaping.bounceRulesFile"),
+        bad("{'shaping':{'bounceRulesFile':5}}", "shaping.bounceRulesFile"),
         bad("{'cluster':{'enabled':'yes'}}", "cluster.enabled"),
         bad("{'cluster':{'enabled':true}}", "cluster.members"),
         bad("{'cluster':{'enabled':true,'join':'kubernetes'}}", "cluster.kubernetes.serviceName"),
