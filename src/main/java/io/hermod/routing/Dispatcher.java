@@ -91,6 +91,15 @@ public final class Dispatcher<J> {
   }
 
   /**
+   * True while the queue {@code key} is suspended: its jobs wait. Cheap (one map lookup); the router asks it
+   * when picking an egress source, to pass over a throttled (source, site) queue.
+   */
+  boolean isSuspended(String key) {
+    Destination<J> d = destinations.get(key);
+    return d != null && clock.millis() < d.suspendedUntil;
+  }
+
+  /**
    * New limits and suspension rules (configuration reload). Jobs in flight finish; the global cap and the
    * requeue delay apply from the next pass. {@code maxPerDestination} and {@code ratePerDestination} are not
    * taken from here: the {@link DestinationLimits} own them (leased cluster-wide, so they need a restart).
