@@ -21,8 +21,10 @@ final class DeliveryLog {
 
   void attempt(DeliveryJob job, DeliveryJob.Host relay, long startedNanos, DeliveryReport.Result r) {
     double delay = (System.nanoTime() - startedNanos) / 1e9;
-    logger.info(String.format(Locale.ROOT, "%s: to=<%s>, relay=%s, delay=%.2f, dsn=%s, status=%s (%s)",
-        job.queueId(), r.address(), relay(relay), delay, r.status(), word(r.outcome()), r.summary()));
+    // The egress source, when the job names one (docs/delivery.md "Sources and pools").
+    String source = job.source() == null ? "" : ", source=" + job.source();
+    logger.info(String.format(Locale.ROOT, "%s: to=<%s>, relay=%s%s, delay=%.2f, dsn=%s, status=%s (%s)",
+        job.queueId(), r.address(), relay(relay), source, delay, r.status(), word(r.outcome()), r.summary()));
   }
 
   private static String word(DeliveryReport.Outcome outcome) {

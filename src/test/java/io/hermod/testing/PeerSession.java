@@ -10,6 +10,7 @@ public final class PeerSession {
   private final List<List<String>> batches = new ArrayList<>();
   private volatile boolean tls;
   private volatile boolean closed;
+  private volatile String remoteAddress;
 
   /** Every command line in order (without CRLF), including those sent before STARTTLS. */
   public synchronized List<String> commands() {
@@ -22,6 +23,26 @@ public final class PeerSession {
    */
   public synchronized List<List<String>> commandBatches() {
     return batches.stream().map(List::copyOf).toList();
+  }
+
+  /** The client's IP address as this peer saw it (an egress source's address, or the system's choice). */
+  public String remoteAddress() {
+    return remoteAddress;
+  }
+
+  /** The name the client gave in its first EHLO or HELO, or null. */
+  public String heloName() {
+    for (String c : commands()) {
+      String verb = c.length() >= 5 ? c.substring(0, 5).toUpperCase(java.util.Locale.ROOT) : "";
+      if (verb.equals("EHLO ") || verb.equals("HELO ")) {
+        return c.substring(5).trim();
+      }
+    }
+    return null;
+  }
+
+  void remoteAddress(String address) {
+    remoteAddress = address;
   }
 
   /** True once STARTTLS succeeded on this connection. */
