@@ -1,10 +1,8 @@
 package io.hermod.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hermod.egress.EgressConfig;
 import io.hermod.egress.EgressPool;
@@ -65,10 +63,7 @@ class EgressConfigTest {
   @ParameterizedTest(name = "{1} <- {0}")
   @MethodSource("badValues")
   void badValueNamesItsKey(String json, String key) {
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(new JsonObject(json)));
-    assertEquals(key, e.key(), e.getMessage());
-    assertTrue(e.getMessage().startsWith("config: " + key + ": "), e.getMessage());
-    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    new ConfigValidationTest().badValueNamesItsKey(json, key); // the checks every other key gets
   }
 
   @Test
