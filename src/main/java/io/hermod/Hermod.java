@@ -29,6 +29,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.hermod.delivery.DeliverySettings;
 import io.hermod.delivery.DeliveryVerticle;
+import io.hermod.egress.EgressSource;
+import io.hermod.egress.SourceAddresses;
 import io.hermod.delivery.NodeConnections;
 import io.hermod.delivery.StageTimeouts;
 import io.hermod.server.ListenerVerticle;
@@ -86,6 +88,8 @@ public final class Hermod {
   private RouterVerticle router;
   private OpsHttpVerticle http;
   private final BounceClassifier bounces; // shared by the router (events) and the delivery verticles (log lines)
+  // The egress sources whose address exists on this node (checked once at start; delivery.sources needs a restart).
+  private Map<String, EgressSource> egressSources = Map.of();
 
   private Hermod(Vertx vertx, HermodConfig config, Spool spool, PrometheusMeterRegistry registry,
                  ServerCertificate certificate, DkimKeyring dkim, BounceClassifier bounces) {
@@ -164,7 +168,8 @@ public final class Hermod {
         .compose(v -> spool.recover())
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued.size()
             + " queued message(s)"))
-        .compose(queued -> hermod.deployListeners())
+        .compose(queued -> hermod.checkEgressSources())
+        .compose(v -> hermod.deployListeners())
         .compose(v -> hermod.deploy(new SubmitVerticle(hermod.live::current, spool, Clock.systemUTC(),
             SubmitVerticle.DEFAULT_MAX_IN_FLIGHT)))
         .compose(v -> hermod.deployDelivery())
@@ -203,6 +208,12 @@ public final class Hermod {
     return chain;
   }
 
+  /** Which delivery.sources this node can bind; one WARNING per other one (SourceAddresses). */
+  private Future<Void> checkEgressSources() {
+    return vertx.executeBlocking(() -> SourceAddresses.usable(config.delivery().egress().sources()), false)
+        .onSuccess(usable -> egressSources = usable).mapEmpty();
+  }
+
   /**
    * The delivery role (Postfix's smtp): {@code delivery.instances} verticles sharing the job address. The
    * router enforces the per-destination and global caps; each instance gets its share of the global cap.
@@ -216,7 +227,8 @@ public final class Hermod {
             dc.commandTimeoutSeconds(), dc.dataTimeoutSeconds())))
         .withLimits(Math.max(1, dc.maxConnections() / instances), dc.maxConnectionsPerDestination(),
             dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs())
-        .withMaxConnectionsPerHost(dc.maxConnectionsPerHost());
+        .withMaxConnectionsPerHost(dc.maxConnectionsPerHost())
+        .withSources(egressSources);
     return deploy(() -> new DeliveryVerticle(settings, metrics, nodeConnections, bounces), instances);
   }
 
@@ -241,7 +253,8 @@ public final class Hermod {
       LoopDetector.listenerEndpoint(config.listeners().get(i).host(), port(i)).ifPresent(endpoints::add);
     }
     router = new RouterVerticle(live, spool, resolver, schedule, new DsnBuilder(DsnIdentifiers.random(new SecureRandom())),
-        Clock.systemUTC(), endpoints, metrics, destinationLimits(), rateLimits()).classifyingWith(bounces);
+        Clock.systemUTC(), endpoints, metrics, destinationLimits(), rateLimits(), egressSources.keySet())
+        .classifyingWith(bounces);
     return deploy(router);
   }
 

@@ -50,7 +50,8 @@ final class Injector {
     HermodConfig config = this.config.get();
     SubmitRequest request;
     try {
-      request = SubmitRequest.parse(json, config.limits().maxRecipients());
+      request = SubmitRequest.parse(json, config.limits().maxRecipients(),
+          config.delivery().egress().pools().keySet());
     } catch (SubmitRefused e) {
       return Future.failedFuture(e);
     }
@@ -80,7 +81,7 @@ final class Injector {
         .map(r -> Recipient.pending(r.address(), null, request.notifyOn())).toList();
     Envelope envelope = new Envelope(id, request.sender().address(), recipients, request.envid(), request.ret(),
         eightBit(content) ? BodyType.EIGHT_BIT_MIME : BodyType.SEVEN_BIT, request.needsSmtpUtf8(), null, null,
-        null, LISTENER, now, 0, now, false, false);
+        null, LISTENER, now, 0, now, false, false).withPool(request.pool());
     String headers = LocalHeaders.build(config.hostname(), id, request.tag(), content, now.atZone(ZoneOffset.UTC));
     Buffer message = Buffer.buffer(headers).appendBytes(content);
     MessageWriter writer = spool.begin(envelope);

@@ -39,6 +39,7 @@ public final class Submission {
     private Object content;
     private JsonObject dsn;
     private String tag;
+    private String pool;
 
     private Builder() {
     }
@@ -103,6 +104,15 @@ public final class Submission {
       return this;
     }
 
+    /**
+     * The egress pool to send from, one of delivery.pools (docs/delivery.md "Sources and pools"); without it the
+     * pool follows the sender domain or the default pool.
+     */
+    public Builder pool(String pool) {
+      this.pool = pool;
+      return this;
+    }
+
     private Builder content(String key, Object value) {
       if (contentKey != null) {
         throw new IllegalStateException("the message was already given (" + contentKey + ")");
@@ -123,6 +133,9 @@ public final class Submission {
       }
       if (tag != null) {
         json.put("tag", tag);
+      }
+      if (pool != null) {
+        json.put("pool", pool);
       }
       return new Submission(json);
     }

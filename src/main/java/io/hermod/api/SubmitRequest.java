@@ -18,9 +18,10 @@ import java.util.Set;
  *
  * @param notifyOn RFC 3461 NOTIFY for every recipient; empty when not given (the default: FAILURE, DELAY)
  * @param tag    the application's correlation tag (goes into an X-Hermod-Tag header), or null
+ * @param pool   the egress pool to send from (a pool of delivery.pools), or null: the usual pool selection
  */
 record SubmitRequest(Mailbox sender, List<Mailbox> recipients, DsnRet ret, String envid, Set<DsnNotify> notifyOn,
-                     String tag) {
+                     String tag, String pool) {
 
   static final int MAX_ENVID = 100;  // RFC 3461 §4.4
   static final int MAX_TAG = 200;
@@ -30,7 +31,8 @@ record SubmitRequest(Mailbox sender, List<Mailbox> recipients, DsnRet ret, Strin
     notifyOn = Set.copyOf(notifyOn);
   }
 
-  static SubmitRequest parse(JsonObject json, int maxRecipients) {
+  /** @param pools the configured egress pools: a request may name one of them and nothing else */
+  static SubmitRequest parse(JsonObject json, int maxRecipients, Set<String> pools) {
     Mailbox sender = EnvelopeAddress.sender(string(json, "from"));
     if (!(json.getValue("to") instanceof JsonArray to) || to.isEmpty()) {
       throw SubmitRefused.badRequest("\"to\" must be a non-empty array of recipient addresses");
@@ -44,7 +46,7 @@ record SubmitRequest(Mailbox sender, List<Mailbox> recipients, DsnRet ret, Strin
       recipients.add(EnvelopeAddress.recipient(o instanceof String s ? s : null));
     }
     JsonObject dsn = json.getValue("dsn") == null ? new JsonObject() : object(json, "dsn");
-    return new SubmitRequest(sender, recipients, ret(dsn), envid(dsn), notify(dsn), tag(json));
+    return new SubmitRequest(sender, recipients, ret(dsn), envid(dsn), notify(dsn), tag(json), pool(json, pools));
   }
 
   /** RFC 6531: an address with UTF-8 in it needs SMTPUTF8 all the way to the recipient's server. */
@@ -103,6 +105,16 @@ record SubmitRequest(Mailbox sender, List<Mailbox> recipients, DsnRet ret, Strin
       throw SubmitRefused.badRequest("\"tag\" must be 1 to " + MAX_TAG + " printable ASCII characters");
     }
     return tag;
+  }
+
+  /** docs/delivery.md "Sources and pools": the pool is stored in the envelope, so it holds for every retry. */
+  private static String pool(JsonObject json, Set<String> pools) {
+    String pool = string(json, "pool");
+    if (pool != null && !pools.contains(pool)) {
+      throw SubmitRefused.badRequest("\"pool\" must name a pool of delivery.pools"
+          + (pools.isEmpty() ? " (none is configured)" : " " + new java.util.TreeSet<>(pools)));
+    }
+    return pool;
   }
 
   private static boolean printableAscii(String s) {

@@ -1,6 +1,9 @@
 package io.hermod.config;
 
+import io.hermod.egress.EgressConfig;
+
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Outbound delivery (all under "delivery"): retries, the router's active window and traffic shaping.
@@ -33,6 +36,8 @@ import java.util.List;
  * @param dataTimeoutSeconds     outbound wait for the reply to the end of data; each wait for the socket to
  *                               drain while sending the body is at most 180 s (RFC 5321 §4.5.3.2.5)
  *                               ("delivery.dataTimeoutSeconds")
+ * @param egress                 egress sources, pools and how mail picks its pool ("delivery.sources",
+ *                               "delivery.pools", "delivery.poolSelection", "delivery.defaultPool")
  */
 public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int lifetimeSeconds,
                              int delayWarningSeconds, int maxConnections, int maxConnectionsPerDestination,
@@ -40,7 +45,7 @@ public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int l
                              int scanIntervalSeconds, int jobTimeoutSeconds, int requeueDelayMillis,
                              int ratePerDestination, int suspendSeconds, List<String> suspendPatterns,
                              int maxConnectionsPerHost, int connectTimeoutSeconds, int commandTimeoutSeconds,
-                             int dataTimeoutSeconds) {
+                             int dataTimeoutSeconds, EgressConfig egress) {
 
   /** The shipped defaults of the router keys (keep in step with defaults.json). */
   public static final List<String> DEFAULT_SUSPEND_PATTERNS =
@@ -48,14 +53,15 @@ public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int l
 
   public DeliveryConfig {
     suspendPatterns = List.copyOf(suspendPatterns);
+    Objects.requireNonNull(egress, "egress");
   }
 
-  /** Retry and connection settings with the shipped defaults for the router's window and shaping keys. */
+  /** Retry and connection settings with the shipped defaults for the router's window and shaping keys, no pools. */
   public DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int lifetimeSeconds, int delayWarningSeconds,
                         int maxConnections, int maxConnectionsPerDestination, int maxMessagesPerConnection,
                         int instances) {
     this(retryInitialSeconds, retryMaxSeconds, lifetimeSeconds, delayWarningSeconds, maxConnections,
         maxConnectionsPerDestination, maxMessagesPerConnection, instances, 10_000, 30, 600, 5000, 0, 60,
-        DEFAULT_SUSPEND_PATTERNS, 0, 30, 300, 600);
+        DEFAULT_SUSPEND_PATTERNS, 0, 30, 300, 600, EgressConfig.NONE);
   }
 }

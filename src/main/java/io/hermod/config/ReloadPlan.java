@@ -65,7 +65,21 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
         k.whole("maxConnectionsPerHost", DeliveryConfig::maxConnectionsPerHost),
         k.whole("connectTimeoutSeconds", DeliveryConfig::connectTimeoutSeconds),
         k.whole("commandTimeoutSeconds", DeliveryConfig::commandTimeoutSeconds),
-        k.whole("dataTimeoutSeconds", DeliveryConfig::dataTimeoutSeconds));
+        k.whole("dataTimeoutSeconds", DeliveryConfig::dataTimeoutSeconds), egress(run, next, restart));
+  }
+
+  /**
+   * Pools, the pool selection and the default pool reload (the router reads them per job); sources do not
+   * (the delivery verticles bind one client per source address at start). While a change of sources waits for
+   * a restart, the pools keep their running value too: they may name sources that do not run yet.
+   */
+  private static io.hermod.egress.EgressConfig egress(DeliveryConfig run, DeliveryConfig next,
+                                                      List<String> restart) {
+    if (run.egress().sources().equals(next.egress().sources())) {
+      return next.egress();
+    }
+    restart.add("delivery.sources");
+    return run.egress();
   }
 
   /** The sender-domain rule reloads (sessions read it); the user store and the AUTH throttle are built once. */

@@ -40,6 +40,11 @@ public record ClientOptions(String heloName, TlsPolicy tlsPolicy, StageTimeouts 
     return new ClientOptions(heloName, policy, timeouts, maxReplyLineLength, maxReplyLines);
   }
 
+  /** The same settings with another EHLO/HELO name (an egress source's). */
+  public ClientOptions withHeloName(String name) {
+    return new ClientOptions(name, tlsPolicy, timeouts, maxReplyLineLength, maxReplyLines);
+  }
+
   public ClientOptions withTimeouts(StageTimeouts t) {
     return new ClientOptions(heloName, tlsPolicy, t, maxReplyLineLength, maxReplyLines);
   }

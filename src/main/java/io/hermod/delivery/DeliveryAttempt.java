@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Carries out one {@link DeliveryJob}: a session from the pool (an idle one, checked with RSET, or a new
@@ -24,11 +25,21 @@ final class DeliveryAttempt {
 
   private final ConnectionPool pool;
   private final HostFailover failover;
+  private final Map<String, HostFailover> sources;
   private final DeliveryLog log;
 
   DeliveryAttempt(ConnectionPool pool, HostFailover failover, DeliveryLog log) {
+    this(pool, failover, Map.of(), log);
+  }
+
+  /**
+   * @param failover the default source's connector
+   * @param sources  each egress source's connector (bound to its address, with its EHLO name)
+   */
+  DeliveryAttempt(ConnectionPool pool, HostFailover failover, Map<String, HostFailover> sources, DeliveryLog log) {
     this.pool = pool;
     this.failover = failover;
+    this.sources = Map.copyOf(sources);
     this.log = log;
   }
 
@@ -76,7 +87,8 @@ final class DeliveryAttempt {
     if (!pool.reserve(job.queueKey())) {
       return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BUSY, "busy"));
     }
-    return failover.connect(job.hosts(), pool)
+    // A source unknown here (not configured, or its address missing on this node): the default source.
+    return sources.getOrDefault(job.source() == null ? "" : job.source(), failover).connect(job.hosts(), pool)
         .map(c -> pool.register(job.queueKey(), c.host(), c.session()))
         .onFailure(t -> pool.unreserve(job.queueKey()))
         .recover(t -> t instanceof HostFailover.HostsBusy

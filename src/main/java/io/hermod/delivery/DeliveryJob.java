@@ -54,6 +54,11 @@ public record DeliveryJob(String queueId, String destination, List<Host> hosts, 
    * one key may share a connection; limits, suspensions and dead marks hold per key.
    */
   public String queueKey() {
+    return queueKey(source, site);
+  }
+
+  /** The queue key of jobs from {@code source} (null = the default source) to {@code site}. */
+  public static String queueKey(String source, String site) {
     return source == null ? site : source + "->" + site;
   }
 

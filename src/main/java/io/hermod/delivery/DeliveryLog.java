@@ -29,8 +29,11 @@ public final class DeliveryLog {
     double delay = (System.nanoTime() - startedNanos) / 1e9;
     String bounceClass = r.outcome() == DeliveryReport.Outcome.DELIVERED ? ""
         : ", class=" + bounces.classify(r.code(), r.status(), r.text()).label();
-    logger.info(String.format(Locale.ROOT, "%s: to=<%s>, relay=%s, delay=%.2f, dsn=%s%s, status=%s (%s)",
-        job.queueId(), r.address(), relay(relay), delay, r.status(), bounceClass, word(r.outcome()), r.summary()));
+    // The egress source, when the job names one (docs/delivery.md "Sources and pools").
+    String source = job.source() == null ? "" : ", source=" + job.source();
+    logger.info(String.format(Locale.ROOT, "%s: to=<%s>, relay=%s%s, delay=%.2f, dsn=%s%s, status=%s (%s)",
+        job.queueId(), r.address(), relay(relay), source, delay, r.status(), bounceClass, word(r.outcome()),
+        r.summary()));
   }
 
   private static String word(DeliveryReport.Outcome outcome) {

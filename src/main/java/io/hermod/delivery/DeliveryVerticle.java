@@ -9,6 +9,13 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.hermod.egress.EgressSource;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,6 +33,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private final DeliverySettings options;
   private final NodeConnections nodeConnections;
   private NetClient netClient;
+  private final List<NetClient> sourceClients = new ArrayList<>();
   private ConnectionPool pool;
   private DeliveryAttempt attempt;
   private MessageConsumer<JsonObject> consumer;
@@ -60,9 +68,24 @@ public final class DeliveryVerticle extends VerticleBase {
   public Future<?> start() {
     netClient = vertx.createNetClient();
     pool = new ConnectionPool(vertx, options, nodeConnections);
-    attempt = new DeliveryAttempt(pool, new HostFailover(vertx, netClient, options.client()), new DeliveryLog(LOG, bounces));
+    attempt = new DeliveryAttempt(pool, new HostFailover(vertx, netClient, options.client()), sourceFailovers(),
+        new DeliveryLog(LOG, bounces));
     consumer = vertx.eventBus().localConsumer(Addresses.DELIVERY_JOB, this::onJob); // node-local: jobs name spool files
     return consumer.completion();
+  }
+
+  /**
+   * One client per egress source, bound to its address (NetClientOptions.localAddress; the kernel picks the
+   * port), saying its EHLO name: docs/delivery.md "Sources and pools".
+   */
+  private Map<String, HostFailover> sourceFailovers() {
+    Map<String, HostFailover> bySource = new HashMap<>();
+    for (EgressSource source : options.sources().values()) {
+      NetClient client = vertx.createNetClient(new NetClientOptions().setLocalAddress(source.address()));
+      sourceClients.add(client);
+      bySource.put(source.name(), new HostFailover(vertx, client, options.clientFor(source)));
+    }
+    return bySource;
   }
 
   private void onJob(Message<JsonObject> message) {
@@ -93,6 +116,7 @@ public final class DeliveryVerticle extends VerticleBase {
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return unregistered
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.closeAll())
-        .eventually(() -> netClient == null ? Future.succeededFuture() : netClient.close());
+        .eventually(() -> netClient == null ? Future.succeededFuture() : netClient.close())
+        .eventually(() -> Future.join(sourceClients.stream().map(NetClient::close).toList()));
   }
 }

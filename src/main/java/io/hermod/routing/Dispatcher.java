@@ -157,6 +157,16 @@ public final class Dispatcher<J> {
   }
 
   /**
+   * True while the queue {@code key} is closed: suspended by a shaping rule, or its site is dead. Cheap; the
+   * router asks it when picking an egress source, to pass over a throttled or dead (source, site) queue.
+   */
+  boolean isSuspended(String key) {
+    SiteQueue<J> q = queues.get(key);
+    QueueKey parsed = q == null ? QueueKey.parse(key) : q.key;
+    return shaping.state().suspendedUntil(parsed, clock.millis()) > 0 || (q != null && q.health.dead());
+  }
+
+  /**
    * New limits (configuration reload). Jobs in flight finish; the global cap and the requeue delay apply from
    * the next pass. {@code maxPerDestination} and {@code ratePerDestination} are not taken from here: the
    * {@link DestinationLimits} own them (leased cluster-wide, so they need a restart).

@@ -2,6 +2,7 @@ package io.hermod.routing;
 
 import io.hermod.config.LocalTransport;
 import io.hermod.delivery.DeliveryJob;
+import io.hermod.egress.EgressSelector;
 import io.hermod.local.LocalJob;
 import io.hermod.smtp.Xtext;
 import io.hermod.smtp.BodyType;
@@ -20,12 +21,18 @@ final class JobFactory {
   private JobFactory() {
   }
 
+  /**
+   * The job, from the egress source {@code egress} picks for it: by the message's pool (its submit request's,
+   * its user's, its sender domain's or the default) and a weighted pick among the pool's sources
+   * (docs/delivery.md "Sources and pools"); null = the default source.
+   */
   static DeliveryJob job(Envelope env, Spool.Content content, String destination, List<DeliveryJob.Host> hosts,
-                         List<Recipient> recipients, String site) {
+                         List<Recipient> recipients, String site, EgressSelector egress) {
     List<DeliveryJob.Rcpt> rcpts = recipients.stream()
         .map(r -> new DeliveryJob.Rcpt(r.address(), rcptParams(r))).toList();
+    String source = egress.source(env.pool(), env.authIdentity(), env.sender(), site);
     return new DeliveryJob(env.id(), destination, hosts, env.sender(), rcpts, mailParams(env), env.smtpUtf8(),
-        content.file().toString(), content.offset(), content.length(), env.prependHeaders(), site, null);
+        content.file().toString(), content.offset(), content.length(), env.prependHeaders(), site, source);
   }
 
   static LocalJob localJob(Envelope env, Spool.Content content, String domain, LocalTransport transport,

@@ -9,6 +9,7 @@ import io.hermod.delivery.DeliveryJob;
 import io.hermod.delivery.DeliveryReport;
 import io.hermod.delivery.DsnBuilder;
 import io.hermod.delivery.RetrySchedule;
+import io.hermod.egress.EgressSelector;
 import io.hermod.local.LocalJob;
 import io.hermod.config.ShapingConfig;
 import io.hermod.shaping.ShapingRule;
@@ -34,6 +35,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -61,10 +63,12 @@ public final class RouterVerticle extends VerticleBase {
   private final io.hermod.metrics.HermodMetrics metrics;
   private final DestinationLimits destinationLimits;
   private final DestinationLimits rateLimits;
+  private final Set<String> usableSources; // egress sources whose address exists on this node
 
   private ActiveWindow window;
   private RoutePlanner planner;
   private SiteKeys siteKeys;
+  private EgressSelector egress; // picks each job's egress source (replaced on reload)
   private DestinationResolver destinations;
   private Dispatcher<DeliveryJob> dispatcher;
   private SharedSuspensions suspensions;
@@ -113,6 +117,19 @@ public final class RouterVerticle extends VerticleBase {
                         DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints,
                         io.hermod.metrics.HermodMetrics metrics, DestinationLimits destinationLimits,
                         DestinationLimits rateLimits) {
+    this(live, spool, resolver, schedule, dsnBuilder, clock, ownEndpoints, metrics, destinationLimits, rateLimits,
+        live.current().delivery().egress().sources().keySet());
+  }
+
+  /**
+   * @param usableSources the egress sources (delivery.sources) whose address exists on this node
+   *                      (io.hermod.egress.SourceAddresses, checked once at start); jobs never name another
+   */
+  public RouterVerticle(LiveConfig live, Spool spool, MxResolver resolver, RetrySchedule schedule,
+                        DsnBuilder dsnBuilder, Clock clock, List<InetSocketAddress> ownEndpoints,
+                        io.hermod.metrics.HermodMetrics metrics, DestinationLimits destinationLimits,
+                        DestinationLimits rateLimits, Set<String> usableSources) {
+    this.usableSources = Set.copyOf(usableSources);
     this.metrics = metrics;
     this.destinationLimits = destinationLimits;
     this.rateLimits = rateLimits;
@@ -158,6 +175,7 @@ public final class RouterVerticle extends VerticleBase {
         });
     dispatcher = new Dispatcher<>(vertx, clock, limits, shaping, destinationLimits, rateLimits,
         JobKinds.delivery(classifier), this::sendJob, metrics);
+    egress = egressOf(config);
     // Local jobs have their own scheduler: a slow LMTP server or bus consumer takes no SMTP slots.
     localDispatcher = new Dispatcher<>(vertx, clock, limits, Dispatcher.Shaping.off(),
         DestinationLimits.perNode(d.maxConnectionsPerDestination()),
@@ -186,6 +204,12 @@ public final class RouterVerticle extends VerticleBase {
     return new SiteKeys(c.shaping().providers(), c.shaping().ownSiteDomains());
   }
 
+  /** Passes over a (source, site) queue the dispatcher holds closed (suspended or dead). */
+  private EgressSelector egressOf(HermodConfig c) {
+    return new EgressSelector(c.delivery().egress(), usableSources,
+        (source, site) -> dispatcher.isSuspended(DeliveryJob.queueKey(source, site)));
+  }
+
   private static List<ShapingRule> rulesOf(HermodConfig c) {
     return ShapingRules.all(c.shaping().defaultRules(), c.shaping().rules(), c.delivery().suspendPatterns(),
         c.delivery().suspendSeconds());
@@ -196,6 +220,7 @@ public final class RouterVerticle extends VerticleBase {
     config = next;
     planner = new RoutePlanner(next);
     siteKeys = siteKeysOf(next);
+    egress = egressOf(next);
     schedule.reconfigure(next.delivery());
     shapingState.rules(rulesOf(next));
     dispatcher.reconfigure(limitsOf(next.delivery()));
@@ -373,7 +398,7 @@ public final class RouterVerticle extends VerticleBase {
             : new Target.Unreachable(451, "4.4.3", "route lookup failed: " + targets.get(i).cause().getMessage());
         if (target instanceof Target.Hosts hosts) {
           jobs.add(JobFactory.job(msg.envelope(), msg.content, routes.get(i).destination(), hosts.hosts(), rcpts,
-              siteOf(routes.get(i), hosts.hosts())));
+              siteOf(routes.get(i), hosts.hosts()), egress));
         } else {
           unreachable.addAll(results((Target.Unreachable) target, rcpts));
         }

@@ -34,14 +34,26 @@ import java.util.function.UnaryOperator;
  *                     the DKIM-Signature computed at acceptance; null for none
  * @param bounceDsnId  set by an operator bounce (docs/operations.md): the queue id reserved for its DSN, until
  *                     the DSN is committed and the bounce is finished; null otherwise
+ * @param pool         the egress pool its hermod.submit request named (docs/delivery.md "Sources and pools"),
+ *                     or null: then the pool follows the authenticated user, the sender domain or the default
  */
 public record Envelope(String id, String sender, List<Recipient> recipients, String envid, DsnRet ret,
                        BodyType body, boolean smtpUtf8, String clientAddress, String clientHelo,
                        String authIdentity, String listener, Instant arrival, long size, Instant nextAttempt,
-                       boolean held, boolean delayWarned, String prependHeaders, String bounceDsnId) {
+                       boolean held, boolean delayWarned, String prependHeaders, String bounceDsnId,
+                       String pool) {
 
   public Envelope {
     recipients = List.copyOf(recipients);
+  }
+
+  /** Without a requested pool. */
+  public Envelope(String id, String sender, List<Recipient> recipients, String envid, DsnRet ret, BodyType body,
+                  boolean smtpUtf8, String clientAddress, String clientHelo, String authIdentity, String listener,
+                  Instant arrival, long size, Instant nextAttempt, boolean held, boolean delayWarned,
+                  String prependHeaders, String bounceDsnId) {
+    this(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo, authIdentity, listener,
+        arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, null);
   }
 
   /** Without an operator bounce in progress. */
@@ -63,12 +75,18 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
 
   public Envelope withPrependHeaders(String headers) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, headers, bounceDsnId);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, headers, bounceDsnId, pool);
   }
 
   public Envelope withBounceDsnId(String dsnId) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, dsnId);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, dsnId, pool);
+  }
+
+  /** The same message with the egress pool its submit request named (null for none). */
+  public Envelope withPool(String requested) {
+    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, requested);
   }
 
   public boolean isBounce() {
@@ -82,22 +100,22 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
 
   public Envelope withSize(long newSize) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, newSize, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId);
+        authIdentity, listener, arrival, newSize, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool);
   }
 
   public Envelope withNextAttempt(Instant when) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, when, held, delayWarned, prependHeaders, bounceDsnId);
+        authIdentity, listener, arrival, size, when, held, delayWarned, prependHeaders, bounceDsnId, pool);
   }
 
   public Envelope withHeld(boolean newHeld) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, newHeld, delayWarned, prependHeaders, bounceDsnId);
+        authIdentity, listener, arrival, size, nextAttempt, newHeld, delayWarned, prependHeaders, bounceDsnId, pool);
   }
 
   public Envelope withDelayWarned(boolean warned) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, warned, prependHeaders, bounceDsnId);
+        authIdentity, listener, arrival, size, nextAttempt, held, warned, prependHeaders, bounceDsnId, pool);
   }
 
   /** A copy with each recipient passed through {@code change}. */
@@ -107,7 +125,7 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
       next.add(change.apply(r));
     }
     return new Envelope(id, sender, next, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool);
   }
 
   public JsonObject toJson() {
@@ -143,6 +161,9 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
     if (bounceDsnId != null) {
       json.put("bounceDsnId", bounceDsnId);
     }
+    if (pool != null) {
+      json.put("pool", pool);
+    }
     return json;
   }
 
@@ -165,7 +186,7 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
           json.getString("listener"), Instant.parse(Recipient.required(json, "arrival")),
           json.getLong("size", 0L), Instant.parse(Recipient.required(json, "nextAttempt")),
           json.getBoolean("held", false), json.getBoolean("delayWarned", false), json.getString("prependHeaders"),
-          json.getString("bounceDsnId"));
+          json.getString("bounceDsnId"), json.getString("pool"));
     } catch (ClassCastException | java.time.format.DateTimeParseException e) {
       throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
     }

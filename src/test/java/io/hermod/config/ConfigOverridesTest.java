@@ -3,6 +3,8 @@ package io.hermod.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.hermod.egress.EgressPool;
+import io.hermod.egress.EgressSource;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -19,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConfigOverridesTest {
 
   /** One row per key in defaults.json: the expected variable name, a non-default value, how to read it back. */
-  record Row(String path, String env, String value, Function<HermodConfig, Object> read, Object expected) {
+  record Row(String path, String env, String value, Function<HermodConfig, Object> read, Object expected,
+             JsonObject file) {
     @Override
     public String toString() {
       return env;
@@ -110,6 +113,19 @@ class ConfigOverridesTest {
             c -> c.delivery().commandTimeoutSeconds(), 4),
         row("delivery.dataTimeoutSeconds", "HERMOD_DELIVERY_DATA_TIMEOUT_SECONDS", "5",
             c -> c.delivery().dataTimeoutSeconds(), 5),
+        row("delivery.sources", "HERMOD_DELIVERY_SOURCES",
+            "{\"ip1\":{\"address\":\"127.0.0.2\",\"ehlo\":\"Out1.Example\"}}", c -> c.delivery().egress().sources(),
+            Map.of("ip1", new EgressSource("ip1", "127.0.0.2", "out1.example"))),
+        row("delivery.pools", "HERMOD_DELIVERY_POOLS", "{\"bulk\":{\"ip1\":3}}",
+            c -> c.delivery().egress().pools(), Map.of("bulk", new EgressPool("bulk", Map.of("ip1", 3))),
+            EGRESS_SOURCE),
+        row("delivery.poolSelection.users", "HERMOD_DELIVERY_POOL_SELECTION_USERS", "{\"alice\":\"bulk\"}",
+            c -> c.delivery().egress().poolByUser(), Map.of("alice", "bulk"), EGRESS_POOL),
+        row("delivery.poolSelection.senderDomains", "HERMOD_DELIVERY_POOL_SELECTION_SENDER_DOMAINS",
+            "{\"News.Example\":\"bulk\"}", c -> c.delivery().egress().poolBySenderDomain(),
+            Map.of("news.example", "bulk"), EGRESS_POOL),
+        row("delivery.defaultPool", "HERMOD_DELIVERY_DEFAULT_POOL", "bulk", c -> c.delivery().egress().defaultPool(),
+            "bulk", EGRESS_POOL),
         row("tls.certificateFile", "HERMOD_TLS_CERTIFICATE_FILE", "/etc/hermod/cert.pem",
             c -> c.tls().certificateFile(), "/etc/hermod/cert.pem"),
         row("tls.keyFile", "HERMOD_TLS_KEY_FILE", "/etc/hermod/key.pem", c -> c.tls().keyFile(),
@@ -186,8 +202,19 @@ class ConfigOverridesTest {
   }
 
   private static Row row(String path, String env, String value, Function<HermodConfig, Object> read, Object expected) {
-    return new Row(path, env, value, read, expected);
+    return row(path, env, value, read, expected, new JsonObject());
   }
+
+  /** A row whose value needs other keys set in the file (a pool needs its source). */
+  private static Row row(String path, String env, String value, Function<HermodConfig, Object> read, Object expected,
+                         JsonObject file) {
+    return new Row(path, env, value, read, expected, file);
+  }
+
+  private static final JsonObject EGRESS_SOURCE = new JsonObject(
+      "{\"delivery\":{\"sources\":{\"ip1\":{\"address\":\"127.0.0.2\"}}}}");
+  private static final JsonObject EGRESS_POOL = new JsonObject(
+      "{\"delivery\":{\"sources\":{\"ip1\":{\"address\":\"127.0.0.2\"}},\"pools\":{\"bulk\":{\"ip1\":1}}}}");
 
   @Test
   void everyKeyInDefaultsHasARow() {
@@ -199,14 +226,14 @@ class ConfigOverridesTest {
   @MethodSource("rows")
   void environmentVariableSetsItsKey(Row r) {
     assertEquals(r.env(), ConfigSchema.envName(r.path()));
-    HermodConfig c = ConfigLoader.fromSources(new JsonObject(), Map.of(r.env(), r.value()), Map.of());
+    HermodConfig c = ConfigLoader.fromSources(r.file(), Map.of(r.env(), r.value()), Map.of());
     assertEquals(r.expected(), r.read().apply(c));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("rows")
   void systemPropertySetsItsKey(Row r) {
-    HermodConfig c = ConfigLoader.fromSources(new JsonObject(), Map.of(), Map.of("hermod." + r.path(), r.value()));
+    HermodConfig c = ConfigLoader.fromSources(r.file(), Map.of(), Map.of("hermod." + r.path(), r.value()));
     assertEquals(r.expected(), r.read().apply(c));
   }
 

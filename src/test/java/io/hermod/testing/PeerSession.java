@@ -16,6 +16,7 @@ public final class PeerSession {
   public long openedAtNanos() {
     return openedAt;
   }
+  private volatile String remoteAddress;
 
   /** Every command line in order (without CRLF), including those sent before STARTTLS. */
   public synchronized List<String> commands() {
@@ -28,6 +29,26 @@ public final class PeerSession {
    */
   public synchronized List<List<String>> commandBatches() {
     return batches.stream().map(List::copyOf).toList();
+  }
+
+  /** The client's IP address as this peer saw it (an egress source's address, or the system's choice). */
+  public String remoteAddress() {
+    return remoteAddress;
+  }
+
+  /** The name the client gave in its first EHLO or HELO, or null. */
+  public String heloName() {
+    for (String c : commands()) {
+      String verb = c.length() >= 5 ? c.substring(0, 5).toUpperCase(java.util.Locale.ROOT) : "";
+      if (verb.equals("EHLO ") || verb.equals("HELO ")) {
+        return c.substring(5).trim();
+      }
+    }
+    return null;
+  }
+
+  void remoteAddress(String address) {
+    remoteAddress = address;
   }
 
   /** True once STARTTLS succeeded on this connection. */

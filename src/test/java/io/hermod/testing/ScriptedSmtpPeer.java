@@ -160,6 +160,7 @@ public final class ScriptedSmtpPeer {
     }
     server = vertx.createNetServer(options).connectHandler(socket -> {
       PeerSession session = new PeerSession();
+      session.remoteAddress(socket.remoteAddress().hostAddress());
       sessions.add(session);
       int now = current.incrementAndGet();
       maxConcurrent.accumulateAndGet(now, Math::max);
