@@ -70,6 +70,9 @@ class MetricsDashboardNamesTest {
     m.shapingSuspension("example.com");
     m.dnsLookup("ok", 1_000_000);
     m.routerScanFailure();
+    m.dnsQuerySent("127.0.0.1:53", true);
+    m.dnsQueryTimedOut("127.0.0.1:53");
+    m.dnsResolverLoad("127.0.0.1:53", () -> 1, () -> 0);
     return registry.scrape();
   }
 }
