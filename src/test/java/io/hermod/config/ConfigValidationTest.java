@@ -74,6 +74,8 @@ class ConfigValidationTest {
         bad("{'dns':{'tries':21}}", "dns.tries"),
         bad("{'dns':{'maxOutstandingPerResolver':0}}", "dns.maxOutstandingPerResolver"),
         bad("{'dns':{'maxQueuedPerResolver':-1}}", "dns.maxQueuedPerResolver"),
+        bad("{'dns':{'tempFailRetrySeconds':0}}", "dns.tempFailRetrySeconds"),
+        bad("{'dns':{'tempFailRetries':-1}}", "dns.tempFailRetries"),
         bad("{'routing':{'smarthost':'[10.0.0.1'}}", "routing.smarthost"),
         bad("{'routing':{'smarthost':''}}", "routing.smarthost"),
         bad("{'routing':{'routes':{'example.com':'relay.test:99999'}}}", "routing.routes.example.com"),
