@@ -111,11 +111,6 @@ public final class RetryingResolver implements Resolver {
     return shared.thenApply(answer -> withId(answer, id));
   }
 
-  /** Queries awaiting an answer from the resolver at {@code index} (in configured order). */
-  public int outstanding(int index) {
-    return upstreams.get(index).outstanding();
-  }
-
   /** The most time one question takes. */
   @Override
   public Duration getTimeout() {

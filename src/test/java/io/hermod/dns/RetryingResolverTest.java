@@ -198,7 +198,8 @@ class RetryingResolverTest {
     int domains = 10_000;
     zone(dns, domains);
     dns.dropShare(0.05, 22);
-    MxResolver oneTry = resolver(new DnsConfig(List.of(dns.address()), 300, 0).withTries(300, 1));
+    MxResolver oneTry = new MxResolver(vertx, new DnsConfig(List.of(dns.address()), 300, 0).withTries(300, 1));
+    resolvers.add(oneTry); // counted apart: the meters below are the retrying resolver's
     int control = 2_000;
     int failedWithoutRetransmission = resolveAll(oneTry, control, 200).size();
 
