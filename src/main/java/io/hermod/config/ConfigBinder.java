@@ -205,7 +205,11 @@ final class ConfigBinder {
       }
       return address;
     });
-    return new DnsConfig(resolvers, s.intIn("timeoutMillis", 1, 600_000), s.intIn("cacheSize", 0, 10_000_000));
+    // A dns.tryTimeoutMillis above dns.timeoutMillis is not an error: a query never waits past the question's deadline.
+    return new DnsConfig(resolvers, s.intIn("timeoutMillis", 1, 600_000), s.intIn("cacheSize", 0, 10_000_000),
+        s.intIn("tryTimeoutMillis", 1, 600_000), s.intIn("tries", 1, 20),
+        s.intIn("maxOutstandingPerResolver", 1, 65_535), s.intIn("maxQueuedPerResolver", 0, 10_000_000),
+        s.intIn("tempFailRetrySeconds", 1, 86_400), s.intIn("tempFailRetries", 0, 100));
   }
 
   private static RoutingConfig routing(JsonSection s) {

@@ -66,7 +66,15 @@ public final class RetrySchedule {
     if (attemptsSoFar <= 0) {
       return now;
     }
-    Instant next = now.plus(jittered(baseDelay(attemptsSoFar)));
+    return nextAttemptAfter(arrival, baseDelay(attemptsSoFar), now);
+  }
+
+  /**
+   * The earliest time of the next attempt after a given delay instead of the backoff (the short retry of a DNS
+   * failure, see io.hermod.routing.DnsRetry): now + the jittered delay, capped like {@link #nextAttempt}.
+   */
+  public Instant nextAttemptAfter(Instant arrival, Duration delay, Instant now) {
+    Instant next = now.plus(jittered(delay));
     Instant expiry = expiry(arrival);
     if (next.isAfter(expiry)) {
       next = expiry;

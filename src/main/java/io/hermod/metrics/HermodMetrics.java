@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
@@ -208,5 +209,39 @@ public final class HermodMetrics {
     Timer.builder("hermod.dns.lookup.duration").description("Duration of one MX resolution (MX and addresses)")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofMinutes(1)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * hermod_dns_queries_total{resolver} and, for a query sent again because an earlier one for the same question
+   * went unanswered, hermod_dns_retransmissions_total{resolver}. {@code resolver} is a configured resolver's
+   * "ip:port" (or one of /etc/resolv.conf), a fixed set.
+   */
+  public void dnsQuerySent(String resolver, boolean retransmission) {
+    Counter.builder("hermod.dns.queries").description("DNS queries sent, by resolver (retransmissions included)")
+        .tag("resolver", resolver).register(registry).increment();
+    if (retransmission) {
+      Counter.builder("hermod.dns.retransmissions")
+          .description("DNS queries sent again after an earlier query for the same question went unanswered")
+          .tag("resolver", resolver).register(registry).increment();
+    }
+  }
+
+  /** hermod_dns_query_timeouts_total{resolver}: a query that got no answer within its try timeout. */
+  public void dnsQueryTimedOut(String resolver) {
+    Counter.builder("hermod.dns.query.timeouts")
+        .description("DNS queries unanswered within their try timeout (dns.tryTimeoutMillis, doubling)")
+        .tag("resolver", resolver).register(registry).increment();
+  }
+
+  /**
+   * hermod_dns_outstanding{resolver} (queries awaiting an answer) and hermod_dns_queued{resolver} (queries
+   * waiting for one of dns.maxOutstandingPerResolver slots), read at scrape time.
+   */
+  public void dnsResolverLoad(String resolver, IntSupplier outstanding, IntSupplier queued) {
+    Gauge.builder("hermod.dns.outstanding", outstanding::getAsInt)
+        .description("DNS queries awaiting an answer, by resolver").tag("resolver", resolver).register(registry);
+    Gauge.builder("hermod.dns.queued", queued::getAsInt)
+        .description("DNS queries waiting for a free query slot, by resolver").tag("resolver", resolver)
+        .register(registry);
   }
 }

@@ -1,5 +1,6 @@
 package io.hermod.routing;
 
+import io.hermod.dns.DnsTimeoutException;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -47,6 +48,9 @@ public record DnsAnswer(Kind kind, List<Record> records, String failure) {
   private static String describe(Throwable cause) {
     if (cause instanceof ServerFailedException) {
       return "SERVFAIL";
+    }
+    if (cause instanceof DnsTimeoutException) {
+      return cause.getMessage(); // "timed out: 3 queries unanswered in 5000 ms", or waiting for a slot
     }
     if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
       return "timed out";

@@ -1,52 +1,55 @@
 package io.hermod.routing;
 
 import io.hermod.config.DnsConfig;
+import io.hermod.dns.RetryingResolver;
+import io.hermod.dns.VertxDnsTransport;
+import io.hermod.metrics.HermodMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.Cache;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.lookup.LookupResult;
 import org.xbill.DNS.lookup.LookupSession;
 
-/** dnsjava's {@link LookupSession} configured from {@link DnsConfig}, answering on a Vert.x context. */
+/**
+ * dnsjava's {@link LookupSession} (cache, CNAMEs) configured from {@link DnsConfig}, answering on a Vert.x
+ * context. Its queries go through a {@link RetryingResolver} (retransmission, per-resolver bounds, shared
+ * questions) over Vert.x sockets ({@link VertxDnsTransport}).
+ */
 public final class DnsClient {
 
   /** RFC 2308 §5: negative answers should not be cached for more than a few hours. */
   private static final int MAX_NEGATIVE_TTL_SECONDS = 3 * 3600;
   private static final int DNS_PORT = 53;
-  /**
-   * dnsjava checks query timeouts only when its NIO selector has been idle for a second, so a
-   * per-server timeout fires up to a second late, and later still while other queries keep it busy.
-   */
-  private static final Duration SELECTOR_SLACK = Duration.ofSeconds(1);
 
   private final LookupSession session;
   private final Executor executor;
-  private final Duration deadline;
 
-  public DnsClient(DnsConfig config, Executor executor) {
+  /** As {@link #DnsClient(Vertx, DnsConfig, Executor, HermodMetrics)}, counting nothing. */
+  public DnsClient(Vertx vertx, DnsConfig config, Executor executor) {
+    this(vertx, config, executor, HermodMetrics.noop());
+  }
+
+  /**
+   * @param executor runs dnsjava's work (cache, parsing); the caller owns it
+   * @param metrics  where the queries and the resolvers' load are counted
+   */
+  public DnsClient(Vertx vertx, DnsConfig config, Executor executor, HermodMetrics metrics) {
     this.executor = executor;
     List<InetSocketAddress> servers = config.resolvers().isEmpty()
         ? ResolverConfig.getCurrentConfig().servers()
         : config.resolvers().stream().map(DnsClient::literal).toList();
-    Duration timeout = Duration.ofMillis(config.timeoutMillis());
-    // Each server is asked once; our own deadline bounds a query even when dnsjava's timer is late.
-    this.deadline = timeout.plus(SELECTOR_SLACK).multipliedBy(servers.size());
     LookupSession.LookupSessionBuilder builder = LookupSession.builder()
-        .resolver(resolver(servers, timeout, deadline))
+        .resolver(new RetryingResolver(servers, config, new VertxDnsTransport(vertx), metrics))
         .executor(executor)
         .clearSearchPath(); // names are absolute; no /etc/hosts either (builder() sets no hosts file)
     if (config.cacheSize() > 0) {
@@ -58,7 +61,10 @@ public final class DnsClient {
     this.session = builder.build();
   }
 
-  /** Never fails: errors are folded into the answer. Completes on {@code context}. */
+  /**
+   * Never fails: errors are folded into the answer. Completes on {@code context}, at the latest
+   * dns.timeoutMillis after each query of the lookup was asked (a CNAME chain asks one per link).
+   */
   public Future<DnsAnswer> query(Name name, int type, Context context) {
     // Start the lookup on our executor too: a cache probe or socket setup stays off the event loop.
     CompletableFuture<LookupResult> lookup;
@@ -68,27 +74,8 @@ public final class DnsClient {
     } catch (RejectedExecutionException e) { // the executor was shut down
       lookup = CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<DnsAnswer> answer = lookup
-        .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((result, error) -> DnsAnswer.of(result, error, name, type));
+    CompletableFuture<DnsAnswer> answer = lookup.handle((result, error) -> DnsAnswer.of(result, error, name, type));
     return Future.fromCompletionStage(answer, context);
-  }
-
-  /** One {@link SimpleResolver} per server with the configured timeout; several are asked in turn. */
-  private static Resolver resolver(List<InetSocketAddress> servers, Duration timeout, Duration deadline) {
-    List<Resolver> resolvers = servers.stream().map(server -> {
-      SimpleResolver r = new SimpleResolver(server);
-      r.setTimeout(timeout);
-      return (Resolver) r;
-    }).toList();
-    if (resolvers.size() == 1) {
-      return resolvers.get(0);
-    }
-    ExtendedResolver all = new ExtendedResolver(resolvers);
-    all.setLoadBalance(false); // in configured order, servers that failed recently last
-    all.setRetries(1);
-    all.setTimeout(deadline);
-    return all;
   }
 
   /** Resolvers must be IP addresses: finding the DNS server through DNS would need a DNS server. */

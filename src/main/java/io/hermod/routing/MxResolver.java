@@ -65,7 +65,7 @@ public final class MxResolver implements AutoCloseable {
     this.metrics = metrics;
     this.vertx = vertx;
     this.ownExecutor = own;
-    this.dns = new DnsClient(config, given != null ? given : own);
+    this.dns = new DnsClient(vertx, config, given != null ? given : own, metrics);
   }
 
   /** The DNS client, for other lookups that share its cache and threads (SPF). */

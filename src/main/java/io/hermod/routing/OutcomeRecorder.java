@@ -27,9 +27,17 @@ public final class OutcomeRecorder {
   private static final Pattern STATUS = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
 
   private final RetrySchedule schedule;
+  private final DnsRetry dnsRetry;
 
+  /** Every deferral follows the schedule's backoff. */
   public OutcomeRecorder(RetrySchedule schedule) {
+    this(schedule, DnsRetry.NEVER);
+  }
+
+  /** A deferral by a DNS failure on one of the first attempts is retried after {@code dnsRetry}'s short delay. */
+  public OutcomeRecorder(RetrySchedule schedule, DnsRetry dnsRetry) {
     this.schedule = schedule;
+    this.dnsRetry = dnsRetry;
   }
 
   /**
@@ -85,11 +93,19 @@ public final class OutcomeRecorder {
     };
   }
 
-  /** Next attempt from the most-tried deferred recipient (RetrySchedule's doubling). */
+  /**
+   * Next attempt from the most-tried deferred recipient (RetrySchedule's doubling), or soon when every deferred
+   * recipient waits on a DNS failure that {@link DnsRetry} retries early.
+   */
   private Envelope scheduleRetry(Envelope env, Instant now) {
-    int attempts = env.recipients().stream().filter(r -> r.state() == RecipientState.DEFERRED)
-        .mapToInt(Recipient::attempts).max().orElse(0);
-    return attempts == 0 ? env : env.withNextAttempt(schedule.nextAttempt(env.arrival(), attempts, now));
+    List<Recipient> deferred = env.recipients().stream().filter(r -> r.state() == RecipientState.DEFERRED).toList();
+    int attempts = deferred.stream().mapToInt(Recipient::attempts).max().orElse(0);
+    if (attempts == 0) {
+      return env;
+    }
+    return env.withNextAttempt(deferred.stream().allMatch(dnsRetry::applies)
+        ? schedule.nextAttemptAfter(env.arrival(), dnsRetry.delay(), now)
+        : schedule.nextAttempt(env.arrival(), attempts, now));
   }
 
   /** RFC 3464 "delayed": once per message, for the recipients still deferred that asked for it. */

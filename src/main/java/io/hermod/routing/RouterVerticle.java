@@ -184,7 +184,8 @@ public final class RouterVerticle extends VerticleBase {
     BounceWriter bounces = new BounceWriter(spool, new SpooledContent(vertx), dsnBuilder, schedule,
         config.hostname());
     DeliveryEvents events = new DeliveryEvents(vertx.eventBus(), metrics, classifier);
-    persister = new OutcomePersister(spool, new OutcomeRecorder(schedule), bounces, events, vertx.eventBus(), clock);
+    persister = new OutcomePersister(spool, new OutcomeRecorder(schedule, DnsRetry.of(config.dns())), bounces, events,
+        vertx.eventBus(), clock);
     operatorBounce = new OperatorBounce(spool, bounces, events, vertx.eventBus(), clock);
     triggers = vertx.eventBus().localConsumer(Addresses.ROUTER_TRIGGER, this::onTrigger); // node-local: our spool
     bounceRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_BOUNCE, this::onBounce);

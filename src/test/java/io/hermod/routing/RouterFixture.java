@@ -99,7 +99,7 @@ final class RouterFixture implements AutoCloseable {
     }
     await(delivery.start(vertx));
     await(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> events.add(m.body())).completion());
-    resolver = new MxResolver(vertx, new DnsConfig(List.of(dns.address()), 500, 1000));
+    resolver = new MxResolver(vertx, new DnsConfig(List.of(dns.address()), 2000, 1000));
     router = new RouterVerticle(config, spool, resolver, new RetrySchedule(config.delivery(), new Random(1)),
         new DsnBuilder(DsnIdentifiers.random(new Random(2))), Clock.systemUTC(), ownEndpoints);
     deployment = await(vertx.deployVerticle(router));

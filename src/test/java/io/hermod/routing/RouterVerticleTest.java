@@ -174,8 +174,8 @@ class RouterVerticleTest {
   @Test
   void servfailDefersWithANextAttemptInTheFutureAndKeepsTheMessage() throws Exception {
     f.dns.servfail("flaky.test");
-    f.configure(new JsonObject().put("delivery", new JsonObject().put("retryInitialSeconds", 3600)
-        .put("retryMaxSeconds", 3600))).start();
+    f.configure(new JsonObject().put("dns", new JsonObject().put("tempFailRetries", 0))
+        .put("delivery", new JsonObject().put("retryInitialSeconds", 3600).put("retryMaxSeconds", 3600))).start();
     Instant before = Instant.now();
     String id = f.submit(f.envelope("sender@local.test", "x@flaky.test"));
 
@@ -187,6 +187,21 @@ class RouterVerticleTest {
     assertEquals(RecipientState.DEFERRED, env.recipients().get(0).state());
     assertTrue(env.nextAttempt().isAfter(before.plus(Duration.ofMinutes(30))), env.nextAttempt().toString());
     assertTrue(f.delivery.jobs.isEmpty());
+  }
+
+  @Test
+  void aDnsFailureIsRetriedSoonOnTheFirstAttemptsThenAfterTheBackoff() throws Exception {
+    f.dns.servfail("flaky.test");
+    f.configure(new JsonObject().put("dns", new JsonObject().put("tempFailRetrySeconds", 1).put("tempFailRetries", 2))
+        .put("delivery", new JsonObject().put("retryInitialSeconds", 3600).put("retryMaxSeconds", 3600))).start();
+    String id = f.submit(f.envelope("sender@local.test", "x@flaky.test"));
+
+    // Attempts 2 and 3 can only come from the short retry: the backoff is an hour.
+    until("three deferrals", () -> f.eventsFor(id).size() == 3);
+    f.eventsFor(id).forEach(e -> assertEquals("4.4.3", e.getString("status")));
+    Envelope env = f.load(id);
+    assertEquals(3, env.recipients().get(0).attempts());
+    assertTrue(env.nextAttempt().isAfter(Instant.now().plus(Duration.ofMinutes(30))), env.nextAttempt().toString());
   }
 
   @Test

@@ -2,23 +2,36 @@ package io.hermod.routing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.hermod.config.ConfigLoader;
+import io.hermod.config.DeliveryConfig;
 import io.hermod.config.HermodConfig;
+import io.hermod.delivery.DeliveryReport;
+import io.hermod.delivery.RetrySchedule;
+import io.hermod.smtp.BodyType;
 import io.hermod.smtp.DsnNotify;
+import io.hermod.smtp.DsnRet;
+import io.hermod.spool.Envelope;
 import io.hermod.spool.Recipient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The pure pieces of the router: planning, the token bucket, header extraction, job parameters, loops. */
+/**
+ * The pure pieces of the router: planning, the token bucket, header extraction, job parameters, loops, the
+ * retry of DNS deferrals.
+ */
 class RoutingPartsTest {
 
   private static HermodConfig config(String json) {
@@ -95,6 +108,50 @@ class RoutingPartsTest {
     assertEquals(List.of(), loops.beforeSelf(List.of(wildcard), 2525));
     MxHost named = new MxHost("MX.us.test", 1, List.of(InetAddress.getByName("198.51.100.1")));
     assertEquals(List.of(), loops.beforeSelf(List.of(named, better), 25));
+  }
+
+  @Test
+  void aDnsDeferralIsRetriedSoonOnTheFirstAttemptsWhenItIsTheOnlyReasonToWait() {
+    Instant now = Instant.parse("2025-03-01T10:00:00Z");
+    // No jitter (nextDouble 0.5): backoff 300 s doubling; DNS retry 60 s on the first two attempts.
+    RetrySchedule schedule = new RetrySchedule(new DeliveryConfig(300, 14_400, 432_000, 0, 100, 10, 100, 1),
+        new Random() {
+          @Override
+          public double nextDouble() {
+            return 0.5;
+          }
+        });
+    OutcomeRecorder recorder = new OutcomeRecorder(schedule, new DnsRetry(2, Duration.ofSeconds(60)));
+    DeliveryReport.Result dns = new DeliveryReport.Result("a@x.test", DeliveryReport.Outcome.DEFERRED, 451, "4.4.3",
+        "DNS lookup of x.test./MX failed: timed out: 3 queries unanswered in 5000 ms", false);
+    DeliveryReport.Result greylisted = new DeliveryReport.Result("b@y.test", DeliveryReport.Outcome.DEFERRED, 451,
+        "4.7.1", "greylisted", true);
+    Envelope env = envelope(now, "a@x.test");
+
+    env = recorder.record(env, new DeliveryReport(null, null, List.of(dns)), now).envelope();
+    assertEquals(now.plusSeconds(60), env.nextAttempt());
+    env = recorder.record(env, new DeliveryReport(null, null, List.of(dns)), now).envelope();
+    assertEquals(now.plusSeconds(60), env.nextAttempt());
+    env = recorder.record(env, new DeliveryReport(null, null, List.of(dns)), now).envelope();
+    assertEquals(now.plusSeconds(1200), env.nextAttempt()); // third attempt: the backoff, counting all three
+
+    Envelope two = envelope(now, "a@x.test", "b@y.test");
+    two = recorder.record(two, new DeliveryReport(null, null, List.of(dns)), now).envelope();
+    assertEquals(now.plusSeconds(60), two.nextAttempt()); // b not attempted yet (PENDING): nothing else to wait for
+    two = recorder.record(two, new DeliveryReport("mx.y.test", "192.0.2.1", List.of(greylisted)), now).envelope();
+    assertEquals(now.plusSeconds(300), two.nextAttempt()); // b waits on a greylisting: no early retry of the message
+
+    Envelope never = new OutcomeRecorder(schedule).record(envelope(now, "a@x.test"),
+        new DeliveryReport(null, null, List.of(dns)), now).envelope();
+    assertEquals(now.plusSeconds(300), never.nextAttempt());
+    assertFalse(DnsRetry.isDnsFailure("451 4.4.1 connection timed out"));
+    assertFalse(DnsRetry.isDnsFailure(null));
+  }
+
+  private static Envelope envelope(Instant arrival, String... recipients) {
+    List<Recipient> rcpts = java.util.Arrays.stream(recipients).map(r -> Recipient.pending(r, null, Set.of())).toList();
+    return new Envelope("id1", "sender@local.test", rcpts, null, DsnRet.HDRS, BodyType.SEVEN_BIT, false, "127.0.0.1",
+        "client.test", null, "mx", arrival, 0, arrival, false, false);
   }
 
   private static Buffer buffer(String s) {

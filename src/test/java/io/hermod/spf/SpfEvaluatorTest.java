@@ -54,7 +54,7 @@ class SpfEvaluatorTest {
         .txt("cidr.test", "v=spf1 a:net.cidr.test/24 -all").a("net.cidr.test", "192.0.2.200")
         .txt("ip6.test", "v=spf1 ip6:2001:db8::/32 -all");
     executor = Executors.newFixedThreadPool(2);
-    DnsClient client = new DnsClient(new DnsConfig(List.of(dns.address()), 2000, 0), executor);
+    DnsClient client = new DnsClient(vertx, new DnsConfig(List.of(dns.address()), 2000, 0), executor);
     spf = new SpfEvaluator(new DnsjavaSpfDns(vertx, client));
   }
 

@@ -5,11 +5,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,32 +34,61 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * An authoritative-looking DNS server over UDP on 127.0.0.1, answering from a zone the test programs.
- * Names that were never configured answer NXDOMAIN; a configured name asked for a type it lacks answers
- * NOERROR with no records (NODATA). Negative answers carry a SOA whose TTL and minimum are the negative TTL,
- * so resolvers cache them for that long (RFC 2308 §5). Every query is counted per (name, type).
+ * An authoritative-looking DNS server over UDP and TCP on 127.0.0.1 (the same port), answering from a zone the
+ * test programs. Names that were never configured answer NXDOMAIN; a configured name asked for a type it lacks
+ * answers NOERROR with no records (NODATA). Negative answers carry a SOA whose TTL and minimum are the negative
+ * TTL, so resolvers cache them for that long (RFC 2308 §5). Every query is counted per (name, type).
+ *
+ * <p>Faults of a busy resolver, for UDP: drop every Nth query or a random share of them (never answered),
+ * delay every answer, answer a name truncated (TC, no records) so that the client asks again over TCP. It
+ * records the most queries it held at once (received, not yet answered, not dropped) and each query's ID.
  */
 public final class TestDnsServer {
 
   private final Vertx vertx;
   private final DatagramSocket socket;
+  private final NetServer tcp;
   private final Map<Name, List<Record>> zone = new ConcurrentHashMap<>();
   private final Map<Name, Boolean> servfail = new ConcurrentHashMap<>();
   private final Map<Name, Long> delays = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> tcpQueries = new ConcurrentHashMap<>();
+  private final Map<String, List<Integer>> ids = new ConcurrentHashMap<>();
+  private final Map<Name, Boolean> truncated = new ConcurrentHashMap<>();
+  private final AtomicInteger received = new AtomicInteger();
+  private final AtomicInteger dropped = new AtomicInteger();
+  private final AtomicInteger held = new AtomicInteger();
+  private final AtomicInteger mostHeld = new AtomicInteger();
   private volatile long ttl = 300;
   private volatile long negativeTtl = 300;
+  private volatile int dropEvery;
+  private volatile double dropShare;
+  private volatile Random dropRandom = new Random(0);
+  private volatile long delayAll;
 
-  private TestDnsServer(Vertx vertx, DatagramSocket socket) {
+  private TestDnsServer(Vertx vertx, DatagramSocket socket, NetServer tcp) {
     this.vertx = vertx;
     this.socket = socket;
+    this.tcp = tcp;
   }
 
+  /** UDP on a port the system picks, then TCP on the same port (tried again on another if that one is taken). */
   public static Future<TestDnsServer> start(Vertx vertx) {
+    return start(vertx, 5);
+  }
+
+  private static Future<TestDnsServer> start(Vertx vertx, int attempts) {
     DatagramSocket socket = vertx.createDatagramSocket();
-    TestDnsServer server = new TestDnsServer(vertx, socket);
+    NetServer tcp = vertx.createNetServer();
+    TestDnsServer server = new TestDnsServer(vertx, socket, tcp);
     socket.handler(server::answer);
-    return socket.listen(0, "127.0.0.1").map(s -> server);
+    tcp.connectHandler(server::serveTcp);
+    return socket.listen(0, "127.0.0.1")
+        .compose(s -> tcp.listen(s.localAddress().port(), "127.0.0.1")
+            .recover(e -> socket.close().compose(v -> attempts > 1 ? Future.failedFuture("retry")
+                : Future.failedFuture(e))))
+        .map(s -> server)
+        .recover(e -> "retry".equals(e.getMessage()) ? start(vertx, attempts - 1) : Future.failedFuture(e));
   }
 
   public InetSocketAddress address() {
@@ -63,7 +96,7 @@ public final class TestDnsServer {
   }
 
   public Future<Void> close() {
-    return socket.close();
+    return Future.join(socket.close(), tcp.close()).mapEmpty();
   }
 
   /** TTL in seconds of records added from now on. */
@@ -122,10 +155,61 @@ public final class TestDnsServer {
     return this;
   }
 
-  /** How many queries for (name, type) arrived, e.g. {@code queries("example.test", Type.MX)}. */
+  /** How many queries for (name, type) arrived, e.g. {@code queries("example.test", Type.MX)}; UDP and TCP. */
   public int queries(String name, int type) {
     AtomicInteger n = queries.get(key(name(name), type));
     return n == null ? 0 : n.get();
+  }
+
+  /** How many of those came over TCP. */
+  public int tcpQueries(String name, int type) {
+    AtomicInteger n = tcpQueries.get(key(name(name), type));
+    return n == null ? 0 : n.get();
+  }
+
+  /** The IDs of the queries for (name, type), in the order they arrived. */
+  public List<Integer> queryIds(String name, int type) {
+    return List.copyOf(ids.getOrDefault(key(name(name), type), List.of()));
+  }
+
+  /** Every query that arrived (UDP and TCP), dropped ones included. */
+  public int totalQueries() {
+    return received.get();
+  }
+
+  /** UDP queries dropped unanswered. */
+  public int dropped() {
+    return dropped.get();
+  }
+
+  /** The most UDP queries held at once: received, not dropped, not yet answered (see {@link #delayAll}). */
+  public int mostHeldAtOnce() {
+    return mostHeld.get();
+  }
+
+  /** Drops every {@code n}th UDP query (counting all names); 0 = none. */
+  public TestDnsServer dropEvery(int n) {
+    dropEvery = n;
+    return this;
+  }
+
+  /** Drops a random {@code share} (0..1) of UDP queries, from a generator seeded with {@code seed}. */
+  public TestDnsServer dropShare(double share, long seed) {
+    dropRandom = new Random(seed);
+    dropShare = share;
+    return this;
+  }
+
+  /** Answers every UDP query only after {@code millis}. */
+  public TestDnsServer delayAll(long millis) {
+    delayAll = millis;
+    return this;
+  }
+
+  /** Answers UDP queries for {@code name} truncated (TC set, no records); TCP answers in full (RFC 7766). */
+  public TestDnsServer truncate(String name) {
+    truncated.put(name(name), true);
+    return this;
   }
 
   private TestDnsServer add(Record record) {
@@ -134,23 +218,83 @@ public final class TestDnsServer {
   }
 
   private void answer(DatagramPacket packet) {
-    Message query;
-    try {
-      query = new Message(packet.data().getBytes());
-    } catch (IOException e) {
+    Message query = parse(packet.data());
+    if (query == null) {
       return; // not DNS: drop it, as a real server would
     }
     Record question = query.getQuestion();
     Name name = question.getName();
-    queries.computeIfAbsent(key(name, question.getType()), k -> new AtomicInteger()).incrementAndGet();
-    Buffer reply = Buffer.buffer(respond(query, question).toWire());
-    Runnable send = () -> socket.send(reply, packet.sender().port(), packet.sender().host());
-    Long delay = delays.get(name);
-    if (delay == null) {
+    int n = count(query, false);
+    if (dropEvery > 0 && n % dropEvery == 0 || dropShare > 0 && drawDrop()) {
+      dropped.incrementAndGet();
+      return;
+    }
+    Message response = respond(query, question);
+    if (truncated.containsKey(name)) {
+      response = new Message(query.getHeader().getID());
+      response.getHeader().setFlag(Flags.QR);
+      response.getHeader().setFlag(Flags.TC);
+      response.addRecord(question, Section.QUESTION);
+    }
+    Buffer reply = Buffer.buffer(response.toWire());
+    mostHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+    Runnable send = () -> {
+      held.decrementAndGet();
+      socket.send(reply, packet.sender().port(), packet.sender().host());
+    };
+    long delay = Math.max(delayAll, delays.getOrDefault(name, 0L));
+    if (delay == 0) {
       send.run();
     } else {
       vertx.setTimer(delay, t -> send.run());
     }
+  }
+
+  /** RFC 7766 §8: each message framed by its two-octet length; answered in full, no faults. */
+  private void serveTcp(NetSocket connection) {
+    RecordParser frames = RecordParser.newFixed(2);
+    boolean[] lengthNext = {true};
+    frames.handler(chunk -> {
+      if (lengthNext[0]) {
+        frames.fixedSizeMode(chunk.getUnsignedShort(0));
+      } else {
+        Message query = parse(chunk);
+        if (query == null) {
+          connection.close();
+          return;
+        }
+        count(query, true);
+        byte[] wire = respond(query, query.getQuestion()).toWire();
+        connection.write(Buffer.buffer().appendUnsignedShort(wire.length).appendBytes(wire));
+        frames.fixedSizeMode(2);
+      }
+      lengthNext[0] = !lengthNext[0];
+    });
+    connection.handler(frames);
+  }
+
+  private static Message parse(Buffer data) {
+    try {
+      return new Message(data.getBytes());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Counts the query under its (name, type), keeps its ID; returns how many queries arrived so far in all. */
+  private int count(Message query, boolean overTcp) {
+    Record question = query.getQuestion();
+    String key = key(question.getName(), question.getType());
+    queries.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    if (overTcp) {
+      tcpQueries.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    }
+    ids.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(query.getHeader().getID());
+    return received.incrementAndGet();
+  }
+
+  private synchronized boolean drawDrop() {
+    return dropRandom.nextDouble() < dropShare;
   }
 
   private Message respond(Message query, Record question) {
