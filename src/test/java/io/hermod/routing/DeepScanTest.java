@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * recursive chain) or one event-loop hop later (as the real spool does).
  */
 @ExtendWith(VertxExtension.class)
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class DeepScanTest {
 
   static final int DEPTH = 100_000;
@@ -61,26 +61,26 @@ class DeepScanTest {
   void aMessageThatBecomesDueAfterAScanOf100000NotDueMessagesIsDelivered(boolean synchronously) throws Exception {
     f.configure(new JsonObject()).openSpool();
     Envelope deferredLater = f.envelope("sender@local.test", "bob@remote.test")
-        .withNextAttempt(Instant.now().plus(Duration.ofSeconds(2)));
+        .withNextAttempt(Instant.now().plus(Duration.ofHours(1)));
     String id = f.spoolMessage(deferredLater);
     DeepSpool deep = new DeepSpool(f.spool, deferredLater, synchronously);
     f.spool = deep;
     f.start();
 
     // Generous: a scan reads 10^5 envelopes, and the machine may be busy with other tests.
-    RouterFixture.until("two full scans of the deep queue", 60, () -> deep.scansCompleted.get() >= 2);
-    until("the message due after the first scans is delivered", () -> f.delivery.jobs.size() == 1);
+    RouterFixture.until("the message, not due at the first full scan, is delivered by a later one", 90,
+        () -> f.delivery.jobs.size() == 1);
+    assertTrue(deep.scansCompleted.get() >= 2, "the first full scan saw it not due: " + deep.scansCompleted);
     f.spool = deep.real();
     until("and removed from the spool", () -> f.queued().isEmpty());
     assertEquals(1, f.delivery.jobs.size());
     assertEquals(id, f.delivery.jobs.get(0).job().queueId());
-    assertTrue(f.delivery.jobs.get(0).at().isAfter(deferredLater.nextAttempt().minusMillis(1)),
-        "delivered once due, not before");
   }
 
   /**
    * The real spool plus {@link #DEPTH} ids listed before the real ones, each with an envelope that is due in
-   * an hour. Counts the scans that read the last id (a scan that got through the whole queue).
+   * an hour. Counts the scans that read the last id (a scan that got through the whole queue); that real
+   * message reads as not due at the first such scan and due from the second on, whatever the machine's speed.
    */
   static final class DeepSpool extends ForwardingSpool {
 
@@ -117,7 +117,8 @@ class DeepScanTest {
     public Future<Envelope> load(String id) {
       if (!extraIds.contains(id)) {
         if (template.id().equals(id)) {
-          scansCompleted.incrementAndGet(); // the real message is listed last
+          Instant due = scansCompleted.incrementAndGet() == 1 ? Instant.now().plus(Duration.ofHours(1)) : Instant.now();
+          return real.load(id).map(env -> env.withNextAttempt(due)); // listed last
         }
         return real.load(id);
       }
