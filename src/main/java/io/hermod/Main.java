@@ -55,7 +55,7 @@ public final class Main {
         System.out.println("usage: java -jar hermod.jar [-conf FILE] [-cluster] [-cluster-host HOST]");
         System.out.println("       (FILE: default conf/hermod.json or $HERMOD_CONFIG; -cluster: cluster.enabled,");
         System.out.println("        -cluster-host: cluster.host and clustered; see docs/cluster.md)");
-        System.out.println("       java -jar hermod.jar queue list|show|flush|hold|release|delete|bounce|summary ..."
+        System.out.println("       java -jar hermod.jar queue list|show|flush|hold|release|delete|bounce|summary|sites ..."
             + "   (docs/operations.md)");
         System.out.println("       java -jar hermod.jar user add|passwd|domains|del|list ...   (SMTP AUTH users, docs/security.md)");
         return;

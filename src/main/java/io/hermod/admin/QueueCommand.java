@@ -19,7 +19,7 @@ public final class QueueCommand {
 
   static final String DEFAULT_URL = "http://127.0.0.1:8025";
   private static final String USAGE = "usage: hermod queue list [--domain D] [--sender S] [--state held|active|deferred|ready]"
-      + " | show ID | flush ID | hold ID | release ID | delete ID | bounce ID | summary"
+      + " | show ID | flush ID | hold ID | release ID | delete ID | bounce ID | summary | sites"
       + "   [--url " + DEFAULT_URL + "] [--token T]   (token also from $HERMOD_ADMIN_TOKEN or $HERMOD_HTTP_ADMIN_TOKEN)";
 
   private final PrintStream out;
@@ -65,6 +65,7 @@ public final class QueueCommand {
             "domain", options.getOrDefault("domain", ""), "sender", options.getOrDefault("sender", ""),
             "state", options.getOrDefault("state", ""))));
         case "summary" -> printSummary(client.get("/queue/summary", Map.of()));
+        case "sites" -> printSites(client.get("/queue/sites", Map.of()));
         case "show", "flush", "hold", "release", "delete", "bounce" -> {
           if (words.size() != 2) {
             return usage(verb + " needs one queue id");
@@ -147,6 +148,20 @@ public final class QueueCommand {
           r.getString("lastReply", ""));
     }
     t.print(out);
+  }
+
+  /** The router's (source, site) queues: which are dead or suspended, and what waits for them. */
+  private void printSites(JsonObject answer) {
+    Table t = new Table("QUEUE", "STATE", "WAITING", "IN FLIGHT", "PARKED", "CONNECTIONS", "UNTIL", "REASON");
+    for (Object o : answer.getJsonArray("sites")) {
+      JsonObject q = (JsonObject) o;
+      t.row(q.getString("queue"), q.getString("state"), String.valueOf(q.getInteger("waiting")),
+          String.valueOf(q.getInteger("inFlight")), String.valueOf(q.getInteger("parked")),
+          String.valueOf(q.getInteger("connections")), q.getString("until", "-"), q.getString("reason", "-"));
+    }
+    t.print(out);
+    out.println(answer.getJsonArray("sites").size() + " of " + answer.getInteger("total") + " queues shown, "
+        + answer.getInteger("parked") + " messages parked");
   }
 
   private void printSummary(JsonObject shape) {

@@ -25,6 +25,12 @@ public final class Addresses {
   public static final String ROUTER_BOUNCE = "hermod.router.bounce";
 
   /**
+   * Queue admin → router, node-local request/reply with no body: the router's (egress source, site) queues
+   * now, as {@code {"sites": [...], "total": n}} (docs/operations.md "Sites"); GET /queue/sites.
+   */
+  public static final String ROUTER_SITES = "hermod.router.sites";
+
+  /**
    * Router → delivery verticles: a {@link io.hermod.delivery.DeliveryJob} as JSON, request/reply; the reply
    * is a {@link io.hermod.delivery.DeliveryReport}. Any failure of the request means "not attempted".
    */

@@ -39,7 +39,8 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
     LocalConfig local = local(running.local(), next.local(), restart);
     HermodConfig effective = new HermodConfig(next.hostname(), next.localDomains(), next.trustedNetworks(),
         listeners, spool, next.limits(), dns, next.routing(), delivery, next.shutdownGraceSeconds(), next.tls(),
-        auth, http, logging, next.dkim(), next.spf(), cluster, local, reloadSeconds, next.shaping());
+        auth, http, logging, next.dkim(), next.spf(), cluster, local, reloadSeconds,
+        shaping(running.shaping(), next.shaping(), restart));
     return new ReloadPlan(effective, changedSections(running, effective), restart);
   }
 
@@ -66,6 +67,19 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
         k.whole("connectTimeoutSeconds", DeliveryConfig::connectTimeoutSeconds),
         k.whole("commandTimeoutSeconds", DeliveryConfig::commandTimeoutSeconds),
         k.whole("dataTimeoutSeconds", DeliveryConfig::dataTimeoutSeconds), egress(run, next, restart));
+  }
+
+  /**
+   * Providers, own-site domains, rules and the bounce rules file reload (the router reads them per job); the
+   * sites' window, dead-site and parking settings are the dispatcher's, made once at start.
+   */
+  private static ShapingConfig shaping(ShapingConfig run, ShapingConfig next, List<String> restart) {
+    Keep<ShapingConfig> k = new Keep<>(run, next, restart, "shaping.");
+    return new ShapingConfig(next.providers(), next.ownSiteDomains(),
+        k.whole("initialConnections", ShapingConfig::initialConnections),
+        k.whole("failedCohortLimit", ShapingConfig::failedCohortLimit),
+        k.whole("probeSeconds", ShapingConfig::probeSeconds), k.whole("maxProbeSeconds", ShapingConfig::maxProbeSeconds),
+        k.whole("maxParked", ShapingConfig::maxParked), next.defaultRules(), next.rules(), next.bounceRulesFile());
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.hermod.ops;
 
+import io.hermod.api.Addresses;
+
 import io.hermod.config.HttpConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -114,6 +116,11 @@ public final class OpsHttpVerticle extends VerticleBase {
       result = admin.list(filter(req));
     } else if (parts.length == 2 && parts[1].equals("summary") && m == HttpMethod.GET) {
       result = admin.summary();
+    } else if (parts.length == 2 && parts[1].equals("sites") && m == HttpMethod.GET) {
+      // The router's own view, asked on this node: its queues per (egress source, site).
+      result = vertx.eventBus().<JsonObject>request(Addresses.ROUTER_SITES, null, Addresses.nodeLocal())
+          .map(io.vertx.core.eventbus.Message::body)
+          .recover(e -> Future.failedFuture(new AdminException(503, "the router did not answer: " + e.getMessage())));
     } else if (parts.length == 2 && m == HttpMethod.GET) {
       result = admin.show(parts[1]);
     } else if (parts.length == 2 && m == HttpMethod.DELETE) {

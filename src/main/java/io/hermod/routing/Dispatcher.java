@@ -185,6 +185,54 @@ public final class Dispatcher<J> {
     pump();
   }
 
+  /**
+   * The queues now, busiest first (parked, waiting and in flight), at most {@code limit}: each with its state
+   * ({@code open}, {@code suspended}, {@code dead}, {@code bouncing}), counts, connection window and reason
+   * (docs/operations.md "Sites").
+   */
+  io.vertx.core.json.JsonObject snapshot(int limit) {
+    long now = clock.millis();
+    io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+    queues.values().stream()
+        .sorted((a, b) -> Integer.compare(b.parked.size() + b.waiting.size() + b.inFlight,
+            a.parked.size() + a.waiting.size() + a.inFlight))
+        .limit(limit)
+        .forEach(q -> out.add(describe(q, now)));
+    return new io.vertx.core.json.JsonObject().put("sites", out).put("total", queues.size())
+        .put("parked", parked);
+  }
+
+  private io.vertx.core.json.JsonObject describe(SiteQueue<J> q, long now) {
+    String state = "open";
+    String reason = null;
+    long until = 0;
+    String bounce = shaping.state().bounceReason(q.key, now);
+    long suspended = shaping.state().suspendedUntil(q.key, now);
+    if (bounce != null) {
+      state = "bouncing";
+      reason = bounce;
+    } else if (suspended > 0) {
+      state = "suspended";
+      reason = shaping.state().suspendReason(q.key, now);
+      until = suspended;
+    } else if (q.health.dead()) {
+      state = "dead";
+      reason = q.health.lastError();
+      until = q.health.probeAt();
+    }
+    io.vertx.core.json.JsonObject j = new io.vertx.core.json.JsonObject().put("queue", q.key.toString())
+        .put("site", q.key.site()).put("source", q.key.source()).put("state", state)
+        .put("waiting", q.waiting.size()).put("inFlight", q.inFlight).put("parked", q.parked.size())
+        .put("connections", q.health.allowed(cap(q, now), now));
+    if (reason != null) {
+      j.put("reason", reason);
+    }
+    if (until > 0) {
+      j.put("until", java.time.Instant.ofEpochMilli(until).toString());
+    }
+    return j;
+  }
+
   /** Cancels the wake-up timer (verticle stop). */
   void stop() {
     destinationLimits.stop();

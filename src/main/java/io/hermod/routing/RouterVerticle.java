@@ -80,6 +80,9 @@ public final class RouterVerticle extends VerticleBase {
   private OperatorBounce operatorBounce;
   private MessageConsumer<JsonObject> triggers;
   private MessageConsumer<JsonObject> bounceRequests;
+  private MessageConsumer<JsonObject> siteRequests;
+  /** The busiest queues GET /queue/sites shows (the rest are counted). */
+  private static final int SITES_SHOWN = 1000;
   private long scanTimer = -1;
   private boolean scanning;
   private BounceClassifier classifier = BounceClassifier.shipped();
@@ -189,10 +192,11 @@ public final class RouterVerticle extends VerticleBase {
     operatorBounce = new OperatorBounce(spool, bounces, events, vertx.eventBus(), clock);
     triggers = vertx.eventBus().localConsumer(Addresses.ROUTER_TRIGGER, this::onTrigger); // node-local: our spool
     bounceRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_BOUNCE, this::onBounce);
+    siteRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_SITES, m -> m.reply(dispatcher.snapshot(SITES_SHOWN)));
     scanTimer = vertx.setPeriodic(d.scanIntervalSeconds() * 1000L, t -> scan());
     io.vertx.core.Context own = context;
     unfollow = live.onChange(next -> own.runOnContext(v -> reconfigure(next)));
-    return Future.all(triggers.completion(), bounceRequests.completion(), suspensions.listen(dispatcher::apply))
+    return Future.all(triggers.completion(), bounceRequests.completion(), siteRequests.completion(), suspensions.listen(dispatcher::apply))
         .onSuccess(v -> scan());
   }
 
@@ -234,7 +238,7 @@ public final class RouterVerticle extends VerticleBase {
     vertx.cancelTimer(scanTimer);
     dispatcher.stop();
     localDispatcher.stop();
-    return Future.join(triggers.unregister(), bounceRequests.unregister(), suspensions.stop());
+    return Future.join(triggers.unregister(), bounceRequests.unregister(), siteRequests.unregister(), suspensions.stop());
   }
 
   /** Messages in the active window now (for tests and metrics). */

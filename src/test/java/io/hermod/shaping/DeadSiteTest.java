@@ -91,6 +91,17 @@ class DeadSiteTest {
         || e.getString("text", "").startsWith("delivery temporarily suspended: 451 4.4")) >= messages - 6,
         "deferred without an attempt, naming the last error");
 
+    // The operator sees it: hermod queue sites names the dead site, why, and what waits for it.
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int status = new io.hermod.admin.QueueCommand(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+        System.err, java.util.Map.of()).run(new String[] {"sites", "--url", "http://127.0.0.1:" + hermod.httpPort()});
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, status, table);
+    java.util.regex.Matcher row = java.util.regex.Pattern.compile("\\[127\\.0\\.0\\.1\\]:" + peer.port()
+        + "\\s+dead\\s+\\d+\\s+\\d+\\s+(\\d+)\\s+\\d+\\s+\\S+\\s+451 4\\.3\\.2 .*421 4\\.3\\.2").matcher(table);
+    assertTrue(row.find(), table);
+    assertTrue(Integer.parseInt(row.group(1)) >= messages - 2, "parked (all but a probe): " + table);
+
     peer.greeting("220 peer.test ESMTP back");
     until("all delivered after the probe, long before their own retry (600 s)", 60,
         () -> count(outcome("delivered")) == messages);
