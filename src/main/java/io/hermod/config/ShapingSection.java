@@ -35,55 +35,54 @@ final class ShapingSection {
     // The bounce rules file itself is read and checked at start (BounceClassifier.load), like DKIM keys.
   }
 
-  private static List<ShapingRule> rules(JsonSection s) {
-    JsonArray array = s.array("rules");
-    List<ShapingRule> out = new ArrayList<>();
+  /** A named element of a list of objects, parsed; its name must be unique in the list. */
+  private interface Named<T> {
+    T parse(String key, JsonObject element);
+  }
+
+  /** Parses each object of the list {@code name} with {@code parse}; {@code nameOf} must be unique. */
+  private static <T> List<T> objects(JsonSection s, String name, String shape, Named<T> parse,
+                                     java.util.function.Function<T, String> nameOf) {
+    JsonArray array = s.array(name);
+    List<T> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < array.size(); i++) {
-      String key = s.key("rules") + "[" + i + "]";
+      String key = s.key(name) + "[" + i + "]";
       if (!(array.getValue(i) instanceof JsonObject o)) {
-        throw ConfigException.bad(key, "must be an object {\"name\", \"match\", \"action\", ...}", array.getValue(i));
+        throw ConfigException.bad(key, "must be an object " + shape, array.getValue(i));
       }
-      ShapingRule rule;
-      try {
-        rule = ShapingRule.fromJson(o);
-      } catch (IllegalArgumentException e) {
-        throw ConfigException.bad(key, e.getMessage(), o.encode());
+      T element = parse.parse(key, o);
+      if (!names.add(nameOf.apply(element))) {
+        throw ConfigException.bad(key + ".name", "must be unique among " + name, nameOf.apply(element));
       }
-      if (!names.add(rule.name())) {
-        throw ConfigException.bad(key + ".name", "must be unique among rules", rule.name());
-      }
-      out.add(rule);
+      out.add(element);
     }
     return out;
   }
 
-  private static List<Provider> providers(JsonSection s) {
-    JsonArray array = s.array("providers");
-    List<Provider> out = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < array.size(); i++) {
-      String key = s.key("providers") + "[" + i + "]";
-      if (!(array.getValue(i) instanceof JsonObject o)) {
-        throw ConfigException.bad(key, "must be an object {\"name\", \"mxSuffixes\", ...}", array.getValue(i));
+  private static List<ShapingRule> rules(JsonSection s) {
+    return objects(s, "rules", "{\"name\", \"match\", \"action\", ...}", (key, o) -> {
+      try {
+        return ShapingRule.fromJson(o);
+      } catch (IllegalArgumentException e) {
+        throw ConfigException.bad(key, e.getMessage(), o.encode());
       }
+    }, ShapingRule::name);
+  }
+
+  private static List<Provider> providers(JsonSection s) {
+    return objects(s, "providers", "{\"name\", \"mxSuffixes\", ...}", (key, o) -> {
       JsonSection p = new JsonSection(o, key);
       p.onlyKeys(PROVIDER_KEYS);
       p.require("name");
       p.require("mxSuffixes");
       int max = o.containsKey("maxConnections") ? p.intIn("maxConnections", 0, Integer.MAX_VALUE) : 0;
       int rate = o.containsKey("ratePerMinute") ? p.intIn("ratePerMinute", 0, 60_000_000) : 0;
-      Provider provider;
       try {
-        provider = new Provider(p.string("name"), ConfigBinder.strings(p, "mxSuffixes", (k, t) -> t), max, rate);
+        return new Provider(p.string("name"), ConfigBinder.strings(p, "mxSuffixes", (k, t) -> t), max, rate);
       } catch (IllegalArgumentException e) {
         throw ConfigException.bad(key, e.getMessage(), o.encode());
       }
-      if (!names.add(provider.name())) {
-        throw ConfigException.bad(p.key("name"), "must be unique among providers", provider.name());
-      }
-      out.add(provider);
-    }
-    return out;
+    }, Provider::name);
   }
 }

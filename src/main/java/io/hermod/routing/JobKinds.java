@@ -35,11 +35,10 @@ final class JobKinds {
       @Override
       public DeliveryReport refused(DeliveryJob job, int code, String status, String text) {
         long started = System.nanoTime();
-        DeliveryReport.Outcome outcome = code >= 500 ? DeliveryReport.Outcome.FAILED : DeliveryReport.Outcome.DEFERRED;
-        List<DeliveryReport.Result> results = job.recipients().stream()
-            .map(r -> new DeliveryReport.Result(r.address(), outcome, code, status, text, false)).toList();
-        results.forEach(r -> log.attempt(job, null, started, r));
-        return new DeliveryReport(null, null, results);
+        DeliveryReport report = notAttempted(job.recipients().stream().map(DeliveryJob.Rcpt::address).toList(),
+            code, status, text);
+        report.results().forEach(r -> log.attempt(job, null, started, r));
+        return report;
       }
     };
   }
@@ -59,10 +58,15 @@ final class JobKinds {
 
       @Override
       public DeliveryReport refused(LocalJob job, int code, String status, String text) {
-        return new DeliveryReport(null, null, job.recipients().stream()
-            .map(r -> new DeliveryReport.Result(r, DeliveryReport.Outcome.DEFERRED, code, status, text, false))
-            .toList());
+        return notAttempted(job.recipients(), code, status, text);
       }
     };
+  }
+
+  /** Every recipient gets the same locally decided reply: a failure for 5xx, else a deferral. */
+  private static DeliveryReport notAttempted(List<String> recipients, int code, String status, String text) {
+    DeliveryReport.Outcome outcome = code >= 500 ? DeliveryReport.Outcome.FAILED : DeliveryReport.Outcome.DEFERRED;
+    return new DeliveryReport(null, null, recipients.stream()
+        .map(r -> new DeliveryReport.Result(r, outcome, code, status, text, false)).toList());
   }
 }
