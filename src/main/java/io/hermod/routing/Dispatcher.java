@@ -353,9 +353,8 @@ public final class Dispatcher<J> {
     while (!q.waiting.isEmpty()) {
       SiteQueue.Waiting<J> w = q.waiting.poll();
       String id = jobs.messageId(w.job());
-      if (code < 500 && parked < shaping.maxParked()) {
-        q.parked.add(id);
-        parked++;
+      if (code < 500) {
+        park(q, id);
       }
       metrics.shapingRefused(why);
       pass.refused.add(() -> w.onReport().accept(jobs.refused(w.job(), code, status, text)));
@@ -363,9 +362,18 @@ public final class Dispatcher<J> {
   }
 
   private void release(SiteQueue<J> q, int count, Pass<J> pass) {
-    for (int i = 0; i < count && !q.parked.isEmpty(); i++) {
-      pass.released.add(q.parked.poll());
+    Iterator<String> ids = q.parked.iterator();
+    for (int i = 0; i < count && ids.hasNext(); i++) {
+      pass.released.add(ids.next());
+      ids.remove();
       parked--;
+    }
+  }
+
+  /** Remembers {@code id} for the queue's opening, once, while the total stays within shaping.maxParked. */
+  private void park(SiteQueue<J> q, String id) {
+    if (parked < shaping.maxParked() && q.parked.add(id)) {
+      parked++;
     }
   }
 
@@ -438,10 +446,7 @@ public final class Dispatcher<J> {
       }
       if (q.health.dead()) {
         // The cohort that found the site dead (and each failed probe) waits for its revival like the rest.
-        while (!q.failing.isEmpty() && parked < shaping.maxParked()) {
-          q.parked.add(q.failing.poll());
-          parked++;
-        }
+        q.failing.forEach(id -> park(q, id));
         q.failing.clear();
       }
     } else if (q.health.reached(cap) == SiteHealth.Change.REVIVED) {

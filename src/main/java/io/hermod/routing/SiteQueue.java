@@ -18,7 +18,8 @@ final class SiteQueue<J> {
 
   final QueueKey key;
   final ArrayDeque<Waiting<J>> waiting = new ArrayDeque<>();
-  final ArrayDeque<String> parked = new ArrayDeque<>();
+  /** In order, each id once: a message deferred again at its own retry time while the site is still closed. */
+  final java.util.LinkedHashSet<String> parked = new java.util.LinkedHashSet<>();
   /** Messages of the current run of connection-level failures: parked too if the run makes the site dead. */
   final ArrayDeque<String> failing = new ArrayDeque<>();
   final SiteHealth health;
