@@ -150,6 +150,32 @@ class DeadSiteTest {
     dns.close().await();
   }
 
+  @Test
+  void tenDomainsOnOneMxHostShareItsConnections() throws Exception {
+    ScriptedSmtpPeer peer = new ScriptedSmtpPeer(peers);
+    peer.start().await();
+    TestDnsServer dns = TestDnsServer.start(peers).await();
+    for (int i = 0; i < 10; i++) {
+      dns.mx("s" + i + ".test", 10, "mx.site.test");
+    }
+    dns.a("mx.site.test", "127.0.0.1");
+    startHermod(dnsConfig(dns, peer));
+    for (int j = 0; j < 5; j++) {
+      for (int i = 0; i < 10; i++) {
+        SmtpLineClient.transaction(hermod.port(), "s@local.test", "", List.of("r" + j + "@s" + i + ".test"), MESSAGE);
+      }
+    }
+    until("all delivered", 30, () -> count(outcome("delivered")) == 50);
+    // With connections pooled per domain every session would carry one domain's mail; per site they mix.
+    List<java.util.Set<String>> domainsPerSession = peer.sessions().stream()
+        .map(x -> x.commands().stream().filter(c -> c.startsWith("RCPT"))
+            .map(c -> c.substring(c.indexOf('@') + 1)).collect(java.util.stream.Collectors.toSet()))
+        .toList();
+    assertTrue(domainsPerSession.stream().anyMatch(d -> d.size() >= 3), domainsPerSession.toString());
+    assertTrue(peer.sessions().size() < 20, "reused, not a connection per message: " + domainsPerSession);
+    dns.close().await();
+  }
+
   private JsonObject dnsConfig(TestDnsServer dns, ScriptedSmtpPeer peer) {
     return new JsonObject()
         .put("dns", new JsonObject().put("resolvers", new JsonArray().add("127.0.0.1:" + dns.address().getPort())))
