@@ -317,11 +317,19 @@ public final class Hermod {
   public Future<Void> stop() {
     hotReload.stop();
     serverContext.drain().start();
+    int grace = live.current().shutdownGraceSeconds();
+    LOG.info("draining: new sessions and transactions get 421 4.3.2; " + serverContext.limiter().open()
+        + " session(s) open, transactions in flight have up to " + grace + " s to finish");
     Promise<Void> graceOver = Promise.promise();
-    long deadline = System.nanoTime() + live.current().shutdownGraceSeconds() * 1_000_000_000L;
+    long deadline = System.nanoTime() + grace * 1_000_000_000L;
     vertx.setPeriodic(100, id -> {
-      if (serverContext.limiter().open() == 0 || System.nanoTime() > deadline) {
+      int open = serverContext.limiter().open();
+      if (open == 0 || System.nanoTime() > deadline) {
         vertx.cancelTimer(id);
+        if (open > 0) {
+          LOG.warning("draining: shutdownGraceSeconds (" + grace + " s) is over; closing " + open
+              + " session(s) still open (their transactions in flight were not acknowledged)");
+        }
         graceOver.tryComplete();
       }
     });
