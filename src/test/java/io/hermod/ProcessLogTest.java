@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What an operator reads on stderr of a real Hermod process (issue #16): the log of a graceful stop reaches the
- * end, although java.util.logging's own shutdown hook runs at the same time as Hermod's.
+ * What an operator reads on stderr of a real Hermod process (issue #16): a start without other libraries'
+ * noise, and the log of a graceful stop to its end, although java.util.logging's own shutdown hook runs at the
+ * same time as Hermod's.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProcessLogTest {
@@ -60,6 +61,18 @@ class ProcessLogTest {
           && l.endsWith("end=drain")), "no end=drain session summary:\n" + log);
       assertTrue(after.stream().anyMatch(l -> l.contains("spool: closed")), "no spool close line:\n" + log);
       assertTrue(after.get(after.size() - 1).endsWith("io.hermod.Main: stopped"), "not the last line:\n" + log);
+      assertOnlyHermodsOwnLines(log);
     }
+  }
+
+  /**
+   * A clean start prints Hermod's lines only: no "SLF4J: No SLF4J providers" (slf4j-jdk14 routes SLF4J to
+   * java.util.logging) and no Micrometer warning about Vert.x's gauges registered again (LogNoise).
+   */
+  static void assertOnlyHermodsOwnLines(String log) {
+    assertTrue(log.lines().findFirst().orElse("").matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z INFO .*"),
+        "the first line is not a log record:\n" + log);
+    assertTrue(log.lines().noneMatch(l -> l.contains("SLF4J")), log);
+    assertTrue(log.lines().noneMatch(l -> l.contains("has been already registered")), log);
   }
 }
