@@ -39,6 +39,7 @@ import io.hermod.spf.SpfEvaluator;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.FileSpool;
 import io.hermod.spool.Spool;
+import io.hermod.spool.SpoolLock;
 import io.hermod.tls.ServerCertificate;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -48,6 +49,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,6 +79,7 @@ public final class Hermod {
   private final List<ListenerVerticle> listeners = new ArrayList<>();
 
   private final WorkerExecutor authWorkers;
+  private final SpoolLock spoolLock; // held from start until stop() has closed the spool
   private final PrometheusMeterRegistry registry;
   private final HermodMetrics metrics;
   private final Readiness readiness;
@@ -86,8 +89,9 @@ public final class Hermod {
   private OpsHttpVerticle http;
 
   private Hermod(Vertx vertx, HermodConfig config, Spool spool, PrometheusMeterRegistry registry,
-                 ServerCertificate certificate, DkimKeyring dkim) {
+                 ServerCertificate certificate, DkimKeyring dkim, SpoolLock spoolLock) {
     this.vertx = vertx;
+    this.spoolLock = spoolLock;
     this.live = new LiveConfig(config);
     this.hotReload = new HotReload(vertx, live, certificate, dkim);
     this.schedule = new RetrySchedule(config.delivery(), new SecureRandom());
@@ -143,17 +147,23 @@ public final class Hermod {
 
   private static Future<Hermod> startOn(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry,
                                        Supplier<Spool> spool) {
-    boolean tlsNeeded = config.listeners().stream().anyMatch(l -> l.tls() != ListenerConfig.Tls.NONE);
-    Future<ServerCertificate> certificate = tlsNeeded
-        ? vertx.executeBlocking(() -> ServerCertificate.resolve(vertx, config), false)
-        : Future.succeededFuture(null);
-    return certificate.compose(cert -> vertx.executeBlocking(() -> DkimKeyring.load(config.dkim()), false)
-        .compose(dkim -> start(vertx, config, registry, cert, dkim, spool.get())));
+    // First of all the spool's lock: a second instance on the same spool stops here, before it binds a port
+    // or writes a file (and a spool directory that cannot be made is reported as such, not as a TLS problem).
+    return vertx.executeBlocking(() -> SpoolLock.acquire(Path.of(config.spool().directory())), false)
+        .compose(lock -> {
+          boolean tlsNeeded = config.listeners().stream().anyMatch(l -> l.tls() != ListenerConfig.Tls.NONE);
+          Future<ServerCertificate> certificate = tlsNeeded
+              ? vertx.executeBlocking(() -> ServerCertificate.resolve(vertx, config), false)
+              : Future.succeededFuture(null);
+          return certificate.compose(cert -> vertx.executeBlocking(() -> DkimKeyring.load(config.dkim()), false)
+                  .compose(dkim -> start(vertx, config, registry, cert, dkim, spool.get(), lock)))
+              .onFailure(e -> lock.close());
+        });
   }
 
   private static Future<Hermod> start(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry,
-                                      ServerCertificate certificate, DkimKeyring dkim, Spool spool) {
-    Hermod hermod = new Hermod(vertx, config, spool, registry, certificate, dkim);
+                                      ServerCertificate certificate, DkimKeyring dkim, Spool spool, SpoolLock lock) {
+    Hermod hermod = new Hermod(vertx, config, spool, registry, certificate, dkim, lock);
     // The HTTP server comes first, so that probes answer (not ready) during a long recovery.
     return hermod.deployHttp()
         .compose(v -> spool.recover())
@@ -167,7 +177,13 @@ public final class Hermod {
         .compose(v -> hermod.deployRouter())
         .onSuccess(v -> hermod.readiness.recovered())
         .onSuccess(v -> hermod.hotReload.checkFilesEvery(config.configReloadSeconds()))
-        .map(hermod);
+        .map(hermod)
+        // What started is stopped again, so that the spool and its lock are free for another try.
+        .recover(e -> hermod.undeployAll().eventually(spool::close).eventually(() -> {
+          hermod.authWorkers.close();
+          hermod.resolver.close();
+          return Future.succeededFuture();
+        }).transform(x -> Future.failedFuture(e)));
   }
 
   /**
@@ -337,7 +353,8 @@ public final class Hermod {
         .compose(v -> undeployAll())
         .compose(v -> spool.close())
         .onComplete(x -> resolver.close())
-        .eventually(() -> authWorkers.close());
+        .eventually(() -> authWorkers.close())
+        .onComplete(x -> spoolLock.close());
   }
 
   private Future<Void> undeployAll() {

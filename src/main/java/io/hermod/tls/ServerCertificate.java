@@ -1,6 +1,7 @@
 package io.hermod.tls;
 
 import io.hermod.config.ConfigException;
+import io.hermod.config.FileProblem;
 import io.hermod.config.FileStamp;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.TlsConfig;
@@ -196,7 +197,9 @@ public final class ServerCertificate {
       Files.copy(Path.of(generated.certificatePath()), certTmp, StandardCopyOption.REPLACE_EXISTING);
       Files.move(certTmp, cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new ConfigException("tls.generatedDirectory", "cannot write a generated certificate to " + dir + ": " + e);
+      throw new ConfigException("tls.generatedDirectory", "cannot write a generated certificate to " + dir
+          + " (by default tls/ next to spool.directory; set tls.generatedDirectory, or tls.certificateFile and"
+          + " tls.keyFile): " + FileProblem.describe(e));
     } finally {
       generated.delete();
     }
