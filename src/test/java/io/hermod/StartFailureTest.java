@@ -10,6 +10,8 @@ import io.hermod.spool.SpoolLock;
 import io.hermod.testing.TestHermod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Why Hermod did not start, said so that an operator knows what to change (issue #16): a second instance on a
- * spool, a spool directory that cannot be made (the spool's problem, not the generated certificate's).
+ * spool, a port in use (which listener), a spool directory that cannot be made (the spool's problem, not the
+ * generated certificate's). A failed start leaves nothing held: the next start on the same spool works.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StartFailureTest {
@@ -40,6 +43,27 @@ class StartFailureTest {
       assertTrue(first.hermod.spool().list().await().isEmpty());
     }
     TestHermod.start(spool, new JsonObject()).close(); // stop() released it
+  }
+
+  @Test
+  void aListenerPortInUseNamesTheListenerAndTheSpoolIsFreeAfterwards() throws Exception {
+    Path spool = temp.resolve("spool");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      JsonObject listeners = new JsonObject().put("listeners", new JsonArray()
+          .add(new JsonObject().put("name", "mx").put("host", "127.0.0.1").put("port", 0).put("role", "mx")
+              .put("tls", "none"))
+          .add(new JsonObject().put("name", "mx2").put("host", "127.0.0.1").put("port", taken.getLocalPort())
+              .put("role", "mx").put("tls", "none")));
+      RuntimeException e = assertThrows(RuntimeException.class, () -> TestHermod.start(spool, listeners));
+      assertTrue(e.getMessage().startsWith("listener mx2 (mx) on 127.0.0.1:" + taken.getLocalPort()
+          + ": Address already in use"), e.getMessage());
+
+      JsonObject http = new JsonObject().put("http", new JsonObject().put("port", taken.getLocalPort()));
+      e = assertThrows(RuntimeException.class, () -> TestHermod.start(spool, http));
+      assertTrue(e.getMessage().startsWith("operations http server on 127.0.0.1:" + taken.getLocalPort()
+          + ": Address already in use"), e.getMessage());
+    }
+    TestHermod.start(spool, new JsonObject()).close(); // the failed starts released the spool
   }
 
   /**
