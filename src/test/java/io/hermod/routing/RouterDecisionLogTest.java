@@ -76,12 +76,17 @@ class RouterDecisionLogTest {
     assertTrue(lines(id).get(1).startsWith(id + ": sender non-delivery notification: "), lines(id).get(1));
   }
 
-  @Test
-  void aDnsFailureIsLoggedAsDeferred() throws Exception {
+  /** A message for a domain whose DNS answers SERVFAIL: deferred for an hour. */
+  private String submitToAFailingDomain() throws Exception {
     f.dns.servfail("flaky.test");
     f.configure(new JsonObject().put("delivery", new JsonObject().put("retryInitialSeconds", 3600)
         .put("retryMaxSeconds", 3600))).start();
-    String id = f.submit(f.envelope("sender@local.test", "x@flaky.test"));
+    return f.submit(f.envelope("sender@local.test", "x@flaky.test"));
+  }
+
+  @Test
+  void aDnsFailureIsLoggedAsDeferred() throws Exception {
+    String id = submitToAFailingDomain();
 
     until("logged", () -> lines(id).size() == 1);
     assertLine(lines(id).get(0), id + ": to=<x@flaky.test>, relay=none, delay=", ", dsn=4.4.3, status=deferred (451 4.4.3 ");
@@ -104,10 +109,7 @@ class RouterDecisionLogTest {
 
   @Test
   void anOperatorBounceIsLogged() throws Exception {
-    f.dns.servfail("flaky.test");
-    f.configure(new JsonObject().put("delivery", new JsonObject().put("retryInitialSeconds", 3600)
-        .put("retryMaxSeconds", 3600))).start();
-    String id = f.submit(f.envelope("sender@local.test", "x@flaky.test"));
+    String id = submitToAFailingDomain();
     until("deferred and idle", () -> lines(id).size() == 1 && !f.router.isActive(id));
 
     RouterFixture.await(f.vertx.eventBus().request(Addresses.ROUTER_BOUNCE, new JsonObject().put("id", id)));
