@@ -42,6 +42,7 @@ import io.hermod.spf.SpfEvaluator;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.FileSpool;
 import io.hermod.spool.Spool;
+import io.hermod.spool.SpoolLock;
 import io.hermod.tls.ServerCertificate;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -51,6 +52,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,6 +82,7 @@ public final class Hermod {
   private final List<ListenerVerticle> listeners = new ArrayList<>();
 
   private final WorkerExecutor authWorkers;
+  private final SpoolLock spoolLock; // held from start until stop() has closed the spool
   private final PrometheusMeterRegistry registry;
   private final HermodMetrics metrics;
   private final Readiness readiness;
@@ -92,8 +95,10 @@ public final class Hermod {
   private Map<String, EgressSource> egressSources = Map.of();
 
   private Hermod(Vertx vertx, HermodConfig config, Spool spool, PrometheusMeterRegistry registry,
-                 ServerCertificate certificate, DkimKeyring dkim, BounceClassifier bounces) {
+                 ServerCertificate certificate, DkimKeyring dkim, BounceClassifier bounces,
+                 SpoolLock spoolLock) {
     this.vertx = vertx;
+    this.spoolLock = spoolLock;
     this.live = new LiveConfig(config);
     this.bounces = bounces;
     this.hotReload = new HotReload(vertx, live, certificate, dkim, bounces);
@@ -150,19 +155,26 @@ public final class Hermod {
 
   private static Future<Hermod> startOn(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry,
                                        Supplier<Spool> spool) {
-    boolean tlsNeeded = config.listeners().stream().anyMatch(l -> l.tls() != ListenerConfig.Tls.NONE);
-    Future<ServerCertificate> certificate = tlsNeeded
-        ? vertx.executeBlocking(() -> ServerCertificate.resolve(vertx, config), false)
-        : Future.succeededFuture(null);
-    return certificate.compose(cert -> vertx.executeBlocking(() -> DkimKeyring.load(config.dkim()), false)
-        .compose(dkim -> vertx.executeBlocking(() -> BounceClassifier.load(config.shaping().bounceRulesFile()), false)
-            .compose(bounces -> start(vertx, config, registry, cert, dkim, bounces, spool.get()))));
+    // First of all the spool's lock: a second instance on the same spool stops here, before it binds a port
+    // or writes a file (and a spool directory that cannot be made is reported as such, not as a TLS problem).
+    return vertx.executeBlocking(() -> SpoolLock.acquire(Path.of(config.spool().directory())), false)
+        .compose(lock -> {
+          boolean tlsNeeded = config.listeners().stream().anyMatch(l -> l.tls() != ListenerConfig.Tls.NONE);
+          Future<ServerCertificate> certificate = tlsNeeded
+              ? vertx.executeBlocking(() -> ServerCertificate.resolve(vertx, config), false)
+              : Future.succeededFuture(null);
+          return certificate.compose(cert -> vertx.executeBlocking(() -> DkimKeyring.load(config.dkim()), false)
+                  .compose(dkim -> vertx.executeBlocking(
+                          () -> BounceClassifier.load(config.shaping().bounceRulesFile()), false)
+                      .compose(bounces -> start(vertx, config, registry, cert, dkim, bounces, spool.get(), lock))))
+              .onFailure(e -> lock.close());
+        });
   }
 
   private static Future<Hermod> start(Vertx vertx, HermodConfig config, PrometheusMeterRegistry registry,
                                       ServerCertificate certificate, DkimKeyring dkim, BounceClassifier bounces,
-                                      Spool spool) {
-    Hermod hermod = new Hermod(vertx, config, spool, registry, certificate, dkim, bounces);
+                                      Spool spool, SpoolLock lock) {
+    Hermod hermod = new Hermod(vertx, config, spool, registry, certificate, dkim, bounces, lock);
     // The HTTP server comes first, so that probes answer (not ready) during a long recovery.
     return hermod.deployHttp()
         .compose(v -> spool.recover())
@@ -177,7 +189,13 @@ public final class Hermod {
         .compose(v -> hermod.deployRouter())
         .onSuccess(v -> hermod.readiness.recovered())
         .onSuccess(v -> hermod.hotReload.checkFilesEvery(config.configReloadSeconds()))
-        .map(hermod);
+        .map(hermod)
+        // What started is stopped again, so that the spool and its lock are free for another try.
+        .recover(e -> hermod.undeployAll().eventually(spool::close).eventually(() -> {
+          hermod.authWorkers.close();
+          hermod.resolver.close();
+          return Future.succeededFuture();
+        }).transform(x -> Future.failedFuture(e)));
   }
 
   /**
@@ -335,11 +353,19 @@ public final class Hermod {
   public Future<Void> stop() {
     hotReload.stop();
     serverContext.drain().start();
+    int grace = live.current().shutdownGraceSeconds();
+    LOG.info("draining: new sessions and transactions get 421 4.3.2; " + serverContext.limiter().open()
+        + " session(s) open, transactions in flight have up to " + grace + " s to finish");
     Promise<Void> graceOver = Promise.promise();
-    long deadline = System.nanoTime() + live.current().shutdownGraceSeconds() * 1_000_000_000L;
+    long deadline = System.nanoTime() + grace * 1_000_000_000L;
     vertx.setPeriodic(100, id -> {
-      if (serverContext.limiter().open() == 0 || System.nanoTime() > deadline) {
+      int open = serverContext.limiter().open();
+      if (open == 0 || System.nanoTime() > deadline) {
         vertx.cancelTimer(id);
+        if (open > 0) {
+          LOG.warning("draining: shutdownGraceSeconds (" + grace + " s) is over; closing " + open
+              + " session(s) still open (their transactions in flight were not acknowledged)");
+        }
         graceOver.tryComplete();
       }
     });
@@ -347,7 +373,8 @@ public final class Hermod {
         .compose(v -> undeployAll())
         .compose(v -> spool.close())
         .onComplete(x -> resolver.close())
-        .eventually(() -> authWorkers.close());
+        .eventually(() -> authWorkers.close())
+        .onComplete(x -> spoolLock.close());
   }
 
   private Future<Void> undeployAll() {

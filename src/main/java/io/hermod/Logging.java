@@ -19,6 +19,7 @@ final class Logging {
   }
 
   static void configure(LoggingConfig.Format format) {
+    LogNoise.drop();
     if (System.getProperty("java.util.logging.config.file") != null) {
       return; // the operator brought their own
     }

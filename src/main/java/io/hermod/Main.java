@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * {@code java -jar hermod.jar [-conf FILE] [-cluster] [-cluster-host HOST]}: loads the configuration (FILE,
@@ -31,6 +32,11 @@ public final class Main {
   }
 
   public static void main(String[] args) throws InterruptedException {
+    // Before anything logs (no static Logger in this class: it would pick the LogManager before this line).
+    if (System.getProperty("java.util.logging.manager") == null) {
+      System.setProperty("java.util.logging.manager", HermodLogManager.class.getName());
+    }
+    long startedAt = System.nanoTime();
     String conf = System.getenv().getOrDefault("HERMOD_CONFIG", "conf/hermod.json");
     if (args.length > 0 && args[0].equals("queue")) {
       // Queue admin through the HTTP API of a running instance (docs/operations.md); does not start the server.
@@ -93,15 +99,23 @@ public final class Main {
     }
     Vertx running = vertx;
     CountDownLatch stopped = new CountDownLatch(1);
+    Logger log = Logger.getLogger(Main.class.getName());
+    // What Hermod logs while it drains must reach stderr: java.util.logging's own hook waits for this one.
+    HermodLogManager.holdResetAtExit();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         hermod.stop().eventually(() -> running.close()).toCompletionStage().toCompletableFuture()
             .get(hermod.config().shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
+        log.info("stopped");
       } catch (Exception e) {
-        System.err.println("hermod: unclean shutdown: " + e);
+        log.severe("unclean shutdown: " + e);
+      } finally {
+        HermodLogManager.releaseResetAtExit();
       }
       stopped.countDown();
     }, "hermod-shutdown"));
+    log.info("started in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt) + " ms (pid "
+        + ProcessHandle.current().pid() + ")");
     stopped.await();
   }
 

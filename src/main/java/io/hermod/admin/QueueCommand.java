@@ -56,8 +56,13 @@ public final class QueueCommand {
     if (words.isEmpty()) {
       return usage(null);
     }
-    AdminClient client = new AdminClient(options.getOrDefault("url", DEFAULT_URL),
-        options.getOrDefault("token", env.getOrDefault("HERMOD_ADMIN_TOKEN", env.get("HERMOD_HTTP_ADMIN_TOKEN"))));
+    AdminClient client;
+    try {
+      client = new AdminClient(options.getOrDefault("url", DEFAULT_URL),
+          options.getOrDefault("token", env.getOrDefault("HERMOD_ADMIN_TOKEN", env.get("HERMOD_HTTP_ADMIN_TOKEN"))));
+    } catch (IllegalArgumentException e) {
+      return usage(e.getMessage());
+    }
     String verb = words.get(0);
     try {
       switch (verb) {

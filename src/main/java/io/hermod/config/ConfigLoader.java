@@ -1,5 +1,7 @@
 package io.hermod.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -10,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
 
-  private static final Pattern JSON_POSITION = Pattern.compile("line: \\d+, column: \\d+");
+  /** A location inside Jackson's message: "[Source: REDACTED (...); line: 1, column: 1]". */
+  private static final Pattern SOURCE = Pattern.compile("\\[Source: [^\\]]*?line: (\\d+)(?:, column: (\\d+))?\\]");
 
   private ConfigLoader() {
   }
@@ -111,23 +113,35 @@ public final class ConfigLoader {
     return null;
   }
 
-  /** One line: Jackson's first message line plus its "line: N, column: M", or the I/O error. */
-  private static String reason(Throwable e) {
+  /**
+   * One line: what Jackson found wrong and where (its {@link JsonProcessingException#getLocation()}: the line and
+   * column where it stopped reading), or the I/O error. Jackson's message itself has no use for an operator past
+   * its first sentence: it names the source as "REDACTED" and, for an unclosed object, gives the position of the
+   * opening brace ("line: 1, column: 1") before its own.
+   */
+  static String reason(Throwable e) {
     boolean json = false;
+    JsonProcessingException jackson = null;
     Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       json |= t instanceof DecodeException;
+      if (jackson == null && t instanceof JsonProcessingException j) {
+        jackson = j;
+      }
       root = t;
+    }
+    if (jackson != null) {
+      String what = SOURCE.matcher(jackson.getOriginalMessage().lines().findFirst().orElse("").trim())
+          .replaceAll(m -> "line " + m.group(1) + (m.group(2) == null ? "" : ", column " + m.group(2)));
+      JsonLocation where = jackson.getLocation();
+      return "not valid JSON: " + what + (where == null || where.getLineNr() < 1 ? ""
+          : " at line " + where.getLineNr() + ", column " + where.getColumnNr());
     }
     String message = String.valueOf(root.getMessage());
     if (!json) {
       return "cannot be read: " + message.lines().findFirst().orElse("").trim();
     }
-    Matcher where = JSON_POSITION.matcher(message);
-    String first = message.lines().findFirst().orElse("").trim();
-    if (first.startsWith("Failed to decode") && !where.find()) {
-      return "not valid JSON (the file must hold one JSON object)";
-    }
-    return "not valid JSON: " + first + (where.find(0) ? " at " + where.group() : "");
+    return "not valid JSON (the file must hold one JSON object)";
   }
+
 }

@@ -81,7 +81,7 @@ public final class ConfigWatcher {
   }
 
   private void unreadable(Throwable e) {
-    refuse("file " + path + " cannot be read or is not valid JSON: " + e.getMessage());
+    refuse("file " + path + ": " + ConfigLoader.reason(e));
   }
 
   /** Logged once per distinct problem: the file is re-read every scan until someone fixes it. */

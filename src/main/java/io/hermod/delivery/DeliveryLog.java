@@ -1,7 +1,7 @@
 package io.hermod.delivery;
 
 import io.hermod.shaping.BounceClassifier;
-
+import java.time.Duration;
 import java.util.Locale;
 import java.util.logging.Logger;
 
@@ -34,6 +34,40 @@ public final class DeliveryLog {
     logger.info(String.format(Locale.ROOT, "%s: to=<%s>, relay=%s%s, delay=%.2f, dsn=%s%s, status=%s (%s)",
         job.queueId(), r.address(), relay(relay), source, delay, r.status(), bounceClass, word(r.outcome()),
         r.summary()));
+  }
+
+  /**
+   * An outcome the router decided without a delivery attempt (an unknown domain, a null MX, a DNS failure, the
+   * message's lifetime over, an operator's bounce), in the same shape: {@code relay=none}, and {@code delay} the
+   * message's time in the queue since it arrived.
+   *
+   * @param reply "code status text", as kept in the envelope
+   */
+  public void decided(String queueId, String address, Duration queued, String dsn, DeliveryReport.Outcome outcome,
+                      String reply) {
+    String bounceClass = outcome == DeliveryReport.Outcome.DELIVERED ? "" : ", class=" + classOf(dsn, reply);
+    logger.info(String.format(Locale.ROOT, "%s: to=<%s>, relay=none, delay=%.2f, dsn=%s%s, status=%s (%s)",
+        queueId, address, Math.max(0, queued.toMillis()) / 1000.0, dsn, bounceClass, word(outcome), reply));
+  }
+
+  /** The bounce class of a reply kept as "code status text". */
+  private String classOf(String dsn, String reply) {
+    int code;
+    try {
+      code = Integer.parseInt(reply.substring(0, 3));
+    } catch (RuntimeException e) {
+      code = dsn.startsWith("5") ? 550 : 451;
+    }
+    int text = reply.indexOf(' ', reply.indexOf(' ') + 1);
+    return bounces.classify(code, dsn, text < 0 ? reply : reply.substring(text + 1)).label();
+  }
+
+  /**
+   * The DSN sent about a message, like Postfix's bounce(8): {@code QUEUEID: sender non-delivery notification:
+   * DSNID} (some recipient failed) or {@code sender delay notification} (a delay warning only).
+   */
+  public void notification(String queueId, boolean failures, String dsnId) {
+    logger.info(queueId + ": sender " + (failures ? "non-delivery" : "delay") + " notification: " + dsnId);
   }
 
   private static String word(DeliveryReport.Outcome outcome) {

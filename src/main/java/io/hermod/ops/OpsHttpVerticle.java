@@ -67,7 +67,10 @@ public final class OpsHttpVerticle extends VerticleBase {
       });
     }
     return server.listen().onSuccess(s -> LOG.info("operations http (metrics, health, queue admin) on "
-        + config.host() + ":" + s.actualPort()));
+        + config.host() + ":" + s.actualPort()))
+        .recover(e -> Future.failedFuture(new IllegalStateException("operations http server on " + config.host()
+            + ":" + config.port() + ": " + e.getMessage() + " (http.host, http.port; http.enabled false turns it off)",
+            e)));
   }
 
   /** The bound port (useful when configured as 0). */

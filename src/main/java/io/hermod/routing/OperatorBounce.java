@@ -1,6 +1,7 @@
 package io.hermod.routing;
 
 import io.hermod.api.Addresses;
+import io.hermod.delivery.DeliveryReport;
 import io.hermod.delivery.DsnAction;
 import io.hermod.delivery.DsnBuilder;
 import io.hermod.delivery.RecipientReport;
@@ -13,6 +14,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.logging.Logger;
@@ -83,7 +85,10 @@ public final class OperatorBounce {
     return dsn.compose(committed -> spool.remove(marked.id()).map(v -> {
       bounced.forEach(r -> events.publish(marked, new RecipientOutcome(r, RecipientOutcome.Kind.BOUNCED, null,
           550, "5.0.0", "bounced by operator"), now));
+      bounced.forEach(r -> OutcomePersister.LOG_LINES.decided(marked.id(), r.address(),
+          Duration.between(marked.arrival(), now), "5.0.0", DeliveryReport.Outcome.FAILED, REPLY));
       if (committed != null) {
+        OutcomePersister.LOG_LINES.notification(marked.id(), true, committed);
         bus.send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", committed), Addresses.nodeLocal());
       }
       return (Void) null;

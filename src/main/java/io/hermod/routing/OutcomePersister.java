@@ -1,14 +1,17 @@
 package io.hermod.routing;
 
 import io.hermod.api.Addresses;
+import io.hermod.delivery.DeliveryLog;
 import io.hermod.delivery.DeliveryReport;
 import io.hermod.delivery.RecipientReport;
+import io.hermod.spool.Envelope;
 import io.hermod.spool.Spool;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +30,10 @@ import java.util.logging.Logger;
 final class OutcomePersister {
 
   private static final Logger LOG = Logger.getLogger(OutcomePersister.class.getName());
+  /** The delivery log (logger io.hermod.delivery), where an operator looks for every recipient's outcome. */
+  // The shipped bounce rules: an operator's rule file classifies the events, not these lines (yet).
+  static final DeliveryLog LOG_LINES = new DeliveryLog(Logger.getLogger("io.hermod.delivery"),
+      io.hermod.shaping.BounceClassifier.shipped());
 
   private final Spool spool;
   private final OutcomeRecorder recorder;
@@ -47,6 +54,16 @@ final class OutcomePersister {
 
   /** Records {@code report} for {@code msg}; call through {@link ActiveMessage#serially}. */
   Future<Void> persist(ActiveMessage msg, DeliveryReport report) {
+    return persist(msg, report, false);
+  }
+
+  /**
+   * As above; {@code decidedHere}: the router made the report itself, without a delivery attempt (DNS said no
+   * or not now), so nobody logged its outcomes yet. Every outcome is logged once it is durable, in the delivery
+   * log's shape: those, and expiries (the delivery side logged the attempt as deferred; the router decides that
+   * the message's lifetime is over). So is the DSN's queue id.
+   */
+  Future<Void> persist(ActiveMessage msg, DeliveryReport report, boolean decidedHere) {
     Instant now = clock.instant();
     OutcomeRecorder.Recorded rec = recorder.record(msg.envelope(), report, now);
     if (rec.outcomes().isEmpty()) {
@@ -59,12 +76,25 @@ final class OutcomePersister {
     return dsn.compose(dsnId -> spool.update(rec.envelope()).map(v -> {
       msg.envelope(rec.envelope());
       rec.outcomes().forEach(o -> events.publish(rec.envelope(), o, now));
+      rec.outcomes().stream().filter(o -> decidedHere || o.kind() == RecipientOutcome.Kind.EXPIRED)
+          .forEach(o -> log(rec.envelope(), o, now));
       if (dsnId != null) {
+        LOG_LINES.notification(msg.id(), !rec.failures().isEmpty(), dsnId);
         bus.send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", dsnId), Addresses.nodeLocal());
       }
       return null;
     })).compose(v -> rec.envelope().isDone() ? spool.remove(msg.id()) : Future.<Void>succeededFuture())
         .onFailure(e -> LOG.warning("queue id " + msg.id() + ": could not record outcomes (" + e.getMessage()
             + "); the recipients stay as last persisted and are retried"));
+  }
+
+  private static void log(Envelope env, RecipientOutcome o, Instant now) {
+    DeliveryReport.Outcome outcome = switch (o.kind()) {
+      case DELIVERED -> DeliveryReport.Outcome.DELIVERED;
+      case DEFERRED -> DeliveryReport.Outcome.DEFERRED;
+      case BOUNCED, EXPIRED -> DeliveryReport.Outcome.FAILED;
+    };
+    LOG_LINES.decided(env.id(), o.recipient().address(), Duration.between(env.arrival(), now), o.status(), outcome,
+        o.recipient().lastReply());
   }
 }

@@ -410,7 +410,7 @@ public final class RouterVerticle extends VerticleBase {
       }
       msg.expect(jobs.size() + localJobs.size() + (unreachable.isEmpty() ? 0 : 1));
       if (!unreachable.isEmpty()) {
-        record(msg, new DeliveryReport(null, null, unreachable));
+        record(msg, new DeliveryReport(null, null, unreachable), true); // decided here: logged by the persister
       }
       for (DeliveryJob job : jobs) {
         dispatcher.submit(job, report -> record(msg, report));
@@ -435,7 +435,11 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private void record(ActiveMessage msg, DeliveryReport report) {
-    msg.serially(() -> persister.persist(msg, report)).onComplete(x -> {
+    record(msg, report, false);
+  }
+
+  private void record(ActiveMessage msg, DeliveryReport report, boolean decidedHere) {
+    msg.serially(() -> persister.persist(msg, report, decidedHere)).onComplete(x -> {
       if (msg.roundDone()) {
         release(msg.id());
       }

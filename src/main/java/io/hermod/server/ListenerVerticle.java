@@ -52,8 +52,12 @@ public final class ListenerVerticle extends VerticleBase {
     server = vertx.createNetServer(options);
     server.connectHandler(this::accept);
     timer = vertx.setPeriodic(1000, id -> tick());
+    // A bind failure names the listener: "Address already in use" alone does not say which of several.
     return server.listen().onSuccess(s ->
-        LOG.fine(() -> "listener " + listener.name() + " on " + listener.host() + ":" + s.actualPort()));
+        LOG.fine(() -> "listener " + listener.name() + " on " + listener.host() + ":" + s.actualPort()))
+        .recover(e -> Future.failedFuture(new IllegalStateException("listener " + listener.name() + " ("
+            + listener.role().name().toLowerCase(java.util.Locale.ROOT) + ") on " + listener.host() + ":"
+            + listener.port() + ": " + e.getMessage() + " (listeners[].host, listeners[].port)", e)));
   }
 
   /** The bound port (useful when configured as 0). */

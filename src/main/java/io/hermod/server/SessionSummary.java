@@ -125,8 +125,8 @@ final class SessionSummary {
         .put("end", end.keyword());
   }
 
-  /** The name as the client gave it, reduced to a safe character set (no spaces: the line stays parseable). */
+  /** The name as the client gave it, {@code @} and all; what could break the line becomes "?" ({@link LogSafe}). */
   private static String user(String authUser) {
-    return authUser == null ? "-" : ReceivedHeader.safe(authUser).replace(' ', '_');
+    return authUser == null ? "-" : LogSafe.token(authUser);
   }
 }

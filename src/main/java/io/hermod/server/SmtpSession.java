@@ -208,7 +208,7 @@ final class SmtpSession {
       return new Action.Later(authFailed(f.user()));
     }
     authUser = ((SaslExchange.Succeeded) outcome).user();
-    LOG.fine(() -> "auth ok: client=" + clientIp + " user=" + ReceivedHeader.safe(authUser.name()));
+    LOG.fine(() -> "auth ok: client=" + clientIp + " user=" + LogSafe.token(authUser.name()));
     return respond(Replies.AUTH_OK);
   }
 
@@ -219,7 +219,7 @@ final class SmtpSession {
   private Future<Action> authFailed(String user) {
     ctx.metrics().authFailure(); // metrics
     boolean exhausted = ctx.authThrottle().failures().recordFailure(clientIp);
-    LOG.info(() -> "auth failed: client=" + clientIp + " user=" + ReceivedHeader.safe(user)
+    LOG.info(() -> "auth failed: client=" + clientIp + " user=" + LogSafe.token(user)
         + (exhausted ? " (too many failures, closing)" : ""));
     return ctx.authThrottle().failureDelay().map(v -> exhausted
         ? new Action.Close(Replies.AUTH_FAILURES_CLOSING)

@@ -1,33 +1,40 @@
 package io.hermod.tls;
 
 import io.hermod.config.ConfigException;
+import io.hermod.config.FileProblem;
 import io.hermod.config.FileStamp;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.TlsConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.net.ServerSSLOptions;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * The listeners' certificate and key (PEM files): the configured ones, or a self-signed pair generated at
- * first start into {@code tls.generatedDirectory} and reused afterwards. Only TLS 1.2 and 1.3 are enabled
+ * The listeners' certificate and key (PEM files): the configured ones, or a self-signed pair ({@link SelfSigned})
+ * generated at first start into {@code tls.generatedDirectory} and reused afterwards until it is about to expire or
+ * no longer names the host. Only TLS 1.2 and 1.3 are enabled
  * (RFC 8996 deprecates 1.0 and 1.1). {@link #refresh} loads a renewed pair (changed files, or other paths
  * after a configuration reload) without a restart: the next handshake serves it.
  */
@@ -37,6 +44,8 @@ public final class ServerCertificate {
   public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
   static final String CERT_NAME = "cert.pem";
   static final String KEY_NAME = "key.pem";
+  /** A generated certificate is made again this long before it expires (at start, or at a file check). */
+  static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
   private final Vertx vertx;
   private final SwappableKeyManager keyManager;
@@ -122,9 +131,38 @@ public final class ServerCertificate {
     Path cert = dir.resolve(CERT_NAME);
     Path key = dir.resolve(KEY_NAME);
     if (!Files.isReadable(cert) || !Files.isReadable(key)) {
-      generate(config.hostname(), dir, cert, key);
+      generate(config.hostname(), dir, cert, key, null);
+    } else {
+      String stale = stale(cert, config.hostname(), Instant.now());
+      if (stale != null) {
+        generate(config.hostname(), dir, cert, key, stale);
+      }
     }
     return new Path[] {cert, key};
+  }
+
+  /**
+   * Why a generated certificate must be made again, or null: it expires within {@link #RENEW_BEFORE}, does not
+   * name {@code hostname} (changed since), or has no subjectAltName (made by an older Hermod: CN only).
+   */
+  static String stale(Path cert, String hostname, Instant now) {
+    X509Certificate x509;
+    try (java.io.InputStream in = Files.newInputStream(cert)) {
+      x509 = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    } catch (IOException | GeneralSecurityException | ClassCastException e) {
+      return "it cannot be read (" + e.getMessage() + ")";
+    }
+    List<String> names = SelfSigned.subjectAltNames(x509);
+    if (names.isEmpty()) {
+      return "it has no subjectAltName";
+    }
+    if (!names.contains(hostname)) {
+      return "it does not name " + hostname;
+    }
+    if (x509.getNotAfter().toInstant().isBefore(now.plus(RENEW_BEFORE))) {
+      return "it expires on " + x509.getNotAfter().toInstant();
+    }
+    return null;
   }
 
   private static X509ExtendedKeyManager load(Vertx vertx, FileStamp stamp) {
@@ -181,26 +219,29 @@ public final class ServerCertificate {
   }
 
   /**
-   * Vert.x's SelfSignedCertificate (Netty's generator; it works on JDK 17 without BouncyCastle) writes a
-   * 2048-bit RSA key and certificate for the host name to temporary files; we keep copies.
+   * A self-signed pair ({@link SelfSigned}: subjectAltNames for the host name, localhost, 127.0.0.1 and ::1,
+   * {@value SelfSigned#VALIDITY_DAYS} days), each file written to a temporary name and renamed into place (the key
+   * mode 0600). {@code why} says why an existing pair is replaced, or is null at first start.
    */
-  private static void generate(String hostname, Path dir, Path cert, Path key) {
-    SelfSignedCertificate generated = SelfSignedCertificate.create(hostname);
+  private static void generate(String hostname, Path dir, Path cert, Path key, String why) {
+    SelfSigned.Pem generated = SelfSigned.generate(hostname, Instant.now(), new SecureRandom());
     try {
       Files.createDirectories(dir);
       Path keyTmp = Files.createTempFile(dir, ".key", ".tmp");
       restrict(keyTmp);
-      Files.copy(Path.of(generated.privateKeyPath()), keyTmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.writeString(keyTmp, generated.privateKey(), StandardCharsets.US_ASCII);
       Files.move(keyTmp, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       Path certTmp = Files.createTempFile(dir, ".cert", ".tmp");
-      Files.copy(Path.of(generated.certificatePath()), certTmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.writeString(certTmp, generated.certificate(), StandardCharsets.US_ASCII);
       Files.move(certTmp, cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new ConfigException("tls.generatedDirectory", "cannot write a generated certificate to " + dir + ": " + e);
-    } finally {
-      generated.delete();
+      throw new ConfigException("tls.generatedDirectory", "cannot write a generated certificate to " + dir
+          + " (by default tls/ next to spool.directory; set tls.generatedDirectory, or tls.certificateFile and"
+          + " tls.keyFile): " + FileProblem.describe(e));
     }
-    LOG.info("tls: no certificate configured; generated a self-signed certificate for " + hostname + " in " + dir
+    LOG.info("tls: no certificate configured; generated a self-signed certificate for " + String.join(", ",
+        SelfSigned.names(hostname)) + ", valid " + SelfSigned.VALIDITY_DAYS + " days, in " + dir
+        + (why == null ? "" : " (replacing the one there: " + why + ")")
         + " (set tls.certificateFile and tls.keyFile for a real one)");
   }
 

@@ -2,6 +2,7 @@ package io.hermod.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -10,6 +11,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,28 @@ class ConfigLoaderLoadTest {
       assertTrue(!e.getMessage().contains("\n"), e.getMessage());
       ctx.completeNow();
     })));
+  }
+
+  /**
+   * Where Jackson stopped reading, not where the object it could not close began (Vert.x's DecodeException wraps
+   * Jackson's JsonParseException, whose message names the source "REDACTED" and the opening brace first).
+   */
+  @Test
+  void badJsonIsReportedAtItsLineAndColumn(Vertx vertx) throws Exception {
+    Path file = dir.resolve("broken.json");
+    Map<String, String> cases = Map.of(
+        "{\n  \"hostname\": \"x.test\",\n  \"limits\": {\"maxRecipients\": 5,}\n}\n",
+        "Unexpected character ('}' (code 125)): was expecting double-quote to start field name at line 3, column 33",
+        "{\n  \"hostname\": \"x.test\"\n  \"localDomains\": []\n}\n",
+        "Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries at line 3, column 3",
+        "{\n  \"hostname\": \"x.test\",\n  \"limits\": {\"maxRecipients\": 5}\n",
+        "Unexpected end-of-input: expected close marker for Object (start marker at line 1, column 1) at line 4,"
+            + " column 1");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      Files.writeString(file, c.getKey());
+      ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(vertx, file.toString()).await());
+      assertEquals("config: file " + file + ": not valid JSON: " + c.getValue(), e.getMessage());
+    }
   }
 
   @Test

@@ -66,6 +66,26 @@ class QueueCommandTest {
     }
   }
 
+  /** Nothing listening, an unknown host, no URL at all: what to check, not "null" (issue #16). */
+  @Test
+  void anUnreachableOrWrongUrlSaysWhatToCheck() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      closed = s.getLocalPort(); // nothing listens there once it is closed
+    }
+    assertEquals(1, run("list", "--url", "http://127.0.0.1:" + closed));
+    assertEquals("hermod queue list: cannot connect to http://127.0.0.1:" + closed
+        + " (is Hermod running? see --url)\n", err.toString(StandardCharsets.UTF_8));
+
+    assertEquals(1, run("summary", "--url", "http://no-such-host.invalid:8025/"));
+    assertEquals("hermod queue summary: cannot connect to http://no-such-host.invalid:8025 (unknown host; see --url)\n",
+        err.toString(StandardCharsets.UTF_8));
+
+    assertEquals(2, run("list", "--url", "127.0.0.1:8025"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("hermod queue: --url 127.0.0.1:8025 is not an http:// URL"
+        + " with a host, like http://127.0.0.1:8025\n"), err.toString(StandardCharsets.UTF_8));
+  }
+
   private int run(String... args) {
     return runWithEnv(Map.of(), args);
   }

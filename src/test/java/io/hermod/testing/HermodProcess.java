@@ -28,9 +28,11 @@ public final class HermodProcess implements AutoCloseable {
   private final CountDownLatch listening = new CountDownLatch(1);
   private final AtomicInteger port = new AtomicInteger();
 
+  private final Thread drain;
+
   private HermodProcess(Process process) {
     this.process = process;
-    Thread drain = new Thread(this::drainLog, "hermod-child-log");
+    drain = new Thread(this::drainLog, "hermod-child-log");
     drain.setDaemon(true);
     drain.start();
   }
@@ -72,11 +74,33 @@ public final class HermodProcess implements AutoCloseable {
     }
   }
 
-  /** SIGTERM: Hermod's graceful shutdown. Waits (bounded) for the exit, then kills if needed. */
+  /**
+   * SIGTERM: Hermod's graceful shutdown. Waits (bounded) for the exit, then kills if needed; then (bounded) until
+   * everything the process wrote is in {@link #log()}.
+   */
   public void stop() throws InterruptedException {
-    process.destroy();
+    // Through the handle: Process.destroy() also closes our end of the child's output, and what the child logs
+    // while it shuts down would be lost.
+    process.toHandle().destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       kill();
+    }
+    drain.join(10_000);
+  }
+
+  /** The exit status once the process has ended (e.g. after {@link #stop()}). */
+  public int exitValue() {
+    return process.exitValue();
+  }
+
+  /** Waits at most {@code seconds} until a line of the log contains {@code text}. */
+  public void awaitLog(String text, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!log().contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no \"" + text + "\" in the log within " + seconds + " s:\n" + log());
+      }
+      Thread.sleep(50);
     }
   }
 
