@@ -34,6 +34,8 @@ def unescape(s):
 def java_literal(s):
     """A Java string literal's body (as in the CSV sources) to bytes: \\r \\n \\\\ \\uXXXX."""
     s = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), s)
+    # \uD83D\uDE00 is one character in Java: join surrogate pairs; a lone one becomes "?" as Java's getBytes does
+    s = s.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\ufffd", "?")
     return s.replace("\\\\r", "\r").replace("\\\\n", "\n").replace("\\r", "\r").replace("\\n", "\n") \
         .replace("\\t", "\t").replace('\\"', '"').encode()
 

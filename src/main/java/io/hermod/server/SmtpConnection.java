@@ -28,6 +28,7 @@ final class SmtpConnection {
   private final Runnable onClosed;
   private final InputBuffer in = new InputBuffer();
   private final LineReader lines;
+  private final LineReader authLines = new LineReader(LineReader.MAX_AUTH_RESPONSE_LINE);
 
   private Buffer out = Buffer.buffer(256);
   private Mode mode = Mode.COMMAND;
@@ -132,9 +133,12 @@ final class SmtpConnection {
     return apply(session.handle(command));
   }
 
-  /** RFC 4954 §4: one line of base64 (or "*") after our 334; never parsed as a command. */
+  /**
+   * RFC 4954 §4: one line of base64 (or "*") after our 334, up to 12,288 octets ({@link LineReader#MAX_AUTH_RESPONSE_LINE}); never
+   * parsed as a command.
+   */
   private boolean readAuthResponse() {
-    LineReader.Result r = lines.next(in);
+    LineReader.Result r = authLines.next(in);
     if (r instanceof LineReader.NeedMore) {
       return false;
     }

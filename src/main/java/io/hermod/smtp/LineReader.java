@@ -35,6 +35,12 @@ public final class LineReader {
   public record BadEncoding() implements Result {
   }
 
+  /**
+   * RFC 4954 §4: the longest SASL response line (after a 334) a server must accept, 12,288 octets, plus its
+   * CRLF: far beyond a command line's 512.
+   */
+  public static final int MAX_AUTH_RESPONSE_LINE = 12_288 + 2;
+
   private static final NeedMore NEED_MORE = new NeedMore();
   private static final TooLong TOO_LONG = new TooLong();
   private static final BareNewline BARE = new BareNewline();
