@@ -19,8 +19,11 @@ import io.vertx.core.net.NetSocket;
  */
 final class SmtpConnection {
 
-  /** AUTH: the next line is a SASL response. TLS_HANDSHAKE: between STARTTLS and the end of the handshake. */
-  private enum Mode { COMMAND, DATA, CHUNK, AUTH, TLS_HANDSHAKE, CLOSED }
+  /**
+   * GREETING: the greeting's first line is out, its last line waits for the pregreet pause. AUTH: the next line
+   * is a SASL response. TLS_HANDSHAKE: between STARTTLS and the end of the handshake.
+   */
+  private enum Mode { GREETING, COMMAND, DATA, CHUNK, AUTH, TLS_HANDSHAKE, CLOSED }
 
   private final NetSocket socket;
   private final SmtpSession session;
@@ -53,12 +56,41 @@ final class SmtpConnection {
     this.commandStart = now;
   }
 
-  void start(Reply greeting, long now) {
+  private Reply greeting;
+
+  /**
+   * Sends the greeting; with a {@code pause} (limits.greetPauseMillis) its first line {@code 220-} at once and
+   * the whole of it when the pause ends. A client that sends anything meanwhile did not wait for the greeting
+   * (postscreen's pregreet test): it gets the rest of the greeting and 554 5.5.0, and is disconnected.
+   *
+   * @param pause null to greet at once
+   */
+  void start(Reply greeting, long now, Future<?> pause) {
     socket.handler(data -> onData(data, now()));
     socket.closeHandler(v -> onSocketClosed());
     socket.exceptionHandler(err -> socket.close());
-    reply(greeting);
+    if (pause == null) {
+      reply(greeting);
+      flush();
+      return;
+    }
+    this.greeting = greeting;
+    mode = Mode.GREETING;
+    out.appendString(greeting.code() + "-" + greeting.lines().get(0) + "\r\n");
     flush();
+    pause.onComplete(x -> {
+      if (mode == Mode.GREETING) {
+        endGreeting();
+        readySince = now();
+        process();
+      }
+    });
+  }
+
+  /** The greeting's last line: the pause is over, or the client did not wait for it. */
+  private void endGreeting() {
+    greeting.encodeTo(out);
+    mode = Mode.COMMAND;
   }
 
   private static long now() {
@@ -72,12 +104,17 @@ final class SmtpConnection {
       return;
     }
     lastActivity = now;
+    if (mode == Mode.GREETING) {
+      session.pregreet(); // log
+      closeWith(Replies.PREGREET);
+      return;
+    }
     in.append(data);
     process();
   }
 
   private void process() {
-    while (!waiting && !outputBlocked && mode != Mode.CLOSED) {
+    while (!waiting && !outputBlocked && mode != Mode.CLOSED && mode != Mode.GREETING) {
       boolean more;
       if (mode == Mode.COMMAND) {
         more = readCommand();
@@ -130,7 +167,8 @@ final class SmtpConnection {
       return reply(e.reply());
     }
     Command command = ((ParseResult.Ok) parsed).command();
-    return apply(session.handle(command));
+    // RFC 2920 §3.1: input after the line was sent before our reply; the session decides whether it may be
+    return apply(session.handle(command, in.available() > 0));
   }
 
   /**
@@ -379,6 +417,9 @@ final class SmtpConnection {
     if (mode == Mode.CLOSED) {
       return;
     }
+    if (mode == Mode.GREETING) {
+      endGreeting(); // a reply of its own must not start inside the greeting's lines (RFC 5321 §4.2.1)
+    }
     if (mode != Mode.TLS_HANDSHAKE) { // mid-handshake there is no channel to say anything on
       r.encodeTo(out);
       flush();
@@ -395,7 +436,7 @@ final class SmtpConnection {
    * DATA/BDAT the limit is the idle time between reads (a large message may legitimately take long).
    */
   void checkTimeout(long now) {
-    if (mode == Mode.CLOSED || waiting) {
+    if (mode == Mode.CLOSED || mode == Mode.GREETING || waiting) {
       return;
     }
     boolean inContent = mode == Mode.DATA || mode == Mode.CHUNK;
