@@ -70,7 +70,7 @@ def dialogue_streams(path):
             commands += [l for l in raw.split(b"\r\n") if re.match(rb"^[A-Za-z]{4}\b", l)]
         elif kind == "B":
             count, text = rest.split()
-            client += text.encode() * int(count)
+            client += unescape(text) * int(count)
         elif kind == "S" and rest.strip() != "closed":
             reply.append(rest.strip())
     flush()

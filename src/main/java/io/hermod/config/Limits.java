@@ -18,6 +18,8 @@ package io.hermod.config;
  * @param maxConnectionRatePerIp connections from one untrusted client address per rate window; beyond: 421 4.7.0;
  *                               0 = no limit
  * @param connectionRateWindowSeconds the rate window, starting at an address's first connection
+ * @param maxHeaderBytes         largest header section of a message, the client's octets (Postfix's header_size_limit);
+ *                               beyond: 552 5.3.4
  * @param greetPauseMillis       on mx listeners, untrusted clients get the greeting's first line ("220-") at once and
  *                               its last line after this pause; one that talks before gets 554 5.5.0 and is
  *                               disconnected (postscreen's pregreet test); 0 = off
@@ -26,5 +28,5 @@ public record Limits(long maxMessageSize, int maxRecipients, int maxConnections,
                      int commandTimeoutSeconds, int dataTimeoutSeconds, int maxErrors,
                      int maxMessagesPerConnection, int maxReceivedHeaders, int maxLineLength,
                      int maxCommandLineLength, int maxConnectionRatePerIp, int connectionRateWindowSeconds,
-                     int greetPauseMillis) {
+                     long maxHeaderBytes, int greetPauseMillis) {
 }

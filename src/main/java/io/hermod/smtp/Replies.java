@@ -120,6 +120,11 @@ public final class Replies {
     return new Reply(552, "5.3.4", "Message size exceeds fixed limit of " + limit + " octets");
   }
 
+  /** limits.maxHeaderBytes (Postfix's header_size_limit): RFC 3463 X.3.4 "message too big for system". */
+  public static Reply headerTooBig(long limit) {
+    return new Reply(552, "5.3.4", "Message header section exceeds fixed limit of " + limit + " octets");
+  }
+
   public static Reply lineTooLongInData(int limit) {
     return new Reply(554, "5.6.0", "Message has a line longer than " + limit + " octets (RFC 5322 §2.1.1)");
   }

@@ -69,6 +69,8 @@ class ConfigOverridesTest {
             c -> c.limits().maxConnectionRatePerIp(), 0),
         row("limits.connectionRateWindowSeconds", "HERMOD_LIMITS_CONNECTION_RATE_WINDOW_SECONDS", "10",
             c -> c.limits().connectionRateWindowSeconds(), 10),
+        row("limits.maxHeaderBytes", "HERMOD_LIMITS_MAX_HEADER_BYTES", "200000",
+            c -> c.limits().maxHeaderBytes(), 200000L),
         row("limits.greetPauseMillis", "HERMOD_LIMITS_GREET_PAUSE_MILLIS", "3000",
             c -> c.limits().greetPauseMillis(), 3000),
         row("dns.resolvers", "HERMOD_DNS_RESOLVERS", "127.0.0.1:5353", c -> c.dns().resolvers(),

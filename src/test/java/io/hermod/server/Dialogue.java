@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   @user alice s3cret         a user of the AUTH user file (the test writes the file and sets auth.usersFile)
  *   C: MAIL FROM:&lt;a@b.test&gt;    a command line (CRLF appended); consecutive C:/R: lines go in ONE write
  *   R: a\r\n.\r\n              raw bytes, escapes \r \n \t \\ \xNN, nothing appended
- *   B: 70000 x                 70000 bytes of 'x' (raw)
+ *   B: 70000 x                 70000 bytes of 'x' (raw); B: 3 ab\r\n: "ab\r\n" 3 times (the R: escapes)
  *   S: 250 2.1.5               the next reply: its last line starts with this
  *   S+ SIZE 10240              the reply just read has a line containing this text
  *   S: closed                  the server has closed the connection
@@ -119,7 +119,10 @@ final class Dialogue {
         }
         if (step.startsWith("B: ")) {
           String[] parts = step.substring(3).trim().split(" ");
-          pending.write(parts[1].repeat(Integer.parseInt(parts[0])).getBytes(StandardCharsets.US_ASCII));
+          byte[] unit = unescape(parts[1]);
+          for (int i = Integer.parseInt(parts[0]); i > 0; i--) {
+            pending.write(unit);
+          }
           continue;
         }
         if (pending.size() > 0) {
