@@ -37,7 +37,7 @@ final class SmtpConnection {
   private Mode mode = Mode.COMMAND;
   private boolean waiting;       // a command's outcome is pending (spool write or commit)
   private boolean outputBlocked; // the client is not reading our replies
-  private long lastActivity;
+  private long lineStart;      // DATA/BDAT content: when the line in progress began (the read that ended the one before)
   private long commandStart;   // when the last command line was read
   private long readySince;     // when we last finished waiting (spool, TLS, content): the next command's deadline starts at the later of the two
   private int errors;
@@ -52,7 +52,6 @@ final class SmtpConnection {
     this.limits = limits;
     this.onClosed = onClosed;
     this.lines = new LineReader(limits.maxCommandLineLength());
-    this.lastActivity = now;
     this.commandStart = now;
   }
 
@@ -103,7 +102,9 @@ final class SmtpConnection {
       // the handshake; they are dropped, never executed once TLS is up.
       return;
     }
-    lastActivity = now;
+    if ((mode == Mode.DATA || mode == Mode.CHUNK) && hasLineEnd(data)) {
+      lineStart = now; // the content's line in progress began in this read (at the latest)
+    }
     if (mode == Mode.GREETING) {
       session.pregreet(); // log
       closeWith(Replies.PREGREET);
@@ -218,7 +219,6 @@ final class SmtpConnection {
       session.tlsStarted(TlsState.of(socket.sslSession()));
       mode = Mode.COMMAND;
       readySince = now();
-      lastActivity = now();
       process();
     });
   }
@@ -255,6 +255,7 @@ final class SmtpConnection {
       }
       receiver = a.receiver();
       mode = Mode.DATA;
+      lineStart = now();
       return reply(Replies.START_DATA);
     }
     Action.ReadChunk c = (Action.ReadChunk) action;
@@ -262,6 +263,7 @@ final class SmtpConnection {
     chunkRemaining = c.size();
     chunkWrite = null;
     mode = Mode.CHUNK;
+    lineStart = now();
     return true;
   }
 
@@ -431,9 +433,11 @@ final class SmtpConnection {
   }
 
   /**
-   * Called every second by the listener: RFC 5321 §4.5.3.2 server timeouts. A command has a total deadline
-   * from the moment we were ready for it, so a client sending one byte a second cannot hold the session; in
-   * DATA/BDAT the limit is the idle time between reads (a large message may legitimately take long).
+   * Called every second by the listener: RFC 5321 §4.5.3.2 server timeouts, as total deadlines, so a client
+   * sending one byte a second cannot hold the session. A command must be complete within the command timeout
+   * from the moment we were ready for it. In DATA/BDAT content each line must be complete within the data
+   * timeout from the end of the line before it, or from the 354 or the BDAT command (Postfix's
+   * smtpd_per_record_deadline): a large message may take long, one line may not. That also bounds idle time.
    */
   void checkTimeout(long now) {
     if (mode == Mode.CLOSED || mode == Mode.GREETING || waiting) {
@@ -441,11 +445,21 @@ final class SmtpConnection {
     }
     boolean inContent = mode == Mode.DATA || mode == Mode.CHUNK;
     boolean expired = inContent
-        ? now - lastActivity > 1000L * limits.dataTimeoutSeconds()
+        ? now - lineStart > 1000L * limits.dataTimeoutSeconds()
         : now - Math.max(commandStart, readySince) > 1000L * limits.commandTimeoutSeconds();
     if (expired) {
       closeWith(Replies.TIMEOUT);
     }
+  }
+
+  /** An LF in the read: a line of content ended in it (a bare one ends the session anyway). */
+  private static boolean hasLineEnd(Buffer data) {
+    for (int i = data.length() - 1; i >= 0; i--) { // from the end: a read of a large message has one near it
+      if (data.getByte(i) == '\n') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A command's first byte below 0x20 (but CR) or above 0x7e: not SMTP text (RFC 5321 §2.4: commands are ASCII). */
