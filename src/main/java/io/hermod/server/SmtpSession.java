@@ -301,7 +301,7 @@ final class SmtpSession {
       return new Action.Close(Replies.TOO_MANY_MESSAGES);
     }
     Command.MailParameters p = c.params();
-    Reply refusal = extensions.checkMailParameters(p, extended);
+    Reply refusal = extensions.checkMailParameters(p, extended, tls != null); // AUTH is offered under TLS
     if (refusal == null && c.sender() != null && !c.sender().isAscii() && !p.smtpUtf8()) {
       refusal = Replies.NEEDS_SMTPUTF8;
     }
@@ -315,12 +315,30 @@ final class SmtpSession {
     if (refusal != null) {
       return respond(refusal);
     }
-    Transaction next = new Transaction(c.sender(), p);
+    Transaction next = new Transaction(c.sender(), p, authSubmitter(p.auth()));
     if (checksSpf()) {
       return new Action.Later(spf(next));
     }
     tx = next;
     return respond(Replies.SENDER_OK);
+  }
+
+  /**
+   * RFC 4954 §5: MAIL FROM's AUTH=&lt;mailbox&gt; is kept (and passed on to a next hop that offers AUTH) only from an
+   * authenticated client, whom we trust to name the original submitter; with auth.restrictSenderDomains only a
+   * mailbox of its own domains. Otherwise the server "MUST behave as if the AUTH=&lt;&gt; parameter was supplied":
+   * null.
+   */
+  private String authSubmitter(String auth) {
+    if (auth == null || auth.equals("<>")) {
+      return null;
+    }
+    boolean trusted = authUser != null && (!config.auth().restrictSenderDomains() || authUser.mayUseSender(auth));
+    if (!trusted) {
+      LOG.fine(() -> "MAIL AUTH=" + ReceivedHeader.safe(auth) + " from client=" + clientIp + " taken as AUTH=<>");
+      return null;
+    }
+    return auth;
   }
 
   /** SPF (RFC 7208 §2.4) is checked on mx listeners for clients that are neither trusted nor authenticated. */
@@ -515,7 +533,8 @@ final class SmtpSession {
     List<Recipient> rcpts = tx.recipients;
     Command.MailParameters p = tx.params;
     return new Envelope(queueId, tx.senderAddress(), rcpts, p.envid(), p.ret(), p.body(), p.smtpUtf8(),
-        clientIp, helo, authUser == null ? null : authUser.name(), listener.name(), now, size, now, false, false);
+        clientIp, helo, authUser == null ? null : authUser.name(), listener.name(), now, size, now, false, false)
+        .withAuthSubmitter(tx.authSubmitter);
   }
 
   /** True between MAIL and the end of the transaction. */
