@@ -104,6 +104,17 @@ class RoutingPartsTest {
   }
 
   @Test
+  void aDeliveryReportCarriesTheSuccessNoticeOwedOverTheBus() {
+    DeliveryReport plain = new DeliveryReport("mx.x.test", "192.0.2.1",
+        List.of(new DeliveryReport.Result("b@x.test", DeliveryReport.Outcome.DELIVERED, 250, "2.0.0", "ok", true)));
+    assertNull(plain.success());
+    assertFalse(plain.toJson().containsKey("success"));
+    assertEquals(plain, DeliveryReport.fromJson(new JsonObject(plain.toJson().encode())));
+    DeliveryReport relayed = plain.withSuccess(io.hermod.delivery.DsnAction.RELAYED);
+    assertEquals(relayed, DeliveryReport.fromJson(new JsonObject(relayed.toJson().encode())));
+  }
+
+  @Test
   void loopDetectorCutsAtTheFirstHostThatIsUs() throws Exception {
     LoopDetector loops = new LoopDetector("mx.us.test", List.of(new InetSocketAddress("192.0.2.1", 25),
         new InetSocketAddress("0.0.0.0", 2525)), Set.of(InetAddress.getByName("192.0.2.9")));
