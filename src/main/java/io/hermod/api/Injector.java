@@ -62,7 +62,8 @@ final class Injector {
   private static byte[] checkedContent(HermodConfig config, JsonObject json) {
     Limits limits = config.limits();
     byte[] content = MessageContent.from(json, config.hostname(), limits.maxMessageSize());
-    ContentScanner scanner = new ContentScanner(limits.maxMessageSize(), limits.maxLineLength(), limits.maxHeaderBytes());
+    ContentScanner scanner = new ContentScanner(limits.maxMessageSize(), limits.maxLineLength(),
+        limits.maxHeaderBytes());
     scanner.scan(Buffer.buffer(content), 0, content.length);
     scanner.finish();
     if (scanner.lineTooLong()) { // RFC 5322 §2.1.1

@@ -37,12 +37,13 @@ final class SmtpConnection {
   private Mode mode = Mode.COMMAND;
   private boolean waiting;       // a command's outcome is pending (spool write or commit)
   private boolean outputBlocked; // the client is not reading our replies
-  private long lineStart;      // DATA/BDAT content: when the line in progress began (the read that ended the one before)
+  private long lineStart;      // DATA/BDAT content: when the line in progress began (the read that ended the last)
   private long commandStart;   // when the last command line was read
   private long readySince;     // when we last finished waiting (spool, TLS, content): the next command's deadline starts at the later of the two
   private int errors;
   private MessageReceiver receiver;
   private Action.ReadChunk chunk;
+  private Reply greeting;      // while its last line waits for the pregreet pause
   private long chunkRemaining;
   private Future<Void> chunkWrite;
 
@@ -54,8 +55,6 @@ final class SmtpConnection {
     this.lines = new LineReader(limits.maxCommandLineLength());
     this.commandStart = now;
   }
-
-  private Reply greeting;
 
   /**
    * Sends the greeting; with a {@code pause} (limits.greetPauseMillis) its first line {@code 220-} at once and
@@ -173,8 +172,8 @@ final class SmtpConnection {
   }
 
   /**
-   * RFC 4954 §4: one line of base64 (or "*") after our 334, up to 12,288 octets ({@link LineReader#MAX_AUTH_RESPONSE_LINE}); never
-   * parsed as a command.
+   * RFC 4954 §4: one line of base64 (or "*") after our 334, up to 12,288 octets
+   * ({@link LineReader#MAX_AUTH_RESPONSE_LINE}); never parsed as a command.
    */
   private boolean readAuthResponse() {
     LineReader.Result r = authLines.next(in);

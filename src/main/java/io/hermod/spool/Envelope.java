@@ -86,18 +86,21 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
 
   public Envelope withPrependHeaders(String headers) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, headers, bounceDsnId, pool, authSubmitter);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, headers, bounceDsnId, pool,
+        authSubmitter);
   }
 
   public Envelope withBounceDsnId(String dsnId) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, dsnId, pool, authSubmitter);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, dsnId, pool,
+        authSubmitter);
   }
 
   /** The same message with the egress pool its submit request named (null for none). */
   public Envelope withPool(String requested) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, requested, authSubmitter);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, requested,
+        authSubmitter);
   }
 
   /** The same message with the original submitter of MAIL FROM's AUTH= (RFC 4954 §5), or null for none. */
@@ -118,22 +121,26 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
 
   public Envelope withSize(long newSize) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, newSize, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool, authSubmitter);
+        authIdentity, listener, arrival, newSize, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
+        authSubmitter);
   }
 
   public Envelope withNextAttempt(Instant when) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, when, held, delayWarned, prependHeaders, bounceDsnId, pool, authSubmitter);
+        authIdentity, listener, arrival, size, when, held, delayWarned, prependHeaders, bounceDsnId, pool,
+        authSubmitter);
   }
 
   public Envelope withHeld(boolean newHeld) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, newHeld, delayWarned, prependHeaders, bounceDsnId, pool, authSubmitter);
+        authIdentity, listener, arrival, size, nextAttempt, newHeld, delayWarned, prependHeaders, bounceDsnId, pool,
+        authSubmitter);
   }
 
   public Envelope withDelayWarned(boolean warned) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, warned, prependHeaders, bounceDsnId, pool, authSubmitter);
+        authIdentity, listener, arrival, size, nextAttempt, held, warned, prependHeaders, bounceDsnId, pool,
+        authSubmitter);
   }
 
   /** A copy with each recipient passed through {@code change}. */
@@ -143,7 +150,8 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
       next.add(change.apply(r));
     }
     return new Envelope(id, sender, next, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool, authSubmitter);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
+        authSubmitter);
   }
 
   public JsonObject toJson() {
