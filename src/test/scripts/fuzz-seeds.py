@@ -34,6 +34,8 @@ def unescape(s):
 def java_literal(s):
     """A Java string literal's body (as in the CSV sources) to bytes: \\r \\n \\\\ \\uXXXX."""
     s = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), s)
+    # \uD83D\uDE00 is one character in Java: join surrogate pairs; a lone one becomes "?" as Java's getBytes does
+    s = s.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\ufffd", "?")
     return s.replace("\\\\r", "\r").replace("\\\\n", "\n").replace("\\r", "\r").replace("\\n", "\n") \
         .replace("\\t", "\t").replace('\\"', '"').encode()
 
@@ -68,7 +70,7 @@ def dialogue_streams(path):
             commands += [l for l in raw.split(b"\r\n") if re.match(rb"^[A-Za-z]{4}\b", l)]
         elif kind == "B":
             count, text = rest.split()
-            client += text.encode() * int(count)
+            client += unescape(text) * int(count)
         elif kind == "S" and rest.strip() != "closed":
             reply.append(rest.strip())
     flush()
@@ -85,11 +87,17 @@ def string_args(java_file, call):
     return [java_literal(m.group(1)) for m in re.finditer(re.escape(call) + r'\("((?:[^"\\]|\\.)*)"', text)]
 
 
+# libFuzzer's max_len follows the largest input of the corpus, and a large one slows every run (the framing
+# target feeds each input byte by byte): a seed is cut after this many octets (its start is what matters).
+MAX_SEED = 32768
+
+
 def write(target, seeds):
     folder = OUT / target
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("seed-*"):
         old.unlink()
+    seeds = [seed[:MAX_SEED] for seed in seeds]
     for seed in dict.fromkeys(seeds):  # unique, in order
         (folder / ("seed-" + hashlib.sha1(seed).hexdigest()[:12])).write_bytes(seed)
     print(f"{target}: {len(dict.fromkeys(seeds))} seeds")

@@ -62,11 +62,15 @@ final class Injector {
   private static byte[] checkedContent(HermodConfig config, JsonObject json) {
     Limits limits = config.limits();
     byte[] content = MessageContent.from(json, config.hostname(), limits.maxMessageSize());
-    ContentScanner scanner = new ContentScanner(limits.maxMessageSize(), limits.maxLineLength());
+    ContentScanner scanner = new ContentScanner(limits.maxMessageSize(), limits.maxLineLength(),
+        limits.maxHeaderBytes());
     scanner.scan(Buffer.buffer(content), 0, content.length);
     scanner.finish();
     if (scanner.lineTooLong()) { // RFC 5322 §2.1.1
       throw SubmitRefused.badRequest("a line is longer than " + limits.maxLineLength() + " octets (CRLF included)");
+    }
+    if (scanner.headerTooBig()) { // as SMTP's 552 5.3.4 (limits.maxHeaderBytes)
+      throw SubmitRefused.badRequest("the header section is larger than " + limits.maxHeaderBytes() + " octets");
     }
     if (scanner.receivedCount() >= limits.maxReceivedHeaders()) { // RFC 5321 §6.3
       throw SubmitRefused.badRequest("mail loop: " + scanner.receivedCount() + " Received header fields");

@@ -189,7 +189,8 @@ final class ConfigBinder {
         s.intIn("maxErrors", 1, MAX), s.intIn("maxMessagesPerConnection", 1, MAX),
         s.intIn("maxReceivedHeaders", 1, 1000), s.intIn("maxLineLength", 1000, 65536),
         s.intIn("maxCommandLineLength", 512, 4096), s.intIn("maxConnectionRatePerIp", 0, MAX),
-        s.intIn("connectionRateWindowSeconds", 1, 86400));
+        s.intIn("connectionRateWindowSeconds", 1, 86400), s.longIn("maxHeaderBytes", 1024, LMAX),
+        s.intIn("greetPauseMillis", 0, 30000));
   }
 
   private static DnsConfig dns(JsonSection s) {

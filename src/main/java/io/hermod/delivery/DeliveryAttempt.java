@@ -121,7 +121,9 @@ final class DeliveryAttempt {
         results = Outcomes.deferredAll(job, e, DeliveryLog.relay(host));
       }
       List<DeliveryReport.Result> outcome = results;
-      return settled.transform(x -> Future.succeededFuture(logged(job, host, started, outcome)));
+      // RFC 3461 §5.2.2: a next hop that offers DSN got NOTIFY and reports success itself; else we say "relayed".
+      DsnAction success = s.session().capabilities().dsn() ? null : DsnAction.RELAYED;
+      return settled.transform(x -> Future.succeededFuture(logged(job, host, started, outcome).withSuccess(success)));
     });
   }
 

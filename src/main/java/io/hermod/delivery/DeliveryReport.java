@@ -16,16 +16,31 @@ import java.util.List;
  * @param unreachable   no host of the job could be used: every one refused or timed out the connection, failed
  *                      TLS, or refused us at the greeting or EHLO (a connection-level failure: what makes a
  *                      site dead, io.hermod.shaping.SiteHealth); false once any host answered a transaction
+ * @param success       the success notice (RFC 3464 §2.3.3 Action) owed to a DELIVERED recipient that asked for
+ *                      NOTIFY=SUCCESS: {@link DsnAction#RELAYED} when the next hop does not offer DSN (RFC 3461
+ *                      §5.2.2: it will send none), {@link DsnAction#DELIVERED} for a final (local) delivery; null
+ *                      when none is ours to send (the next hop offers DSN and got NOTIFY with the message)
  */
-public record DeliveryReport(String remoteHost, String remoteAddress, List<Result> results, boolean unreachable) {
+public record DeliveryReport(String remoteHost, String remoteAddress, List<Result> results, boolean unreachable,
+                             DsnAction success) {
 
   public DeliveryReport {
     results = List.copyOf(results);
   }
 
-  /** A report from a session that was reached (or from local delivery). */
+  /** No success notice of ours. */
+  public DeliveryReport(String remoteHost, String remoteAddress, List<Result> results, boolean unreachable) {
+    this(remoteHost, remoteAddress, results, unreachable, null);
+  }
+
+  /** A report from a session that was reached (or from local delivery), no success notice of ours. */
   public DeliveryReport(String remoteHost, String remoteAddress, List<Result> results) {
     this(remoteHost, remoteAddress, results, false);
+  }
+
+  /** The same report with the success notice its delivered recipients are owed. */
+  public DeliveryReport withSuccess(DsnAction action) {
+    return new DeliveryReport(remoteHost, remoteAddress, results, unreachable, action);
   }
 
   public enum Outcome {
@@ -65,13 +80,17 @@ public record DeliveryReport(String remoteHost, String remoteAddress, List<Resul
     results.forEach(x -> r.add(x.toJson()));
     JsonObject json = new JsonObject().put("remoteHost", remoteHost).put("remoteAddress", remoteAddress)
         .put("results", r);
+    if (success != null) {
+      json.put("success", success.name());
+    }
     return unreachable ? json.put("unreachable", true) : json;
   }
 
   public static DeliveryReport fromJson(JsonObject j) {
     List<Result> results = new ArrayList<>();
     j.getJsonArray("results").forEach(o -> results.add(Result.fromJson((JsonObject) o)));
+    String success = j.getString("success");
     return new DeliveryReport(j.getString("remoteHost"), j.getString("remoteAddress"), results,
-        j.getBoolean("unreachable", false));
+        j.getBoolean("unreachable", false), success == null ? null : DsnAction.valueOf(success));
   }
 }

@@ -4,6 +4,7 @@ import io.hermod.api.Addresses;
 import io.hermod.config.LocalConfig;
 import io.hermod.config.LocalTransport;
 import io.hermod.delivery.DeliveryReport;
+import io.hermod.delivery.DsnAction;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -68,7 +69,8 @@ public final class LocalDeliveryVerticle extends VerticleBase {
     }
     deliverer(job.transport()).deliver(job).onComplete(done -> {
       if (done.succeeded()) {
-        message.reply(done.result().toJson());
+        // Final delivery (Maildir, LMTP, an application): a NOTIFY=SUCCESS recipient is owed "delivered".
+        message.reply(done.result().withSuccess(DsnAction.DELIVERED).toJson());
       } else {
         // Not attempted as far as the router knows: it will send the job again.
         LOG.warning("queue id " + job.queueId() + ": local delivery failed: " + done.cause());

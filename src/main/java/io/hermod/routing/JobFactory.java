@@ -42,7 +42,10 @@ final class JobFactory {
         content.length(), env.prependHeaders());
   }
 
-  /** RFC 6152/3030 BODY, RFC 3461 RET and ENVID (xtext) to pass on; the client drops what the peer lacks. */
+  /**
+   * RFC 6152/3030 BODY, RFC 3461 RET and ENVID (xtext), RFC 4954 §5 AUTH (xtext, the submitter an authenticated
+   * client named) to pass on; the client drops what the peer lacks.
+   */
   static String mailParams(Envelope env) {
     List<String> params = new ArrayList<>();
     if (env.body() != BodyType.SEVEN_BIT) {
@@ -53,6 +56,9 @@ final class JobFactory {
     }
     if (env.envid() != null) {
       params.add("ENVID=" + io.hermod.smtp.Xtext.encode(env.envid()));
+    }
+    if (env.authSubmitter() != null) {
+      params.add("AUTH=" + io.hermod.smtp.Xtext.encode(env.authSubmitter()));
     }
     return String.join(" ", params);
   }

@@ -20,7 +20,8 @@ import java.util.logging.Logger;
 /**
  * Makes one round of outcomes durable, in the order that loses nothing on a crash:
  * <ol>
- *   <li>the DSN owed for this round (failures, and a delay warning when due) is spooled and committed;</li>
+ *   <li>the DSN owed for this round (failures, a delay warning when due, success notices) is spooled and
+ *   committed;</li>
  *   <li>the envelope with the new recipient states is persisted ({@code spool.update});</li>
  *   <li>the events are published and the DSN is triggered;</li>
  *   <li>a message whose recipients are all final is removed.</li>
@@ -71,6 +72,7 @@ final class OutcomePersister {
     }
     List<RecipientReport> dsnReports = new ArrayList<>(rec.failures());
     dsnReports.addAll(rec.delays());
+    dsnReports.addAll(rec.successes());
     Future<String> dsn = dsnReports.isEmpty() ? Future.succeededFuture()
         : bounces.write(rec.envelope(), msg.content, dsnReports, now);
     return dsn.compose(dsnId -> spool.update(rec.envelope()).map(v -> {

@@ -41,11 +41,13 @@ public final class OutcomeRecorder {
   }
 
   /**
-   * @param failures DSN reports for recipients that failed in this round and asked for failure DSNs
-   * @param delays   DSN reports for a delay warning that is due now (then the envelope is marked delayWarned)
+   * @param failures  DSN reports for recipients that failed in this round and asked for failure DSNs
+   * @param delays    DSN reports for a delay warning that is due now (then the envelope is marked delayWarned)
+   * @param successes DSN reports ("relayed", "delivered") for recipients delivered in this round that asked for
+   *                  NOTIFY=SUCCESS, when the success notice is ours to send ({@link DeliveryReport#success()})
    */
   public record Recorded(Envelope envelope, List<RecipientOutcome> outcomes, List<RecipientReport> failures,
-                         List<RecipientReport> delays) {
+                         List<RecipientReport> delays, List<RecipientReport> successes) {
   }
 
   public Recorded record(Envelope env, DeliveryReport report, Instant now) {
@@ -54,6 +56,7 @@ public final class OutcomeRecorder {
     boolean expired = schedule.expired(env.arrival(), now);
     List<RecipientOutcome> outcomes = new ArrayList<>();
     List<RecipientReport> failures = new ArrayList<>();
+    List<RecipientReport> successes = new ArrayList<>();
     Envelope next = env.mapRecipients(rcpt -> {
       DeliveryReport.Result result = rcpt.state().isFinal() ? null : byAddress.remove(rcpt.address());
       if (result == null) {
@@ -66,6 +69,11 @@ public final class OutcomeRecorder {
         failures.add(new RecipientReport(outcome.recipient(), DsnAction.FAILED, outcome.status(),
             report.remoteHost(), diagnostic(result), now));
       }
+      if (outcome.recipient().state() == RecipientState.DELIVERED && report.success() != null
+          && DsnBuilder.shouldReport(env, rcpt, report.success())) {
+        successes.add(new RecipientReport(outcome.recipient(), report.success(), outcome.status(),
+            report.remoteHost(), diagnostic(result), now));
+      }
       return outcome.recipient();
     });
     next = scheduleRetry(next, now);
@@ -73,7 +81,7 @@ public final class OutcomeRecorder {
     if (!delays.isEmpty()) {
       next = next.withDelayWarned(true);
     }
-    return new Recorded(next, outcomes, failures, delays);
+    return new Recorded(next, outcomes, failures, delays, successes);
   }
 
   private RecipientOutcome outcome(Recipient rcpt, DeliveryReport.Result result, String remoteHost, boolean expired) {

@@ -45,12 +45,18 @@ final class EhloExtensions {
     return all;
   }
 
-  /** @return null when acceptable, else the refusal */
-  Reply checkMailParameters(Command.MailParameters p, boolean extended) {
+  /**
+   * @param authOffered the AUTH extension is in effect in this session (RFC 4954 §5: its MAIL parameter with it)
+   * @return null when acceptable, else the refusal
+   */
+  Reply checkMailParameters(Command.MailParameters p, boolean extended, boolean authOffered) {
     boolean anyGiven = p.size() >= 0 || p.body() != BodyType.SEVEN_BIT || p.smtpUtf8() || p.ret() != null
-        || p.envid() != null;
+        || p.envid() != null || p.auth() != null;
     if (!extended && anyGiven) {
       return Replies.unknownParameter("after HELO"); // RFC 5321 §2.2.1: extensions need EHLO
+    }
+    if (p.auth() != null && !authOffered) {
+      return Replies.unknownParameter("AUTH"); // RFC 4954 §5: only with the AUTH extension
     }
     if (p.size() > limits.maxMessageSize()) {
       return Replies.messageTooBig(limits.maxMessageSize()); // RFC 1870 §6.1

@@ -101,7 +101,10 @@ public final class ListenerVerticle extends VerticleBase {
       connections.remove(self[0]);
     });
     connections.add(self[0]);
-    self[0].start(Replies.greeting(config.hostname()), now);
+    // postscreen's pregreet test, for other servers' clients only (docs/config.md limits.greetPauseMillis)
+    int pause = config.limits().greetPauseMillis();
+    boolean pregreetTest = pause > 0 && !trusted && listener.role() == ListenerConfig.Role.MX;
+    self[0].start(Replies.greeting(config.hostname()), now, pregreetTest ? vertx.timer(pause) : null);
   }
 
   private static void refuse(NetSocket socket, Reply reply) {

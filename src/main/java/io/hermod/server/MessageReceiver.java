@@ -17,7 +17,8 @@ import java.time.Instant;
 
 /**
  * Streams one message's content from the connection into a spool writer: DATA (dot-decoded) or BDAT
- * chunks (raw). Checks size, line length, bare CR/LF and Received count as it goes. Once the content is
+ * chunks (raw). Checks size, line length, header section size, bare CR/LF and Received count as it goes, on
+ * what the client sent (our own header fields do not count). Once the content is
  * refused the writer is aborted and the rest is read and dropped, so the client gets its reply at the end
  * of data (RFC 1870 §6.3) while memory stays bounded.
  */
@@ -36,7 +37,7 @@ final class MessageReceiver {
   MessageReceiver(MessageWriter writer, Limits limits) {
     this.writer = writer;
     this.limits = limits;
-    this.scanner = new ContentScanner(limits.maxMessageSize(), limits.maxLineLength());
+    this.scanner = new ContentScanner(limits.maxMessageSize(), limits.maxLineLength(), limits.maxHeaderBytes());
   }
 
   /** Writes our own bytes (the Received header) ahead of the content; not counted against the client. */
@@ -151,6 +152,8 @@ final class MessageReceiver {
         refusal = Replies.messageTooBig(limits.maxMessageSize());
       } else if (scanner.lineTooLong()) {
         refusal = Replies.lineTooLongInData(limits.maxLineLength());
+      } else if (scanner.headerTooBig()) {
+        refusal = Replies.headerTooBig(limits.maxHeaderBytes());
       }
       if (refusal != null) {
         abort();

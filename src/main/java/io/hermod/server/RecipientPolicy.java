@@ -9,7 +9,9 @@ import io.hermod.smtp.Reply;
  * Who may send to whom (never an open relay). A client that may relay (trusted network, or an
  * authenticated user, RFC 4954 §6) may send anywhere; any other client only to our local domains, and only with plain
  * addresses: the old routing tricks that turn a local address into a relay (percent hack, bang path,
- * quoted "@", source routes) are refused, as Postfix does for untrusted clients. A local domain with a
+ * quoted "@") are refused, as Postfix does for untrusted clients. A source route ("@a,@b:user@domain") is
+ * ignored (RFC 5321 §4.1.1.3, Appendix C): the mail goes to the final mailbox, and the decision is made on it
+ * alone, so a route to a local mailbox is local mail and a route to a remote one is relaying. A local domain with a
  * user list ({@code local.users}) refuses unknown local parts from every client (Postfix's
  * local_recipient_maps), so that mail for them is never accepted only to bounce later.
  */
@@ -36,7 +38,7 @@ final class RecipientPolicy {
     if (rcpt.isAddressLiteral() || !config.isLocalDomain(rcpt.domain())) {
       return Replies.RELAY_DENIED;
     }
-    if (rcpt.sourceRoute() || hasRoutingCharacters(rcpt.unquotedLocalPart())) {
+    if (hasRoutingCharacters(rcpt.unquotedLocalPart())) {
       return Replies.RELAY_DENIED;
     }
     return null;

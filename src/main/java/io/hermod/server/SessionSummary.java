@@ -44,7 +44,8 @@ final class SessionSummary {
       if (closing.code() == 221) {
         return QUIT;
       }
-      if (closing == Replies.BARE_NEWLINE || closing == Replies.PIPELINING_VIOLATION || closing == Replies.NOT_SMTP
+      if (closing == Replies.BARE_NEWLINE || closing == Replies.PIPELINING_VIOLATION || closing == Replies.PREGREET
+          || closing == Replies.NOT_SMTP
           || closing.code() == 500) {
         return PROTOCOL; // 500: another protocol's request (HTTP...)
       }

@@ -19,8 +19,11 @@ import io.vertx.core.net.NetSocket;
  */
 final class SmtpConnection {
 
-  /** AUTH: the next line is a SASL response. TLS_HANDSHAKE: between STARTTLS and the end of the handshake. */
-  private enum Mode { COMMAND, DATA, CHUNK, AUTH, TLS_HANDSHAKE, CLOSED }
+  /**
+   * GREETING: the greeting's first line is out, its last line waits for the pregreet pause. AUTH: the next line
+   * is a SASL response. TLS_HANDSHAKE: between STARTTLS and the end of the handshake.
+   */
+  private enum Mode { GREETING, COMMAND, DATA, CHUNK, AUTH, TLS_HANDSHAKE, CLOSED }
 
   private final NetSocket socket;
   private final SmtpSession session;
@@ -28,17 +31,19 @@ final class SmtpConnection {
   private final Runnable onClosed;
   private final InputBuffer in = new InputBuffer();
   private final LineReader lines;
+  private final LineReader authLines = new LineReader(LineReader.MAX_AUTH_RESPONSE_LINE);
 
   private Buffer out = Buffer.buffer(256);
   private Mode mode = Mode.COMMAND;
   private boolean waiting;       // a command's outcome is pending (spool write or commit)
   private boolean outputBlocked; // the client is not reading our replies
-  private long lastActivity;
+  private long lineStart;      // DATA/BDAT content: when the line in progress began (the read that ended the last)
   private long commandStart;   // when the last command line was read
   private long readySince;     // when we last finished waiting (spool, TLS, content): the next command's deadline starts at the later of the two
   private int errors;
   private MessageReceiver receiver;
   private Action.ReadChunk chunk;
+  private Reply greeting;      // while its last line waits for the pregreet pause
   private long chunkRemaining;
   private Future<Void> chunkWrite;
 
@@ -48,16 +53,42 @@ final class SmtpConnection {
     this.limits = limits;
     this.onClosed = onClosed;
     this.lines = new LineReader(limits.maxCommandLineLength());
-    this.lastActivity = now;
     this.commandStart = now;
   }
 
-  void start(Reply greeting, long now) {
+  /**
+   * Sends the greeting; with a {@code pause} (limits.greetPauseMillis) its first line {@code 220-} at once and
+   * the whole of it when the pause ends. A client that sends anything meanwhile did not wait for the greeting
+   * (postscreen's pregreet test): it gets the rest of the greeting and 554 5.5.0, and is disconnected.
+   *
+   * @param pause null to greet at once
+   */
+  void start(Reply greeting, long now, Future<?> pause) {
     socket.handler(data -> onData(data, now()));
     socket.closeHandler(v -> onSocketClosed());
     socket.exceptionHandler(err -> socket.close());
-    reply(greeting);
+    if (pause == null) {
+      reply(greeting);
+      flush();
+      return;
+    }
+    this.greeting = greeting;
+    mode = Mode.GREETING;
+    out.appendString(greeting.code() + "-" + greeting.lines().get(0) + "\r\n");
     flush();
+    pause.onComplete(x -> {
+      if (mode == Mode.GREETING) {
+        endGreeting();
+        readySince = now();
+        process();
+      }
+    });
+  }
+
+  /** The greeting's last line: the pause is over, or the client did not wait for it. */
+  private void endGreeting() {
+    greeting.encodeTo(out);
+    mode = Mode.COMMAND;
   }
 
   private static long now() {
@@ -70,13 +101,20 @@ final class SmtpConnection {
       // the handshake; they are dropped, never executed once TLS is up.
       return;
     }
-    lastActivity = now;
+    if ((mode == Mode.DATA || mode == Mode.CHUNK) && hasLineEnd(data)) {
+      lineStart = now; // the content's line in progress began in this read (at the latest)
+    }
+    if (mode == Mode.GREETING) {
+      session.pregreet(); // log
+      closeWith(Replies.PREGREET);
+      return;
+    }
     in.append(data);
     process();
   }
 
   private void process() {
-    while (!waiting && !outputBlocked && mode != Mode.CLOSED) {
+    while (!waiting && !outputBlocked && mode != Mode.CLOSED && mode != Mode.GREETING) {
       boolean more;
       if (mode == Mode.COMMAND) {
         more = readCommand();
@@ -129,12 +167,16 @@ final class SmtpConnection {
       return reply(e.reply());
     }
     Command command = ((ParseResult.Ok) parsed).command();
-    return apply(session.handle(command));
+    // RFC 2920 §3.1: input after the line was sent before our reply; the session decides whether it may be
+    return apply(session.handle(command, in.available() > 0));
   }
 
-  /** RFC 4954 §4: one line of base64 (or "*") after our 334; never parsed as a command. */
+  /**
+   * RFC 4954 §4: one line of base64 (or "*") after our 334, up to 12,288 octets
+   * ({@link LineReader#MAX_AUTH_RESPONSE_LINE}); never parsed as a command.
+   */
   private boolean readAuthResponse() {
-    LineReader.Result r = lines.next(in);
+    LineReader.Result r = authLines.next(in);
     if (r instanceof LineReader.NeedMore) {
       return false;
     }
@@ -176,7 +218,6 @@ final class SmtpConnection {
       session.tlsStarted(TlsState.of(socket.sslSession()));
       mode = Mode.COMMAND;
       readySince = now();
-      lastActivity = now();
       process();
     });
   }
@@ -213,6 +254,7 @@ final class SmtpConnection {
       }
       receiver = a.receiver();
       mode = Mode.DATA;
+      lineStart = now();
       return reply(Replies.START_DATA);
     }
     Action.ReadChunk c = (Action.ReadChunk) action;
@@ -220,6 +262,7 @@ final class SmtpConnection {
     chunkRemaining = c.size();
     chunkWrite = null;
     mode = Mode.CHUNK;
+    lineStart = now();
     return true;
   }
 
@@ -375,6 +418,9 @@ final class SmtpConnection {
     if (mode == Mode.CLOSED) {
       return;
     }
+    if (mode == Mode.GREETING) {
+      endGreeting(); // a reply of its own must not start inside the greeting's lines (RFC 5321 §4.2.1)
+    }
     if (mode != Mode.TLS_HANDSHAKE) { // mid-handshake there is no channel to say anything on
       r.encodeTo(out);
       flush();
@@ -386,21 +432,33 @@ final class SmtpConnection {
   }
 
   /**
-   * Called every second by the listener: RFC 5321 §4.5.3.2 server timeouts. A command has a total deadline
-   * from the moment we were ready for it, so a client sending one byte a second cannot hold the session; in
-   * DATA/BDAT the limit is the idle time between reads (a large message may legitimately take long).
+   * Called every second by the listener: RFC 5321 §4.5.3.2 server timeouts, as total deadlines, so a client
+   * sending one byte a second cannot hold the session. A command must be complete within the command timeout
+   * from the moment we were ready for it. In DATA/BDAT content each line must be complete within the data
+   * timeout from the end of the line before it, or from the 354 or the BDAT command (Postfix's
+   * smtpd_per_record_deadline): a large message may take long, one line may not. That also bounds idle time.
    */
   void checkTimeout(long now) {
-    if (mode == Mode.CLOSED || waiting) {
+    if (mode == Mode.CLOSED || mode == Mode.GREETING || waiting) {
       return;
     }
     boolean inContent = mode == Mode.DATA || mode == Mode.CHUNK;
     boolean expired = inContent
-        ? now - lastActivity > 1000L * limits.dataTimeoutSeconds()
+        ? now - lineStart > 1000L * limits.dataTimeoutSeconds()
         : now - Math.max(commandStart, readySince) > 1000L * limits.commandTimeoutSeconds();
     if (expired) {
       closeWith(Replies.TIMEOUT);
     }
+  }
+
+  /** An LF in the read: a line of content ended in it (a bare one ends the session anyway). */
+  private static boolean hasLineEnd(Buffer data) {
+    for (int i = data.length() - 1; i >= 0; i--) { // from the end: a read of a large message has one near it
+      if (data.getByte(i) == '\n') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A command's first byte below 0x20 (but CR) or above 0x7e: not SMTP text (RFC 5321 §2.4: commands are ASCII). */

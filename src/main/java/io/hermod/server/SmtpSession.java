@@ -50,6 +50,7 @@ final class SmtpSession {
   private TlsState tls;          // null until TLS is up (at once on an implicit-TLS listener)
   private AuthenticatedUser authUser; // RFC 4954: the authenticated user, or null
   private SaslExchange sasl;     // an AUTH exchange waiting for the client's next response
+  private boolean improperPipelining; // RFC 2920 §3.1: the client sent commands ahead where it may not (sticky)
   private final SessionSummary summary;
 
   /**
@@ -70,10 +71,40 @@ final class SmtpSession {
     this.summary = new SessionSummary(clientIp, listener.name());
   }
 
-  Action handle(Command command) {
+  /**
+   * @param ahead more input followed the command's line in what the client had sent: it did not wait for our
+   *              reply
+   */
+  Action handle(Command command, boolean ahead) {
     String verb = verb(command);
     summary.command(verb);
+    if (ahead && !improperPipelining && !pipeliningAllowed(command)) {
+      improperPipelining = true;
+      LOG.info(() -> "improper pipelining: client=" + clientIp + " after " + verb
+          + (extended ? "" : " without EHLO") + (mayRelay() ? " (trusted, not refused)" : ""));
+    }
     return counted(verb, dispatch(command)); // metrics
+  }
+
+  /**
+   * RFC 2920 §3.1: commands may be sent ahead only once EHLO has offered PIPELINING, and not after one that must
+   * end a group (EHLO, HELO, DATA, VRFY, EXPN, TURN, QUIT, NOOP). DATA and QUIT have their own answers to what
+   * follows them (554 and close, close); BDAT is followed by its chunk.
+   */
+  private boolean pipeliningAllowed(Command command) {
+    if (command instanceof Command.Bdat || command instanceof Command.Data || command instanceof Command.Quit) {
+      return true;
+    }
+    return extended && !(command instanceof Command.Hello || command instanceof Command.Noop
+        || command instanceof Command.Vrfy || command instanceof Command.NotImplemented);
+  }
+
+  /**
+   * Postfix's "permit_mynetworks, permit_sasl_authenticated, reject_unauth_pipelining": a client caught sending
+   * ahead gets 503 5.5.0 to every MAIL, RCPT, DATA and BDAT of the session, unless it may relay.
+   */
+  private boolean refusedForPipelining() {
+    return improperPipelining && !mayRelay();
   }
 
   /** The reason the session is about to end (the first one given counts). */
@@ -149,6 +180,11 @@ final class SmtpSession {
   /** A STARTTLS handshake that failed (metrics only: the connection closes). */
   void tlsFailed() {
     ctx.metrics().tlsHandshake(null);
+  }
+
+  /** The client sent something before our greeting ended (limits.greetPauseMillis): it is disconnected. */
+  void pregreet() {
+    LOG.info(() -> "pregreet: client=" + clientIp + " talked before the greeting ended");
   }
 
   /** A line that is not a command we could parse (metrics: verb "INVALID"). */
@@ -248,6 +284,10 @@ final class SmtpSession {
     if (helo == null) {
       return respond(Replies.NEED_HELO);
     }
+    if (refusedForPipelining()) {
+      resetTransaction();
+      return respond(Replies.IMPROPER_PIPELINING);
+    }
     if (tx != null) {
       return respond(Replies.NESTED_MAIL);
     }
@@ -261,7 +301,7 @@ final class SmtpSession {
       return new Action.Close(Replies.TOO_MANY_MESSAGES);
     }
     Command.MailParameters p = c.params();
-    Reply refusal = extensions.checkMailParameters(p, extended);
+    Reply refusal = extensions.checkMailParameters(p, extended, tls != null); // AUTH is offered under TLS
     if (refusal == null && c.sender() != null && !c.sender().isAscii() && !p.smtpUtf8()) {
       refusal = Replies.NEEDS_SMTPUTF8;
     }
@@ -275,12 +315,30 @@ final class SmtpSession {
     if (refusal != null) {
       return respond(refusal);
     }
-    Transaction next = new Transaction(c.sender(), p);
+    Transaction next = new Transaction(c.sender(), p, authSubmitter(p.auth()));
     if (checksSpf()) {
       return new Action.Later(spf(next));
     }
     tx = next;
     return respond(Replies.SENDER_OK);
+  }
+
+  /**
+   * RFC 4954 §5: MAIL FROM's AUTH=&lt;mailbox&gt; is kept (and passed on to a next hop that offers AUTH) only from an
+   * authenticated client, whom we trust to name the original submitter; with auth.restrictSenderDomains only a
+   * mailbox of its own domains. Otherwise the server "MUST behave as if the AUTH=&lt;&gt; parameter was supplied":
+   * null.
+   */
+  private String authSubmitter(String auth) {
+    if (auth == null || auth.equals("<>")) {
+      return null;
+    }
+    boolean trusted = authUser != null && (!config.auth().restrictSenderDomains() || authUser.mayUseSender(auth));
+    if (!trusted) {
+      LOG.fine(() -> "MAIL AUTH=" + ReceivedHeader.safe(auth) + " from client=" + clientIp + " taken as AUTH=<>");
+      return null;
+    }
+    return auth;
   }
 
   /** SPF (RFC 7208 §2.4) is checked on mx listeners for clients that are neither trusted nor authenticated. */
@@ -316,6 +374,10 @@ final class SmtpSession {
   }
 
   private Action rcpt(Command.Rcpt c) {
+    if (refusedForPipelining()) {
+      resetTransaction();
+      return respond(Replies.IMPROPER_PIPELINING);
+    }
     if (tx == null) {
       return respond(Replies.NEED_MAIL);
     }
@@ -366,6 +428,10 @@ final class SmtpSession {
 
   /** Null when MAIL and at least one RCPT succeeded; else why DATA/BDAT cannot start. */
   private Reply transactionReady() {
+    if (refusedForPipelining()) {
+      resetTransaction();
+      return Replies.IMPROPER_PIPELINING;
+    }
     if (tx == null) {
       return Replies.NEED_MAIL;
     }
@@ -467,7 +533,8 @@ final class SmtpSession {
     List<Recipient> rcpts = tx.recipients;
     Command.MailParameters p = tx.params;
     return new Envelope(queueId, tx.senderAddress(), rcpts, p.envid(), p.ret(), p.body(), p.smtpUtf8(),
-        clientIp, helo, authUser == null ? null : authUser.name(), listener.name(), now, size, now, false, false);
+        clientIp, helo, authUser == null ? null : authUser.name(), listener.name(), now, size, now, false, false)
+        .withAuthSubmitter(tx.authSubmitter);
   }
 
   /** True between MAIL and the end of the transaction. */

@@ -22,10 +22,13 @@ final class Transaction {
   String receivedSpf;
   /** The SPF result for Authentication-Results (RFC 8601 §2.7.2), or null when SPF was not checked. */
   io.hermod.dkim.AuthenticationResults.Spf spfResult;
+  /** RFC 4954 §5: the original submitter (MAIL FROM's AUTH=) we trust the client to assert, or null for "<>". */
+  final String authSubmitter;
 
-  Transaction(Mailbox sender, MailParameters params) {
+  Transaction(Mailbox sender, MailParameters params, String authSubmitter) {
     this.sender = sender;
     this.params = params;
+    this.authSubmitter = authSubmitter;
   }
 
   String senderAddress() {

@@ -49,13 +49,20 @@ public sealed interface Command {
   }
 
   /**
-   * MAIL FROM parameters (RFC 1870 SIZE, RFC 6152/3030 BODY, RFC 6531 SMTPUTF8, RFC 3461 RET and ENVID).
+   * MAIL FROM parameters (RFC 1870 SIZE, RFC 6152/3030 BODY, RFC 6531 SMTPUTF8, RFC 3461 RET and ENVID, RFC 4954
+   * §5 AUTH).
    *
    * @param size  declared size, or -1 when not given
    * @param envid xtext-decoded ENVID, or null
+   * @param auth  xtext-decoded AUTH: "&lt;&gt;" (submitter unknown) or an addr-spec; null when not given
    */
-  record MailParameters(long size, BodyType body, boolean smtpUtf8, DsnRet ret, String envid) {
-    public static final MailParameters NONE = new MailParameters(-1, BodyType.SEVEN_BIT, false, null, null);
+  record MailParameters(long size, BodyType body, boolean smtpUtf8, DsnRet ret, String envid, String auth) {
+    public static final MailParameters NONE = new MailParameters(-1, BodyType.SEVEN_BIT, false, null, null, null);
+
+    /** Without AUTH. */
+    public MailParameters(long size, BodyType body, boolean smtpUtf8, DsnRet ret, String envid) {
+      this(size, body, smtpUtf8, ret, envid, null);
+    }
   }
 
   /**

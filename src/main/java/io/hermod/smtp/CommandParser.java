@@ -17,6 +17,7 @@ public final class CommandParser {
 
   private static final int MAX_ENVID = 100;   // RFC 3461 §4.4
   private static final int MAX_ORCPT = 500;   // RFC 3461 §4.2
+  private static final int MAX_AUTH = 500;    // RFC 4954 §5: xtext of an addr-spec (a 256-octet path, encoded)
 
   private CommandParser() {
   }
@@ -107,6 +108,7 @@ public final class CommandParser {
     boolean smtpUtf8 = false;
     DsnRet ret = null;
     String envid = null;
+    String auth = null;
     Parameters params = Parameters.parse(arg, path.end());
     if (params.refusal() != null) {
       return ParseResult.error(params.refusal());
@@ -145,12 +147,38 @@ public final class CommandParser {
             return ParseResult.error(Replies.badParameter(key));
           }
         }
+        case "AUTH" -> { // RFC 4954 §5
+          auth = value == null || value.length() > MAX_AUTH ? null : authSubmitter(Xtext.decode(value));
+          if (auth == null) {
+            return ParseResult.error(Replies.badParameter(key));
+          }
+        }
         default -> {
           return ParseResult.error(Replies.unknownParameter(key));
         }
       }
     }
-    return ParseResult.ok(new Command.Mail(path.mailbox(), new MailParameters(size, body, smtpUtf8, ret, envid)));
+    return ParseResult.ok(new Command.Mail(path.mailbox(), new MailParameters(size, body, smtpUtf8, ret, envid, auth)));
+  }
+
+  /**
+   * RFC 4954 §5: the decoded AUTH value is "&lt;&gt;" or an addr-spec, read here as an RFC 5321 mailbox (no source
+   * route); null when it is neither.
+   */
+  private static String authSubmitter(String decoded) {
+    if (decoded == null) {
+      return null;
+    }
+    if (decoded.equals("<>")) {
+      return decoded;
+    }
+    String path = "<" + decoded + ">";
+    try {
+      PathParser.Result r = PathParser.parse(path, 0, false, false);
+      return r.end() == path.length() && !r.mailbox().sourceRoute() ? decoded : null;
+    } catch (PathParser.PathSyntaxException e) {
+      return null;
+    }
   }
 
   private static ParseResult rcpt(String arg) {

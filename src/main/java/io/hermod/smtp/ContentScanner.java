@@ -4,7 +4,8 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * Checks message content as it streams past (after DATA decoding, or raw BDAT chunks): size, line length,
- * bare CR/LF, and the number of Received header fields. It never holds content; only counters.
+ * bare CR/LF, the size of the header section and the number of Received header fields. It never holds content;
+ * only counters.
  */
 public final class ContentScanner {
 
@@ -12,8 +13,10 @@ public final class ContentScanner {
 
   private final long maxSize;
   private final int maxLineLength;
+  private final long maxHeaderBytes;
 
   private long size;
+  private long headerBytes;
   private int lineLength;
   private boolean crPending;
   private boolean bareNewline;
@@ -23,18 +26,24 @@ public final class ContentScanner {
   private int receivedCount;
 
   /**
-   * @param maxSize       octets of content allowed (RFC 1870)
-   * @param maxLineLength longest line, CRLF included (RFC 5322 §2.1.1: 1000)
+   * @param maxSize        octets of content allowed (RFC 1870)
+   * @param maxLineLength  longest line, CRLF included (RFC 5322 §2.1.1: 1000)
+   * @param maxHeaderBytes octets of header section allowed (Postfix's header_size_limit): the header fields,
+   *                       CRLFs included, up to the empty line that ends them (RFC 5322 §2.1)
    */
-  public ContentScanner(long maxSize, int maxLineLength) {
+  public ContentScanner(long maxSize, int maxLineLength, long maxHeaderBytes) {
     this.maxSize = maxSize;
     this.maxLineLength = maxLineLength;
+    this.maxHeaderBytes = maxHeaderBytes;
   }
 
   public void scan(Buffer b, int from, int to) {
     size += to - from;
     for (int i = from; i < to; i++) {
       byte c = b.getByte(i);
+      if (inHeaders && (lineLength > 0 || (c != '\r' && c != '\n'))) {
+        headerBytes++; // a line's bytes from its first one that is not CR: the empty line is left out
+      }
       if (c == '\n') {
         if (!crPending) {
           bareNewline = true;
@@ -97,6 +106,15 @@ public final class ContentScanner {
 
   public boolean lineTooLong() {
     return lineTooLong;
+  }
+
+  /** Octets of the header section seen so far (all of it once the empty line has passed). */
+  public long headerBytes() {
+    return headerBytes;
+  }
+
+  public boolean headerTooBig() {
+    return headerBytes > maxHeaderBytes;
   }
 
   public int receivedCount() {

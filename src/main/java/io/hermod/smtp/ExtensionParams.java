@@ -52,6 +52,8 @@ public final class ExtensionParams {
       case "NOTIFY":
       case "ORCPT":
         return caps.dsn();
+      case "AUTH":
+        return caps.has("AUTH"); // RFC 4954 §5: to a server that offers AUTH
       case "SIZE":
         return false; // the client adds SIZE itself from the transaction's size
       default:

@@ -11,17 +11,23 @@ public final class InputBuffer {
 
   private Buffer buf = Buffer.buffer(0);
   private int pos;
+  private boolean owned; // buf is a copy of ours, not a chunk handed to us: it may grow in place
 
   public void append(Buffer data) {
     if (pos == buf.length()) {
       // Nothing unread: adopt the chunk instead of copying it.
       buf = data;
       pos = 0;
+      owned = false;
+    } else if (pos == 0 && owned) {
+      // A line still arriving in small reads: it grows in place (amortised), not copied again at every read.
+      buf.appendBuffer(data);
     } else {
-      Buffer next = Buffer.buffer(buf.length() - pos + data.length());
+      Buffer next = Buffer.buffer(2 * (buf.length() - pos + data.length()));
       next.appendBuffer(buf, pos, buf.length() - pos).appendBuffer(data);
       buf = next;
       pos = 0;
+      owned = true;
     }
   }
 

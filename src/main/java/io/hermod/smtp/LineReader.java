@@ -35,6 +35,12 @@ public final class LineReader {
   public record BadEncoding() implements Result {
   }
 
+  /**
+   * RFC 4954 §4: the longest SASL response line (after a 334) a server must accept, 12,288 octets, plus its
+   * CRLF: far beyond a command line's 512.
+   */
+  public static final int MAX_AUTH_RESPONSE_LINE = 12_288 + 2;
+
   private static final NeedMore NEED_MORE = new NeedMore();
   private static final TooLong TOO_LONG = new TooLong();
   private static final BareNewline BARE = new BareNewline();
@@ -42,6 +48,7 @@ public final class LineReader {
 
   private final int maxLength;
   private boolean discarding;
+  private int scanned; // octets after the unread position already checked for a line end, so no read rescans them
 
   /** @param maxLength longest line, CRLF included (RFC 5321 §4.5.3.1.4: 512) */
   public LineReader(int maxLength) {
@@ -56,9 +63,12 @@ public final class LineReader {
   public Result next(InputBuffer in) {
     int start = in.position();
     int end = in.end();
-    for (int i = start; i < end; i++) {
+    // A line arriving in many small reads is checked once, not again at every read (an AUTH response may be
+    // 12,288 octets). Only this reader consumes while a line is incomplete; the bound is a safety net.
+    for (int i = start + Math.min(scanned, end - start); i < end; i++) {
       byte b = in.get(i);
       if (b == '\n') {
+        scanned = 0;
         if (discarding && i > start && in.get(i - 1) == '\r') {
           discarding = false;
           in.consumeTo(i + 1);
@@ -68,8 +78,10 @@ public final class LineReader {
       }
       if (b == '\r') {
         if (i + 1 == end) {
-          break; // the LF may come with the next read
+          scanned = i - start; // the LF may come with the next read: look at this CR again then
+          return incomplete(in, start, end);
         }
+        scanned = 0;
         if (in.get(i + 1) != '\n') {
           return BARE;
         }
@@ -87,12 +99,18 @@ public final class LineReader {
         return line;
       }
     }
-    // No complete line. Keep at most a line's worth; beyond that, discard until the CRLF.
+    scanned = end - start;
+    return incomplete(in, start, end);
+  }
+
+  /** No complete line. Keep at most a line's worth; beyond that, discard until the CRLF. */
+  private Result incomplete(InputBuffer in, int start, int end) {
     int pending = end - start;
     if (discarding || pending >= maxLength) {
       discarding = true;
       boolean crPending = pending > 0 && in.get(end - 1) == '\r';
       in.consumeTo(crPending ? end - 1 : end);
+      scanned = 0; // what is left, a CR at most, is looked at again
     }
     return NEED_MORE;
   }

@@ -9,7 +9,7 @@ import java.util.Locale;
  * @param domain      the domain or address literal as written ("[192.0.2.1]"), or null for the bare
  *                    {@code <postmaster>} recipient (RFC 5321 §4.5.1)
  * @param sourceRoute the path carried an obsolete source route ("@a,@b:") which we parse and ignore
- *                    for delivery (RFC 5321 §4.1.1.3) but which relay policy treats as suspect
+ *                    (RFC 5321 §4.1.1.3, Appendix C): relay policy judges the final mailbox alone
  */
 public record Mailbox(String localPart, String domain, boolean sourceRoute) {
 

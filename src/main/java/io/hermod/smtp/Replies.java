@@ -89,6 +89,13 @@ public final class Replies {
   public static final Reply NEEDS_SMTPUTF8 = new Reply(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
   /** RFC 2920 §3.1: DATA ends a pipelined group; bytes before our 354 are a synchronization error. */
   public static final Reply PIPELINING_VIOLATION = new Reply(554, "5.5.0", "SMTP protocol synchronization error (data sent before 354)");
+  /**
+   * RFC 2920 §3.1 (Postfix's reject_unauth_pipelining): the client sent commands ahead without PIPELINING
+   * negotiated, or after a command that must end a group; its MAIL, RCPT, DATA and BDAT are refused.
+   */
+  public static final Reply IMPROPER_PIPELINING = new Reply(503, "5.5.0", "Improper use of SMTP command pipelining");
+  /** limits.greetPauseMillis (postscreen's pregreet test): the client talked before our greeting ended. */
+  public static final Reply PREGREET = new Reply(554, "5.5.0", "SMTP protocol synchronization error (data sent before greeting)");
   /** RFC 2920 §3.1 / RFC 5321 §3.3: DATA with no accepted recipient. */
   public static final Reply NO_VALID_RECIPIENTS = new Reply(554, "5.5.1", "No valid recipients");
 
@@ -111,6 +118,11 @@ public final class Replies {
   public static final Reply TOO_MANY_RECIPIENTS = new Reply(452, "4.5.3", "Too many recipients");
   public static Reply messageTooBig(long limit) {
     return new Reply(552, "5.3.4", "Message size exceeds fixed limit of " + limit + " octets");
+  }
+
+  /** limits.maxHeaderBytes (Postfix's header_size_limit): RFC 3463 X.3.4 "message too big for system". */
+  public static Reply headerTooBig(long limit) {
+    return new Reply(552, "5.3.4", "Message header section exceeds fixed limit of " + limit + " octets");
   }
 
   public static Reply lineTooLongInData(int limit) {

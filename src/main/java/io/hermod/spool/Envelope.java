@@ -36,15 +36,26 @@ import java.util.function.UnaryOperator;
  *                     the DSN is committed and the bounce is finished; null otherwise
  * @param pool         the egress pool its hermod.submit request named (docs/delivery.md "Sources and pools"),
  *                     or null: then the pool follows the authenticated user, the sender domain or the default
+ * @param authSubmitter RFC 4954 §5: the original submitter an authenticated client named in MAIL FROM's AUTH=
+ *                     parameter, passed on as AUTH= to a next hop that offers AUTH; null when unknown ("&lt;&gt;")
  */
 public record Envelope(String id, String sender, List<Recipient> recipients, String envid, DsnRet ret,
                        BodyType body, boolean smtpUtf8, String clientAddress, String clientHelo,
                        String authIdentity, String listener, Instant arrival, long size, Instant nextAttempt,
                        boolean held, boolean delayWarned, String prependHeaders, String bounceDsnId,
-                       String pool) {
+                       String pool, String authSubmitter) {
 
   public Envelope {
     recipients = List.copyOf(recipients);
+  }
+
+  /** Without an AUTH= submitter. */
+  public Envelope(String id, String sender, List<Recipient> recipients, String envid, DsnRet ret, BodyType body,
+                  boolean smtpUtf8, String clientAddress, String clientHelo, String authIdentity, String listener,
+                  Instant arrival, long size, Instant nextAttempt, boolean held, boolean delayWarned,
+                  String prependHeaders, String bounceDsnId, String pool) {
+    this(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo, authIdentity, listener,
+        arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool, null);
   }
 
   /** Without a requested pool. */
@@ -75,18 +86,28 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
 
   public Envelope withPrependHeaders(String headers) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, headers, bounceDsnId, pool);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, headers, bounceDsnId, pool,
+        authSubmitter);
   }
 
   public Envelope withBounceDsnId(String dsnId) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, dsnId, pool);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, dsnId, pool,
+        authSubmitter);
   }
 
   /** The same message with the egress pool its submit request named (null for none). */
   public Envelope withPool(String requested) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, requested);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, requested,
+        authSubmitter);
+  }
+
+  /** The same message with the original submitter of MAIL FROM's AUTH= (RFC 4954 §5), or null for none. */
+  public Envelope withAuthSubmitter(String submitter) {
+    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
+        submitter);
   }
 
   public boolean isBounce() {
@@ -100,22 +121,26 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
 
   public Envelope withSize(long newSize) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, newSize, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool);
+        authIdentity, listener, arrival, newSize, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
+        authSubmitter);
   }
 
   public Envelope withNextAttempt(Instant when) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, when, held, delayWarned, prependHeaders, bounceDsnId, pool);
+        authIdentity, listener, arrival, size, when, held, delayWarned, prependHeaders, bounceDsnId, pool,
+        authSubmitter);
   }
 
   public Envelope withHeld(boolean newHeld) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, newHeld, delayWarned, prependHeaders, bounceDsnId, pool);
+        authIdentity, listener, arrival, size, nextAttempt, newHeld, delayWarned, prependHeaders, bounceDsnId, pool,
+        authSubmitter);
   }
 
   public Envelope withDelayWarned(boolean warned) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, warned, prependHeaders, bounceDsnId, pool);
+        authIdentity, listener, arrival, size, nextAttempt, held, warned, prependHeaders, bounceDsnId, pool,
+        authSubmitter);
   }
 
   /** A copy with each recipient passed through {@code change}. */
@@ -125,7 +150,8 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
       next.add(change.apply(r));
     }
     return new Envelope(id, sender, next, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool);
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
+        authSubmitter);
   }
 
   public JsonObject toJson() {
@@ -164,6 +190,9 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
     if (pool != null) {
       json.put("pool", pool);
     }
+    if (authSubmitter != null) {
+      json.put("authSubmitter", authSubmitter);
+    }
     return json;
   }
 
@@ -186,7 +215,7 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
           json.getString("listener"), Instant.parse(Recipient.required(json, "arrival")),
           json.getLong("size", 0L), Instant.parse(Recipient.required(json, "nextAttempt")),
           json.getBoolean("held", false), json.getBoolean("delayWarned", false), json.getString("prependHeaders"),
-          json.getString("bounceDsnId"), json.getString("pool"));
+          json.getString("bounceDsnId"), json.getString("pool"), json.getString("authSubmitter"));
     } catch (ClassCastException | java.time.format.DateTimeParseException e) {
       throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
     }

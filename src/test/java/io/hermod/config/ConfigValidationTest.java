@@ -174,7 +174,7 @@ class ConfigValidationTest {
     assertEquals("localhost", c.hostname());
     assertEquals(List.of("localhost"), c.localDomains());
     assertEquals(35L * 1024 * 1024, c.limits().maxMessageSize());
-    assertEquals(new Limits(36700160, 1000, 2000, 50, 300, 600, 10, 1000, 100, 1000, 512, 600, 60), c.limits());
+    assertEquals(new Limits(36700160, 1000, 2000, 50, 300, 600, 10, 1000, 100, 1000, 512, 600, 60, 102400, 0), c.limits());
     assertEquals(new SpoolConfig("./data/spool", 4, 256, 1_000_000, 8L << 30, 256L << 20), c.spool());
     assertEquals(new DnsConfig(List.of(), 5000, 10000), c.dns());
     assertEquals(new RoutingConfig(25, null, java.util.Map.of()), c.routing());

@@ -94,6 +94,24 @@ class RoutingPartsTest {
         io.hermod.spool.RecipientState.PENDING, 0, null);
     assertEquals("NOTIFY=FAILURE,DELAY ORCPT=rfc822;b+2B1@x.test", JobFactory.rcptParams(r));
     assertEquals("", JobFactory.rcptParams(Recipient.pending("c@x.test", null, Set.of())));
+    Envelope env = new Envelope("id1", "a@x.test", List.of(Recipient.pending("c@x.test", null, Set.of())), "e+1",
+        DsnRet.HDRS, BodyType.EIGHT_BIT_MIME, false, "192.0.2.1", "h", "alice", "mx", Instant.EPOCH, 10,
+        Instant.EPOCH, false, false);
+    assertEquals("BODY=8BITMIME RET=HDRS ENVID=e+2B1", JobFactory.mailParams(env));
+    // RFC 4954 §5: the submitter an authenticated client named, in xtext
+    assertEquals("BODY=8BITMIME RET=HDRS ENVID=e+2B1 AUTH=alice+2Bx@x.test",
+        JobFactory.mailParams(env.withAuthSubmitter("alice+x@x.test")));
+  }
+
+  @Test
+  void aDeliveryReportCarriesTheSuccessNoticeOwedOverTheBus() {
+    DeliveryReport plain = new DeliveryReport("mx.x.test", "192.0.2.1",
+        List.of(new DeliveryReport.Result("b@x.test", DeliveryReport.Outcome.DELIVERED, 250, "2.0.0", "ok", true)));
+    assertNull(plain.success());
+    assertFalse(plain.toJson().containsKey("success"));
+    assertEquals(plain, DeliveryReport.fromJson(new JsonObject(plain.toJson().encode())));
+    DeliveryReport relayed = plain.withSuccess(io.hermod.delivery.DsnAction.RELAYED);
+    assertEquals(relayed, DeliveryReport.fromJson(new JsonObject(relayed.toJson().encode())));
   }
 
   @Test

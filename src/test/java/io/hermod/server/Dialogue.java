@@ -10,11 +10,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,9 +35,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   @client 127.0.0.2          connect from this address (only 127.0.0.1 is trusted)
  *   @config {"limits": {...}}  merged into the test configuration
  *   @spooled 1                 at the end, the spool must hold exactly this many messages
+ *   @user alice s3cret         a user of the AUTH user file (the test writes the file and sets auth.usersFile)
  *   C: MAIL FROM:&lt;a@b.test&gt;    a command line (CRLF appended); consecutive C:/R: lines go in ONE write
  *   R: a\r\n.\r\n              raw bytes, escapes \r \n \t \\ \xNN, nothing appended
- *   B: 70000 x                 70000 bytes of 'x' (raw)
+ *   B: 70000 x                 70000 bytes of 'x' (raw); B: 3 ab\r\n: "ab\r\n" 3 times (the R: escapes)
  *   S: 250 2.1.5               the next reply: its last line starts with this
  *   S+ SIZE 10240              the reply just read has a line containing this text
  *   S: closed                  the server has closed the connection
@@ -37,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   T: 200 8000 x              trickle: send one 'x' every 200 ms until the server answers or closes, at most
  *                              8000 ms (no answer by then fails); the clock for A: starts at the first byte
  *   A: 900 5000                the server's answer (or close) came 900 to 5000 ms after the trickle started
+ *   TLS                        the TLS handshake after the server's 220 to STARTTLS (any certificate is taken)
  * </pre>
  */
 final class Dialogue {
@@ -45,13 +55,16 @@ final class Dialogue {
   final String clientAddress;
   final JsonObject config;
   final Integer spooled;
+  final Map<String, String> users;
   final List<String> steps;
 
-  private Dialogue(String name, String clientAddress, JsonObject config, Integer spooled, List<String> steps) {
+  private Dialogue(String name, String clientAddress, JsonObject config, Integer spooled, Map<String, String> users,
+                   List<String> steps) {
     this.name = name;
     this.clientAddress = clientAddress;
     this.config = config;
     this.spooled = spooled;
+    this.users = users;
     this.steps = steps;
   }
 
@@ -59,6 +72,7 @@ final class Dialogue {
     String client = "127.0.0.1";
     JsonObject config = new JsonObject();
     Integer spooled = null;
+    Map<String, String> users = new LinkedHashMap<>();
     List<String> steps = new ArrayList<>();
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       if (line.isBlank() || line.startsWith("#")) {
@@ -70,18 +84,22 @@ final class Dialogue {
         config.mergeIn(new JsonObject(line.substring(8)), true);
       } else if (line.startsWith("@spooled ")) {
         spooled = Integer.parseInt(line.substring(9).trim());
+      } else if (line.startsWith("@user ")) {
+        String[] parts = line.substring(6).trim().split(" ", 2);
+        users.put(parts[0], parts[1]);
       } else {
         steps.add(line);
       }
     }
-    return new Dialogue(file.getFileName().toString(), client, config, spooled, steps);
+    return new Dialogue(file.getFileName().toString(), client, config, spooled, users, steps);
   }
 
-  void run(int port) throws IOException, InterruptedException {
-    try (Socket socket = new Socket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getByName(clientAddress), 0));
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-      socket.setSoTimeout(10_000);
+  void run(int port) throws IOException, InterruptedException, GeneralSecurityException {
+    try (Socket plain = new Socket()) {
+      plain.bind(new InetSocketAddress(InetAddress.getByName(clientAddress), 0));
+      plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      plain.setSoTimeout(10_000);
+      Socket socket = plain;
       java.io.PushbackInputStream in = new java.io.PushbackInputStream(socket.getInputStream());
       OutputStream out = socket.getOutputStream();
       long trickleMillis = -1; // how long a T: step trickled before the server answered or closed
@@ -101,7 +119,10 @@ final class Dialogue {
         }
         if (step.startsWith("B: ")) {
           String[] parts = step.substring(3).trim().split(" ");
-          pending.write(parts[1].repeat(Integer.parseInt(parts[0])).getBytes(StandardCharsets.US_ASCII));
+          byte[] unit = unescape(parts[1]);
+          for (int i = Integer.parseInt(parts[0]); i > 0; i--) {
+            pending.write(unit);
+          }
           continue;
         }
         if (pending.size() > 0) {
@@ -113,7 +134,11 @@ final class Dialogue {
           }
           pending.reset();
         }
-        if (step.startsWith("W: ")) {
+        if (step.equals("TLS")) {
+          socket = startTls(plain, port);
+          in = new java.io.PushbackInputStream(socket.getInputStream());
+          out = socket.getOutputStream();
+        } else if (step.startsWith("W: ")) {
           Thread.sleep(Long.parseLong(step.substring(3).trim()));
         } else if (step.startsWith("T: ")) {
           String[] parts = step.substring(3).trim().split(" ");
@@ -141,6 +166,30 @@ final class Dialogue {
         }
       }
     }
+  }
+
+  /** RFC 3207: the handshake over the connection; the test trusts whatever certificate the server generated. */
+  private static SSLSocket startTls(Socket plain, int port) throws IOException, GeneralSecurityException {
+    TrustManager trustAll = new X509TrustManager() {
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType) {
+      }
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType) {
+      }
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    };
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, new TrustManager[] {trustAll}, null);
+    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+    socket.setSoTimeout(plain.getSoTimeout());
+    socket.startHandshake();
+    return socket;
   }
 
   /**

@@ -36,11 +36,22 @@ class CommandParserFuzzTest {
       assertTrue(!h.name().isEmpty() && h.name().indexOf(' ') < 0, h::toString);
     } else if (command instanceof Command.Mail m) {
       checkMailbox(m.sender(), true);
+      checkAuth(m.params().auth());
     } else if (command instanceof Command.Rcpt r) {
       checkMailbox(r.recipient(), false);
     } else if (command instanceof Command.Bdat b) {
       assertTrue(b.size() >= 0, b::toString);
     }
+  }
+
+  /** RFC 4954 §5: AUTH= decodes to "<>" or to an address that is itself a valid MAIL path without a route. */
+  private static void checkAuth(String auth) {
+    if (auth == null || auth.equals("<>")) {
+      return;
+    }
+    ParseResult again = CommandParser.parse("MAIL FROM:<" + auth + ">");
+    assertTrue(again instanceof ParseResult.Ok ok && ok.command() instanceof Command.Mail m && m.sender() != null
+        && !m.sender().sourceRoute() && m.sender().address().equals(auth), () -> "AUTH=" + auth);
   }
 
   /** RFC 5321 §4.5.3.1: the limits PathParser promises; the null path only for MAIL. */

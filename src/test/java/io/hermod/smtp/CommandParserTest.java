@@ -66,7 +66,13 @@ class CommandParserTest {
       "MAIL FROM:<a@b.test> ENVID=a+2      | 501 | 5.5.4",
       "MAIL FROM:<a@b.test> ENVID=a+2c       | 501 | 5.5.4",
       "MAIL FROM:<a@b.test> XFOO=1           | 555 | 5.5.4",
-      "MAIL FROM:<a@b.test> AUTH=<>          | 555 | 5.5.4",
+      "MAIL FROM:<a@b.test> AUTH             | 501 | 5.5.4",
+      "MAIL FROM:<a@b.test> AUTH=a           | 501 | 5.5.4",
+      "MAIL FROM:<a@b.test> AUTH=a+40        | 501 | 5.5.4",
+      "MAIL FROM:<a@b.test> AUTH=a+40b+2     | 501 | 5.5.4",
+      "MAIL FROM:<a@b.test> AUTH=+3Ca+40b.test+3E | 501 | 5.5.4",
+      "MAIL FROM:<a@b.test> AUTH=+40c.test:a+40b.test | 501 | 5.5.4",
+      "MAIL FROM:<a@b.test> AUTH=<> AUTH=a+40b.test | 501 | 5.5.4",
       // RCPT syntax
       "RCPT                                  | 501 | 5.5.4",
       "RCPT TO:                              | 501 | 5.1.3",
@@ -135,6 +141,17 @@ class CommandParserTest {
     Command.Mail m = (Command.Mail) ok(
         "MAIL FROM:<a@b.test> SIZE=12345 BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=QQ+2B314159");
     assertEquals(new Command.MailParameters(12345, BodyType.EIGHT_BIT_MIME, true, DsnRet.HDRS, "QQ+314159"), m.params());
+  }
+
+  /** RFC 4954 §5: AUTH= is xtext of "<>" or an addr-spec; the session decides whether it is offered. */
+  @Test
+  void mailAuthParameter() {
+    assertEquals("<>", ((Command.Mail) ok("MAIL FROM:<a@b.test> AUTH=<>")).params().auth());
+    assertEquals("<>", ((Command.Mail) ok("MAIL FROM:<a@b.test> AUTH=+3C+3E")).params().auth());
+    assertEquals("a+b@c.test", ((Command.Mail) ok("MAIL FROM:<a@b.test> auth=a+2Bb+40c.test")).params().auth());
+    assertEquals("\"a b\"@[192.0.2.1]",
+        ((Command.Mail) ok("MAIL FROM:<a@b.test> AUTH=\"a+20b\"+40[192.0.2.1]")).params().auth());
+    assertEquals(null, ((Command.Mail) ok("MAIL FROM:<a@b.test>")).params().auth());
   }
 
   @Test

@@ -10,7 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ContentScannerTest {
 
   private static ContentScanner scanInBytes(String content, long maxSize, int maxLine) {
-    ContentScanner s = new ContentScanner(maxSize, maxLine);
+    return scanInBytes(content, maxSize, maxLine, Long.MAX_VALUE);
+  }
+
+  private static ContentScanner scanInBytes(String content, long maxSize, int maxLine, long maxHeader) {
+    ContentScanner s = new ContentScanner(maxSize, maxLine, maxHeader);
     Buffer b = Buffer.buffer(content);
     for (int i = 0; i < b.length(); i++) {
       s.scan(b, i, i + 1); // byte by byte: the hardest split
@@ -40,6 +44,16 @@ class ContentScannerTest {
     ContentScanner s = scanInBytes("123456789\r\n", 10, 1000);
     assertTrue(s.sizeExceeded());
     assertEquals(11, s.size());
+  }
+
+  @Test
+  void headerSectionIsTheFieldsUpToTheEmptyLine() {
+    String header = "Subject: s\r\n\tfolded\r\nX: y\r\n"; // 12 + 9 + 6 octets
+    assertEquals(27, scanInBytes(header + "\r\nbody\r\nmore: body\r\n", 100, 1000).headerBytes());
+    assertEquals(27, scanInBytes(header, 100, 1000).headerBytes()); // no body: all header section
+    assertEquals(0, scanInBytes("\r\nX: only a body\r\n", 100, 1000).headerBytes());
+    assertFalse(scanInBytes(header + "\r\nbody\r\n", 100, 1000, 27).headerTooBig());
+    assertTrue(scanInBytes(header + "\r\nbody\r\n", 100, 1000, 26).headerTooBig());
   }
 
   @Test

@@ -21,7 +21,7 @@ class DotDecoderFuzzTest {
 
   /** What one run over the stream produced. */
   private record Outcome(byte[] content, boolean ended, int consumed, long size, boolean bare, boolean tooLong,
-                         int received) {
+                         int received, long header) {
   }
 
   @FuzzTest(maxDuration = "60s")
@@ -37,12 +37,12 @@ class DotDecoderFuzzTest {
   }
 
   private static Outcome withContent(Outcome o, byte[] content) {
-    return new Outcome(content, o.ended(), o.consumed(), o.size(), o.bare(), o.tooLong(), o.received());
+    return new Outcome(content, o.ended(), o.consumed(), o.size(), o.bare(), o.tooLong(), o.received(), o.header());
   }
 
   private static Outcome run(List<Buffer> chunks) {
     DotDecoder decoder = new DotDecoder();
-    ContentScanner scanner = new ContentScanner(Long.MAX_VALUE, MAX_LINE);
+    ContentScanner scanner = new ContentScanner(Long.MAX_VALUE, MAX_LINE, Long.MAX_VALUE);
     Buffer all = Buffer.buffer();
     int consumed = 0;
     for (Buffer chunk : chunks) {
@@ -59,7 +59,7 @@ class DotDecoderFuzzTest {
       scanner.finish();
     }
     return new Outcome(all.getBytes(), decoder.ended(), consumed, scanner.size(), scanner.bareNewline(),
-        scanner.lineTooLong(), scanner.receivedCount());
+        scanner.lineTooLong(), scanner.receivedCount(), scanner.headerBytes());
   }
 
   /**
@@ -114,7 +114,34 @@ class DotDecoderFuzzTest {
         inHeaders = false;
       }
     }
-    return new Outcome(c, ended, consumed, c.length, bare, tooLong, received);
+    return new Outcome(c, ended, consumed, c.length, bare, tooLong, received, headerBytes(c));
+  }
+
+  /**
+   * The header section's size: the octets of the lines (each ended by LF) before the first empty one, where a
+   * line made of CRs only counts as empty and a line's leading CRs are not counted (the scanner cannot tell them
+   * from an empty line's CR until it sees more; with a bare CR the message is refused anyway).
+   */
+  private static long headerBytes(byte[] c) {
+    long header = 0;
+    int pos = 0;
+    while (pos < c.length) {
+      int lf = pos;
+      while (lf < c.length && c[lf] != '\n') {
+        lf++;
+      }
+      int end = lf < c.length ? lf + 1 : c.length;
+      int first = pos;
+      while (first < end && c[first] == '\r') {
+        first++;
+      }
+      if (first == end || first == lf) {
+        break; // an empty line (or CRs at the very end): the header section is over
+      }
+      header += end - first;
+      pos = end;
+    }
+    return header;
   }
 
   private static int indexOfCrlf(byte[] b, int from) {

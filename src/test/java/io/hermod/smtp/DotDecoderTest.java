@@ -39,7 +39,7 @@ class DotDecoderTest {
     for (int seed = 0; seed < 40; seed++) {
       Random random = new Random(seed);
       DotDecoder decoder = new DotDecoder();
-      ContentScanner scanner = new ContentScanner(1 << 20, 1000);
+      ContentScanner scanner = new ContentScanner(1 << 20, 1000, 1 << 20);
       Buffer out = Buffer.buffer();
       int pos = 0;
       int consumedEnd = -1;

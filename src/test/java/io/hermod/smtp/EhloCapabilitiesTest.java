@@ -60,7 +60,11 @@ class EhloCapabilitiesTest {
       "'BODY=8BITMIME RET=FULL', 'DSN', 'RET=FULL'",
       "'NOTIFY=FAILURE ORCPT=rfc822;x@y', '8BITMIME', ''",
       "'NOTIFY=FAILURE ORCPT=rfc822;x@y', 'DSN', 'NOTIFY=FAILURE ORCPT=rfc822;x@y'",
-      "'SIZE=10 MT-PRIORITY=3', '', 'MT-PRIORITY=3'"})
+      "'SIZE=10 MT-PRIORITY=3', '', 'MT-PRIORITY=3'",
+      "'BODY=8BITMIME AUTH=a@b.test', '8BITMIME', 'BODY=8BITMIME'",
+      "'BODY=8BITMIME AUTH=a+40b.test', '8BITMIME AUTH', 'BODY=8BITMIME AUTH=a+40b.test'",
+      "'AUTH=a+40b.test', 'AUTH', 'AUTH=a+40b.test'",
+      "'AUTH=a+40b.test', 'AUTH=PLAIN', ''"})
   void dropsParametersOfExtensionsNotOffered(String params, String keywords, String expected) throws Exception {
     StringBuilder wire = new StringBuilder("250-mx\r\n");
     for (String k : keywords.split(" ")) {

@@ -69,6 +69,26 @@ class LineReaderTest {
     check("NOOP " + "x".repeat(506) + "\r\n", 512, "too-long");
   }
 
+  /** RFC 4954 §4: an AUTH response line of 12,288 octets, even one octet per read (each read checks only its own). */
+  @Test
+  void authResponseLinesUpTo12288OctetsOneOctetAtATime() {
+    for (int length : new int[] {12_288, 12_289}) {
+      LineReader reader = new LineReader(LineReader.MAX_AUTH_RESPONSE_LINE);
+      InputBuffer in = new InputBuffer();
+      byte[] wire = ("A".repeat(length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      List<LineReader.Result> results = new ArrayList<>();
+      for (byte b : wire) {
+        in.append(Buffer.buffer().appendByte(b));
+        LineReader.Result r = reader.next(in);
+        if (!(r instanceof LineReader.NeedMore)) {
+          results.add(r);
+        }
+      }
+      assertEquals(List.of(length == 12_288 ? new LineReader.Line("A".repeat(length)) : new LineReader.TooLong()),
+          results, "length " + length);
+    }
+  }
+
   @Test
   void utf8IsDecodedAndInvalidUtf8Refused() {
     check("RCPT TO:<jösé@b>\r\n", 512, "line:RCPT TO:<jösé@b>");
