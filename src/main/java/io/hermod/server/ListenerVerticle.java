@@ -5,6 +5,7 @@ import io.hermod.config.HermodConfig;
 import io.hermod.config.ListenerConfig;
 import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
+import io.hermod.tls.SharedServerTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
@@ -52,7 +53,11 @@ public final class ListenerVerticle extends VerticleBase {
     server = vertx.createNetServer(options);
     server.connectHandler(this::accept);
     timer = vertx.setPeriodic(1000, id -> tick());
-    return server.listen().onSuccess(s ->
+    Future<NetServer> listening = server.listen();
+    if (listener.tls() == ListenerConfig.Tls.STARTTLS) {
+      SharedServerTls.shareManager(server); // Vert.x bug: STARTTLS on the second instance of a shared port
+    }
+    return listening.onSuccess(s ->
         LOG.fine(() -> "listener " + listener.name() + " on " + listener.host() + ":" + s.actualPort()));
   }
 
