@@ -121,7 +121,8 @@ final class ConfigBinder {
   private static TlsConfig tlsConfig(JsonSection s) {
     // That both files are given together is checked when TLS starts (each key can be overridden alone).
     return new TlsConfig(s.optionalString("certificateFile"), s.optionalString("keyFile"),
-        s.optionalString("generatedDirectory"));
+        s.optionalString("generatedDirectory"), s.intIn("sessionCacheSize", 1, 1_000_000),
+        s.intIn("sessionTimeoutSeconds", 1, 86_400));
   }
 
   private static AuthConfig auth(JsonSection s) {

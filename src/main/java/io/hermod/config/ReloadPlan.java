@@ -38,7 +38,8 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
     DeliveryConfig delivery = delivery(running.delivery(), next.delivery(), restart);
     LocalConfig local = local(running.local(), next.local(), restart);
     HermodConfig effective = new HermodConfig(next.hostname(), next.localDomains(), next.trustedNetworks(),
-        listeners, spool, next.limits(), dns, next.routing(), delivery, next.shutdownGraceSeconds(), next.tls(),
+        listeners, spool, next.limits(), dns, next.routing(), delivery, next.shutdownGraceSeconds(),
+        tls(running.tls(), next.tls(), restart),
         auth, http, logging, next.dkim(), next.spf(), cluster, local, reloadSeconds);
     return new ReloadPlan(effective, changedSections(running, effective), restart);
   }
@@ -66,6 +67,14 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
         k.whole("connectTimeoutSeconds", DeliveryConfig::connectTimeoutSeconds),
         k.whole("commandTimeoutSeconds", DeliveryConfig::commandTimeoutSeconds),
         k.whole("dataTimeoutSeconds", DeliveryConfig::dataTimeoutSeconds));
+  }
+
+  /** Certificate files reload (ServerCertificate.refresh); the session cache is part of the TLS contexts built at start. */
+  private static TlsConfig tls(TlsConfig run, TlsConfig next, List<String> restart) {
+    Keep<TlsConfig> k = new Keep<>(run, next, restart, "tls.");
+    return new TlsConfig(next.certificateFile(), next.keyFile(), next.generatedDirectory(),
+        k.whole("sessionCacheSize", TlsConfig::sessionCacheSize),
+        k.whole("sessionTimeoutSeconds", TlsConfig::sessionTimeoutSeconds));
   }
 
   /** The sender-domain rule reloads (sessions read it); the user store and the AUTH throttle are built once. */

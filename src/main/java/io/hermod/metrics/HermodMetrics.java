@@ -1,5 +1,6 @@
 package io.hermod.metrics;
 
+import io.hermod.tls.Handshake;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -88,11 +89,16 @@ public final class HermodMetrics {
         .register(registry).increment();
   }
 
-  /** hermod_tls_handshakes_total{version}; "failed" for a failed handshake. */
-  public void tlsHandshake(String version) {
+  /**
+   * hermod_tls_handshakes_total{version, session=full|resumed}; a failed handshake (null version) is
+   * version="failed", session="none".
+   */
+  public void tlsHandshake(String version, Handshake handshake) {
     String tag = version == null ? "failed" : TLS_VERSION.matcher(version).matches() ? version : "other";
-    Counter.builder("hermod.tls.handshakes").description("Inbound TLS handshakes, by protocol version")
-        .tag("version", tag).register(registry).increment();
+    Counter.builder("hermod.tls.handshakes")
+        .description("Inbound TLS handshakes, by protocol version and whether they resumed an earlier session")
+        .tag("version", tag).tag("session", version == null || handshake == null ? "none" : handshake.tag())
+        .register(registry).increment();
   }
 
   // ---- spool and router ----

@@ -44,6 +44,10 @@ public final class ListenerVerticle extends VerticleBase {
         .setHost(listener.host())
         .setPort(listener.port())
         .setTcpNoDelay(true);
+    if (listener.tls() != ListenerConfig.Tls.NONE && ctx.certificate() != null) {
+      // Session resumption for STARTTLS upgrades and implicit TLS alike: the engine builds this listener's context.
+      options.setSslEngineOptions(ctx.certificate().engineOptions());
+    }
     if (listener.tls() == ListenerConfig.Tls.IMPLICIT) {
       // RFC 8314 §3: TLS from the first byte. (STARTTLS listeners stay plain: each upgrade passes its options.)
       ServerSSLOptions tls = ctx.certificate().sslOptions();
@@ -89,7 +93,7 @@ public final class ListenerVerticle extends VerticleBase {
     // metrics: accepted connection, open session (and the implicit-TLS handshake)
     ctx.metrics().connection(listener.name(), true);
     if (tls != null) {
-      ctx.metrics().tlsHandshake(tls.protocol());
+      ctx.metrics().tlsHandshake(tls.protocol(), tls.handshake());
     }
     java.util.concurrent.atomic.AtomicInteger open = ctx.metrics().sessions(listener.name());
     open.incrementAndGet();

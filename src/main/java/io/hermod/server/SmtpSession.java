@@ -143,12 +143,12 @@ final class SmtpSession {
     extended = false;
     sasl = null;
     tls = state;
-    ctx.metrics().tlsHandshake(state.protocol()); // metrics
+    ctx.metrics().tlsHandshake(state.protocol(), state.handshake()); // metrics
   }
 
   /** A STARTTLS handshake that failed (metrics only: the connection closes). */
   void tlsFailed() {
-    ctx.metrics().tlsHandshake(null);
+    ctx.metrics().tlsHandshake(null, null);
   }
 
   /** A line that is not a command we could parse (metrics: verb "INVALID"). */
