@@ -96,8 +96,8 @@ public final class Hermod {
     this.config = config;
     this.spool = spool;
     this.resolver = new MxResolver(vertx, config.dns(), metrics);
-    // PBKDF2 runs here, never on an event loop; two threads bound the CPU a password-guessing client can take.
-    this.authWorkers = vertx.createSharedWorkerExecutor("hermod-auth", 2);
+    // PBKDF2 runs here, never on an event loop; the pool's size bounds the CPU that password checks can take.
+    this.authWorkers = vertx.createSharedWorkerExecutor("hermod-auth", config.auth().workerThreadCount());
     UserStore users = new UserStore(config.auth().usersFile(config.spool()),
         Duration.ofSeconds(config.auth().reloadCheckSeconds()), System::nanoTime, new SecureRandom());
     this.serverContext = ServerContext.create(live, spool,

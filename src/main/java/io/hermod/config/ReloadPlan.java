@@ -83,7 +83,8 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
     return new AuthConfig(k.whole("usersFile", AuthConfig::usersFile),
         k.whole("reloadCheckSeconds", AuthConfig::reloadCheckSeconds), k.whole("maxFailures", AuthConfig::maxFailures),
         k.whole("failureWindowSeconds", AuthConfig::failureWindowSeconds),
-        k.whole("failureDelayMillis", AuthConfig::failureDelayMillis), next.restrictSenderDomains());
+        k.whole("failureDelayMillis", AuthConfig::failureDelayMillis), next.restrictSenderDomains(),
+        k.whole("workerThreads", AuthConfig::workerThreads));
   }
 
   /** Transports and user lists reload (the router and RCPT read them); the local verticle's pools do not. */

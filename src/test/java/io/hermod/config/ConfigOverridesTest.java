@@ -134,6 +134,7 @@ class ConfigOverridesTest {
         row("auth.failureDelayMillis", "HERMOD_AUTH_FAILURE_DELAY_MILLIS", "0", c -> c.auth().failureDelayMillis(), 0),
         row("auth.restrictSenderDomains", "HERMOD_AUTH_RESTRICT_SENDER_DOMAINS", "true",
             c -> c.auth().restrictSenderDomains(), true),
+        row("auth.workerThreads", "HERMOD_AUTH_WORKER_THREADS", "3", c -> c.auth().workerThreads(), 3),
         row("dkim.keys", "HERMOD_DKIM_KEYS",
             "[{\"domain\":\"Example.ORG\",\"selector\":\"s1\",\"privateKeyFile\":\"/k.pem\"}]",
             c -> c.dkim().keys(), List.of(new DkimConfig.Key("example.org", "s1", "/k.pem", DkimConfig.DEFAULT_HEADERS))),

@@ -79,6 +79,8 @@ class ConfigValidationTest {
         bad("{'delivery':{'retryInitialSeconds':600,'retryMaxSeconds':300}}", "delivery.retryMaxSeconds"),
         bad("{'delivery':{'instances':0}}", "delivery.instances"),
         bad("{'tls':{'sessionCacheSize':0}}", "tls.sessionCacheSize"),
+        bad("{'auth':{'workerThreads':-1}}", "auth.workerThreads"),
+        bad("{'auth':{'workerThreads':257}}", "auth.workerThreads"),
         bad("{'tls':{'sessionTimeoutSeconds':0}}", "tls.sessionTimeoutSeconds"),
         bad("{'tls':{'sessionTimeoutSeconds':86401}}", "tls.sessionTimeoutSeconds"),
         bad("{'delivery':{'delayWarningSeconds':-1}}", "delivery.delayWarningSeconds"),
@@ -155,6 +157,8 @@ class ConfigValidationTest {
     assertEquals(List.of(new ListenerConfig("mx", "127.0.0.1", 2525, ListenerConfig.Role.MX),
         new ListenerConfig("submission", "127.0.0.1", 2587, ListenerConfig.Role.SUBMISSION)), c.listeners());
     assertEquals(List.of("127.0.0.0/8", "::1/128"), c.trustedNetworks().stream().map(Cidr::toString).toList());
+    assertEquals(0, c.auth().workerThreads());
+    assertEquals(Runtime.getRuntime().availableProcessors(), c.auth().workerThreadCount()); // 0: one per core
   }
 
   @Test
