@@ -17,9 +17,12 @@ import java.nio.file.Path;
  *                           ("auth.restrictSenderDomains")
  * @param workerThreads      threads of the pool that runs password checks (PBKDF2) and user-file reads
  *                           ("auth.workerThreads"); 0 = one per core
+ * @param cacheSize          most successful PLAIN/LOGIN verifications remembered ("auth.cacheSize"); 0 = none
+ * @param cacheTtlSeconds    how long a remembered verification serves ("auth.cacheTtlSeconds")
  */
 public record AuthConfig(String usersFile, int reloadCheckSeconds, int maxFailures, int failureWindowSeconds,
-                         int failureDelayMillis, boolean restrictSenderDomains, int workerThreads) {
+                         int failureDelayMillis, boolean restrictSenderDomains, int workerThreads, int cacheSize,
+                         int cacheTtlSeconds) {
 
   /** {@link #workerThreads}, with 0 resolved to the number of cores the JVM sees. */
   public int workerThreadCount() {

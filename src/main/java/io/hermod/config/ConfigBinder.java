@@ -128,7 +128,8 @@ final class ConfigBinder {
   private static AuthConfig auth(JsonSection s) {
     return new AuthConfig(s.optionalString("usersFile"), s.intIn("reloadCheckSeconds", 0, 3600),
         s.intIn("maxFailures", 1, 1_000_000), s.intIn("failureWindowSeconds", 1, 86400),
-        s.intIn("failureDelayMillis", 0, 60_000), s.bool("restrictSenderDomains"), s.intIn("workerThreads", 0, 256));
+        s.intIn("failureDelayMillis", 0, 60_000), s.bool("restrictSenderDomains"), s.intIn("workerThreads", 0, 256),
+        s.intIn("cacheSize", 0, 10_000_000), s.intIn("cacheTtlSeconds", 1, 86_400));
   }
 
   private static final Set<String> DKIM_KEY_KEYS = Set.of("domain", "selector", "privateKeyFile", "headers");

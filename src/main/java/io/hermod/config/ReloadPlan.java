@@ -84,7 +84,8 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
         k.whole("reloadCheckSeconds", AuthConfig::reloadCheckSeconds), k.whole("maxFailures", AuthConfig::maxFailures),
         k.whole("failureWindowSeconds", AuthConfig::failureWindowSeconds),
         k.whole("failureDelayMillis", AuthConfig::failureDelayMillis), next.restrictSenderDomains(),
-        k.whole("workerThreads", AuthConfig::workerThreads));
+        k.whole("workerThreads", AuthConfig::workerThreads), k.whole("cacheSize", AuthConfig::cacheSize),
+        k.whole("cacheTtlSeconds", AuthConfig::cacheTtlSeconds));
   }
 
   /** Transports and user lists reload (the router and RCPT read them); the local verticle's pools do not. */

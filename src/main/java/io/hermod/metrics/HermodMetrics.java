@@ -1,5 +1,6 @@
 package io.hermod.metrics;
 
+import io.hermod.auth.Verification;
 import io.hermod.tls.Handshake;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -86,6 +87,18 @@ public final class HermodMetrics {
   /** hermod_auth_failures_total. */
   public void authFailure() {
     Counter.builder("hermod.auth.failures").description("SMTP AUTH attempts with invalid credentials")
+        .register(registry).increment();
+  }
+
+  /**
+   * hermod_auth_logins_total{mechanism=plain|login|scram-sha-256, outcome=success|failure, cache=hit|miss}: one
+   * per SMTP AUTH that checked credentials (a malformed or cancelled exchange checked none); cache=hit when a
+   * remembered verification answered without PBKDF2 (failures are always misses).
+   */
+  public void login(String mechanism, boolean success, Verification verification) {
+    Counter.builder("hermod.auth.logins")
+        .description("SMTP AUTH logins that checked credentials, by mechanism, outcome and login cache use")
+        .tags("mechanism", mechanism, "outcome", success ? "success" : "failure", "cache", verification.cacheTag())
         .register(registry).increment();
   }
 

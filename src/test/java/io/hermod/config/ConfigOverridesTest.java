@@ -135,6 +135,8 @@ class ConfigOverridesTest {
         row("auth.restrictSenderDomains", "HERMOD_AUTH_RESTRICT_SENDER_DOMAINS", "true",
             c -> c.auth().restrictSenderDomains(), true),
         row("auth.workerThreads", "HERMOD_AUTH_WORKER_THREADS", "3", c -> c.auth().workerThreads(), 3),
+        row("auth.cacheSize", "HERMOD_AUTH_CACHE_SIZE", "0", c -> c.auth().cacheSize(), 0),
+        row("auth.cacheTtlSeconds", "HERMOD_AUTH_CACHE_TTL_SECONDS", "60", c -> c.auth().cacheTtlSeconds(), 60),
         row("dkim.keys", "HERMOD_DKIM_KEYS",
             "[{\"domain\":\"Example.ORG\",\"selector\":\"s1\",\"privateKeyFile\":\"/k.pem\"}]",
             c -> c.dkim().keys(), List.of(new DkimConfig.Key("example.org", "s1", "/k.pem", DkimConfig.DEFAULT_HEADERS))),

@@ -3,6 +3,7 @@ package io.hermod.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hermod.auth.Verification;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.metrics.RejectReason;
 import io.hermod.tls.Handshake;
@@ -62,6 +63,7 @@ class MetricsDashboardNamesTest {
     m.messageAccepted(100);
     m.messageRejected(RejectReason.RELAY);
     m.authFailure();
+    m.login("plain", true, Verification.CACHED);
     m.tlsHandshake("TLSv1.3", Handshake.RESUMED);
     m.spoolUsage(() -> 1, () -> 100);
     m.queueActive(() -> 0);

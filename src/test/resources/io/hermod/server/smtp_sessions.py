@@ -2,7 +2,7 @@
 or implicit TLS, offering the previous session's TLS session again when "resume" is set), optionally
 authenticates, optionally sends one message, and quits. argv[1] is the plan as JSON:
 {"port", "mode": "starttls"|"implicit", "cafile", "maxVersion"?: "TLSv1.2", "resume"?: bool,
- "pauseSeconds"?: seconds to wait between sessions,
+ "pauseSeconds"?: seconds to wait between sessions, "source"?: the client's address (127.0.0.x),
  "sessions": [{"mechanism"?: "PLAIN"|"LOGIN", "user"?, "password"?, "mail"?: bool}, ...]}
 Prints one JSON object per session: {"reused", "version", "auth" (the AUTH reply code, or null), "mail"
 (the reply code to the end of data, or null), "error" (or null)}."""
@@ -28,7 +28,7 @@ def offered():
 
 class Implicit(smtplib.SMTP):
     def _get_socket(self, host, port, timeout):
-        raw = socket.create_connection((host, port), timeout)
+        raw = socket.create_connection((host, port), timeout, self.source_address)
         return context.wrap_socket(raw, session=offered())
 
 
@@ -50,10 +50,13 @@ for i, step in enumerate(plan["sessions"]):
         time.sleep(plan["pauseSeconds"])
     out = {"reused": None, "version": None, "auth": None, "mail": None, "error": None}
     try:
+        source = (plan["source"], 0) if plan.get("source") else None
         if plan["mode"] == "implicit":
-            s = Implicit("127.0.0.1", plan["port"], local_hostname="py.client.test", timeout=20)
+            s = Implicit("127.0.0.1", plan["port"], local_hostname="py.client.test", timeout=20,
+                         source_address=source)
         else:
-            s = StartTls("127.0.0.1", plan["port"], local_hostname="py.client.test", timeout=20)
+            s = StartTls("127.0.0.1", plan["port"], local_hostname="py.client.test", timeout=20,
+                         source_address=source)
             s.starttls_offering()
         s.ehlo()
         if step.get("mechanism"):
@@ -68,12 +71,13 @@ for i, step in enumerate(plan["sessions"]):
             s.mail("alice@client.test")
             s.rcpt("bob@local.test")
             out["mail"] = s.data("Subject: resumed\r\n\r\nhello\r\n")[0]
-        out["reused"] = s.sock.session_reused
-        out["version"] = s.sock.version()
-        saved[0] = s.sock.session
+        if s.sock is not None:  # smtplib closes on a 421
+            out["reused"] = s.sock.session_reused
+            out["version"] = s.sock.version()
+            saved[0] = s.sock.session
         try:
             s.quit()
-        except smtplib.SMTPServerDisconnected:
+        except (OSError, smtplib.SMTPServerDisconnected):
             pass
     except (OSError, smtplib.SMTPException) as e:
         out["error"] = "%s: %s" % (type(e).__name__, e)
