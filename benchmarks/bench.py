@@ -17,10 +17,18 @@ from scenarios import Target
 
 QUICK = dict(rounds=1, sizes=[1024, 32768], sessions=[4, 32, 200], msgs={1024: 400, 32768: 300}, per_session=4,
              lat_rate=200, lat_seconds=2, idle=[2000], big=5 * 1024 * 1024, stall=4, limit=60, calibration=2000,
-             idle_overall=75)
+             idle_overall=75, sub_msgs=100, sub_threads=16)
 FULL = dict(rounds=3, sizes=[1024, 32768], sessions=[4, 32, 200], msgs={1024: 4000, 32768: 2000}, per_session=10,
             lat_rate=200, lat_seconds=10, idle=[2000, 10000], big=50 * 1024 * 1024, stall=15, limit=300, calibration=10000,
-            idle_overall=600)
+            idle_overall=600, sub_msgs=300, sub_threads=16)
+SCENARIOS = ("throughput", "latency", "concurrency", "big", "submission")
+# Connection-per-message submission: (label, listener, AUTH PLAIN?, resume TLS sessions?)
+SUBMISSION_VARIANTS = [
+    ("STARTTLS + AUTH PLAIN (submission)", "submission", True, False),
+    ("STARTTLS + AUTH PLAIN (submission), TLS resumed", "submission", True, True),
+    ("STARTTLS, no AUTH (mx, trusted client)", "mx", False, False),
+    ("STARTTLS, no AUTH (mx, trusted client), TLS resumed", "mx", False, True),
+]
 
 
 def sh(argv):
@@ -55,7 +63,8 @@ def log(msg):
 def describe(r):
     if not r["ok"] and "rate" not in r and "p50" not in r and "held" not in r:
         return "FAILED(%s)" % r["reason"]
-    keys = [k for k in ("rate", "p50", "p99", "held", "rss", "pss", "probe_ms", "seconds", "peak_rss") if k in r]
+    keys = [k for k in ("rate", "p50", "p99", "login_p50", "login_p99", "resumed", "cpu_ms", "held", "rss", "pss",
+                        "probe_ms", "seconds", "peak_rss") if k in r]
     text = " ".join("%s=%.1f" % (k, r[k]) for k in keys)
     return text + ("" if r["ok"] else " FAILED(%s)" % r.get("reason", ""))
 
@@ -68,14 +77,23 @@ def main():
     ap.add_argument("--jar-note", default="")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--rounds", type=int)
+    ap.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated: " + ",".join(SCENARIOS))
+    ap.add_argument("--listener-instances", type=int, default=2, help="Hermod's listeners[].instances")
     a = ap.parse_args()
     p = dict(QUICK if a.quick else FULL)
     if a.rounds:
         p["rounds"] = max(1, a.rounds)
+    want = [s.strip() for s in a.only.split(",") if s.strip()]
+    unknown = [s for s in want if s not in SCENARIOS]
+    if unknown or not want:
+        ap.error("--only: unknown scenario(s) %s; choose from %s" % (unknown, ",".join(SCENARIOS)))
     here = os.path.dirname(os.path.abspath(__file__))
     os.makedirs(os.path.join(a.work, "pids"), exist_ok=True)
     facts = machine_facts(os.path.dirname(here))
-    results = {"throughput": {}, "latency": {}, "concurrency": {}, "big": {}, "calibration": {}}
+    facts["scenarios"] = ",".join(want)
+    facts["hermod jar"] = "%s (sha256 %s)" % (a.jar, sh(["sh", "-c", "sha256sum '%s' | cut -c1-12" % a.jar]))
+    facts["hermod listener instances"] = str(a.listener_instances)
+    results = {"throughput": {}, "latency": {}, "concurrency": {}, "big": {}, "calibration": {}, "submission": {}}
     started = []
 
     def keep(x):
@@ -88,7 +106,7 @@ def main():
         c_py = keep(procs.PySink(a.work, "ceiling-sink-py", here))
         ceiling = Target("ceiling", {"fast.test": c_fast, "py.test": c_py},
                          ceiling_ports={"fast.test": c_fast.port, "py.test": c_py.port})
-        for sessions in p["sessions"]:
+        for sessions in p["sessions"] if {"throughput", "big"} & set(want) else []:
             for dom in ("fast.test", "py.test"):
                 m = max(p["calibration"], p["per_session"] * sessions)
                 r = scenarios.throughput(ceiling, dom, 1024, sessions, m, p["stall"], p["limit"], a.work)
@@ -97,7 +115,8 @@ def main():
         def total(kind):
             return sum(r.get("rate", 0) for (s, k), rs in results["calibration"].items() if k == kind for r in rs)
         domain = "fast.test" if total("smtp-sink") >= total("sink.py") else "py.test"
-        facts["throughput sink"] = ceiling.sink(domain).kind + " (faster in the calibration below)"
+        facts["throughput sink"] = ceiling.sink(domain).kind + (" (faster in the calibration below)"
+                                                                 if results["calibration"] else "")
         log("throughput sink: " + ceiling.sink(domain).kind)
 
         # --- the MTAs, each with its own two sinks; recipient domain selects the sink
@@ -106,11 +125,22 @@ def main():
         f_sinks = {"fast.test": keep(procs.SmtpSink(a.work, "postfix-smtp-sink")),
                    "py.test": keep(procs.PySink(a.work, "postfix-sink-py", here))}
         process_limit = max(p["idle"]) + 1000
+        dovecot = None
+        if "submission" in want:
+            try:
+                dovecot = keep(procs.DovecotAuth(a.work))
+                facts["postfix submission"] = ("Dovecot %s SASL (auth service only), PBKDF2 x %d, auth_cache_size=10M, "
+                                               "auth_cache_ttl=1 hour" % (sh(["dovecot", "--version"]).split()[0],
+                                                                          procs.DovecotAuth.ITERATIONS))
+            except (OSError, RuntimeError, subprocess.SubprocessError) as e:
+                facts["postfix submission"] = "none: private Dovecot did not start (%s)" % e
+                log(facts["postfix submission"])
         postfix = keep(procs.Postfix(a.work, {d: s.port for d, s in f_sinks.items()}, f_sinks["py.test"].port,
-                                     process_limit))
+                                     process_limit, dovecot))
         facts["postfix tuning"] = ("default_process_limit=%d, in_flow_delay=0, chroot off, smtpd_peername_lookup=no, "
                                    "smtp_dns_support_level=disabled, message_size_limit=100 MiB" % process_limit)
-        hermod = keep(procs.Hermod(a.work, a.jar, {d: s.port for d, s in h_sinks.items()}, h_sinks["py.test"].port))
+        hermod = keep(procs.Hermod(a.work, a.jar, {d: s.port for d, s in h_sinks.items()}, h_sinks["py.test"].port,
+                                   listener_instances=a.listener_instances))
         hermod_why = hermod.error and ("Hermod did not start: " + hermod.error + (" " + a.jar_note if a.jar_note else ""))
         facts["hermod"] = hermod_why or "started, pid %d, config %s" % (hermod.p.pid, hermod.conf)
         log(facts["hermod"])
@@ -118,9 +148,26 @@ def main():
                    Target("Postfix", f_sinks, postfix)]
         mtas = targets[1:]
 
+        def submissions(messages, record):
+            for label, listener, auth, resume in SUBMISSION_VARIANTS:
+                for t in mtas:
+                    port = t.mta.submission_port if listener == "submission" else t.mta.port
+                    login = (procs.SUBMISSION_USER, procs.SUBMISSION_PASSWORD) if auth else None
+                    r = scenarios.submission(t, port, login, resume, messages, p["sub_threads"], p["stall"], p["limit"])
+                    if record:
+                        results["submission"].setdefault(label, {}).setdefault(t.name, []).append(r)
+                    log("  %s%s %s: %s" % ("" if record else "warm-up ", t.name, label, describe(r)))
+
+        if "submission" in want:
+            # TLS, AUTH and PBKDF2 code paths: without a warm-up the JVM's first round measures its JIT compiler.
+            log("connection-per-message submission: warm-up (not recorded)")
+            submissions(max(32, p["sub_msgs"] // 5), False)
         for rnd in range(1, p["rounds"] + 1):
+            if "submission" in want:
+                log("round %d/%d: connection-per-message submission" % (rnd, p["rounds"]))
+                submissions(p["sub_msgs"], True)
             log("round %d/%d: throughput" % (rnd, p["rounds"]))
-            for size in p["sizes"]:
+            for size in p["sizes"] if "throughput" in want else []:
                 for sessions in p["sessions"]:
                     m = max(p["msgs"][size], p["per_session"] * sessions)
                     for t in targets:
@@ -128,12 +175,12 @@ def main():
                         results["throughput"].setdefault((size, sessions, m), {}).setdefault(t.name, []).append(r)
                         log("  %s %dB x%d s=%d: %s" % (t.name, size, m, sessions, describe(r)))
             log("round %d/%d: latency" % (rnd, p["rounds"]))
-            for t in targets:
+            for t in targets if "latency" in want else []:
                 r = scenarios.latency(t, p["lat_rate"], p["lat_seconds"], p["stall"])
                 results["latency"].setdefault((p["lat_rate"], p["lat_seconds"]), {}).setdefault(t.name, []).append(r)
                 log("  %s: %s" % (t.name, describe(r)))
             log("round %d/%d: concurrency" % (rnd, p["rounds"]))
-            for n in p["idle"]:
+            for n in p["idle"] if "concurrency" in want else []:
                 if n > 2000 and rnd > 1:
                     continue  # Postfix forks ~25 smtpd/s: 10,000 sessions take minutes, so one round only
                 for t in mtas:
@@ -141,7 +188,7 @@ def main():
                     results["concurrency"].setdefault(n, {}).setdefault(t.name, []).append(r)
                     log("  %s %d sessions: %s" % (t.name, n, describe(r)))
             log("round %d/%d: big message" % (rnd, p["rounds"]))
-            for t in targets:
+            for t in targets if "big" in want else []:
                 r = scenarios.big_message(t, domain, p["big"], p["stall"] * 2, p["limit"], a.work)
                 results["big"].setdefault(p["big"], {}).setdefault(t.name, []).append(r)
                 log("  %s %d bytes: %s" % (t.name, p["big"], describe(r)))
@@ -157,8 +204,8 @@ def main():
                 x.stop()
             except Exception as e:  # keep stopping the others
                 log("stopping %s: %s" % (type(x).__name__, e))
-    md, png = report.write(a.results, facts, results, p, a.quick)
-    log("results: %s%s" % (md, " and " + png if png else " (no chart: gnuplot missing or failed)"))
+    md, png = report.write(a.results, facts, results, p, a.quick, "" if len(want) == len(SCENARIOS) else "-".join(want))
+    log("results: %s%s" % (md, " and " + png if png else " (no chart: a partial run, or gnuplot missing or failed)"))
     return status
 
 

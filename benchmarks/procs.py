@@ -11,6 +11,9 @@ import sys
 import time
 
 PY = sys.executable
+# The one submission account of both MTAs (Hermod's user file, Dovecot's passwd-file for Postfix).
+SUBMISSION_USER = "bench@x.test"
+SUBMISSION_PASSWORD = "bench-Pass-1"
 # Both MTAs keep an idle session this long (Postfix smtpd_timeout, Hermod limits.commandTimeoutSeconds):
 # opening 10,000 Postfix sessions takes longer than the usual 300 s, and the first ones must still be there.
 IDLE_TIMEOUT = 1200
@@ -175,6 +178,25 @@ def children_of(ppid):
     return out
 
 
+def _stat_cpu(pid, with_children):
+    """utime+stime (and cutime+cstime: reaped children) of pid, in seconds; 0 when it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if with_children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(root):
+    """CPU time of a process tree root and its live children; the difference of two readings is the tree's CPU
+    in between (a child that exits meanwhile is counted in the root's cutime once reaped)."""
+    if not root:
+        return 0.0
+    return _stat_cpu(root, True) + sum(_stat_cpu(p, False) for p, _ in children_of(root))
+
+
 def memory(pids, with_pss=True):
     """Sum of VmRSS and (optionally) Pss in MiB over pids."""
     rss = sum(_status_kb(p, "VmRSS") for p in pids) / 1024
@@ -187,10 +209,14 @@ def memory(pids, with_pss=True):
 class Postfix:
     name = "Postfix"
 
-    def __init__(self, work, routes, default_hop, process_limit):
-        """routes: {domain: port}; default_hop: port of the relayhost."""
+    def __init__(self, work, routes, default_hop, process_limit, dovecot=None):
+        """routes: {domain: port}; default_hop: port of the relayhost; dovecot: a DovecotAuth for a
+        submission service (STARTTLS required, AUTH required to relay), or None for none."""
+        self.dovecot = dovecot
+        sasl_socket = dovecot.socket if dovecot else None
         self.dir = os.path.join(work, "postfix")
         self.port = free_port()
+        self.submission_port = free_port() if sasl_socket else None
         self._stop_stale()
         shutil.rmtree(self.dir, ignore_errors=True)
         os.makedirs(self.dir)
@@ -199,7 +225,25 @@ class Postfix:
         master, n = re.subn(r"(?m)^smtp\s+inet\s.*$", "127.0.0.1:%d inet n - n - - smtpd" % self.port, master)
         if n != 1:
             raise RuntimeError("could not find the 'smtp inet' line in /etc/postfix/master.cf")
+        if sasl_socket:
+            # As Debian's commented-out "submission" entry, with Dovecot SASL (docs: SASL_README).
+            master += ("127.0.0.1:%d inet n - n - - smtpd\n"
+                       "  -o syslog_name=postfix-bench/submission\n"
+                       "  -o smtpd_tls_security_level=encrypt\n"
+                       "  -o smtpd_sasl_auth_enable=yes\n"
+                       "  -o smtpd_sasl_type=dovecot\n"
+                       "  -o smtpd_sasl_path=%s\n"
+                       "  -o smtpd_tls_auth_only=yes\n"
+                       "  -o smtpd_client_restrictions=\n"
+                       "  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject\n"
+                       "  -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject\n"
+                       % (self.submission_port, sasl_socket))
         open(os.path.join(self.dir, "master.cf"), "w").write(master)
+        cert, key = os.path.join(self.dir, "cert.pem"), os.path.join(self.dir, "key.pem")
+        # The same kind of certificate as Hermod generates: self-signed RSA-2048.
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj",
+                        "/CN=postfix.bench", "-keyout", key, "-out", cert], check=True, capture_output=True,
+                       timeout=60)
         transport = ", ".join("%s=smtp:[127.0.0.1]:%d" % (d, p) for d, p in routes.items())
         settings = {
             "compatibility_level": "3.6",
@@ -226,6 +270,11 @@ class Postfix:
             "alias_database": "",
             "smtputf8_enable": "no",
             "biff": "no",
+            # STARTTLS offered on every smtpd, as Hermod does (smtp-source never uses it). TLS session
+            # resumption: Postfix's defaults (RFC 5077 / TLS 1.3 tickets; smtpd_tls_session_cache_timeout 3600s).
+            "smtpd_tls_cert_file": cert,
+            "smtpd_tls_key_file": key,
+            "smtpd_tls_security_level": "may",
         }
         subprocess.run(["postconf", "-c", self.dir, "-e"] + ["%s=%s" % kv for kv in settings.items()], check=True)
         subprocess.run(["postconf", "-c", self.dir, "-F", "*/*/chroot = n"], check=True)
@@ -234,7 +283,7 @@ class Postfix:
         shutil.chown(settings["data_directory"], "postfix") if os.geteuid() == 0 else None
         self._postfix("check")
         self._postfix("start")
-        if not wait_port(self.port, 20):
+        if not wait_port(self.port, 20) or (self.submission_port and not wait_port(self.submission_port, 20)):
             raise RuntimeError("private Postfix did not listen on %d, see %s/log" % (self.port, self.dir))
         self.pidfile = os.path.join(work, "pids", "postfix-master.pid")
         with open(self.pidfile, "w") as f:
@@ -281,6 +330,10 @@ class Postfix:
         m = self.master_pid()
         return [m] + [p for p, _ in children_of(m)] if m else []
 
+    def cpu(self):
+        """CPU seconds of the master's tree (smtpd, cleanup, qmgr, smtp, ...) and of the Dovecot that does its SASL."""
+        return cpu_seconds(self.master_pid()) + (cpu_seconds(self.dovecot.p.pid) if self.dovecot else 0.0)
+
     def smtpd_count(self):
         return sum(1 for _, c in children_of(self.master_pid()) if c == "smtpd")
 
@@ -304,24 +357,101 @@ class Postfix:
             os.remove(self.pidfile)
 
 
+class DovecotAuth:
+    """A private Dovecot (dovecot-core) running only its auth service, for Postfix's SASL (smtpd_sasl_type=dovecot):
+    its own config, base_dir and log under WORK/dovecot, the one submission user hashed with PBKDF2 (Dovecot's is
+    PBKDF2-HMAC-SHA1) at Hermod's 210,000 iterations, and Dovecot's auth cache on (auth_cache_size 10M,
+    auth_cache_ttl 1 hour). The user is in a file dict (passdb driver dict), not a passwd-file: Dovecot never
+    caches passwd-file lookups (that driver has no cache key). Even so, Dovecot 2.3 caches what the passdb
+    returned, the stored PBKDF2 hash, and verifies the password against it again on a cache hit (a cheap SHA1 of
+    the password is cached only for passdbs that return no hash, such as PAM or LDAP binds): every Postfix login
+    runs PBKDF2 (benchmarks/README.md). Started in the foreground (-F) and stopped by PID."""
+
+    ITERATIONS = 210000
+
+    def __init__(self, work):
+        self.dir = os.path.join(work, "dovecot")
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(os.path.join(self.dir, "run"))
+        os.chmod(self.dir, 0o755)
+        self.socket = os.path.join(self.dir, "auth-client")
+        hashed = subprocess.run(["doveadm", "pw", "-s", "PBKDF2", "-r", str(self.ITERATIONS), "-p", SUBMISSION_PASSWORD],
+                                capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+        users = os.path.join(self.dir, "users.dict")
+        with open(users, "w") as f:  # the file dict: a key line, then its value line
+            f.write("shared/passdb/%s\n%s\n" % (SUBMISSION_USER, json.dumps({"password": hashed})))
+        dict_conf = os.path.join(self.dir, "dict-auth.conf")
+        with open(dict_conf, "w") as f:
+            f.write("uri = file:%s\npassword_key = passdb/%%u\nvalue_format = json\n" % users)
+        conf = os.path.join(self.dir, "dovecot.conf")
+        with open(conf, "w") as f:
+            f.write("\n".join([
+                "base_dir = %s/run" % self.dir,
+                "state_dir = %s/run/state" % self.dir,
+                "instance_name = hermod-bench-auth",
+                "log_path = %s/dovecot.log" % self.dir,
+                "protocols =",  # no IMAP/POP3/LMTP: only the auth service below
+                "listen = 127.0.0.1",
+                "ssl = no",
+                "disable_plaintext_auth = no",  # Postfix passes PLAIN over its own TLS
+                "auth_mechanisms = plain login",
+                "auth_cache_size = 10M",
+                "auth_cache_ttl = 1 hour",
+                "passdb {",
+                "  driver = dict",
+                "  args = %s" % dict_conf,
+                "}",
+                "userdb {",
+                "  driver = static",
+                "  args = uid=nobody gid=nogroup home=/nonexistent",
+                "}",
+                "service auth {",
+                "  unix_listener %s {" % self.socket,
+                "    mode = 0666",
+                "  }",
+                "}",
+                ""]))
+        self.p = Tracked(work, "dovecot", ["dovecot", "-c", conf, "-F"], os.path.join(self.dir, "stdout.log"))
+        deadline = time.monotonic() + 20
+        while not os.path.exists(self.socket):
+            if not self.p.alive() or time.monotonic() > deadline:
+                raise RuntimeError("private Dovecot did not create %s, see %s/dovecot.log" % (self.socket, self.dir))
+            time.sleep(0.1)
+
+    def pids(self):
+        """The master and its children (auth, auth-worker, ...)."""
+        return [self.p.pid] + [p for p, _ in children_of(self.p.pid)] if self.p.alive() else []
+
+    def stop(self):
+        self.p.stop()
+
+
 class Hermod:
     name = "Hermod"
 
-    def __init__(self, work, jar, routes, default_hop, java_opts=()):
+    def __init__(self, work, jar, routes, default_hop, java_opts=(), listener_instances=2):
         self.port = free_port()
+        self.submission_port = free_port()
         spool = os.path.join(work, "hermod-spool")
         shutil.rmtree(spool, ignore_errors=True)
         self.conf = os.path.join(work, "hermod.json")
         self.log = os.path.join(work, "hermod.log")
+        users = os.path.join(work, "hermod-users")
         config = {
             "hostname": "hermod.bench",
             "localDomains": ["local.test"],
             "trustedNetworks": ["127.0.0.0/8"],
             # Two listener and two delivery instances: one per core, as Postfix runs many smtpd/smtp processes.
-            "listeners": [{"name": "mx", "host": "127.0.0.1", "port": self.port, "role": "mx", "instances": 2}],
+            # Both listeners offer STARTTLS (Hermod's default); the submission one requires AUTH (SUBMISSION_USER).
+            "listeners": [{"name": "mx", "host": "127.0.0.1", "port": self.port, "role": "mx",
+                           "instances": listener_instances},
+                          {"name": "submission", "host": "127.0.0.1", "port": self.submission_port,
+                           "role": "submission", "instances": listener_instances}],
             "delivery": {"instances": 2},
             "http": {"port": 0},
             "spool": {"directory": spool},
+            "tls": {"generatedDirectory": os.path.join(work, "hermod-tls")},
+            "auth": {"usersFile": users},
             "routing": {"smarthost": "[127.0.0.1]:%d" % default_hop,
                         "routes": {d: "[127.0.0.1]:%d" % p for d, p in routes.items()}},
             # No per-session message cap: Postfix has none, and smtp-source -d sends ~1000+ per session.
@@ -336,8 +466,15 @@ class Hermod:
         if not jar or not os.path.exists(jar):
             self.error = "no jar at %s (build failed? see benchmarks/work/build.log)" % jar
             return
+        if os.path.exists(users):
+            os.remove(users)
+        made = subprocess.run(["java", "-jar", jar, "user", "add", SUBMISSION_USER, "--password-stdin", "--file", users],
+                              input=(SUBMISSION_PASSWORD + "\n").encode(), capture_output=True, timeout=120)
+        if made.returncode != 0:
+            self.error = "hermod user add failed: " + (made.stderr + made.stdout).decode(errors="replace")[-300:]
+            return
         self.p = Tracked(work, "hermod", ["java", *java_opts, "-jar", jar, "-conf", self.conf], self.log)
-        if not wait_port(self.port, 60, self.p.alive):
+        if not (wait_port(self.port, 60, self.p.alive) and wait_port(self.submission_port, 10, self.p.alive)):
             code = self.p.proc.poll()
             tail = open(self.log, errors="replace").read()[-400:].strip().replace("\n", " | ")
             self.error = ("exited with code %s before listening" % code if code is not None
@@ -350,6 +487,10 @@ class Hermod:
 
     def pids(self):
         return [self.p.pid] if self.alive() else []
+
+    def cpu(self):
+        """CPU seconds of the JVM (all its threads)."""
+        return cpu_seconds(self.p.pid) if self.alive() else 0.0
 
     def memory(self, with_pss=True):
         return memory(self.pids(), with_pss)

@@ -52,6 +52,11 @@ def markdown(facts, res, p, quick):
           "See benchmarks/README.md for what each column means.\n" % p["rounds"], "## Machine\n",
           _table(["fact", "value"], [(k, str(v).replace("|", "/")) for k, v in facts.items()])]
 
+    if res.get("submission"):
+        md.append(submission_section(res["submission"], p))
+    if not res["calibration"] and not res["throughput"]:
+        return "\n".join(md)
+
     md.append("\n## Sink calibration (ceiling, 1 KiB, smtp-source straight into the sink)\n")
     kinds = sorted({k for (_, k) in res["calibration"]})
     sessions = sorted({s for (s, _) in res["calibration"]})
@@ -93,6 +98,29 @@ def markdown(facts, res, p, quick):
     return "\n".join(md)
 
 
+def submission_section(sub, p):
+    """Connection-per-message submission: one row per variant and MTA, then AUTH / no-AUTH per MTA."""
+    out = ["\n## Connection-per-message submission (%d messages, %d client threads, Python smtplib: connect, "
+           "STARTTLS, AUTH PLAIN, one 1 KiB message, QUIT)\n" % (p["sub_msgs"], p["sub_threads"])]
+    rows = []
+    for label, by in sub.items():
+        for name, runs in by.items():
+            rows.append([label, name, cell(runs, "rate", "%.1f"), cell(runs, "p50"), cell(runs, "p99"),
+                         cell(runs, "login_p50", "%.1f"), cell(runs, "login_p99", "%.1f"), cell(runs, "resumed"),
+                         cell(runs, "cpu_ms", "%.1f")])
+    out.append(_table(["variant", "MTA", "msg/s", "session p50 ms", "session p99 ms", "AUTH p50 ms", "AUTH p99 ms",
+                       "TLS resumed", "MTA CPU ms/msg"], rows))
+    labels = list(sub)
+    rows = []
+    for name in sorted({n for by in sub.values() for n in by}):
+        for handshakes, auth, plain in (("full", labels[0], labels[2]), ("resumed", labels[1], labels[3])):
+            a, b = _median(sub[auth].get(name, []), "rate"), _median(sub[plain].get(name, []), "rate")
+            rows.append([name, handshakes, "%.1f" % a if a else "–", "%.1f" % b if b else "–", ratio(a, b)])
+    out.append("\nWith AUTH (submission) / without AUTH (mx), msg/s medians (Hermod's goal: at least 0.80):\n\n")
+    out.append(_table(["MTA", "TLS handshakes", "with AUTH msg/s", "without AUTH msg/s", "ratio"], rows))
+    return "".join(out)
+
+
 def chart(res, results_dir):
     if not shutil.which("gnuplot") or not res["throughput"]:
         return None
@@ -122,14 +150,17 @@ plot '%s' using 2:xtic(1) title columnheader(2), '' using 3 title columnheader(3
     return png if r.returncode == 0 and os.path.exists(png) else None
 
 
-def write(results_dir, facts, res, p, quick):
+def write(results_dir, facts, res, p, quick, only=""):
+    """results-DATE.md and latest.md; for a run of some scenarios only (--only), results-DATE-ONLY.md and
+    latest-ONLY.md, so a partial run never replaces the full one."""
     os.makedirs(results_dir, exist_ok=True)
     text = markdown(facts, res, p, quick)
-    png = chart(res, results_dir)
+    png = chart(res, results_dir) if not only else None
     if png:
         text += "\n![throughput](latest.png)\n"
-    dated = os.path.join(results_dir, "results-%s.md" % time.strftime("%Y-%m-%d-%H%M%S"))
-    for path in (dated, os.path.join(results_dir, "latest.md")):
+    suffix = "-" + only if only else ""
+    dated = os.path.join(results_dir, "results-%s%s.md" % (time.strftime("%Y-%m-%d-%H%M%S"), suffix))
+    for path in (dated, os.path.join(results_dir, "latest%s.md" % suffix)):
         with open(path, "w") as f:
             f.write(text)
     return dated, png

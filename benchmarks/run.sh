@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Hermod vs Postfix vs the rig's ceiling, in one run:  benchmarks/run.sh [--quick] [--rounds N] [--no-build]
+#   [--only throughput,latency,concurrency,big,submission] [--listener-instances N] [--jar PATH]
 # Everything listens on 127.0.0.1 only, on free ports (never 25); everything started is stopped by PID.
 set -euo pipefail
 
@@ -9,12 +10,18 @@ WORK=$HERE/work
 RESULTS=$HERE/results
 ARGS=()
 BUILD=1
+JAR_ARG=""
+
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) ARGS+=(--quick) ;;
     --rounds) [ $# -ge 2 ] || { echo "--rounds needs a number" >&2; exit 64; }; ARGS+=(--rounds "$2"); shift ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,3p' "$0"; exit 0 ;;
+    --only) [ $# -ge 2 ] || { echo "--only needs a list" >&2; exit 64; }; ARGS+=(--only "$2"); shift ;;
+    --listener-instances) [ $# -ge 2 ] || { echo "--listener-instances needs a number" >&2; exit 64; }
+      ARGS+=(--listener-instances "$2"); shift ;;
+    --jar) [ $# -ge 2 ] || { echo "--jar needs a path" >&2; exit 64; }; JAR_ARG=$2; BUILD=0; shift ;;
+    -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
   shift
@@ -32,7 +39,7 @@ cleanup() {
     pid=$(cat "$f")
     # only a process that is still what we started (PIDs get reused): a sink, Hermod, or our Postfix master
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
-       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE 'smtp-sink|sink\.py|hermod\.jar' ||
+       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "smtp-sink|sink\\.py|\\.jar -conf|dovecot -c $WORK/dovecot/" ||
          tr '\0' '\n' <"/proc/$pid/environ" | grep -qx "MAIL_CONFIG=$WORK/postfix"; }; then
       kill "$pid" 2>/dev/null || true
       for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.3; done
@@ -52,6 +59,8 @@ command -v gnuplot >/dev/null || need+=(gnuplot-nox)
 [ -x /usr/bin/python3 ] || need+=(python3)
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
+command -v openssl >/dev/null || need+=(openssl)
+[ -x /usr/sbin/dovecot ] || need+=(dovecot-core)  # Postfix's SASL in the submission scenario (a private instance)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     say "missing packages (${need[*]}) and not root: install them first"; exit 3
@@ -60,7 +69,13 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   export DEBIAN_FRONTEND=noninteractive
   timeout 600 apt-get update -qq || say "apt-get update failed (continuing)"
+  # No package may start its system daemon (Dovecot): Debian's policy-rc.d convention, only for this install.
+  policy_added=no
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_added=yes
+  fi
   timeout 900 apt-get install -y -qq --no-install-recommends "${need[@]}" || { say "apt-get install failed"; exit 3; }
+  if [ "$policy_added" = yes ]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
 
 # --- file descriptors for 10,000 idle sessions (client side, and Postfix's anvil which counts them)
@@ -71,7 +86,7 @@ mkdir -p "$WORK/pids" "$RESULTS"
 cleanup  # a previous run that was killed hard may have left its private Postfix or sinks running
 
 # --- Hermod's jar: a failed build is reported in the results; the Postfix and ceiling columns still run
-JAR=$ROOT/target/hermod.jar
+JAR=${JAR_ARG:-$ROOT/target/hermod.jar}
 NOTE=""
 if [ "$BUILD" = 1 ]; then
   say "building Hermod (mvn -q -B package -DskipTests, log in benchmarks/work/build.log)"
@@ -87,5 +102,5 @@ set +e
 "$PY" "$HERE/bench.py" --work "$WORK" --results "$RESULTS" --jar "$JAR" --jar-note "$NOTE" "${ARGS[@]}"
 rc=$?
 set -e
-[ $rc -eq 0 ] && say "done: $RESULTS/latest.md" || say "the harness failed (exit $rc)"
+[ $rc -eq 0 ] && say "done: see the results line above ($RESULTS)" || say "the harness failed (exit $rc)"
 exit $rc

@@ -8,6 +8,8 @@ import time
 import uuid
 
 import load
+import procs
+import submit
 
 SENDER = "s@x.test"
 
@@ -201,3 +203,34 @@ def big_message(target, domain, size, stall, limit, work):
     if sampler and r["ok"]:
         r["peak_rss"] = sampler.peak
     return r
+
+
+def submission(target, port, login, resume, messages, threads, stall, limit):
+    """Connection-per-message submission (benchmarks/submit.py): each message its own session with STARTTLS,
+    AUTH PLAIN when `login` is (user, password), one 1 KiB message, QUIT; `resume` offers each client thread's
+    last TLS session. Elapsed = first connect until the sink counted every message. Also the MTA's CPU per
+    message (its process tree; Postfix's includes the Dovecot that checks its passwords)."""
+    if not target.ready() or port is None:
+        return _failed(target.why_not or "no submission service", skipped=True)
+    domain = "fast.test"
+    sink = target.sink(domain)
+    base = _settled_count(sink, stall)
+    cpu0, t0 = target.mta.cpu(), time.monotonic()
+    user, password = login if login else (None, None)
+    r = submit.run(port, messages, threads, user, password, resume, rcpt="u@" + domain,
+                   sender=procs.SUBMISSION_USER, deadline_s=limit)
+    got = sink.count() - base
+    last, last_change = got, time.monotonic()
+    while got < r["sent"] and time.monotonic() - last_change < stall:
+        time.sleep(0.01)
+        got = sink.count() - base
+        if got != last:
+            last, last_change = got, time.monotonic()
+    elapsed = time.monotonic() - t0
+    cpu = target.mta.cpu() - cpu0
+    out = {"ok": r["ok"] and got >= messages, "rate": got / elapsed, "p50": r["p50"], "p99": r["p99"],
+           "login_p50": r["login_p50"], "login_p99": r["login_p99"], "resumed": r["resumed"], "sent": r["sent"],
+           "cpu_ms": cpu * 1000 / max(1, got)}
+    if not out["ok"]:
+        out["reason"] = "delivered %d/%d%s" % (got, messages, "; " + r["errors"][0] if r["errors"] else "")
+    return {k: v for k, v in out.items() if v is not None}

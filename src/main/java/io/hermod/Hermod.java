@@ -2,6 +2,7 @@ package io.hermod;
 
 import io.hermod.api.Addresses;
 import io.hermod.api.SubmitVerticle;
+import io.hermod.auth.LoginCache;
 import io.hermod.auth.UserStore;
 import io.hermod.auth.AuthThrottle;
 import io.hermod.auth.UserStoreAuthenticator;
@@ -108,13 +109,15 @@ public final class Hermod {
     this.config = config;
     this.spool = spool;
     this.resolver = new MxResolver(vertx, config.dns(), metrics);
-    // PBKDF2 runs here, never on an event loop; two threads bound the CPU a password-guessing client can take.
-    this.authWorkers = vertx.createSharedWorkerExecutor("hermod-auth", 2);
+    // PBKDF2 runs here, never on an event loop; the pool's size bounds the CPU that password checks can take.
+    this.authWorkers = vertx.createSharedWorkerExecutor("hermod-auth", config.auth().workerThreadCount());
     UserStore users = new UserStore(config.auth().usersFile(config.spool()),
         Duration.ofSeconds(config.auth().reloadCheckSeconds()), System::nanoTime, new SecureRandom());
+    LoginCache logins = new LoginCache(config.auth().cacheSize(),
+        Duration.ofSeconds(config.auth().cacheTtlSeconds()).toNanos(), System::nanoTime, new SecureRandom());
     this.serverContext = ServerContext.create(live, spool,
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id), Addresses.nodeLocal()),
-        certificate, new UserStoreAuthenticator(authWorkers, users), metrics, dkim,
+        certificate, new UserStoreAuthenticator(authWorkers, users, logins), metrics, dkim,
         AuthThrottle.create(vertx, config.auth()), new SpfEvaluator(new DnsjavaSpfDns(vertx, resolver.dns())),
         new DnsjavaDkimDns(vertx, resolver.dns(), config.dns().timeoutMillis()));
     this.readiness = new Readiness(spool, serverContext.drain());

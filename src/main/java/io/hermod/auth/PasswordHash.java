@@ -3,6 +3,7 @@ package io.hermod.auth;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -105,6 +106,18 @@ public final class PasswordHash {
   @Override
   public String toString() {
     return PREFIX + iterations + "$...";
+  }
+
+  /** The same stored hash: iterations, salt and hash (a user's line unchanged, for the login cache). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PasswordHash p && iterations == p.iterations && Arrays.equals(salt, p.salt)
+        && Arrays.equals(hash, p.hash);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * (31 * iterations + Arrays.hashCode(salt)) + Arrays.hashCode(hash);
   }
 
   /** For the unknown-user path: a hash nobody's password matches, costing the same work. */

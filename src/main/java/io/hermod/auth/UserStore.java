@@ -13,8 +13,9 @@ import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
- * The users of the user file, reloaded when the file changes (modification time or size), checked at most
- * once per interval. Blocking (file reads, PBKDF2): use it from worker threads only.
+ * The users of the user file, reloaded when the file changes (modification time, size or inode: {@code hermod
+ * user} replaces the file by a rename), checked at most once per interval. Blocking (file reads, PBKDF2): use it
+ * from worker threads only, except {@link #usersIfFresh}.
  */
 public final class UserStore {
 
@@ -27,10 +28,11 @@ public final class UserStore {
   private final SecureRandom random;
   private final byte[] decoySecret = new byte[32]; // SCRAM decoy salts; new at each start
 
-  private Map<String, UserFile.Entry> users = Map.of();
+  // Written under the lock, read without it by usersIfFresh: users is published before lastCheck/checkedOnce.
+  private volatile Map<String, UserFile.Entry> users = Map.of();
+  private volatile long lastCheck;
+  private volatile boolean checkedOnce;
   private Object stamp;        // what the file looked like at the last load (null: never loaded)
-  private long lastCheck;
-  private boolean checkedOnce;
 
   public UserStore(Path file, Duration checkInterval, LongSupplier nanoTime, SecureRandom random) {
     this.file = file;
@@ -51,9 +53,28 @@ public final class UserStore {
    * costs one PBKDF2 run as well, so the time taken does not tell whether the name exists.
    */
   public AuthenticatedUser authenticate(String user, String password) {
-    UserFile.Entry entry = current().get(user);
+    return authenticate(user, entry(user), password);
+  }
+
+  /** {@link #authenticate} against an entry already looked up with {@link #entry} (null: unknown user). */
+  public AuthenticatedUser authenticate(String user, UserFile.Entry entry, String password) {
     boolean matches = (entry != null ? entry.hash() : decoy).matches(password);
     return entry != null && matches ? AuthenticatedUser.of(user, entry.domains()) : null;
+  }
+
+  /** The user's line as the store has it now (after a reload check), or null for an unknown name. */
+  public UserFile.Entry entry(String user) {
+    return current().get(user);
+  }
+
+  /**
+   * The users, without blocking, when no reload check is due (the file was checked less than the check
+   * interval ago); null when one is due (never with an interval of 0): then ask {@link #entry} on a worker.
+   * The answer is exactly what {@link #entry} would use now.
+   */
+  public Map<String, UserFile.Entry> usersIfFresh() {
+    long now = nanoTime.getAsLong();
+    return checkedOnce && now - lastCheck < checkIntervalNanos ? users : null;
   }
 
   /**
@@ -78,12 +99,16 @@ public final class UserStore {
     if (checkedOnce && now - lastCheck < checkIntervalNanos) {
       return users;
     }
-    checkedOnce = true;
-    lastCheck = now;
     Object seen = stampOf(file);
-    if (stamp != null && Objects.equals(seen, stamp)) {
-      return users;
+    if (stamp == null || !Objects.equals(seen, stamp)) {
+      load(seen);
     }
+    lastCheck = now; // after users: a reader that sees this check also sees what it loaded
+    checkedOnce = true;
+    return users;
+  }
+
+  private void load(Object seen) {
     try {
       UserFile.Contents contents = UserFile.read(file);
       contents.problems().forEach(LOG::warning);
@@ -94,7 +119,6 @@ public final class UserStore {
       // Keep the users we had: a file being replaced or unreadable for a moment must not lock everyone out.
       LOG.warning("users file " + file + ": cannot read (" + e + "); keeping " + users.size() + " user(s)");
     }
-    return users;
   }
 
   /** Modification time and size, or "absent". */

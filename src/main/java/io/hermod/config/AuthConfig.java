@@ -15,9 +15,19 @@ import java.nio.file.Path;
  * @param failureDelayMillis how long a 535 is held back, on a timer ("auth.failureDelayMillis")
  * @param restrictSenderDomains an authenticated user may only use MAIL FROM addresses in its own domains
  *                           ("auth.restrictSenderDomains")
+ * @param workerThreads      threads of the pool that runs password checks (PBKDF2) and user-file reads
+ *                           ("auth.workerThreads"); 0 = one per core
+ * @param cacheSize          most successful PLAIN/LOGIN verifications remembered ("auth.cacheSize"); 0 = none
+ * @param cacheTtlSeconds    how long a remembered verification serves ("auth.cacheTtlSeconds")
  */
 public record AuthConfig(String usersFile, int reloadCheckSeconds, int maxFailures, int failureWindowSeconds,
-                         int failureDelayMillis, boolean restrictSenderDomains) {
+                         int failureDelayMillis, boolean restrictSenderDomains, int workerThreads, int cacheSize,
+                         int cacheTtlSeconds) {
+
+  /** {@link #workerThreads}, with 0 resolved to the number of cores the JVM sees. */
+  public int workerThreadCount() {
+    return workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
+  }
 
   public Path usersFile(SpoolConfig spool) {
     return usersFile != null ? Path.of(usersFile) : DataDirectory.of(spool).resolve("users");

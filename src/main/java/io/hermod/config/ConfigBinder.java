@@ -122,13 +122,15 @@ final class ConfigBinder {
   private static TlsConfig tlsConfig(JsonSection s) {
     // That both files are given together is checked when TLS starts (each key can be overridden alone).
     return new TlsConfig(s.optionalString("certificateFile"), s.optionalString("keyFile"),
-        s.optionalString("generatedDirectory"));
+        s.optionalString("generatedDirectory"), s.intIn("sessionCacheSize", 1, 1_000_000),
+        s.intIn("sessionTimeoutSeconds", 1, 86_400));
   }
 
   private static AuthConfig auth(JsonSection s) {
     return new AuthConfig(s.optionalString("usersFile"), s.intIn("reloadCheckSeconds", 0, 3600),
         s.intIn("maxFailures", 1, 1_000_000), s.intIn("failureWindowSeconds", 1, 86400),
-        s.intIn("failureDelayMillis", 0, 60_000), s.bool("restrictSenderDomains"));
+        s.intIn("failureDelayMillis", 0, 60_000), s.bool("restrictSenderDomains"), s.intIn("workerThreads", 0, 256),
+        s.intIn("cacheSize", 0, 10_000_000), s.intIn("cacheTtlSeconds", 1, 86_400));
   }
 
   private static final Set<String> DKIM_KEY_KEYS = Set.of("domain", "selector", "privateKeyFile", "headers");

@@ -38,7 +38,8 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
     DeliveryConfig delivery = delivery(running.delivery(), next.delivery(), restart);
     LocalConfig local = local(running.local(), next.local(), restart);
     HermodConfig effective = new HermodConfig(next.hostname(), next.localDomains(), next.trustedNetworks(),
-        listeners, spool, next.limits(), dns, next.routing(), delivery, next.shutdownGraceSeconds(), next.tls(),
+        listeners, spool, next.limits(), dns, next.routing(), delivery, next.shutdownGraceSeconds(),
+        tls(running.tls(), next.tls(), restart),
         auth, http, logging, next.dkim(), next.spf(), cluster, local, reloadSeconds,
         shaping(running.shaping(), next.shaping(), restart));
     return new ReloadPlan(effective, changedSections(running, effective), restart);
@@ -96,13 +97,23 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
     return run.egress();
   }
 
+  /** Certificate files reload (ServerCertificate.refresh); the session cache is part of the TLS contexts built at start. */
+  private static TlsConfig tls(TlsConfig run, TlsConfig next, List<String> restart) {
+    Keep<TlsConfig> k = new Keep<>(run, next, restart, "tls.");
+    return new TlsConfig(next.certificateFile(), next.keyFile(), next.generatedDirectory(),
+        k.whole("sessionCacheSize", TlsConfig::sessionCacheSize),
+        k.whole("sessionTimeoutSeconds", TlsConfig::sessionTimeoutSeconds));
+  }
+
   /** The sender-domain rule reloads (sessions read it); the user store and the AUTH throttle are built once. */
   private static AuthConfig auth(AuthConfig run, AuthConfig next, List<String> restart) {
     Keep<AuthConfig> k = new Keep<>(run, next, restart, "auth.");
     return new AuthConfig(k.whole("usersFile", AuthConfig::usersFile),
         k.whole("reloadCheckSeconds", AuthConfig::reloadCheckSeconds), k.whole("maxFailures", AuthConfig::maxFailures),
         k.whole("failureWindowSeconds", AuthConfig::failureWindowSeconds),
-        k.whole("failureDelayMillis", AuthConfig::failureDelayMillis), next.restrictSenderDomains());
+        k.whole("failureDelayMillis", AuthConfig::failureDelayMillis), next.restrictSenderDomains(),
+        k.whole("workerThreads", AuthConfig::workerThreads), k.whole("cacheSize", AuthConfig::cacheSize),
+        k.whole("cacheTtlSeconds", AuthConfig::cacheTtlSeconds));
   }
 
   /** Transports and user lists reload (the router and RCPT read them); the local verticle's pools do not. */

@@ -9,8 +9,13 @@ import java.nio.file.Path;
  * @param keyFile            PEM private key, PKCS#8 or PKCS#1 ("tls.keyFile"); set with the certificate
  * @param generatedDirectory where a self-signed certificate is generated at first start
  *                           ("tls.generatedDirectory"); null means {@code tls/} next to the spool directory
+ * @param sessionCacheSize   most TLS sessions each listener keeps for resumption by session id
+ *                           ("tls.sessionCacheSize"; TLS 1.3 and ticket-capable TLS 1.2 clients resume from
+ *                           stateless tickets instead)
+ * @param sessionTimeoutSeconds how long a session may be resumed, cached or as a ticket ("tls.sessionTimeoutSeconds")
  */
-public record TlsConfig(String certificateFile, String keyFile, String generatedDirectory) {
+public record TlsConfig(String certificateFile, String keyFile, String generatedDirectory, int sessionCacheSize,
+                        int sessionTimeoutSeconds) {
 
   /** True when the operator gave a certificate or a key (then both are needed). */
   public boolean configured() {

@@ -1,5 +1,7 @@
 package io.hermod.metrics;
 
+import io.hermod.auth.Verification;
+import io.hermod.tls.Handshake;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -89,11 +91,28 @@ public final class HermodMetrics {
         .register(registry).increment();
   }
 
-  /** hermod_tls_handshakes_total{version}; "failed" for a failed handshake. */
-  public void tlsHandshake(String version) {
+  /**
+   * hermod_auth_logins_total{mechanism=plain|login|scram-sha-256, outcome=success|failure, cache=hit|miss}: one
+   * per SMTP AUTH that checked credentials (a malformed or cancelled exchange checked none); cache=hit when a
+   * remembered verification answered without PBKDF2 (failures are always misses).
+   */
+  public void login(String mechanism, boolean success, Verification verification) {
+    Counter.builder("hermod.auth.logins")
+        .description("SMTP AUTH logins that checked credentials, by mechanism, outcome and login cache use")
+        .tags("mechanism", mechanism, "outcome", success ? "success" : "failure", "cache", verification.cacheTag())
+        .register(registry).increment();
+  }
+
+  /**
+   * hermod_tls_handshakes_total{version, session=full|resumed}; a failed handshake (null version) is
+   * version="failed", session="none".
+   */
+  public void tlsHandshake(String version, Handshake handshake) {
     String tag = version == null ? "failed" : TLS_VERSION.matcher(version).matches() ? version : "other";
-    Counter.builder("hermod.tls.handshakes").description("Inbound TLS handshakes, by protocol version")
-        .tag("version", tag).register(registry).increment();
+    Counter.builder("hermod.tls.handshakes")
+        .description("Inbound TLS handshakes, by protocol version and whether they resumed an earlier session")
+        .tag("version", tag).tag("session", version == null || handshake == null ? "none" : handshake.tag())
+        .register(registry).increment();
   }
 
   // ---- spool and router ----

@@ -5,6 +5,7 @@ import io.hermod.config.HermodConfig;
 import io.hermod.config.ListenerConfig;
 import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
+import io.hermod.tls.SharedServerTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
@@ -43,6 +44,10 @@ public final class ListenerVerticle extends VerticleBase {
         .setHost(listener.host())
         .setPort(listener.port())
         .setTcpNoDelay(true);
+    if (listener.tls() != ListenerConfig.Tls.NONE && ctx.certificate() != null) {
+      // Session resumption for STARTTLS upgrades and implicit TLS alike: the engine builds this listener's context.
+      options.setSslEngineOptions(ctx.certificate().engineOptions());
+    }
     if (listener.tls() == ListenerConfig.Tls.IMPLICIT) {
       // RFC 8314 §3: TLS from the first byte. (STARTTLS listeners stay plain: each upgrade passes its options.)
       ServerSSLOptions tls = ctx.certificate().sslOptions();
@@ -52,8 +57,12 @@ public final class ListenerVerticle extends VerticleBase {
     server = vertx.createNetServer(options);
     server.connectHandler(this::accept);
     timer = vertx.setPeriodic(1000, id -> tick());
+    Future<NetServer> listening = server.listen();
+    if (listener.tls() == ListenerConfig.Tls.STARTTLS) {
+      SharedServerTls.shareManager(server); // Vert.x bug: STARTTLS on the second instance of a shared port
+    }
     // A bind failure names the listener: "Address already in use" alone does not say which of several.
-    return server.listen().onSuccess(s ->
+    return listening.onSuccess(s ->
         LOG.fine(() -> "listener " + listener.name() + " on " + listener.host() + ":" + s.actualPort()))
         .recover(e -> Future.failedFuture(new IllegalStateException("listener " + listener.name() + " ("
             + listener.role().name().toLowerCase(java.util.Locale.ROOT) + ") on " + listener.host() + ":"
@@ -88,7 +97,7 @@ public final class ListenerVerticle extends VerticleBase {
     // metrics: accepted connection, open session (and the implicit-TLS handshake)
     ctx.metrics().connection(listener.name(), true);
     if (tls != null) {
-      ctx.metrics().tlsHandshake(tls.protocol());
+      ctx.metrics().tlsHandshake(tls.protocol(), tls.handshake());
     }
     java.util.concurrent.atomic.AtomicInteger open = ctx.metrics().sessions(listener.name());
     open.incrementAndGet();

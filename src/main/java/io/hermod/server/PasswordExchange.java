@@ -31,6 +31,11 @@ final class PasswordExchange extends SaslExchange {
     return new PasswordExchange(authenticator, Step.LOGIN_USER);
   }
 
+  @Override
+  String mechanism() {
+    return step == Step.PLAIN ? "plain" : "login";
+  }
+
   /** Empty for PLAIN (RFC 4954 §4), "Username:" for LOGIN. */
   @Override
   Outcome begin() {

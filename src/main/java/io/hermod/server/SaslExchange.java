@@ -2,8 +2,10 @@ package io.hermod.server;
 
 import io.hermod.auth.AuthenticatedUser;
 import io.hermod.auth.Authenticator;
+import io.hermod.auth.PasswordCheck;
 import io.hermod.auth.Sasl;
 import io.hermod.auth.ScramServer;
+import io.hermod.auth.Verification;
 import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
 import io.vertx.core.Future;
@@ -40,8 +42,8 @@ abstract class SaslExchange {
   record Failed(String user) implements Outcome {
   }
 
-  /** Authenticated. */
-  record Succeeded(AuthenticatedUser user) implements Outcome {
+  /** Authenticated; {@code verification} says whether a remembered verification served it (metrics). */
+  record Succeeded(AuthenticatedUser user, Verification verification) implements Outcome {
   }
 
   /** @return null for a mechanism we do not offer */
@@ -72,8 +74,11 @@ abstract class SaslExchange {
   /** The decoded response. */
   abstract Outcome respond(byte[] decoded);
 
+  /** The mechanism's name for metrics, lower case ("plain", "login", "scram-sha-256"). */
+  abstract String mechanism();
+
   /** The outcome of a user-store check for {@code user}. */
-  static Outcome checked(String user, AuthenticatedUser result) {
-    return result != null ? new Succeeded(result) : new Failed(user);
+  static Outcome checked(String user, PasswordCheck result) {
+    return result.user() != null ? new Succeeded(result.user(), result.verification()) : new Failed(user);
   }
 }

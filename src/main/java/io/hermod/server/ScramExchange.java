@@ -4,6 +4,7 @@ import io.hermod.auth.Authenticator;
 import io.hermod.auth.Sasl;
 import io.hermod.auth.ScramCredentials;
 import io.hermod.auth.ScramServer;
+import io.hermod.auth.Verification;
 import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
 
@@ -26,6 +27,11 @@ final class ScramExchange extends SaslExchange {
   ScramExchange(Authenticator authenticator, ScramServer scram) {
     this.authenticator = authenticator;
     this.scram = scram;
+  }
+
+  @Override
+  String mechanism() {
+    return "scram-sha-256";
   }
 
   @Override
@@ -58,7 +64,8 @@ final class ScramExchange extends SaslExchange {
           return challenge(serverFinal);
         }
         default:
-          return decoded.length == 0 ? new Succeeded(credentials.user()) : new Refused(Replies.AUTH_FAILED);
+          return decoded.length == 0 ? new Succeeded(credentials.user(), Verification.COMPUTED)
+              : new Refused(Replies.AUTH_FAILED);
       }
     } catch (ScramServer.ScramException e) {
       return new Refused(Replies.AUTH_FAILED);

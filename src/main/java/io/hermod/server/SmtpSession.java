@@ -1,6 +1,7 @@
 package io.hermod.server;
 
 import io.hermod.auth.AuthenticatedUser;
+import io.hermod.auth.Verification;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.ListenerConfig;
 import io.hermod.config.SpfConfig;
@@ -174,12 +175,12 @@ final class SmtpSession {
     extended = false;
     sasl = null;
     tls = state;
-    ctx.metrics().tlsHandshake(state.protocol()); // metrics
+    ctx.metrics().tlsHandshake(state.protocol(), state.handshake()); // metrics
   }
 
   /** A STARTTLS handshake that failed (metrics only: the connection closes). */
   void tlsFailed() {
-    ctx.metrics().tlsHandshake(null);
+    ctx.metrics().tlsHandshake(null, null);
   }
 
   /** The client sent something before our greeting ended (limits.greetPauseMillis): it is disconnected. */
@@ -241,9 +242,12 @@ final class SmtpSession {
           .otherwise(err -> respond(Replies.AUTH_TEMPORARY_FAILURE)));
     }
     if (outcome instanceof SaslExchange.Failed f) {
+      ctx.metrics().login(exchange.mechanism(), false, Verification.COMPUTED); // metrics
       return new Action.Later(authFailed(f.user()));
     }
-    authUser = ((SaslExchange.Succeeded) outcome).user();
+    SaslExchange.Succeeded ok = (SaslExchange.Succeeded) outcome;
+    ctx.metrics().login(exchange.mechanism(), true, ok.verification()); // metrics
+    authUser = ok.user();
     LOG.fine(() -> "auth ok: client=" + clientIp + " user=" + LogSafe.token(authUser.name()));
     return respond(Replies.AUTH_OK);
   }

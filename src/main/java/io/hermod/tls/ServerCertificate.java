@@ -50,11 +50,13 @@ public final class ServerCertificate {
   private final Vertx vertx;
   private final SwappableKeyManager keyManager;
   private final ServerSSLOptions options;
+  private final SessionResumption resumption;
   private volatile FileStamp loaded;
 
-  private ServerCertificate(Vertx vertx, FileStamp stamp, X509ExtendedKeyManager initial) {
+  private ServerCertificate(Vertx vertx, FileStamp stamp, X509ExtendedKeyManager initial, TlsConfig tls) {
     this.vertx = vertx;
     this.loaded = stamp;
+    this.resumption = new SessionResumption(tls.sessionCacheSize(), tls.sessionTimeoutSeconds());
     this.keyManager = new SwappableKeyManager(initial);
     this.options = new ServerSSLOptions()
         .setKeyCertOptions(KeyCertOptions.wrap(keyManager))
@@ -67,7 +69,7 @@ public final class ServerCertificate {
    */
   public static ServerCertificate resolve(Vertx vertx, HermodConfig config) {
     FileStamp stamp = FileStamp.of(paths(config));
-    return new ServerCertificate(vertx, stamp, load(vertx, stamp));
+    return new ServerCertificate(vertx, stamp, load(vertx, stamp), config.tls());
   }
 
   /**
@@ -105,6 +107,14 @@ public final class ServerCertificate {
    */
   public ServerSSLOptions sslOptions() {
     return options;
+  }
+
+  /**
+   * The TLS engine for every TLS listener's {@code NetServerOptions}: the JDK's, with the session cache and
+   * timeout of {@code tls.sessionCacheSize} and {@code tls.sessionTimeoutSeconds} (fixed at start).
+   */
+  public SessionResumption engineOptions() {
+    return resumption;
   }
 
   public Path certificate() {

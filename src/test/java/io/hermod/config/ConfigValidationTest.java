@@ -85,6 +85,14 @@ class ConfigValidationTest {
         bad("{'routing':{'deliveryPort':0}}", "routing.deliveryPort"),
         bad("{'delivery':{'retryInitialSeconds':600,'retryMaxSeconds':300}}", "delivery.retryMaxSeconds"),
         bad("{'delivery':{'instances':0}}", "delivery.instances"),
+        bad("{'tls':{'sessionCacheSize':0}}", "tls.sessionCacheSize"),
+        bad("{'auth':{'workerThreads':-1}}", "auth.workerThreads"),
+        bad("{'auth':{'workerThreads':257}}", "auth.workerThreads"),
+        bad("{'auth':{'cacheSize':-1}}", "auth.cacheSize"),
+        bad("{'auth':{'cacheTtlSeconds':0}}", "auth.cacheTtlSeconds"),
+        bad("{'auth':{'cacheTtlSeconds':86401}}", "auth.cacheTtlSeconds"),
+        bad("{'tls':{'sessionTimeoutSeconds':0}}", "tls.sessionTimeoutSeconds"),
+        bad("{'tls':{'sessionTimeoutSeconds':86401}}", "tls.sessionTimeoutSeconds"),
         bad("{'delivery':{'delayWarningSeconds':-1}}", "delivery.delayWarningSeconds"),
         bad("{'delivery':{'activeWindow':0}}", "delivery.activeWindow"),
         bad("{'delivery':{'scanIntervalSeconds':0}}", "delivery.scanIntervalSeconds"),
@@ -183,6 +191,8 @@ class ConfigValidationTest {
     assertEquals(List.of(new ListenerConfig("mx", "127.0.0.1", 2525, ListenerConfig.Role.MX),
         new ListenerConfig("submission", "127.0.0.1", 2587, ListenerConfig.Role.SUBMISSION)), c.listeners());
     assertEquals(List.of("127.0.0.0/8", "::1/128"), c.trustedNetworks().stream().map(Cidr::toString).toList());
+    assertEquals(0, c.auth().workerThreads());
+    assertEquals(Runtime.getRuntime().availableProcessors(), c.auth().workerThreadCount()); // 0: one per core
   }
 
   @Test

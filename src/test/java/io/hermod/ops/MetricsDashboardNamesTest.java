@@ -3,8 +3,10 @@ package io.hermod.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hermod.auth.Verification;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.metrics.RejectReason;
+import io.hermod.tls.Handshake;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -61,7 +63,8 @@ class MetricsDashboardNamesTest {
     m.messageAccepted(100);
     m.messageRejected(RejectReason.RELAY);
     m.authFailure();
-    m.tlsHandshake("TLSv1.3");
+    m.login("plain", true, Verification.CACHED);
+    m.tlsHandshake("TLSv1.3", Handshake.RESUMED);
     m.spoolUsage(() -> 1, () -> 100);
     m.queueActive(() -> 0);
     m.queueMessages(state -> 0);
