@@ -90,20 +90,6 @@ class TlsResumptionTest {
     assertEquals(4, handshakes(h, "full") - full);
   }
 
-  @Test
-  void aSessionOlderThanTheTimeoutIsNotResumed() throws Exception {
-    Path dir = Files.createDirectories(temp.resolve("short"));
-    try (TestHermod shortLived = TestHermod.start(Files.createDirectories(dir.resolve("spool")), config(dir, 1))) {
-      JsonObject plan = PythonSmtpSessions.plan(shortLived.hermod.port(STARTTLS), "starttls", dir.resolve("tls/cert.pem"), true);
-      plan.getJsonArray("sessions").add(PythonSmtpSessions.session(null, null, null, false))
-          .add(PythonSmtpSessions.session(null, null, null, false));
-      plan.put("pauseSeconds", 2.5); // between the sessions: past tls.sessionTimeoutSeconds
-      List<JsonObject> sessions = PythonSmtpSessions.run(plan);
-      assertEquals(List.of(false, false), reused(sessions), sessions.toString());
-      assertEquals(0, handshakes(shortLived, "resumed"));
-    }
-  }
-
   private static JsonObject plan(int listener, boolean resume) {
     JsonObject plan = PythonSmtpSessions.plan(h.hermod.port(listener), listener == IMPLICIT ? "implicit" : "starttls",
         cert, resume);
