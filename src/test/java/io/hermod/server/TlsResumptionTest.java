@@ -34,15 +34,12 @@ class TlsResumptionTest {
 
   @BeforeAll
   static void start() throws Exception {
-    h = TestHermod.start(Files.createDirectories(temp.resolve("spool")), config(temp, null));
+    h = TestHermod.start(Files.createDirectories(temp.resolve("spool")), config(temp));
     cert = temp.resolve("tls/cert.pem");
   }
 
-  static JsonObject config(Path dir, Integer sessionTimeoutSeconds) {
+  static JsonObject config(Path dir) {
     JsonObject tls = new JsonObject().put("generatedDirectory", dir.resolve("tls").toString());
-    if (sessionTimeoutSeconds != null) {
-      tls.put("sessionTimeoutSeconds", sessionTimeoutSeconds);
-    }
     return new JsonObject()
         .put("listeners", new JsonArray()
             .add(TlsAuthTest.listener("mx", "mx", "starttls"))
@@ -88,20 +85,6 @@ class TlsResumptionTest {
     List<JsonObject> sessions = PythonSmtpSessions.run(plan(STARTTLS, false));
     assertEquals(List.of(false, false, false, false), reused(sessions), sessions.toString());
     assertEquals(4, handshakes(h, "full") - full);
-  }
-
-  @Test
-  void aSessionOlderThanTheTimeoutIsNotResumed() throws Exception {
-    Path dir = Files.createDirectories(temp.resolve("short"));
-    try (TestHermod shortLived = TestHermod.start(Files.createDirectories(dir.resolve("spool")), config(dir, 1))) {
-      JsonObject plan = PythonSmtpSessions.plan(shortLived.hermod.port(STARTTLS), "starttls", dir.resolve("tls/cert.pem"), true);
-      plan.getJsonArray("sessions").add(PythonSmtpSessions.session(null, null, null, false))
-          .add(PythonSmtpSessions.session(null, null, null, false));
-      plan.put("pauseSeconds", 2.5); // between the sessions: past tls.sessionTimeoutSeconds
-      List<JsonObject> sessions = PythonSmtpSessions.run(plan);
-      assertEquals(List.of(false, false), reused(sessions), sessions.toString());
-      assertEquals(0, handshakes(shortLived, "resumed"));
-    }
   }
 
   private static JsonObject plan(int listener, boolean resume) {
