@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * @param sessionCacheSize   most TLS sessions each listener keeps for resumption by session id
  *                           ("tls.sessionCacheSize"; TLS 1.3 and ticket-capable TLS 1.2 clients resume from
  *                           stateless tickets instead)
- * @param sessionTimeoutSeconds how long a session may be resumed, cached or as a ticket ("tls.sessionTimeoutSeconds")
+ * @param sessionTimeoutSeconds how long a cached session may be resumed, and the lifetime given to session tickets
+ *                           ("tls.sessionTimeoutSeconds")
  */
 public record TlsConfig(String certificateFile, String keyFile, String generatedDirectory, int sessionCacheSize,
                         int sessionTimeoutSeconds) {

@@ -17,10 +17,10 @@ import javax.net.ssl.TrustManagerFactory;
  * reconnecting client resumes its session and skips the full handshake (RFC 8446 §2.2: a TLS 1.3 pre-shared key
  * from a NewSessionTicket; TLS 1.2: RFC 5077 session tickets, or the session id in this cache). The JDK server
  * issues stateless tickets ({@code jdk.tls.server.enableSessionTicketExtension}, true by default in JDK 17),
- * encrypted with keys it keeps in the context and rotates itself; the cache holds the TLS 1.2 sessions of
- * clients without ticket support. The timeout bounds both: a ticket's lifetime (the {@code ticket_lifetime} of
- * TLS 1.3) and a cached session's. Set on every TLS listener's {@code NetServerOptions}; one context per
- * listener (its instances share it, see {@link SharedServerTls}).
+ * encrypted with keys it keeps in the context; the cache holds the TLS 1.2 sessions of clients without ticket
+ * support. The timeout bounds a cached session and is the lifetime given to tickets, which JDK 17 does not
+ * reliably enforce on a stateless ticket it is offered (measured; docs/security.md). Set on every TLS listener's
+ * {@code NetServerOptions}; one context per listener (its instances share it, see {@link SharedServerTls}).
  */
 public final class SessionResumption extends JdkSSLEngineOptions {
 

@@ -34,15 +34,12 @@ class TlsResumptionTest {
 
   @BeforeAll
   static void start() throws Exception {
-    h = TestHermod.start(Files.createDirectories(temp.resolve("spool")), config(temp, null));
+    h = TestHermod.start(Files.createDirectories(temp.resolve("spool")), config(temp));
     cert = temp.resolve("tls/cert.pem");
   }
 
-  static JsonObject config(Path dir, Integer sessionTimeoutSeconds) {
+  static JsonObject config(Path dir) {
     JsonObject tls = new JsonObject().put("generatedDirectory", dir.resolve("tls").toString());
-    if (sessionTimeoutSeconds != null) {
-      tls.put("sessionTimeoutSeconds", sessionTimeoutSeconds);
-    }
     return new JsonObject()
         .put("listeners", new JsonArray()
             .add(TlsAuthTest.listener("mx", "mx", "starttls"))
