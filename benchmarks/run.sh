@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Hermod vs Postfix vs the rig's ceiling, in one run:  benchmarks/run.sh [--quick] [--rounds N] [--no-build]
-# Everything listens on 127.0.0.1 only, on free ports (never 25); everything started is stopped by PID.
+# Sending at scale instead:  benchmarks/run.sh [--quick] [--no-build] [--dead-destination] [--campaign]
+#   [--dead-messages N] [--campaign-messages N] [--campaign-domains N] [--backoff SECONDS]
+# Everything listens on 127.0.0.0/8 only, on free ports (never 25); everything started is stopped by PID.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -9,12 +11,17 @@ WORK=$HERE/work
 RESULTS=$HERE/results
 ARGS=()
 BUILD=1
+SHAPING=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) ARGS+=(--quick) ;;
     --rounds) [ $# -ge 2 ] || { echo "--rounds needs a number" >&2; exit 64; }; ARGS+=(--rounds "$2"); shift ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,3p' "$0"; exit 0 ;;
+    --dead-destination|--campaign) ARGS+=("$1"); SHAPING=1 ;;
+    --dead-messages|--campaign-messages|--campaign-domains|--backoff)
+      [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1 needs a number" >&2; exit 64; }
+      ARGS+=("$1" "$2"); shift ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
   shift
@@ -24,16 +31,19 @@ say() { echo "[run.sh] $*"; }
 
 # Stop what we started, by PID only: the private Postfix (its own config dir) and every pid file bench.py wrote.
 cleanup() {
-  if [ -f "$WORK/postfix/main.cf" ] && [ -f "$WORK/postfix/queue/pid/master.pid" ]; then
-    timeout 60 postfix -c "$WORK/postfix" stop >/dev/null 2>&1 || true
-  fi
+  for pf in "$WORK/postfix" "$WORK/postfix-shaping"; do
+    if [ -f "$pf/main.cf" ] && [ -f "$pf/queue/pid/master.pid" ]; then
+      timeout 60 postfix -c "$pf" stop >/dev/null 2>&1 || true
+    fi
+  done
   for f in "$WORK"/pids/*.pid; do
     [ -e "$f" ] || continue
     pid=$(cat "$f")
-    # only a process that is still what we started (PIDs get reused): a sink, Hermod, or our Postfix master
+    # only a process that is still what we started (PIDs get reused): a sink, a peer, our dnsmasq, Hermod, or
+    # our Postfix master
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
-       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE 'smtp-sink|sink\.py|hermod\.jar' ||
-         tr '\0' '\n' <"/proc/$pid/environ" | grep -qx "MAIL_CONFIG=$WORK/postfix"; }; then
+       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "smtp-sink|sink\.py|peer\.py|hermod\.jar|dnsmasq .*--conf-file=$WORK/" ||
+         tr '\0' '\n' <"/proc/$pid/environ" | grep -qxE "MAIL_CONFIG=$WORK/postfix(-shaping)?"; }; then
       kill "$pid" 2>/dev/null || true
       for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.3; done
       kill -9 "$pid" 2>/dev/null || true
@@ -52,6 +62,7 @@ command -v gnuplot >/dev/null || need+=(gnuplot-nox)
 [ -x /usr/bin/python3 ] || need+=(python3)
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
+[ "$SHAPING" = 0 ] || command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     say "missing packages (${need[*]}) and not root: install them first"; exit 3
@@ -87,5 +98,7 @@ set +e
 "$PY" "$HERE/bench.py" --work "$WORK" --results "$RESULTS" --jar "$JAR" --jar-note "$NOTE" "${ARGS[@]}"
 rc=$?
 set -e
-[ $rc -eq 0 ] && say "done: $RESULTS/latest.md" || say "the harness failed (exit $rc)"
+LATEST=$RESULTS/latest.md
+[ "$SHAPING" = 0 ] || LATEST=$RESULTS/latest-shaping.md
+[ $rc -eq 0 ] && say "done: $LATEST" || say "the harness failed (exit $rc)"
 exit $rc
