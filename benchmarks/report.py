@@ -208,10 +208,12 @@ def shaping_markdown(facts, p, res, quick):
                 continue
             m = r["mta"]
             rows.append([name, _runs_cell(r, "{:,}".format(r["delivered"])), _num(r["inject_s"], "%.1f"),
-                         _num(r["t50"]), _num(r["t90"]), _num(r["seconds"]), _num(r["rate"], "%.1f"),
+                         _num(r["t50"]), _num(r["t90"]),
+                         _num(r["seconds"]) if r["ok"] else "not in %d (last at %.0f)" % (p["camp_limit"], r["seconds"]),
+                         _num(r["rate"], "%.1f"),
                          m.get("deferrals", "–"), m.get("deferred without a connection", "–")])
         md.append(_table(["MTA", "delivered", "injected in s", "50 % delivered s", "90 % delivered s",
-                          "all delivered s", "msgs/s (all / last delivery)", "deferrals", "deferred without a connection"],
+                          "all delivered s", "msgs/s (delivered / last delivery s)", "deferrals", "deferred without a connection"],
                          rows))
         beh = dict(BEHAVIOUR)
         beh["throttle"] = beh["throttle"] % tuple(p["throttle_rate"])

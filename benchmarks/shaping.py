@@ -30,7 +30,8 @@ def log(msg):
 class Mta:
     """One MTA under test with what the scenarios read from it: deferrals so far and its own counters."""
 
-    def __init__(self, kind, work, jar, here, p, smarthost=None, dns=None, delivery_port=None, hosts=None):
+    def __init__(self, kind, tag, work, jar, here, p, smarthost=None, dns=None, delivery_port=None, hosts=None):
+        """tag names the run's log: work/hermod-<tag>.log or work/postfix-<tag>.maillog (kept after the run)."""
         self.kind = kind
         self.log_offset, self.counts = 0, {"deferred": 0, "suspended": 0, "sent": 0}
         if kind == "Hermod":
@@ -40,16 +41,18 @@ class Mta:
                 extra["dns"] = {"resolvers": ["127.0.0.1:%d" % dns.port]}
             if delivery_port:
                 extra["routing"] = {"deliveryPort": delivery_port}
-            self.mta = procs.Hermod(work, jar, {}, smarthost, extra=extra, name="hermod-shaping")
+            self.mta = procs.Hermod(work, jar, {}, smarthost, extra=extra, name="hermod-" + tag)
             self.error = self.mta.error
         else:
-            d = os.path.join(work, "postfix-shaping")
+            maillog = os.path.join(work, "postfix-%s.maillog" % tag)
+            if os.path.exists(maillog):
+                os.remove(maillog)
             extra = {"minimal_backoff_time": "%ds" % p["backoff"], "queue_run_delay": "%ds" % p["scan"],
-                     "maillog_file": os.path.join(d, "maillog"), "maillog_file_prefixes": d}
+                     "maillog_file": maillog, "maillog_file_prefixes": work}
             if delivery_port:
                 extra["smtp_tcp_port"] = str(delivery_port)
             self.mta = procs.Postfix(work, {}, smarthost, 200, dirname="postfix-shaping", extra=extra, hosts=hosts)
-            self.maillog = extra["maillog_file"]
+            self.maillog = maillog
             self.error = None
         self.port = self.mta.port
 
@@ -142,9 +145,9 @@ def dead_destination(kind, variant, work, jar, here, p, dns=None):
         started.append(peer)
         hosts = {"mxdead%02d.test" % i: "127.0.0.40" for i in range(p["mx_domains"])}
         if variant == "smarthost":
-            mta = Mta(kind, work, jar, here, p, smarthost=port)
+            mta = Mta(kind, "dead-" + variant, work, jar, here, p, smarthost=port)
         else:
-            mta = Mta(kind, work, jar, here, p, dns=dns, delivery_port=port, hosts=hosts)
+            mta = Mta(kind, "dead-" + variant, work, jar, here, p, dns=dns, delivery_port=port, hosts=hosts)
         started.append(mta)
         if mta.error:
             return dict(result, reason=mta.error, skipped=True)
@@ -249,7 +252,7 @@ def campaign(kind, work, jar, here, p, dns):
         peer = procs.Peer(work, "peer-campaign", here, campaign_sites(port, p))
         started.append(peer)
         hosts = {d: "127.0.0.%d" % (11 + SITES.index(s)) for d, s in domains.items()}
-        mta = Mta(kind, work, jar, here, p, dns=dns, delivery_port=port, hosts=hosts)
+        mta = Mta(kind, "campaign", work, jar, here, p, dns=dns, delivery_port=port, hosts=hosts)
         started.append(mta)
         if mta.error:
             return dict(result, reason=mta.error, skipped=True)
