@@ -79,7 +79,15 @@ def main():
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated: " + ",".join(SCENARIOS))
     ap.add_argument("--listener-instances", type=int, default=2, help="Hermod's listeners[].instances")
+    ap.add_argument("--dead-destination", action="store_true", help="shaping scenario: dead destination")
+    ap.add_argument("--campaign", action="store_true", help="shaping scenario: campaign over simulated providers")
+    ap.add_argument("--dead-messages", type=int, help="messages to the dead smarthost (default 20,000; quick 2,000)")
+    ap.add_argument("--campaign-messages", type=int, help="campaign messages (default 50,000; quick 2,000)")
+    ap.add_argument("--campaign-domains", type=int, help="campaign domains (default 1,000; quick 100)")
+    ap.add_argument("--backoff", type=int, help="retry/probe seconds for both MTAs (default 60; quick 20)")
     a = ap.parse_args()
+    if a.dead_destination or a.campaign:
+        return shaping_main(a)
     p = dict(QUICK if a.quick else FULL)
     if a.rounds:
         p["rounds"] = max(1, a.rounds)
@@ -208,6 +216,35 @@ def main():
                 log("stopping %s: %s" % (type(x).__name__, e))
     md, png = report.write(a.results, facts, results, p, a.quick, "" if len(want) == len(SCENARIOS) else "-".join(want))
     log("results: %s%s" % (md, " and " + png if png else " (no chart: a partial run, or gnuplot missing or failed)"))
+    return status
+
+
+def shaping_main(a):
+    """The shaping scenarios only (benchmarks/shaping.py); results in results-<date>-shaping.md."""
+    import json
+    import shaping
+    here = os.path.dirname(os.path.abspath(__file__))
+    os.makedirs(os.path.join(a.work, "pids"), exist_ok=True)
+    facts = machine_facts(os.path.dirname(here))
+    facts["dnsmasq"] = sh(["dnsmasq", "--version"]).splitlines()[0]
+    facts["hermod"] = "%s%s" % (a.jar, " " + a.jar_note if a.jar_note else "")
+    which = {w for w, on in (("dead", a.dead_destination), ("campaign", a.campaign)) if on}
+    overrides = {"dead_n": a.dead_messages, "camp_n": a.campaign_messages, "camp_domains": a.campaign_domains,
+                 "backoff": a.backoff}
+    if a.backoff:
+        overrides["scan"] = max(1, a.backoff // 2)
+    status = 0
+    p, res = dict(shaping.QUICK if a.quick else shaping.FULL), {}
+    try:
+        p, res = shaping.run(a.work, a.jar, here, a.quick, which, overrides, a.jar_note)
+    except Exception:
+        traceback.print_exc()
+        log("the harness broke; partial results follow")
+        status = 2
+    with open(os.path.join(a.work, "shaping-last.json"), "w") as f:
+        json.dump({"params": p, "results": res}, f, indent=1, default=str)
+    md = report.write_shaping(a.results, facts, p, res, a.quick)
+    log("results: %s (raw numbers: %s)" % (md, os.path.join(a.work, "shaping-last.json")))
     return status
 
 

@@ -155,3 +155,52 @@ def crowd(port, n, measure, open_timeout=60, parallel_opens=200, overall=600, mi
 
 def stamped(port, rcpt, rate, seconds, tag):
     return asyncio.run(fixed_rate(port, rcpt, rate, seconds, tag))
+
+
+async def _inject(port, recipients, sessions, timeout, overall):
+    """Send one 1 KiB message to each address of `recipients` over `sessions` sessions (MAIL, RCPT and DATA
+    pipelined, then the body). Returns (accepted, errors, seconds)."""
+    todo = iter(enumerate(recipients))
+    accepted, errors = [0], []
+    deadline = time.monotonic() + overall
+
+    async def worker():
+        reader = writer = None
+        try:
+            reader, writer = await _session(port, timeout)
+            for i, rcpt in todo:
+                if time.monotonic() > deadline:
+                    errors.append("gave up after %d s" % overall)
+                    return
+                writer.write(b"MAIL FROM:<s@x.test>\r\nRCPT TO:<%s>\r\nDATA\r\n" % rcpt.encode())
+                codes = [await _reply(reader, timeout) for _ in range(3)]
+                if codes != [250, 250, 354]:
+                    errors.append("message %d to %s: replies %s" % (i, rcpt, codes))
+                    if codes[2] == 354:
+                        writer.write(b".\r\n")
+                        await _reply(reader, timeout)
+                    writer.write(b"RSET\r\n")
+                    await _reply(reader, timeout)
+                    continue
+                writer.write(("From: <s@x.test>\r\nTo: <%s>\r\nSubject: shaping %d\r\nMessage-ID: <m%d.%s@bench>\r\n"
+                              "\r\n%s.\r\n" % (rcpt, i, i, uuid.uuid4().hex[:8], FILLER)).encode())
+                if await _reply(reader, timeout) == 250:
+                    accepted[0] += 1
+                else:
+                    errors.append("message %d refused at end of data" % i)
+            writer.write(b"QUIT\r\n")
+            await asyncio.wait_for(reader.read(), timeout)
+        except (OSError, ConnectionError, asyncio.TimeoutError) as e:
+            errors.append("session: %s" % (str(e) or type(e).__name__))
+        finally:
+            if writer:
+                writer.close()
+
+    t0 = time.monotonic()
+    await asyncio.gather(*(worker() for _ in range(sessions)))
+    return accepted[0], errors, time.monotonic() - t0
+
+
+def inject(port, recipients, sessions=8, timeout=60, overall=900):
+    """Blocking: every address in `recipients` gets one message through the MTA on `port`."""
+    return asyncio.run(_inject(port, recipients, sessions, timeout, overall))

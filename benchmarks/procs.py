@@ -209,12 +209,15 @@ def memory(pids, with_pss=True):
 class Postfix:
     name = "Postfix"
 
-    def __init__(self, work, routes, default_hop, process_limit, dovecot=None):
-        """routes: {domain: port}; default_hop: port of the relayhost; dovecot: a DovecotAuth for a
-        submission service (STARTTLS required, AUTH required to relay), or None for none."""
+    def __init__(self, work, routes, default_hop, process_limit, dovecot=None, dirname="postfix", extra=None,
+                 hosts=None):
+        """routes: {domain: port}; default_hop: port of the relayhost (None: no relayhost); dovecot: a DovecotAuth
+        for a submission service (STARTTLS required, AUTH required to relay), or None for none; extra: more
+        main.cf settings (they win); hosts: {name: ip} for an /etc/hosts inside the queue directory, which the
+        smtp client (then chrooted there) uses to find next hops with DNS disabled (shaping scenarios, README)."""
         self.dovecot = dovecot
         sasl_socket = dovecot.socket if dovecot else None
-        self.dir = os.path.join(work, "postfix")
+        self.dir = os.path.join(work, dirname)
         self.port = free_port()
         self.submission_port = free_port() if sasl_socket else None
         self._stop_stale()
@@ -258,8 +261,8 @@ class Postfix:
             "inet_protocols": "ipv4",
             "mynetworks": "127.0.0.0/8",
             "mydestination": "",
-            "relayhost": "[127.0.0.1]:%d" % default_hop,
-            "transport_maps": "inline:{%s}" % transport,
+            "relayhost": "[127.0.0.1]:%d" % default_hop if default_hop else "",
+            "transport_maps": "inline:{%s}" % transport if routes else "",
             "smtp_dns_support_level": "disabled",
             "smtpd_peername_lookup": "no",
             "in_flow_delay": "0",
@@ -276,16 +279,30 @@ class Postfix:
             "smtpd_tls_key_file": key,
             "smtpd_tls_security_level": "may",
         }
+        settings.update(extra or {})
         subprocess.run(["postconf", "-c", self.dir, "-e"] + ["%s=%s" % kv for kv in settings.items()], check=True)
         subprocess.run(["postconf", "-c", self.dir, "-F", "*/*/chroot = n"], check=True)
         os.makedirs(settings["queue_directory"])
         os.makedirs(settings["data_directory"])
+        if hosts is not None:
+            # Only the smtp client runs chrooted in the queue directory: it reads etc/hosts from there, so
+            # every recipient domain is its own next hop (Postfix's queue per domain), found without DNS.
+            subprocess.run(["postconf", "-c", self.dir, "-F", "smtp/unix/chroot = y"], check=True)
+            etc = os.path.join(settings["queue_directory"], "etc")
+            os.makedirs(etc)
+            with open(os.path.join(etc, "hosts"), "w") as f:
+                f.write("127.0.0.1 localhost\n" + "".join("%s %s\n" % (ip, n) for n, ip in hosts.items()))
+            with open(os.path.join(etc, "nsswitch.conf"), "w") as f:
+                f.write("hosts: files\n")
+            for name in ("services", "localtime", "protocols"):
+                if os.path.exists("/etc/" + name):
+                    shutil.copy("/etc/" + name, os.path.join(etc, name))
         shutil.chown(settings["data_directory"], "postfix") if os.geteuid() == 0 else None
         self._postfix("check")
         self._postfix("start")
         if not wait_port(self.port, 20) or (self.submission_port and not wait_port(self.submission_port, 20)):
             raise RuntimeError("private Postfix did not listen on %d, see %s/log" % (self.port, self.dir))
-        self.pidfile = os.path.join(work, "pids", "postfix-master.pid")
+        self.pidfile = os.path.join(work, "pids", dirname + "-master.pid")
         with open(self.pidfile, "w") as f:
             f.write(str(self.master_pid()))
 
@@ -429,14 +446,18 @@ class DovecotAuth:
 class Hermod:
     name = "Hermod"
 
-    def __init__(self, work, jar, routes, default_hop, java_opts=(), listener_instances=2):
+    def __init__(self, work, jar, routes, default_hop, java_opts=(), listener_instances=2, extra=None,
+                 name="hermod"):
+        """routes: {domain: port}; default_hop: the smarthost's port (None: MX delivery); extra: config sections
+        merged over the generated ones (a dict per section), e.g. {"shaping": {...}, "dns": {...}}."""
         self.port = free_port()
         self.submission_port = free_port()
-        spool = os.path.join(work, "hermod-spool")
+        self.http_port = free_port()
+        spool = os.path.join(work, name + "-spool")
         shutil.rmtree(spool, ignore_errors=True)
-        self.conf = os.path.join(work, "hermod.json")
-        self.log = os.path.join(work, "hermod.log")
-        users = os.path.join(work, "hermod-users")
+        self.conf = os.path.join(work, name + ".json")
+        self.log = os.path.join(work, name + ".log")
+        users = os.path.join(work, name + "-users")
         config = {
             "hostname": "hermod.bench",
             "localDomains": ["local.test"],
@@ -448,17 +469,22 @@ class Hermod:
                           {"name": "submission", "host": "127.0.0.1", "port": self.submission_port,
                            "role": "submission", "instances": listener_instances}],
             "delivery": {"instances": 2},
-            "http": {"port": 0},
+            "http": {"port": self.http_port},
             "spool": {"directory": spool},
-            "tls": {"generatedDirectory": os.path.join(work, "hermod-tls")},
+            "tls": {"generatedDirectory": os.path.join(work, name + "-tls")},
             "auth": {"usersFile": users},
-            "routing": {"smarthost": "[127.0.0.1]:%d" % default_hop,
+            "routing": {"smarthost": "[127.0.0.1]:%d" % default_hop if default_hop else None,
                         "routes": {d: "[127.0.0.1]:%d" % p for d, p in routes.items()}},
             # No per-session message cap: Postfix has none, and smtp-source -d sends ~1000+ per session.
             "limits": {"maxConnections": 20000, "maxConnectionsPerIp": 20000, "commandTimeoutSeconds": IDLE_TIMEOUT,
                        "maxMessagesPerConnection": 1000000,
                        "maxMessageSize": 100 * 1024 * 1024},
         }
+        for section, values in (extra or {}).items():
+            if isinstance(values, dict) and isinstance(config.get(section), dict):
+                config[section].update(values)
+            else:
+                config[section] = values
         with open(self.conf, "w") as f:
             json.dump(config, f, indent=2)
         self.p = None
@@ -473,7 +499,7 @@ class Hermod:
         if made.returncode != 0:
             self.error = "hermod user add failed: " + (made.stderr + made.stdout).decode(errors="replace")[-300:]
             return
-        self.p = Tracked(work, "hermod", ["java", *java_opts, "-jar", jar, "-conf", self.conf], self.log)
+        self.p = Tracked(work, name, ["java", *java_opts, "-jar", jar, "-conf", self.conf], self.log)
         if not (wait_port(self.port, 60, self.p.alive) and wait_port(self.submission_port, 10, self.p.alive)):
             code = self.p.proc.poll()
             tail = open(self.log, errors="replace").read()[-400:].strip().replace("\n", " | ")
@@ -501,3 +527,112 @@ class Hermod:
     def stop(self):
         if self.p:
             self.p.stop()
+
+    def metrics(self):
+        """Hermod's /metrics as {(name, frozenset(labels)): value}; {} when it does not answer."""
+        return read_metrics(self.http_port)
+
+
+def read_metrics(port, timeout=5):
+    import urllib.request
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=timeout) as r:
+            text = r.read().decode()
+    except OSError:
+        return {}
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$', line)
+        if not m or line.startswith("#"):
+            continue
+        labels = frozenset(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(2) or ""))
+        try:
+            out[(m.group(1), labels)] = float(m.group(3))
+        except ValueError:
+            pass
+    return out
+
+
+def metric_sum(metrics, name, **labels):
+    """Sum of a metric's series whose labels include the given ones."""
+    want = set(labels.items())
+    return sum(v for (n, ls), v in metrics.items() if n == name and want <= ls)
+
+
+# ---------------------------------------------------------------- peers of the shaping scenarios
+
+class Peer:
+    """benchmarks/peer.py: simulated remote sites on loopback addresses, each counting what it saw."""
+
+    def __init__(self, work, name, here, sites):
+        self.status = free_port()
+        self.conf = os.path.join(work, name + ".json")
+        with open(self.conf, "w") as f:
+            json.dump(sites, f, indent=2)
+        self.p = Tracked(work, name, [PY, os.path.join(here, "peer.py"), "--config", self.conf,
+                                      "--status-port", str(self.status)], os.path.join(work, name + ".log"))
+        if not wait_port(self.status, 10, self.p.alive):
+            raise RuntimeError("peer.py did not start, see %s/%s.log" % (work, name))
+
+    def stats(self):
+        return json.loads(ask(self.status, "STATS"))
+
+    def times(self, site):
+        return json.loads(ask(self.status, "TIMES " + site))
+
+    def mode(self, site, mode):
+        if ask(self.status, "MODE %s %s" % (site, mode)).strip() != "ok":
+            raise RuntimeError("peer: could not switch %s to %s" % (site, mode))
+
+    def alive(self):
+        return self.p.alive()
+
+    def stop(self):
+        self.p.stop()
+
+
+class Dnsmasq:
+    """A private dnsmasq (package dnsmasq-base) on 127.0.0.1:<free port>, answering only from its own
+    config: MX records for the test domains, A records for their MX hosts. Never port 53."""
+
+    def __init__(self, work, name, mx, addresses):
+        """mx: {domain: [mx host, ...]}; addresses: {host: ip}."""
+        self.port = free_port()
+        self.conf = os.path.join(work, name + ".conf")
+        lines = ["listen-address=127.0.0.1", "port=%d" % self.port, "bind-interfaces", "no-resolv", "no-hosts",
+                 "local=/test/", "cache-size=10000"]
+        for domain, hosts in mx.items():
+            lines += ["mx-host=%s,%s,%d" % (domain, h, 10 * (i + 1)) for i, h in enumerate(hosts)]
+        lines += ["host-record=%s,%s" % (h, ip) for h, ip in addresses.items()]
+        with open(self.conf, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        exe = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
+        user = ["--user=nobody"] if os.geteuid() == 0 else []
+        self.p = Tracked(work, name, [exe, "--keep-in-foreground", "--log-facility=-", "--conf-file=" + self.conf,
+                                      "--pid-file=", *user], os.path.join(work, name + ".log"))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and self.p.alive():
+            if self.query_mx(next(iter(mx))) is not None:
+                return
+            time.sleep(0.2)
+        raise RuntimeError("dnsmasq did not answer on 127.0.0.1:%d, see %s/%s.log" % (self.port, work, name))
+
+    def query_mx(self, domain):
+        """One MX query over UDP (a hand-made packet, stdlib only); the answer count or None."""
+        import struct as st
+        q = st.pack(">HHHHHH", 0x4242, 0x0100, 1, 0, 0, 0)
+        q += b"".join(bytes([len(p)]) + p.encode() for p in domain.split(".")) + b"\0" + st.pack(">HH", 15, 1)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(0.5)
+            try:
+                s.sendto(q, ("127.0.0.1", self.port))
+                data = s.recv(4096)
+            except OSError:
+                return None
+        return st.unpack(">H", data[6:8])[0] if len(data) >= 12 else None
+
+    def alive(self):
+        return self.p.alive()
+
+    def stop(self):
+        self.p.stop()

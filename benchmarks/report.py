@@ -170,3 +170,116 @@ def write(results_dir, facts, res, p, quick, only=""):
         with open(path, "w") as f:
             f.write(text)
     return dated, png
+
+
+# ---------------------------------------------------------------- shaping scenarios (benchmarks/shaping.py)
+
+BEHAVIOUR = {
+    "fast": "accepts everything",
+    "throttle": "421 4.7.0 at MAIL beyond %d messages per %d s (whole site), then closes",
+    "greylist": "451 4.7.1 to the first RCPT of every recipient",
+    "slow": "greeting after %.1f s, every reply after %.2f s",
+    "dead": "resets every connection for the first %d s, then accepts everything",
+}
+
+
+def _num(v, fmt="%.0f"):
+    return "–" if v is None else fmt % v
+
+
+def _runs_cell(r, text):
+    if r.get("skipped"):
+        return "n/a (%s)" % r.get("reason", "")
+    return text if r.get("ok") else text + " FAILED(%s)" % r.get("reason", "?")
+
+
+def shaping_markdown(facts, p, res, quick):
+    md = ["# Sending at scale: Hermod vs Postfix%s\n" % (" (--quick: indicative only)" if quick else ""),
+          "One run of each case per MTA (Hermod first, then Postfix), each MTA fresh with its own peer. "
+          "See benchmarks/README.md \"Shaping scenarios\" for what each column means.\n", "## Machine\n",
+          _table(["fact", "value"], [(k, str(v).replace("|", "/")) for k, v in facts.items()]),
+          "\n## Retry timing (the same for both MTAs)\n",
+          _table(["what", "Postfix", "Hermod", "seconds"], [
+              ["first retry of a deferred message", "minimal_backoff_time", "delivery.retryInitialSeconds", p["backoff"]],
+              ["a dead (throttled) destination's probe", "minimal_backoff_time (qmgr unthrottle timer)",
+               "shaping.probeSeconds (doubles after a failed probe)", p["backoff"]],
+              ["how often deferred mail is looked at", "queue_run_delay", "delivery.scanIntervalSeconds", p["scan"]],
+          ]),
+          "Everything else is each MTA's default (Postfix: initial_destination_concurrency 5, "
+          "default_destination_concurrency_limit 20, failed cohort limit 1, default_process_limit 200; Hermod: "
+          "shaping.initialConnections 5, delivery.maxConnectionsPerDestination 20, failedCohortLimit 1, "
+          "delivery.suspendSeconds 60 with the default suspendPatterns, maxMessagesPerConnection 100).\n"]
+    dead = res.get("dead") or {}
+    titles = {"smarthost": "%s messages relayed to a smarthost ([127.0.0.1]:port) that resets every connection "
+                           "at once" % "{:,}".format(p["dead_n"]),
+              "mx421": "%s messages to %d domains whose one MX host answers 421 to every connection" % (
+                  "{:,}".format(p["mx_n"]), p["mx_domains"])}
+    for variant, by in dead.items():
+        md.append("\n## Dead destination: %s\n" % titles.get(variant, variant))
+        rows = []
+        for name, r in by.items():
+            if "conns_round1" not in r:
+                rows.append([name, _runs_cell(r, "")] + ["–"] * 9)
+                continue
+            c = r["mta_before_up"]
+            rows.append([name, _runs_cell(r, "{:,}".format(r["accepted"])), _num(r["inject_s"], "%.1f"),
+                         _num(r["round1_s"], "%.1f"), r["conns_round1"], r["conns_retry"],
+                         "%d / %d" % (r["deferrals_round1"], r["deferrals_retry"]),
+                         c.get("deferred without a connection", "–"), _num(r["first_conn_after_up"], "%.1f"),
+                         _num(r["revive_s"], "%.1f"), r["conns_revive"]])
+        md.append(_table(["MTA", "messages", "injected in s", "round 1 s", "connections round 1",
+                          "connections in the next %d s" % (p["backoff"] + p["scan"] + 5),
+                          "deferrals round 1 / by then", "deferred without a connection",
+                          "peer up → first connection s", "peer up → all delivered s", "connections after up"],
+                         rows))
+        notes = ["%s: %s" % (n, r["note"]) for n, r in by.items() if r.get("note")]
+        md += ["- " + n + "\n" for n in notes]
+    camp = (res.get("campaign") or {}).get("campaign")
+    if camp:
+        md.append("\n## Campaign: %s messages to %d domains on 5 simulated providers\n" % (
+            "{:,}".format(p["camp_n"]), p["camp_domains"]))
+        rows = []
+        for name, r in camp.items():
+            if "sites" not in r:
+                rows.append([name, _runs_cell(r, "")] + ["–"] * 7)
+                continue
+            m = r["mta"]
+            rows.append([name, _runs_cell(r, "{:,}".format(r["delivered"])), _num(r["inject_s"], "%.1f"),
+                         _num(r["t50"]), _num(r["t90"]),
+                         _num(r["seconds"]) if r["ok"] else "not in %d (last at %.0f)" % (p["camp_limit"], r["seconds"]),
+                         _num(r["rate"], "%.1f"),
+                         m.get("deferrals", "–"), m.get("deferred without a connection", "–")])
+        md.append(_table(["MTA", "delivered", "injected in s", "50 % delivered s", "90 % delivered s",
+                          "all delivered s", "msgs/s (delivered / last delivery s)", "deferrals", "deferred without a connection"],
+                         rows))
+        beh = dict(BEHAVIOUR)
+        beh["throttle"] = beh["throttle"] % tuple(p["throttle_rate"])
+        beh["slow"] = beh["slow"] % tuple(p["slow"])
+        beh["dead"] = beh["dead"] % p["dead_for"]
+        md.append("\nPer provider (counted at the peer; *wasted* = connections that delivered no message):\n")
+        rows = []
+        for site in ("fast", "throttle", "greylist", "slow", "dead"):
+            for name, r in camp.items():
+                s = (r.get("sites") or {}).get(site)
+                if not s:
+                    continue
+                rows.append([site, name, "%d/%d" % (s["delivered"], s["want"]), s["conns"], s["wasted"],
+                             s["throttled"], s["greylisted"], s["refused"], _num(s["last_s"])])
+        md.append(_table(["provider", "MTA", "delivered", "connections", "wasted connections", "421 4.7.0 sent",
+                          "451 4.7.1 sent", "connections reset", "last delivery s"], rows))
+        md.append("\n" + "\n".join("- **%s**: %s" % kv for kv in beh.items()) + "\n")
+        for name, r in camp.items():
+            if r.get("mta") and name == "Hermod":
+                md.append("\nHermod's own counters at the end: %s\n" % ", ".join(
+                    "%s %s" % kv for kv in r["mta"].items()))
+    return "\n".join(md)
+
+
+def write_shaping(results_dir, facts, p, res, quick):
+    os.makedirs(results_dir, exist_ok=True)
+    text = shaping_markdown(facts, p, res, quick)
+    dated = os.path.join(results_dir, "results-%s-shaping.md" % time.strftime("%Y-%m-%d-%H%M%S"))
+    for path in (dated, os.path.join(results_dir, "latest-shaping.md")):
+        with open(path, "w") as f:
+            f.write(text)
+    return dated

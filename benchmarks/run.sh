@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Hermod vs Postfix vs the rig's ceiling, in one run:  benchmarks/run.sh [--quick] [--rounds N] [--no-build]
 #   [--only throughput,latency,concurrency,big,submission] [--listener-instances N] [--jar PATH]
-# Everything listens on 127.0.0.1 only, on free ports (never 25); everything started is stopped by PID.
+# Sending at scale instead:  benchmarks/run.sh [--quick] [--no-build] [--dead-destination] [--campaign]
+#   [--dead-messages N] [--campaign-messages N] [--campaign-domains N] [--backoff SECONDS]
+# Everything listens on 127.0.0.0/8 only, on free ports (never 25); everything started is stopped by PID.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -11,6 +13,7 @@ RESULTS=$HERE/results
 ARGS=()
 BUILD=1
 JAR_ARG=""
+SHAPING=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -21,7 +24,11 @@ while [ $# -gt 0 ]; do
     --listener-instances) [ $# -ge 2 ] || { echo "--listener-instances needs a number" >&2; exit 64; }
       ARGS+=(--listener-instances "$2"); shift ;;
     --jar) [ $# -ge 2 ] || { echo "--jar needs a path" >&2; exit 64; }; JAR_ARG=$2; BUILD=0; shift ;;
-    -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
+    --dead-destination|--campaign) ARGS+=("$1"); SHAPING=1 ;;
+    --dead-messages|--campaign-messages|--campaign-domains|--backoff)
+      [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1 needs a number" >&2; exit 64; }
+      ARGS+=("$1" "$2"); shift ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
   shift
@@ -31,16 +38,19 @@ say() { echo "[run.sh] $*"; }
 
 # Stop what we started, by PID only: the private Postfix (its own config dir) and every pid file bench.py wrote.
 cleanup() {
-  if [ -f "$WORK/postfix/main.cf" ] && [ -f "$WORK/postfix/queue/pid/master.pid" ]; then
-    timeout 60 postfix -c "$WORK/postfix" stop >/dev/null 2>&1 || true
-  fi
+  for pf in "$WORK/postfix" "$WORK/postfix-shaping"; do
+    if [ -f "$pf/main.cf" ] && [ -f "$pf/queue/pid/master.pid" ]; then
+      timeout 60 postfix -c "$pf" stop >/dev/null 2>&1 || true
+    fi
+  done
   for f in "$WORK"/pids/*.pid; do
     [ -e "$f" ] || continue
     pid=$(cat "$f")
-    # only a process that is still what we started (PIDs get reused): a sink, Hermod, or our Postfix master
+    # only a process that is still what we started (PIDs get reused): a sink, a peer, our dnsmasq, Hermod, or
+    # our Postfix master
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
-       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "smtp-sink|sink\\.py|\\.jar -conf|dovecot -c $WORK/dovecot/" ||
-         tr '\0' '\n' <"/proc/$pid/environ" | grep -qx "MAIL_CONFIG=$WORK/postfix"; }; then
+       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "smtp-sink|sink\.py|peer\.py|\.jar -conf|dovecot -c $WORK/dovecot/|dnsmasq .*--conf-file=$WORK/" ||
+         tr '\0' '\n' <"/proc/$pid/environ" | grep -qxE "MAIL_CONFIG=$WORK/postfix(-shaping)?"; }; then
       kill "$pid" 2>/dev/null || true
       for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.3; done
       kill -9 "$pid" 2>/dev/null || true
@@ -61,6 +71,7 @@ command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
 command -v openssl >/dev/null || need+=(openssl)
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-core)  # Postfix's SASL in the submission scenario (a private instance)
+[ "$SHAPING" = 0 ] || command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     say "missing packages (${need[*]}) and not root: install them first"; exit 3
@@ -102,5 +113,7 @@ set +e
 "$PY" "$HERE/bench.py" --work "$WORK" --results "$RESULTS" --jar "$JAR" --jar-note "$NOTE" "${ARGS[@]}"
 rc=$?
 set -e
-[ $rc -eq 0 ] && say "done: see the results line above ($RESULTS)" || say "the harness failed (exit $rc)"
+LATEST=$RESULTS/latest.md
+[ "$SHAPING" = 0 ] || LATEST=$RESULTS/latest-shaping.md
+[ $rc -eq 0 ] && say "done: $LATEST" || say "the harness failed (exit $rc)"
 exit $rc
