@@ -85,7 +85,14 @@ def main():
     ap.add_argument("--campaign-messages", type=int, help="campaign messages (default 50,000; quick 2,000)")
     ap.add_argument("--campaign-domains", type=int, help="campaign domains (default 1,000; quick 100)")
     ap.add_argument("--backoff", type=int, help="retry/probe seconds for both MTAs (default 60; quick 20)")
+    ap.add_argument("--render", help="write the markdown of a shaping run again from its results-*.json")
     a = ap.parse_args()
+    if a.render:
+        import json
+        d = json.load(open(a.render))
+        log("rendered " + report.write_shaping(a.results, d["facts"], d["params"], d["results"], d["quick"],
+                                               dated=a.render[:-5] + ".md"))
+        return 0
     if a.dead_destination or a.campaign:
         return shaping_main(a)
     p = dict(QUICK if a.quick else FULL)

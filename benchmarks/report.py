@@ -226,7 +226,9 @@ def shaping_markdown(facts, p, res, quick):
                          _num(r["round1_s"], "%.1f"), r["conns_round1"], r["conns_retry"],
                          "%d / %d" % (r["deferrals_round1"], r["deferrals_retry"]),
                          c.get("deferred without a connection", "–"), _num(r["first_conn_after_up"], "%.1f"),
-                         _num(r["revive_s"], "%.1f"), r["conns_revive"]])
+                         _num(r["revive_s"], "%.1f") if r["ok"] else "not in %.0f (%d/%d; last at %s)" % (
+                             r["waited_s"], r["delivered"], r["n"], _num(r["revive_s"], "%.0f")),
+                         r["conns_revive"]])
         md.append(_table(["MTA", "messages", "injected in s", "round 1 s", "connections round 1",
                           "connections in the next %d s" % (p["backoff"] + p["scan"] + 5),
                           "deferrals round 1 / by then", "deferred without a connection",
@@ -236,8 +238,8 @@ def shaping_markdown(facts, p, res, quick):
         md += ["- " + n + "\n" for n in notes]
     camp = (res.get("campaign") or {}).get("campaign")
     if camp:
-        md.append("\n## Campaign: %s messages to %d domains on 5 simulated providers\n" % (
-            "{:,}".format(p["camp_n"]), p["camp_domains"]))
+        md.append("\n## Campaign: %s messages to %s domains on 5 simulated providers\n" % (
+            "{:,}".format(p["camp_n"]), "{:,}".format(p["camp_domains"])))
         rows = []
         for name, r in camp.items():
             if "sites" not in r:
@@ -275,11 +277,16 @@ def shaping_markdown(facts, p, res, quick):
     return "\n".join(md)
 
 
-def write_shaping(results_dir, facts, p, res, quick):
+def write_shaping(results_dir, facts, p, res, quick, dated=None):
+    """results-<date>-shaping.md, a copy as latest-shaping.md, and the raw numbers beside it (.json), from
+    which `bench.py --render FILE.json` writes the markdown again."""
+    import json
     os.makedirs(results_dir, exist_ok=True)
     text = shaping_markdown(facts, p, res, quick)
-    dated = os.path.join(results_dir, "results-%s-shaping.md" % time.strftime("%Y-%m-%d-%H%M%S"))
+    dated = dated or os.path.join(results_dir, "results-%s-shaping.md" % time.strftime("%Y-%m-%d-%H%M%S"))
     for path in (dated, os.path.join(results_dir, "latest-shaping.md")):
         with open(path, "w") as f:
             f.write(text)
+    with open(dated[:-3] + ".json", "w") as f:
+        json.dump({"facts": facts, "params": p, "results": res, "quick": quick}, f, indent=1, default=str)
     return dated
