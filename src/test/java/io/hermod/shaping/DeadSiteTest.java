@@ -117,7 +117,7 @@ class DeadSiteTest {
       dns.mx("d" + i + ".test", 10, "mx.shared.test");
     }
     dns.a("mx.shared.test", "127.0.0.1");
-    startHermod(dnsConfig(dns, peer));
+    startHermod(dnsConfig(dns, peer).put("shaping", new JsonObject().put("probeSeconds", 2)));
     for (int i = 0; i < 20; i++) {
       for (int j = 0; j < 5; j++) {
         SmtpLineClient.transaction(hermod.port(), "s@local.test", "", List.of("r" + j + "@d" + i + ".test"), MESSAGE);
@@ -126,6 +126,9 @@ class DeadSiteTest {
     until("every message deferred once", 30, () -> count(outcome("deferred")) >= 100);
     int attempts = peer.sessions().size();
     assertTrue(attempts <= 6, "one site for 20 domains: a cohort of connections, not one per domain: " + attempts);
+    peer.greeting("220 peer.test ESMTP back");
+    until("all 100 delivered once the host answers, long before their own retry (600 s)", 60,
+        () -> count(outcome("delivered")) == 100);
     dns.close().await();
   }
 
