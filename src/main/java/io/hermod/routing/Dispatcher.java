@@ -42,15 +42,23 @@ public final class Dispatcher<J> {
   }
 
   /** What the dispatcher needs to know of a job type. */
-  public interface Jobs<J> {
-    /** The queue the job belongs to ({@link QueueKey} written out). */
-    String queueKey(J job);
+  /**
+   * @param queueKey   the queue a job belongs to ({@link QueueKey} written out)
+   * @param messageId  the spool id of the job's message (parked while its queue is closed)
+   * @param recipients the job's recipient addresses
+   * @param onRefused  told of each job answered without an attempt, with its report (to log it)
+   */
+  public record Jobs<J>(Function<J, String> queueKey, Function<J, String> messageId,
+                        Function<J, List<String>> recipients, java.util.function.BiConsumer<J, DeliveryReport> onRefused) {
 
-    /** The spool id of the job's message (parked while its queue is closed). */
-    String messageId(J job);
-
-    /** The report for a job not attempted: every recipient gets {@code code status text}. */
-    DeliveryReport refused(J job, int code, String status, String text);
+    /** The report for a job not attempted: every recipient gets {@code code status text}, failed for 5xx. */
+    DeliveryReport refused(J job, int code, String status, String text) {
+      DeliveryReport.Outcome outcome = code >= 500 ? DeliveryReport.Outcome.FAILED : DeliveryReport.Outcome.DEFERRED;
+      DeliveryReport report = new DeliveryReport(null, null, recipients.apply(job).stream()
+          .map(r -> new DeliveryReport.Result(r, outcome, code, status, text, false)).toList());
+      onRefused.accept(job, report);
+      return report;
+    }
   }
 
   /** What the router hears of the dispatcher's decisions. */
@@ -107,22 +115,9 @@ public final class Dispatcher<J> {
   Dispatcher(Vertx vertx, Clock clock, Limits limits, Function<J, String> queueKeyOf,
              Function<J, Future<DeliveryReport>> sender) {
     this(vertx, clock, limits, Shaping.off(), DestinationLimits.perNode(limits.maxPerDestination()),
-        DestinationLimits.perNodeRate(limits.ratePerDestination()), new Jobs<>() {
-          @Override
-          public String queueKey(J job) {
-            return queueKeyOf.apply(job);
-          }
-
-          @Override
-          public String messageId(J job) {
-            return String.valueOf(job);
-          }
-
-          @Override
-          public DeliveryReport refused(J job, int code, String status, String text) {
-            return new DeliveryReport(null, null, List.of());
-          }
-        }, sender, io.hermod.metrics.HermodMetrics.noop());
+        DestinationLimits.perNodeRate(limits.ratePerDestination()),
+        new Jobs<>(queueKeyOf, String::valueOf, job -> List.of(), (job, report) -> { }), sender,
+        io.hermod.metrics.HermodMetrics.noop());
   }
 
   /**
@@ -148,7 +143,7 @@ public final class Dispatcher<J> {
 
   /** Queues a job; {@code onReport} gets its report once delivery answered (never for unanswered tries). */
   void submit(J job, Consumer<DeliveryReport> onReport) {
-    queue(jobs.queueKey(job)).waiting.add(new SiteQueue.Waiting<>(job, onReport));
+    queue(jobs.queueKey().apply(job)).waiting.add(new SiteQueue.Waiting<>(job, onReport));
     pump();
   }
 
@@ -352,7 +347,7 @@ public final class Dispatcher<J> {
   private void refuseAll(SiteQueue<J> q, Pass<J> pass, int code, String status, String text, String why) {
     while (!q.waiting.isEmpty()) {
       SiteQueue.Waiting<J> w = q.waiting.poll();
-      String id = jobs.messageId(w.job());
+      String id = jobs.messageId().apply(w.job());
       if (code < 500) {
         park(q, id);
       }
@@ -438,7 +433,7 @@ public final class Dispatcher<J> {
     int cap = cap(q, now);
     if (report.unreachable()) {
       String error = report.results().isEmpty() ? "no host answered" : report.results().get(0).summary();
-      q.failing.add(jobs.messageId(job));
+      q.failing.add(jobs.messageId().apply(job));
       if (q.health.unreachable(error, cap, now) == SiteHealth.Change.DIED) {
         metrics.siteDied();
         LOG.warning("site " + q.key + " is dead after a failed cohort of connections (" + error

@@ -46,23 +46,7 @@ class DispatcherParkingTest {
           public void decided(ShapingState.Decision d) {
           }
         });
-    Dispatcher.Jobs<String> jobs = new Dispatcher.Jobs<>() {
-      @Override
-      public String queueKey(String job) {
-        return "site.test";
-      }
-
-      @Override
-      public String messageId(String job) {
-        return job;
-      }
-
-      @Override
-      public DeliveryReport refused(String job, int code, String status, String text) {
-        return new DeliveryReport(null, null, List.of(new DeliveryReport.Result(job, DeliveryReport.Outcome.DEFERRED,
-            code, status, text, false)));
-      }
-    };
+    Dispatcher.Jobs<String> jobs = new Dispatcher.Jobs<>(job -> "site.test", job -> job, List::of, (job, r) -> { });
     return new Dispatcher<>(vertx, Clock.systemUTC(), new Dispatcher.Limits(10, 10, 0, 100), shaping,
         DestinationLimits.perNode(10), DestinationLimits.perNodeRate(0), jobs,
         job -> Future.succeededFuture(new DeliveryReport(null, null, List.of(new DeliveryReport.Result(job,
