@@ -109,6 +109,7 @@ public final class Dispatcher<J> {
   private long timerId = -1;
   private long timerAt = Long.MAX_VALUE;
   private boolean pumping;
+  private long lastExpiry;
   private boolean pumpAgain;
 
   /** A single-node scheduler without shaping or metrics (tests). */
@@ -306,7 +307,10 @@ public final class Dispatcher<J> {
     }
     reportDemand(now);
     forgetIdle(now);
-    shaping.state().expire(now);
+    if (now - lastExpiry >= 1000) { // a sweep of every decision: once a second is enough, not every pass
+      shaping.state().expire(now);
+      lastExpiry = now;
+    }
     if (wake != Long.MAX_VALUE) {
       wakeAt(wake, now);
     }
