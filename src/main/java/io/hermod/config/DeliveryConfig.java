@@ -38,6 +38,9 @@ import java.util.Objects;
  *                               ("delivery.dataTimeoutSeconds")
  * @param egress                 egress sources, pools and how mail picks its pool ("delivery.sources",
  *                               "delivery.pools", "delivery.poolSelection", "delivery.defaultPool")
+ * @param retrySpreadSeconds     a deferral's next attempt is spread by up to this much on top of its backoff
+ *                               (never more than the backoff itself), so that mail deferred together comes
+ *                               back spread out ("delivery.retrySpreadSeconds")
  */
 public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int lifetimeSeconds,
                              int delayWarningSeconds, int maxConnections, int maxConnectionsPerDestination,
@@ -45,11 +48,22 @@ public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int l
                              int scanIntervalSeconds, int jobTimeoutSeconds, int requeueDelayMillis,
                              int ratePerDestination, int suspendSeconds, List<String> suspendPatterns,
                              int maxConnectionsPerHost, int connectTimeoutSeconds, int commandTimeoutSeconds,
-                             int dataTimeoutSeconds, EgressConfig egress) {
+                             int dataTimeoutSeconds, EgressConfig egress, int retrySpreadSeconds) {
 
   /** The shipped defaults of the router keys (keep in step with defaults.json). */
   public static final List<String> DEFAULT_SUSPEND_PATTERNS =
       List.of("^421", "4\\.7\\.0.*rate", "(?i)try again later", "(?i)too many");
+
+  public static final int DEFAULT_RETRY_SPREAD_SECONDS = 300;
+
+  /** The same settings with another delivery.retrySpreadSeconds. */
+  public DeliveryConfig withRetrySpreadSeconds(int seconds) {
+    return new DeliveryConfig(retryInitialSeconds, retryMaxSeconds, lifetimeSeconds, delayWarningSeconds,
+        maxConnections, maxConnectionsPerDestination, maxMessagesPerConnection, instances, activeWindow,
+        scanIntervalSeconds, jobTimeoutSeconds, requeueDelayMillis, ratePerDestination, suspendSeconds,
+        suspendPatterns, maxConnectionsPerHost, connectTimeoutSeconds, commandTimeoutSeconds, dataTimeoutSeconds,
+        egress, seconds);
+  }
 
   public DeliveryConfig {
     suspendPatterns = List.copyOf(suspendPatterns);
@@ -62,6 +76,6 @@ public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int l
                         int instances) {
     this(retryInitialSeconds, retryMaxSeconds, lifetimeSeconds, delayWarningSeconds, maxConnections,
         maxConnectionsPerDestination, maxMessagesPerConnection, instances, 10_000, 30, 600, 5000, 0, 60,
-        DEFAULT_SUSPEND_PATTERNS, 0, 30, 300, 600, EgressConfig.NONE);
+        DEFAULT_SUSPEND_PATTERNS, 0, 30, 300, 600, EgressConfig.NONE, DEFAULT_RETRY_SPREAD_SECONDS);
   }
 }

@@ -67,7 +67,8 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
         k.whole("maxConnectionsPerHost", DeliveryConfig::maxConnectionsPerHost),
         k.whole("connectTimeoutSeconds", DeliveryConfig::connectTimeoutSeconds),
         k.whole("commandTimeoutSeconds", DeliveryConfig::commandTimeoutSeconds),
-        k.whole("dataTimeoutSeconds", DeliveryConfig::dataTimeoutSeconds), egress(run, next, restart));
+        k.whole("dataTimeoutSeconds", DeliveryConfig::dataTimeoutSeconds), egress(run, next, restart),
+        next.retrySpreadSeconds());
   }
 
   /**

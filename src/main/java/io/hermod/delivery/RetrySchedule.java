@@ -12,7 +12,10 @@ import java.util.Random;
  *
  * <p>The delay after the n-th failed attempt is {@code initial * 2^(n-1)}, capped at the maximum, then
  * spread by a random jitter of ±10 % so that messages deferred together (one destination down) do not all
- * come back in the same second. Jitter never pushes a delay past the maximum.
+ * come back in the same second. Jitter never pushes a delay past the maximum. On top of that comes a random
+ * spread of up to delivery.retrySpreadSeconds, never more than the delay itself: a storm of a million
+ * deferrals then comes due over minutes instead of one wave (issue #13; Postfix gets the same effect from
+ * its queue manager bringing the deferred queue back in gradually, every queue_run_delay).
  */
 public final class RetrySchedule {
 
@@ -20,7 +23,7 @@ public final class RetrySchedule {
   static final double JITTER = 0.10;
 
   /** The durations in force; replaced as a whole by {@link #reconfigure}, so a reader never mixes two. */
-  private record Settings(Duration initial, Duration max, Duration lifetime, Duration delayWarning) {
+  private record Settings(Duration initial, Duration max, Duration lifetime, Duration delayWarning, Duration spread) {
   }
 
   private final Random random;
@@ -50,7 +53,8 @@ public final class RetrySchedule {
       throw new IllegalArgumentException("delivery.delayWarningSeconds must be >= 0");
     }
     return new Settings(Duration.ofSeconds(config.retryInitialSeconds()), Duration.ofSeconds(config.retryMaxSeconds()),
-        Duration.ofSeconds(config.lifetimeSeconds()), Duration.ofSeconds(config.delayWarningSeconds()));
+        Duration.ofSeconds(config.lifetimeSeconds()), Duration.ofSeconds(config.delayWarningSeconds()),
+        Duration.ofSeconds(Math.max(0, config.retrySpreadSeconds())));
   }
 
   /**
@@ -74,7 +78,7 @@ public final class RetrySchedule {
    * failure, see io.hermod.routing.DnsRetry): now + the jittered delay, capped like {@link #nextAttempt}.
    */
   public Instant nextAttemptAfter(Instant arrival, Duration delay, Instant now) {
-    Instant next = now.plus(jittered(delay));
+    Instant next = now.plus(jittered(delay)).plus(spread(delay));
     Instant expiry = expiry(arrival);
     if (next.isAfter(expiry)) {
       next = expiry;
@@ -98,6 +102,17 @@ public final class RetrySchedule {
     Duration delay = Duration.ofMillis(Math.round(base.toMillis() * factor));
     Duration max = settings.max();
     return delay.compareTo(max) > 0 ? max : delay;
+  }
+
+  /** A random part of up to delivery.retrySpreadSeconds, at most {@code delay} itself. */
+  private Duration spread(Duration delay) {
+    Duration window = settings.spread().compareTo(delay) < 0 ? settings.spread() : delay;
+    return window.isZero() ? Duration.ZERO : Duration.ofMillis((long) (random.nextDouble() * window.toMillis()));
+  }
+
+  /** How long a message is retried (delivery.lifetimeSeconds). */
+  public Duration lifetime() {
+    return settings.lifetime();
   }
 
   /** The moment the message stops being retried: arrival + lifetime. */

@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The ids of the messages the router is working on (Postfix's active queue): bounded, so memory never
  * holds more than {@code capacity} messages however large the spool grows. A message that does not fit
- * stays in the spool, where the periodic scan finds it later.
+ * stays scheduled in the queue index (io.hermod.queue), which hands it over once a slot is free.
  */
 final class ActiveWindow {
 
@@ -33,6 +33,11 @@ final class ActiveWindow {
 
   boolean full() {
     return active.size() >= capacity;
+  }
+
+  /** Slots free now. */
+  int room() {
+    return Math.max(0, capacity - active.size());
   }
 
   int size() {

@@ -103,6 +103,8 @@ public final class Dispatcher<J> {
   private final Jobs<J> jobs;
   private final Function<J, Future<DeliveryReport>> sender;
   private final Map<String, SiteQueue<J>> queues = new LinkedHashMap<>();
+  /** The same queues by site (one per egress source that sends there). */
+  private final Map<String, List<SiteQueue<J>>> bySite = new java.util.HashMap<>();
   private final io.hermod.metrics.HermodMetrics metrics;
   private int inFlight;
   private int parked;
@@ -160,6 +162,43 @@ public final class Dispatcher<J> {
     SiteQueue<J> q = queues.get(key);
     QueueKey parsed = q == null ? QueueKey.parse(key) : q.key;
     return shaping.state().suspendedUntil(parsed, clock.millis()) > 0 || (q != null && q.health.dead());
+  }
+
+  /** What the router may do with a due message whose last routing went to a site (see {@link #siteGate}). */
+  enum SiteGate {
+    /** Route it: the site is open, unknown here, or bouncing (its mail must reach the bounce). */
+    OPEN,
+    /** Keep it waiting in the queue index: every queue of the site is suspended or dead. */
+    CLOSED,
+    /** A dead site's probe is due and nothing here can be it: one message may go. */
+    PROBE
+  }
+
+  /**
+   * Whether mail for {@code site} should be routed now. CLOSED costs a waiting message nothing (no spool
+   * update, no log line, docs/queue.md); the router keeps it out of the schedule until the gate opens.
+   */
+  SiteGate siteGate(String site) {
+    List<SiteQueue<J>> of = bySite.get(site);
+    if (of == null || of.isEmpty()) {
+      return SiteGate.OPEN;
+    }
+    long now = clock.millis();
+    boolean probe = false;
+    for (SiteQueue<J> q : of) {
+      if (shaping.state().bounceReason(q.key, now) != null) {
+        return SiteGate.OPEN;
+      }
+      if (shaping.state().suspendedUntil(q.key, now) > 0) {
+        continue;
+      }
+      if (!q.health.dead()) {
+        return SiteGate.OPEN;
+      }
+      // The dispatcher probes with a parked or waiting message of its own when it has one.
+      probe |= q.health.allowed(1, now) > 0 && q.parked.isEmpty() && q.waiting.isEmpty() && q.inFlight == 0;
+    }
+    return probe ? SiteGate.PROBE : SiteGate.CLOSED;
   }
 
   /**
@@ -240,7 +279,13 @@ public final class Dispatcher<J> {
   }
 
   private SiteQueue<J> queue(String key) {
-    return queues.computeIfAbsent(key, k -> new SiteQueue<>(QueueKey.parse(k), new SiteHealth(shaping.health())));
+    SiteQueue<J> q = queues.get(key);
+    if (q == null) {
+      q = new SiteQueue<>(QueueKey.parse(key), new SiteHealth(shaping.health()));
+      queues.put(key, q);
+      bySite.computeIfAbsent(q.key.site(), s -> new ArrayList<>(1)).add(q);
+    }
+    return q;
   }
 
   /**
@@ -494,6 +539,11 @@ public final class Dispatcher<J> {
       SiteQueue<J> q = it.next();
       if (q.idle(now)) {
         it.remove();
+        List<SiteQueue<J>> of = bySite.get(q.key.site());
+        of.remove(q);
+        if (of.isEmpty()) {
+          bySite.remove(q.key.site());
+        }
       }
     }
   }

@@ -95,6 +95,8 @@ class ConfigOverridesTest {
             c -> c.delivery().retryInitialSeconds(), 60),
         row("delivery.retryMaxSeconds", "HERMOD_DELIVERY_RETRY_MAX_SECONDS", "7200",
             c -> c.delivery().retryMaxSeconds(), 7200),
+        row("delivery.retrySpreadSeconds", "HERMOD_DELIVERY_RETRY_SPREAD_SECONDS", "60",
+            c -> c.delivery().retrySpreadSeconds(), 60),
         row("delivery.lifetimeSeconds", "HERMOD_DELIVERY_LIFETIME_SECONDS", "86400",
             c -> c.delivery().lifetimeSeconds(), 86400),
         row("delivery.delayWarningSeconds", "HERMOD_DELIVERY_DELAY_WARNING_SECONDS", "0",

@@ -23,6 +23,7 @@ class ConfigValidationTest {
   static Stream<Arguments> badValues() {
     return Stream.of(
         bad("{'limits':{'maxMessageSize':-5}}", "limits.maxMessageSize"),
+        bad("{'delivery':{'retrySpreadSeconds':-1}}", "delivery.retrySpreadSeconds"),
         bad("{'limits':{'maxMessageSize':1023}}", "limits.maxMessageSize"),
         bad("{'limits':{'maxMessageSize':null}}", "limits.maxMessageSize"),
         bad("{'limits':{'maxMessageSize':1e30}}", "limits.maxMessageSize"),

@@ -21,7 +21,7 @@ class RetryScheduleTest {
   private static final Instant ARRIVAL = Instant.parse("2025-03-01T10:00:00Z");
 
   private static DeliveryConfig config(int initial, int max, int lifetime, int warning) {
-    return new DeliveryConfig(initial, max, lifetime, warning, 100, 10, 100, 1);
+    return new DeliveryConfig(initial, max, lifetime, warning, 100, 10, 100, 1).withRetrySpreadSeconds(0);
   }
 
   /** A Random whose nextDouble is fixed: 0.5 is no jitter, 0.0 is -10 %, just under 1.0 is +10 %. */
@@ -69,6 +69,26 @@ class RetryScheduleTest {
       sawAbove |= ms > 1_200_000;
     }
     assertTrue(sawBelow && sawAbove, "jitter goes both ways");
+  }
+
+  /** A storm of deferrals at one moment comes due spread over the whole spread window, not in one wave. */
+  @Test
+  void spreadScattersAStormOverItsWindowButNeverMoreThanTheDelay() {
+    Instant now = ARRIVAL.plusSeconds(1);
+    RetrySchedule spread = new RetrySchedule(CONFIG.withRetrySpreadSeconds(600), new Random(42));
+    long[] perMinute = new long[20];
+    for (int i = 0; i < 10_000; i++) {
+      long s = Duration.between(now, spread.nextAttempt(ARRIVAL, 3, now)).toSeconds(); // 1200 s ± 10 % + 0..600
+      assertTrue(s >= 1_080 && s <= 1_920, "within backoff ± jitter + spread: " + s);
+      perMinute[(int) ((s - 1_080) / 60)]++;
+    }
+    for (int m = 2; m < 12; m++) { // the middle of the window: every minute gets a share, none gets most
+      assertTrue(perMinute[m] > 300 && perMinute[m] < 2_500, "minute " + m + ": " + perMinute[m]);
+    }
+    // The spread is capped by the delay: a 1-second retry is not pushed out by minutes.
+    RetrySchedule shortDelay = new RetrySchedule(config(1, 14_400, 432_000, 0).withRetrySpreadSeconds(600),
+        fixed(1.0 - 1e-12));
+    assertTrue(Duration.between(now, shortDelay.nextAttempt(ARRIVAL, 1, now)).toMillis() <= 2_100);
   }
 
   @Test

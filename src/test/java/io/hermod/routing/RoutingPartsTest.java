@@ -132,7 +132,8 @@ class RoutingPartsTest {
   void aDnsDeferralIsRetriedSoonOnTheFirstAttemptsWhenItIsTheOnlyReasonToWait() {
     Instant now = Instant.parse("2025-03-01T10:00:00Z");
     // No jitter (nextDouble 0.5): backoff 300 s doubling; DNS retry 60 s on the first two attempts.
-    RetrySchedule schedule = new RetrySchedule(new DeliveryConfig(300, 14_400, 432_000, 0, 100, 10, 100, 1),
+    RetrySchedule schedule = new RetrySchedule(new DeliveryConfig(300, 14_400, 432_000, 0, 100, 10, 100, 1)
+        .withRetrySpreadSeconds(0),
         new Random() {
           @Override
           public double nextDouble() {
