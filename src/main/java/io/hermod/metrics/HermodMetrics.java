@@ -198,12 +198,6 @@ public final class HermodMetrics {
         .register(registry).increment();
   }
 
-  /** hermod_router_scan_failures_total: a spool scan that ended in an error (logged with its cause). */
-  public void routerScanFailure() {
-    Counter.builder("hermod.router.scan.failures").description("Spool scans of the router that failed")
-        .register(registry).increment();
-  }
-
   /** The states of hermod_queue_messages, as in the queue admin API (docs/operations.md); active has its own gauge. */
   public static final List<String> QUEUE_STATES = List.of("ready", "deferred", "held");
 

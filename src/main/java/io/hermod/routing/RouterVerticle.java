@@ -11,6 +11,7 @@ import io.hermod.delivery.DsnBuilder;
 import io.hermod.delivery.RetrySchedule;
 import io.hermod.egress.EgressSelector;
 import io.hermod.local.LocalJob;
+import io.hermod.queue.QueueIndex;
 import io.hermod.config.ShapingConfig;
 import io.hermod.shaping.ShapingRule;
 import io.hermod.shaping.ShapingRules;
@@ -32,6 +33,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +46,9 @@ import java.util.logging.Logger;
  * active window, decides each recipient's route, resolves it, hands one {@link DeliveryJob} per
  * (message, destination) to the delivery verticles with backpressure, one {@link LocalJob} per (message,
  * local domain) to local delivery ({@link Addresses#LOCAL_JOB}), and records what they report:
- * retries, bounces (DSNs), events, removal. Input is {@link Addresses#ROUTER_TRIGGER} plus a periodic spool
- * scan (and one at start) for what the triggers missed or what became due. See docs/routing.md.
+ * retries, bounces (DSNs), events, removal. What is due comes from the {@link QueueIndex} (docs/queue.md), in
+ * due order, as far as the window has room: nothing ever walks the spool to find it. A new message's
+ * {@link Addresses#ROUTER_TRIGGER} takes it at once when there is room. See docs/routing.md.
  */
 public final class RouterVerticle extends VerticleBase {
 
@@ -83,8 +86,13 @@ public final class RouterVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> siteRequests;
   /** The busiest queues GET /queue/sites shows (the rest are counted). */
   private static final int SITES_SHOWN = 1000;
-  private long scanTimer = -1;
-  private boolean scanning;
+  /** How often the router looks at the index for due messages and closed sites that opened. */
+  static final long TICK_MILLIS = 1000;
+  private QueueIndex index;
+  private long tickTimer = -1;
+  private boolean pullAsked;
+  /** Sites whose probe message was handed out, and when: one probe per site at a time. */
+  private final Map<String, Long> probing = new java.util.HashMap<>();
   private BounceClassifier classifier = BounceClassifier.shipped();
 
   /**
@@ -146,6 +154,15 @@ public final class RouterVerticle extends VerticleBase {
     this.ownEndpoints = List.copyOf(ownEndpoints);
   }
 
+  /**
+   * The queue index that follows this router's spool (registered as the spool's observer before recovery);
+   * call before deploying. Without one the router builds its own at start from the spool (tests).
+   */
+  public RouterVerticle indexedBy(QueueIndex queueIndex) {
+    this.index = queueIndex;
+    return this;
+  }
+
   /** The bounce classification of the events (the shipped rules unless set); call before deploying. */
   public RouterVerticle classifyingWith(BounceClassifier classifier) {
     this.classifier = classifier;
@@ -193,11 +210,35 @@ public final class RouterVerticle extends VerticleBase {
     triggers = vertx.eventBus().localConsumer(Addresses.ROUTER_TRIGGER, this::onTrigger); // node-local: our spool
     bounceRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_BOUNCE, this::onBounce);
     siteRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_SITES, m -> m.reply(dispatcher.snapshot(SITES_SHOWN)));
-    scanTimer = vertx.setPeriodic(d.scanIntervalSeconds() * 1000L, t -> scan());
     io.vertx.core.Context own = context;
     unfollow = live.onChange(next -> own.runOnContext(v -> reconfigure(next)));
-    return Future.all(triggers.completion(), bounceRequests.completion(), siteRequests.completion(), suspensions.listen(dispatcher::apply))
-        .onSuccess(v -> scan());
+    return indexReady()
+        .compose(v -> Future.all(triggers.completion(), bounceRequests.completion(), siteRequests.completion(),
+            suspensions.listen(dispatcher::apply)))
+        .onSuccess(v -> {
+          tickTimer = vertx.setPeriodic(TICK_MILLIS, t -> pull());
+          pull();
+        });
+  }
+
+  /**
+   * The index Hermod gave us, or (tests, embedders that deploy the router alone) one built here: observing
+   * the spool from now on, seeded once from what the spool already holds.
+   */
+  private Future<Void> indexReady() {
+    if (index != null) {
+      return Future.succeededFuture();
+    }
+    QueueIndex own = new QueueIndex();
+    spool.observe(own);
+    index = own;
+    return spool.list().compose(ids -> AsyncLoop.forEach(ids.iterator(),
+        id -> spool.load(id).transform(ar -> {
+          if (ar.succeeded()) {
+            own.stored(ar.result());
+          }
+          return Future.succeededFuture(true);
+        })));
   }
 
   private static Dispatcher.Limits limitsOf(DeliveryConfig d) {
@@ -235,7 +276,7 @@ public final class RouterVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     unfollow.run();
-    vertx.cancelTimer(scanTimer);
+    vertx.cancelTimer(tickTimer);
     dispatcher.stop();
     localDispatcher.stop();
     return Future.join(triggers.unregister(), bounceRequests.unregister(), siteRequests.unregister(), suspensions.stop());
@@ -278,6 +319,7 @@ public final class RouterVerticle extends VerticleBase {
       request.fail(503, "the router's active window is full; try again shortly");
       return;
     }
+    index.take(id); // out of the schedule while we hold it (false when held: bounced all the same)
     spool.load(id).recover(e -> Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 404,
             "no queue id " + id)))
         .compose(env -> operatorBounce.mark(env).recover(e -> Future.failedFuture(
@@ -294,45 +336,81 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   /**
-   * Once at start and every delivery.scanIntervalSeconds: every due message not yet active, oldest first.
-   * One envelope is read at a time in a loop of constant stack depth (AsyncLoop): a recursion per queued
-   * message overflowed the stack after a deferral of ~20,000 messages and left {@code scanning} set for good.
-   * Whatever happens, the flag is cleared and a failure is logged and counted.
+   * Takes what the window has room for: first the messages of closed sites that opened (or are expired, or are
+   * a dead site's probe), then due messages, earliest first. Costs nothing when nothing is due.
    */
-  private void scan() {
-    if (scanning) {
+  private void pull() {
+    pullAsked = false;
+    Instant now = clock.instant();
+    reopenSites(now);
+    int room = window.room();
+    if (room > 0) {
+      index.takeDue(now, room).forEach(id -> admitTaken(id, false));
+    }
+  }
+
+  /** A pull soon, once per turn of the event loop however many slots were freed in it. */
+  private void askPull() {
+    if (!pullAsked) {
+      pullAsked = true;
+      vertx.runOnContext(v -> pull());
+    }
+  }
+
+  /**
+   * Messages the index keeps WAITING for a closed site (docs/queue.md): all of an open site's (as far as the
+   * window has room), one for a dead site whose probe is due, and any that reached their lifetime (they go to
+   * the dispatcher, which refuses them, so they bounce with 4.4.7 like any expired mail).
+   */
+  private void reopenSites(Instant now) {
+    probing.values().removeIf(at -> now.toEpochMilli() - at > PROBE_GUARD_MILLIS);
+    for (String site : index.waitingSites()) {
+      int room = window.room();
+      if (room <= 0) {
+        return;
+      }
+      switch (dispatcher.siteGate(site)) {
+        case OPEN -> index.openSite(site, room).forEach(id -> admitTaken(id, true));
+        case PROBE -> {
+          if (probing.putIfAbsent(site, now.toEpochMilli()) == null) {
+            index.openSite(site, 1).forEach(id -> admitTaken(id, true));
+          }
+        }
+        case CLOSED -> { }
+      }
+    }
+    int room = window.room();
+    if (room > 0) {
+      index.takeWaitingArrivedBefore(now.minus(schedule.lifetime()), room).forEach(id -> admitTaken(id, true));
+    }
+  }
+
+  /** A probe's message is on its way to the dispatcher; another is handed out only after this long. */
+  private static final long PROBE_GUARD_MILLIS = 30_000;
+
+  /** Into the window and activated: {@code id} is taken in the index already. */
+  private void admitTaken(String id, boolean early) {
+    if (!window.tryAdmit(id)) {
+      // Held by another path (an operator bounce): its release gives the index back its message.
       return;
     }
-    scanning = true;
-    Future<Void> run;
-    try {
-      run = spool.list().compose(ids -> AsyncLoop.forEach(ids.iterator(), this::scanOne));
-    } catch (RuntimeException e) {
-      run = Future.failedFuture(e);
+    if (early) {
+      releasedEarly.add(id);
     }
-    run.onComplete(ar -> {
-      scanning = false;
-      if (ar.failed()) {
-        metrics.routerScanFailure();
-        LOG.log(Level.WARNING, "spool scan failed (the next scan runs as usual): " + ar.cause(), ar.cause());
-      }
-    });
+    activate(id);
   }
 
-  /** One id of a scan: false once the window is full (the rest waits for a later scan). */
-  private Future<Boolean> scanOne(String id) {
-    if (window.full()) {
-      return Future.succeededFuture(false);
-    }
-    if (!window.tryAdmit(id)) {
-      return Future.succeededFuture(true); // already active
-    }
-    // One envelope read at a time, and only while holding the slot: a stale read cannot be acted on.
-    return activate(id).transform(x -> Future.succeededFuture(true));
-  }
-
-  /** With the slot for {@code id} taken: load it and start its round if it is due; completes once decided. */
+  /**
+   * With the slot for {@code id} taken: load it and start its round if it is due; completes once decided. A
+   * message whose last site is closed is not even loaded: it waits in the index at no cost (docs/queue.md).
+   */
   private Future<Void> activate(String id) {
+    if (!releasedEarly.contains(id) && mustWaitForSite(id)) {
+      index.waitForSite(id);
+      window.release(id); // not release(id): the index keeps it WAITING, out of the schedule
+      askPull();
+      return Future.succeededFuture();
+    }
     return spool.load(id).compose(env -> {
       if (env.bounceDsnId() != null) {
         // An operator bounce marked but not finished (a crash, or a failed step): finish it, held or not.
@@ -354,12 +432,37 @@ public final class RouterVerticle extends VerticleBase {
     }).onFailure(e -> {
       releasedEarly.remove(id);
       LOG.fine("queue id " + id + " not activated: " + e.getMessage());
-      release(id);
+      releaseFor(id, lookAgain());
     }).mapEmpty();
   }
 
+  /** True when the site of {@code id}'s last routing is closed (or is a dead site whose probe is already out). */
+  private boolean mustWaitForSite(String id) {
+    String site = index.siteOf(id);
+    if (site == null) {
+      return false;
+    }
+    return switch (dispatcher.siteGate(site)) {
+      case OPEN -> false;
+      case CLOSED -> true;
+      case PROBE -> probing.putIfAbsent(site, clock.millis()) != null;
+    };
+  }
+
+  /**
+   * The router is done with {@code id} for now: the index schedules it again by its (updated) envelope, but not
+   * within a second, so that a message whose envelope could not change (a failed spool update) is not taken
+   * again at once, over and over.
+   */
   private void release(String id) {
+    releaseFor(id, clock.instant().plusMillis(TICK_MILLIS));
+  }
+
+  /** As {@link #release(String)}, not due again before {@code notBefore} whatever its envelope says. */
+  private void releaseFor(String id, Instant notBefore) {
     window.release(id);
+    index.release(id, notBefore);
+    askPull();
     if (releasedEarly.contains(id)) {
       // Its site opened while its deferral was being recorded: take it again now.
       vertx.runOnContext(v -> admit(id));
@@ -372,10 +475,10 @@ public final class RouterVerticle extends VerticleBase {
     ids.forEach(this::admit);
   }
 
-  /** Takes {@code id} into the window if it fits and is not active; otherwise a later scan finds it. */
+  /** Takes {@code id} out of turn if the window has room; otherwise the index hands it over in due order. */
   private void admit(String id) {
-    if (window.tryAdmit(id)) {
-      activate(id);
+    if (window.room() > 0 && index.take(id)) {
+      admitTaken(id, false);
     }
   }
 
@@ -389,7 +492,7 @@ public final class RouterVerticle extends VerticleBase {
     planner.localRecipients(msg.envelope()).forEach((domain, rcpts) -> localJobs.add(
         JobFactory.localJob(msg.envelope(), msg.content, domain, planner.transport(domain), rcpts)));
     if (byRoute.isEmpty() && localJobs.isEmpty()) {
-      release(msg.id()); // only recipients at local domains with transport "none": they stay queued
+      releaseFor(msg.id(), lookAgain()); // only recipients at local domains with transport "none": they stay queued
       return;
     }
     List<Route> routes = new ArrayList<>(byRoute.keySet());
@@ -408,6 +511,7 @@ public final class RouterVerticle extends VerticleBase {
           unreachable.addAll(results((Target.Unreachable) target, rcpts));
         }
       }
+      index.site(msg.id(), onlySite(jobs, localJobs.isEmpty() && unreachable.isEmpty()));
       msg.expect(jobs.size() + localJobs.size() + (unreachable.isEmpty() ? 0 : 1));
       if (!unreachable.isEmpty()) {
         record(msg, new DeliveryReport(null, null, unreachable), true); // decided here: logged by the persister
@@ -419,6 +523,23 @@ public final class RouterVerticle extends VerticleBase {
         localDispatcher.submit(job, report -> record(msg, report));
       }
     });
+  }
+
+  /** The one site all of a round's jobs go to, or null (several, or mail that is not only remote). */
+  private static String onlySite(List<DeliveryJob> jobs, boolean onlyRemote) {
+    if (!onlyRemote || jobs.isEmpty()) {
+      return null;
+    }
+    String site = jobs.get(0).site();
+    return jobs.stream().allMatch(j -> j.site().equals(site)) ? site : null;
+  }
+
+  /**
+   * When a message that could not be worked on (unreadable now, or only local recipients without a transport)
+   * is looked at again: delivery.scanIntervalSeconds from now.
+   */
+  private Instant lookAgain() {
+    return clock.instant().plusSeconds(config.delivery().scanIntervalSeconds());
   }
 
   /** The site of a resolved route (io.hermod.shaping.SiteKeys): a configured next hop in brackets is its own. */

@@ -74,7 +74,6 @@ class MetricsDashboardNamesTest {
     m.shapingRefused("dead");
     m.siteDied();
     m.dnsLookup("ok", 1_000_000);
-    m.routerScanFailure();
     m.dnsQuerySent("127.0.0.1:53", true);
     m.dnsQueryTimedOut("127.0.0.1:53");
     m.dnsResolverLoad("127.0.0.1:53", () -> 1, () -> 0);
