@@ -181,7 +181,7 @@ public final class Hermod {
     // The HTTP server comes first, so that probes answer (not ready) during a long recovery.
     return hermod.deployHttp()
         .compose(v -> spool.recover())
-        .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued.size()
+        .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued
             + " queued message(s)"))
         .compose(queued -> hermod.checkEgressSources())
         .compose(v -> hermod.deployListeners())

@@ -1,5 +1,6 @@
 package io.hermod;
 
+import io.hermod.testing.RecoveredEnvelopes;
 import io.hermod.config.SpoolConfig;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.FileSpool;
@@ -111,7 +112,7 @@ class CrashRecoveryTest {
     Vertx vertx = Vertx.vertx();
     try {
       Spool spool = new FileSpool(vertx, new SpoolConfig(spoolDir.toString(), 2, 64, 0, 0, 0));
-      List<Envelope> recovered = spool.recover().await();
+      List<Envelope> recovered = RecoveredEnvelopes.recover(spool).await();
       Map<String, Envelope> byId = new ConcurrentHashMap<>();
       recovered.forEach(e -> byId.put(e.id(), e));
       for (Map.Entry<String, String> ack : acknowledged.entrySet()) {

@@ -1,5 +1,6 @@
 package io.hermod;
 
+import io.hermod.testing.RecoveredEnvelopes;
 import io.hermod.api.Addresses;
 import io.hermod.config.SpoolConfig;
 import io.hermod.spool.Envelope;
@@ -79,7 +80,7 @@ class LocalFaultsTest {
     Vertx vertx = Vertx.vertx();
     try {
       Spool reopened = new FileSpool(vertx, new SpoolConfig(spoolDir.toString(), 2, 64, 0, 0, 0));
-      List<Envelope> recovered = reopened.recover().await();
+      List<Envelope> recovered = RecoveredEnvelopes.recover(reopened).await();
       assertEquals(2, recovered.size());
       reopened.close().await();
     } finally {

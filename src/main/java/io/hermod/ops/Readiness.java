@@ -1,6 +1,7 @@
 package io.hermod.ops;
 
 import io.hermod.server.ServerContext;
+import io.hermod.spool.RecoveryProgress;
 import io.hermod.spool.Spool;
 
 import java.util.Optional;
@@ -32,7 +33,8 @@ public final class Readiness {
   /** Empty when ready, else why not (a fixed, short reason for the probe's JSON). */
   public Optional<String> notReadyReason() {
     if (!recovered) {
-      return Optional.of("starting: spool recovery not finished");
+      RecoveryProgress progress = spool.recoveryProgress();
+      return Optional.of(progress.running() ? progress.describe() : "starting: spool recovery not finished");
     }
     if (drain.draining()) {
       return Optional.of("draining: shutting down");

@@ -212,8 +212,8 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
           json.getString("envid"), ret == null ? null : DsnRet.valueOf(ret),
           BodyType.valueOf(Recipient.required(json, "body")), json.getBoolean("smtpUtf8", false),
           json.getString("clientAddress"), json.getString("clientHelo"), json.getString("authIdentity"),
-          json.getString("listener"), Instant.parse(Recipient.required(json, "arrival")),
-          json.getLong("size", 0L), Instant.parse(Recipient.required(json, "nextAttempt")),
+          json.getString("listener"), Instants.parse(Recipient.required(json, "arrival")),
+          json.getLong("size", 0L), Instants.parse(Recipient.required(json, "nextAttempt")),
           json.getBoolean("held", false), json.getBoolean("delayWarned", false), json.getString("prependHeaders"),
           json.getString("bounceDsnId"), json.getString("pool"), json.getString("authSubmitter"));
     } catch (ClassCastException | java.time.format.DateTimeParseException e) {

@@ -42,6 +42,8 @@ public final class FileSpool implements Spool {
   private volatile long lastSpaceCheck = System.nanoTime() - FREE_SPACE_CHECK_NANOS;
   private volatile boolean lowOnSpace;
   private volatile boolean closed;
+  private volatile SpoolObserver observer = SpoolObserver.NONE;
+  private volatile RecoveryProgress progress = RecoveryProgress.NONE;
 
   public FileSpool(Vertx vertx, SpoolConfig config) {
     this(vertx, config, new RealSpoolFiles(), new QueueIds());
@@ -64,14 +66,29 @@ public final class FileSpool implements Spool {
   }
 
   @Override
-  public Future<List<Envelope>> recover() {
+  public void observe(SpoolObserver observer) {
+    this.observer = observer;
+    committer.observe(observer);
+  }
+
+  @Override
+  public Future<Long> recover() {
     return onIo("recovering the spool", () -> {
-      SpoolRecovery.Result result = new SpoolRecovery(files, dirs, journal).run();
-      messages.set(result.messages());
-      bytes.set(result.bytes());
-      checkFreeSpace();
-      return result.envelopes();
+      try {
+        SpoolRecovery.Result result = new SpoolRecovery(files, dirs, journal, observer, p -> progress = p).run();
+        messages.set(result.messages());
+        bytes.set(result.bytes());
+        checkFreeSpace();
+        return result.messages();
+      } finally {
+        progress = RecoveryProgress.NONE;
+      }
     });
+  }
+
+  @Override
+  public RecoveryProgress recoveryProgress() {
+    return progress;
   }
 
   @Override
@@ -110,12 +127,12 @@ public final class FileSpool implements Spool {
     }
     Path temporary = dirs.incomingEnvelope(id, "u" + updateSeq.incrementAndGet());
     return onIo(context, "updating " + id, () -> {
-      long size = files.size(dirs.queuedMessage(id));
-      EnvelopeFile.write(files, temporary, envelope.withSize(size));
-      return null;
-    }).compose(v -> {
+      Envelope sized = envelope.withSize(files.size(dirs.queuedMessage(id)));
+      EnvelopeFile.write(files, temporary, sized);
+      return sized;
+    }).compose(sized -> {
       Promise<Void> published = Promise.promise();
-      committer.submit(new GroupCommitter.FilePublication(id, null, temporary, context, published));
+      committer.submit(new GroupCommitter.FilePublication(id, null, temporary, sized, context, published));
       return published.future();
     }).recover(e -> onIo(context, "cleaning up " + id, () -> {
       deleteQuietly(temporary); // gone before the caller hears of the failure, as for a failed commit
@@ -175,10 +192,13 @@ public final class FileSpool implements Spool {
     return onIo("removing " + id, () -> {
       Path message = dirs.queuedMessage(id);
       long size = files.exists(message) ? files.size(message) : 0;
-      if (files.delete(message)) {
+      boolean existed = files.delete(message);
+      if (existed) {
         uncounted(size);
       }
-      files.delete(dirs.queuedEnvelope(id));
+      if (files.delete(dirs.queuedEnvelope(id)) || existed) {
+        Observing.removed(observer, id);
+      }
       return null;
     });
   }

@@ -36,8 +36,10 @@ final class GroupCommitter {
    *                 envelope update
    * @param envelope a written, fsynced envelope file to rename to {@code queue/<id>.env} (renamed last:
    *                 its presence is what makes a message committed)
+   * @param stored   the envelope that file holds (told to the observer once durable)
    */
-  record FilePublication(String id, Path message, Path envelope, Context context, Promise<Void> promise)
+  record FilePublication(String id, Path message, Path envelope, Envelope stored, Context context,
+                         Promise<Void> promise)
       implements Publication {
   }
 
@@ -60,6 +62,7 @@ final class GroupCommitter {
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
   private volatile int largestBatch;
+  private volatile SpoolObserver observer = SpoolObserver.NONE;
   private boolean closed;
   private int lastBatch;
   /** Longest wait for stragglers: far below one fsync of a disk (several ms), so it only merges batches. */
@@ -91,6 +94,11 @@ final class GroupCommitter {
       pending.add(STOP);
     }
     return stopped.future();
+  }
+
+  /** From now on {@code observer} hears of every durable change, before its promise completes. */
+  void observe(SpoolObserver observer) {
+    this.observer = observer;
   }
 
   CommitStats stats() {
@@ -180,6 +188,9 @@ final class GroupCommitter {
     for (int i = 0; i < appends.size(); i++) {
       JournalAppend p = appends.get(i);
       boolean changed = applied.get(i);
+      if (changed) {
+        tell(p.record());
+      }
       p.context().runOnContext(v -> p.promise().complete(changed));
     }
     try {
@@ -221,8 +232,19 @@ final class GroupCommitter {
       });
       return 0;
     }
-    renamed.forEach(p -> p.context().runOnContext(v -> p.promise().complete()));
+    renamed.forEach(p -> {
+      Observing.stored(observer, p.stored());
+      p.context().runOnContext(v -> p.promise().complete());
+    });
     return renamed.size();
+  }
+
+  private void tell(JournalRecord record) {
+    if (record.type() == JournalRecord.Type.REMOVE) {
+      Observing.removed(observer, record.id());
+    } else if (record.envelope() != null) {
+      Observing.stored(observer, record.envelope());
+    }
   }
 
   /** Best-effort removal of a failed publication's files (temporary and, for new messages, published). */

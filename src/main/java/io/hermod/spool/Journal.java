@@ -68,6 +68,7 @@ final class Journal {
       throw e;
     }
     position += total;
+    index.sized(activeSegment, position);
     List<Boolean> applied = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) {
       applied.add(apply(records.get(i), activeSegment, starts.get(i)));

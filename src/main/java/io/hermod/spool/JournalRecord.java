@@ -18,9 +18,10 @@ import java.util.zip.CRC32C;
  * JSON line + message bytes, H the CRC32C of the header's first 33 bytes (through the space after P);
  * numbers are 8 lower-case hex digits.
  *
- * @param data the message bytes (views, not copied), empty for updates and removals
+ * @param data     the message bytes (views, not copied), empty for updates and removals
+ * @param envelope the envelope the line encodes (told to the observer once durable); null for a removal
  */
-record JournalRecord(Type type, String id, byte[] line, List<ByteBuffer> data, int dataLength) {
+record JournalRecord(Type type, String id, byte[] line, List<ByteBuffer> data, int dataLength, Envelope envelope) {
 
   enum Type {
     /** A new message: its envelope and its bytes. */
@@ -53,16 +54,16 @@ record JournalRecord(Type type, String id, byte[] line, List<ByteBuffer> data, i
 
   static JournalRecord message(Envelope envelope, List<ByteBuffer> data) {
     int length = data.stream().mapToInt(ByteBuffer::remaining).sum();
-    return new JournalRecord(Type.MESSAGE, envelope.id(), EnvelopeFile.line(envelope), data, length);
+    return new JournalRecord(Type.MESSAGE, envelope.id(), EnvelopeFile.line(envelope), data, length, envelope);
   }
 
   static JournalRecord update(Envelope envelope) {
-    return new JournalRecord(Type.UPDATE, envelope.id(), EnvelopeFile.line(envelope), List.of(), 0);
+    return new JournalRecord(Type.UPDATE, envelope.id(), EnvelopeFile.line(envelope), List.of(), 0, envelope);
   }
 
   static JournalRecord remove(String id) {
     byte[] line = (new JsonObject().put("id", id).encode() + "\n").getBytes(StandardCharsets.UTF_8);
-    return new JournalRecord(Type.REMOVE, id, line, List.of(), 0);
+    return new JournalRecord(Type.REMOVE, id, line, List.of(), 0, null);
   }
 
   int encodedLength() {

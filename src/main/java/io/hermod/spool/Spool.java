@@ -19,10 +19,22 @@ import java.util.List;
 public interface Spool {
 
   /**
-   * Start-up recovery: deletes incomplete messages (never committed), quarantines unreadable ones, and
-   * returns the envelopes of every committed, undelivered message. Call once, before any other method.
+   * From now on {@code observer} hears of every durable change: each new message, update (stored) and
+   * removal, after it is on disk and before its future completes, and during {@link #recover()} every
+   * recovered message. Call before {@link #recover()}; one observer at a time.
    */
-  Future<List<Envelope>> recover();
+  void observe(SpoolObserver observer);
+
+  /**
+   * Start-up recovery: deletes incomplete messages (never committed), quarantines unreadable ones, and hands
+   * the envelope of every committed, undelivered message to the observer (nothing holds them all: a deep
+   * queue's envelopes would not fit in memory). Returns how many. Call once, before any other method but
+   * {@link #observe}.
+   */
+  Future<Long> recover();
+
+  /** How far a running {@link #recover()} has come; {@link RecoveryProgress#NONE} when none runs. Any thread. */
+  RecoveryProgress recoveryProgress();
 
   /** A fresh, unique queue id. */
   String newId();

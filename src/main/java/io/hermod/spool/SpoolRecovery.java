@@ -2,23 +2,21 @@ package io.hermod.spool;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
  * The start-up scan (blocking; runs on an I/O thread): the journal (see {@link JournalRecovery}), then the
- * big messages in queue/. A big message is committed iff both
+ * big messages in queue/ (in id order), each recovered envelope handed to the observer. A big message is committed iff both
  * {@code queue/<id>.msg} and {@code queue/<id>.env} exist, because the envelope is renamed into queue/ last.
  * Everything else is the debris of a crash before the 250 and is deleted; an unreadable committed message
  * is moved to quarantine/ for a person to look at.
  */
 final class SpoolRecovery {
 
-  record Result(List<Envelope> envelopes, long messages, long bytes) {
+  record Result(long messages, long bytes) {
   }
 
   private static final Logger LOG = Logger.getLogger("io.hermod.spool");
@@ -26,11 +24,17 @@ final class SpoolRecovery {
   private final SpoolFiles files;
   private final SpoolDirs dirs;
   private final Journal journal;
+  private final SpoolObserver observer;
+  private final Consumer<RecoveryProgress> progress;
 
-  SpoolRecovery(SpoolFiles files, SpoolDirs dirs, Journal journal) {
+  /** Every recovered envelope goes to {@code observer}; nothing here keeps them. */
+  SpoolRecovery(SpoolFiles files, SpoolDirs dirs, Journal journal, SpoolObserver observer,
+                Consumer<RecoveryProgress> progress) {
     this.files = files;
     this.dirs = dirs;
     this.journal = journal;
+    this.observer = observer;
+    this.progress = progress;
   }
 
   Result run() throws IOException {
@@ -43,9 +47,10 @@ final class SpoolRecovery {
       files.delete(partial);
       incomplete++;
     }
-    JournalRecovery.Result fromJournal = new JournalRecovery(files, dirs, journal).run();
-    List<Envelope> envelopes = new ArrayList<>(fromJournal.envelopes());
+    JournalRecovery.Result fromJournal = new JournalRecovery(files, dirs, journal, observer, progress).run();
+    long messages = fromJournal.messages();
     long bytes = fromJournal.bytes();
+    progress.accept(new RecoveryProgress("queue", messages, 0, 0));
     int quarantined = fromJournal.quarantined();
     for (Map.Entry<String, Path[]> entry : scanQueue().entrySet()) {
       String id = entry.getKey();
@@ -63,7 +68,8 @@ final class SpoolRecovery {
         if (size != envelope.size()) {
           throw new IllegalArgumentException("message file has " + size + " bytes, envelope says " + envelope.size());
         }
-        envelopes.add(envelope);
+        Observing.stored(observer, envelope);
+        messages++;
         bytes += size;
       } catch (IllegalArgumentException e) {
         files.move(msg, dirs.quarantine().resolve(msg.getFileName()));
@@ -79,11 +85,10 @@ final class SpoolRecovery {
     if (quarantined > 0) {
       files.forceDirectory(dirs.quarantine());
     }
-    envelopes.sort(Comparator.comparing(Envelope::id));
-    LOG.info("spool: recovered " + envelopes.size() + " messages (" + bytes + " bytes; " + fromJournal.envelopes().size()
+    LOG.info("spool: recovered " + messages + " messages (" + bytes + " bytes; " + fromJournal.messages()
         + " in the journal), discarded " + incomplete + " incomplete and " + fromJournal.discardedBytes()
         + " bytes of unfinished journal appends, quarantined " + quarantined);
-    return new Result(envelopes, envelopes.size(), bytes);
+    return new Result(messages, bytes);
   }
 
   /** id → {message file, envelope file}, in id (= time) order. */

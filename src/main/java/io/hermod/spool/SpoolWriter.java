@@ -144,7 +144,7 @@ final class SpoolWriter implements MessageWriter {
     } else {
       durable = enqueue(() -> seal(stored)).compose(v -> {
         Promise<Void> published = Promise.promise();
-        committer.submit(new GroupCommitter.FilePublication(id, messageFile, envelopeFile, context, published));
+        committer.submit(new GroupCommitter.FilePublication(id, messageFile, envelopeFile, stored, context, published));
         return published.future();
       });
     }

@@ -1,5 +1,6 @@
 package io.hermod.api;
 
+import io.hermod.testing.RecoveredEnvelopes;
 import static io.hermod.api.SubmitFixture.await;
 import static io.hermod.api.SubmitFixture.awaitFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,7 +69,7 @@ class SubmitPoolTest {
 
     await(spool.close());
     FileSpool restarted = new FileSpool(vertx, config.spool());
-    List<Envelope> recovered = await(restarted.recover());
+    List<Envelope> recovered = await(RecoveredEnvelopes.recover(restarted));
     assertEquals(2, recovered.size());
     assertEquals("bulk", await(restarted.load(id)).pool());
     assertNull(await(restarted.load(plain)).pool());

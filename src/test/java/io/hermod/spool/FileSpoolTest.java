@@ -1,5 +1,6 @@
 package io.hermod.spool;
 
+import io.hermod.testing.RecoveredEnvelopes;
 import io.hermod.config.SpoolConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -63,7 +64,7 @@ class FileSpoolTest {
     assertEquals(new Spool.Usage(2, small.length + large.length), spool.usage());
 
     open(vertx, config(dir)); // a new spool on the same directory, as after a restart
-    List<Envelope> recovered = await(spool.recover());
+    List<Envelope> recovered = await(RecoveredEnvelopes.recover(spool));
     assertEquals(List.of(smallStored, largeStored).stream().sorted((a, b) -> a.id().compareTo(b.id())).toList(),
         recovered);
     assertEquals(sha256(small), sha256(await(spool.content(smallId))));
@@ -134,7 +135,7 @@ class FileSpoolTest {
     onContext(context, () -> spool.update(changed));
     assertEquals(changed, await(spool.load(id)));
     open(vertx, config(dir));
-    assertEquals(List.of(changed), await(spool.recover()));
+    assertEquals(List.of(changed), await(RecoveredEnvelopes.recover(spool)));
   }
 
   @Test
@@ -160,7 +161,7 @@ class FileSpoolTest {
     assertThrows(Exception.class, () -> await(spool.load(gone)));
     assertThrows(Exception.class, () -> await(spool.load(bigGone)));
     open(vertx, config(dir));
-    assertEquals(List.of(keep), await(spool.recover()).stream().map(Envelope::id).toList());
+    assertEquals(List.of(keep), await(RecoveredEnvelopes.recover(spool)).stream().map(Envelope::id).toList());
   }
 
   /** Tiny segments, so that each holds a few records: a segment goes once nothing in it is live. */
@@ -197,7 +198,7 @@ class FileSpoolTest {
 
     await(spool.close());
     spool = new FileSpool(vertx, config(dir), new RealSpoolFiles(), new QueueIds(), 2000);
-    assertEquals(List.of(stored.get(5)), await(spool.recover()));
+    assertEquals(List.of(stored.get(5)), await(RecoveredEnvelopes.recover(spool)));
     assertEquals(new Spool.Usage(1, 900), spool.usage());
   }
 

@@ -83,7 +83,7 @@ class SpoolFailureTest {
     }
     FileSpool reopened = new FileSpool(vertx, config(dir));
     try {
-      assertEquals(1, await(reopened.recover()).size());
+      assertEquals(1L, await(reopened.recover()));
       assertEquals(List.of(), names(dir.resolve("quarantine")));
     } finally {
       await(reopened.close());

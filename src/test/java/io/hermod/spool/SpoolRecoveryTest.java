@@ -1,5 +1,6 @@
 package io.hermod.spool;
 
+import io.hermod.testing.RecoveredEnvelopes;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -74,7 +75,7 @@ class SpoolRecoveryTest {
     logger.addHandler(capture);
     FileSpool second = new FileSpool(vertx, config(dir));
     try {
-      List<Envelope> recovered = await(second.recover());
+      List<Envelope> recovered = await(RecoveredEnvelopes.recover(second));
       assertEquals(List.of(ids.get(0)), recovered.stream().map(Envelope::id).toList());
       assertEquals(List.of(), names(incoming));
       assertEquals(List.of(ids.get(0) + ".env", ids.get(0) + ".msg"), names(queue));
@@ -120,7 +121,7 @@ class SpoolRecoveryTest {
     try {
       FileSpool second = new FileSpool(vertx, config(dir));
       try {
-        List<Envelope> recovered = await(second.recover());
+        List<Envelope> recovered = await(RecoveredEnvelopes.recover(second));
         assertEquals(List.of(stored.get(0), stored.get(2), held), recovered);
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains(stored.get(1).id()), warnings.get(0));

@@ -2,7 +2,9 @@ package io.hermod.testing;
 
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageWriter;
+import io.hermod.spool.RecoveryProgress;
 import io.hermod.spool.Spool;
+import io.hermod.spool.SpoolObserver;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -52,8 +54,18 @@ public abstract class ForwardingSpool implements Spool {
   }
 
   @Override
-  public Future<List<Envelope>> recover() {
+  public void observe(SpoolObserver observer) {
+    real.observe(observer);
+  }
+
+  @Override
+  public Future<Long> recover() {
     return real.recover();
+  }
+
+  @Override
+  public RecoveryProgress recoveryProgress() {
+    return real.recoveryProgress();
   }
 
   @Override
