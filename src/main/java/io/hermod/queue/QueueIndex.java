@@ -165,6 +165,21 @@ public final class QueueIndex implements SpoolObserver {
   }
 
   /**
+   * As {@link #release(String)}, but not due before {@code notBefore} whatever its envelope says (until its
+   * next durable change): the router's guard against taking a message it could not change again at once.
+   */
+  public synchronized void release(String id, Instant notBefore) {
+    int slot = ids.slotOf(id);
+    if (slot < 0) {
+      return;
+    }
+    unplace(slot);
+    due.set(slot, Math.max(due.get(slot), Secs.ceil(notBefore)));
+    flags.set(slot, (byte) (flags.get(slot) & ~(TAKEN | WAITING)));
+    place(slot);
+  }
+
+  /**
    * When the earliest scheduled message is due (empty when nothing is scheduled). A message due at once
    * (done, or bounced by an operator) reports a time long past.
    */
