@@ -93,6 +93,16 @@ public final class QueueIndex implements SpoolObserver {
   private final ShapeCounters shapeByDomain = new ShapeCounters();
   private final ShapeCounters shapeBySite = new ShapeCounters();
   private final long[] kept = new long[4];
+  private final int pageScan;
+
+  public QueueIndex() {
+    this(PAGE_SCAN);
+  }
+
+  /** With another bound on the slots one {@link #page} call examines (tests). */
+  QueueIndex(int pageScan) {
+    this.pageScan = pageScan;
+  }
 
   @Override
   public synchronized void stored(Envelope envelope) {
@@ -263,7 +273,7 @@ public final class QueueIndex implements SpoolObserver {
     }
     List<String> out = new ArrayList<>();
     int slot = (int) cursor;
-    for (int budget = PAGE_SCAN; slot < end && budget > 0 && out.size() < limit; slot++, budget--) {
+    for (int budget = pageScan; slot < end && budget > 0 && out.size() < limit; slot++, budget--) {
       if (ids.used(slot) && matches.test(slot)) {
         out.add(ids.idAt(slot));
       }
