@@ -85,7 +85,7 @@ public final class QueueIndex implements SpoolObserver {
   private final IntColumn next = new IntColumn(NONE);
   private final IntColumn prev = new IntColumn(NONE);
   private final Interner sites = new Interner();
-  private final Schedule schedule = new Schedule(next, prev);
+  private final Schedule schedule = new Schedule(next, prev, due::get);
   /** WAITING slots by site id (NONE: unknown site), oldest arrival first. */
   private final Map<Integer, Schedule> waiting = new HashMap<>();
   /** Shape counters of the messages with a pending domain: all of them (key 0), by domain, by site. */
@@ -366,9 +366,9 @@ public final class QueueIndex implements SpoolObserver {
     int where = keptIn(flags.get(slot));
     kept[where]++;
     if (where == IN_SCHEDULE) {
-      schedule.add(slot, due.get(slot));
+      schedule.add(slot);
     } else if (where == IN_WAITING) {
-      waiting.computeIfAbsent(site.get(slot), s -> new Schedule(next, prev)).add(slot, arrival.get(slot));
+      waiting.computeIfAbsent(site.get(slot), s -> new Schedule(next, prev, arrival::get)).add(slot);
     }
   }
 
@@ -376,10 +376,10 @@ public final class QueueIndex implements SpoolObserver {
     int where = keptIn(flags.get(slot));
     kept[where]--;
     if (where == IN_SCHEDULE) {
-      schedule.remove(slot, due.get(slot));
+      schedule.remove(slot);
     } else if (where == IN_WAITING) {
       Schedule list = waiting.get(site.get(slot));
-      list.remove(slot, arrival.get(slot));
+      list.remove(slot);
       if (list.isEmpty()) {
         waiting.remove(site.get(slot));
       }
