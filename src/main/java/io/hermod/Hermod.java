@@ -40,6 +40,7 @@ import io.hermod.dkim.DkimKeyring;
 import io.hermod.dkim.DnsjavaDkimDns;
 import io.hermod.spf.DnsjavaSpfDns;
 import io.hermod.spf.SpfEvaluator;
+import io.hermod.queue.QueueIndex;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.FileSpool;
 import io.hermod.spool.Spool;
@@ -87,6 +88,8 @@ public final class Hermod {
   private final PrometheusMeterRegistry registry;
   private final HermodMetrics metrics;
   private final Readiness readiness;
+  // What is queued, in memory (io.hermod.queue): the queue admin's lists, shape, counts and bulk jobs read it.
+  private final QueueIndex queueIndex = new QueueIndex();
   // The delivery verticles' open connections per destination, which the cluster's slot leases count.
   private final NodeConnections nodeConnections = new NodeConnections();
   private RouterVerticle router;
@@ -179,6 +182,8 @@ public final class Hermod {
                                       Spool spool, SpoolLock lock) {
     Hermod hermod = new Hermod(vertx, config, spool, registry, certificate, dkim, bounces, lock);
     // The HTTP server comes first, so that probes answer (not ready) during a long recovery.
+    // The index follows the spool from the first recovered message on: nothing ever scans the spool after.
+    spool.observe(hermod.queueIndex);
     return hermod.deployHttp()
         .compose(v -> spool.recover())
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued
@@ -275,7 +280,7 @@ public final class Hermod {
     }
     router = new RouterVerticle(live, spool, resolver, schedule, new DsnBuilder(DsnIdentifiers.random(new SecureRandom())),
         Clock.systemUTC(), endpoints, metrics, destinationLimits(), rateLimits(), egressSources.keySet())
-        .classifyingWith(bounces);
+        .classifyingWith(bounces).indexedBy(queueIndex);
     return deploy(router);
   }
 
@@ -317,6 +322,11 @@ public final class Hermod {
   }
 
   /** The router verticle (e.g. to read its active window size); null before start completes. */
+  /** The in-memory view of this node's queue (docs/queue.md). */
+  public QueueIndex queueIndex() {
+    return queueIndex;
+  }
+
   public RouterVerticle router() {
     return router;
   }

@@ -153,13 +153,25 @@ public final class QueueIndex implements SpoolObserver {
     return move(max, () -> schedule.firstUpTo(limit), TAKEN, 0);
   }
 
-  /** Takes one message out of turn (a trigger, an operator flush): false if unknown, held or already taken. */
+  /**
+   * Takes one message out of turn (a trigger, an operator flush, the dispatcher releasing what it parked for a
+   * site that opened): false if unknown, held or already taken. A WAITING message can be taken: it is ACTIVE
+   * again.
+   */
   public synchronized boolean take(String id) {
     int slot = ids.slotOf(id);
-    if (slot < 0 || (flags.get(slot) & (HELD | TAKEN)) != 0) {
+    if (slot < 0 || (flags.get(slot) & HELD) != 0) {
       return false;
     }
-    setFlags(slot, flags.get(slot) | TAKEN);
+    int f = flags.get(slot);
+    if ((f & WAITING) != 0) {
+      setFlags(slot, f & ~WAITING);
+      return true;
+    }
+    if ((f & TAKEN) != 0) {
+      return false;
+    }
+    setFlags(slot, f | TAKEN);
     return true;
   }
 

@@ -55,6 +55,8 @@ final class RouterFixture implements AutoCloseable {
   final Context context;
   HermodConfig config;
   Spool spool;
+  /** Follows the spool as Hermod's does (observer from before recovery); the router is given it. */
+  final io.hermod.queue.QueueIndex index = new io.hermod.queue.QueueIndex();
   MxResolver resolver;
   RouterVerticle router;
   private String deployment;
@@ -84,6 +86,7 @@ final class RouterFixture implements AutoCloseable {
       configure(new JsonObject());
     }
     spool = new FileSpool(vertx, config.spool());
+    spool.observe(index);
     onContext(() -> spool.recover());
     return this;
   }
@@ -101,7 +104,7 @@ final class RouterFixture implements AutoCloseable {
     await(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> events.add(m.body())).completion());
     resolver = new MxResolver(vertx, new DnsConfig(List.of(dns.address()), 2000, 1000));
     router = new RouterVerticle(config, spool, resolver, new RetrySchedule(config.delivery(), new Random(1)),
-        new DsnBuilder(DsnIdentifiers.random(new Random(2))), Clock.systemUTC(), ownEndpoints);
+        new DsnBuilder(DsnIdentifiers.random(new Random(2))), Clock.systemUTC(), ownEndpoints).indexedBy(index);
     deployment = await(vertx.deployVerticle(router));
     return this;
   }
