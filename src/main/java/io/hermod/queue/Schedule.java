@@ -112,15 +112,21 @@ final class Schedule {
     return lists.firstKey();
   }
 
-  /** How many slots are at or before {@code limit}: a walk of the lists due (and a split of the blocks due). */
+  /**
+   * How many slots are at or before {@code limit}: a walk of the lists due, not of their slots, but for the
+   * one block that spans {@code limit}, whose slots are looked at (it is not split: a count changes nothing).
+   */
   long countUpTo(int limit) {
-    for (Integer block = lists.ceilingKey(fineBelow); block != null && block <= limit;
-         block = lists.ceilingKey(fineBelow)) {
-      split(block);
-    }
     long n = 0;
-    for (List list : lists.headMap(limit, true).values()) {
-      n += list.count;
+    for (Map.Entry<Integer, List> e : lists.headMap(limit, true).entrySet()) {
+      int key = e.getKey();
+      if (key < fineBelow || key + BLOCK - 1 <= limit) {
+        n += e.getValue().count;
+      } else {
+        for (int slot = e.getValue().head; slot != NONE; slot = next.get(slot)) {
+          n += timeOf.applyAsInt(slot) <= limit ? 1 : 0;
+        }
+      }
     }
     return n;
   }

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,17 @@ final class ShapeCounters {
     return 24 + pairs.memoryBytes();
   }
 
+  /** One row of a shape: its key's name, its total and its counts by bucket. */
+  private record Row(String key, long total, long[] counts) {
+    Row(String key, long[] counts) {
+      this(key, Arrays.stream(counts).sum(), counts);
+    }
+
+    JsonObject toJson() {
+      return new JsonObject().put("total", total).put("counts", new JsonArray(Arrays.stream(counts).boxed().toList()));
+    }
+  }
+
   /**
    * The qshape JSON: {@code total} from {@code totals} (one key), rows from {@code rows} named by
    * {@code name}, largest first (ties by name), at most {@code limit} of them and "more" for the rest.
@@ -81,32 +93,14 @@ final class ShapeCounters {
   static JsonObject toJson(ShapeCounters totals, ShapeCounters rows, int nowMinute, IntFunction<String> name,
                            int limit) {
     long[] total = new long[AgeBuckets.COUNT];
-    totals.byKey(nowMinute).values().forEach(counts -> {
-      for (int i = 0; i < total.length; i++) {
-        total[i] += counts[i];
-      }
-    });
-    List<Map.Entry<String, long[]>> named = new ArrayList<>();
-    rows.byKey(nowMinute).forEach((key, counts) -> named.add(Map.entry(name.apply(key), counts)));
-    named.sort((a, b) -> {
-      int bySize = Long.compare(sum(b.getValue()), sum(a.getValue()));
-      return bySize != 0 ? bySize : a.getKey().compareTo(b.getKey());
-    });
+    totals.byKey(nowMinute).values().forEach(counts -> Arrays.setAll(total, i -> total[i] + counts[i]));
+    List<Row> named = new ArrayList<>();
+    rows.byKey(nowMinute).forEach((key, counts) -> named.add(new Row(name.apply(key), counts)));
+    named.sort(Comparator.comparingLong(Row::total).reversed().thenComparing(Row::key));
     JsonArray out = new JsonArray();
     int shown = Math.min(Math.max(0, limit), named.size());
-    for (Map.Entry<String, long[]> e : named.subList(0, shown)) {
-      out.add(row(e.getValue()).put("key", e.getKey()));
-    }
-    return new JsonObject().put("buckets", new JsonArray(AgeBuckets.LABELS)).put("total", row(total))
+    named.subList(0, shown).forEach(row -> out.add(row.toJson().put("key", row.key())));
+    return new JsonObject().put("buckets", new JsonArray(AgeBuckets.LABELS)).put("total", new Row("", total).toJson())
         .put("rows", out).put("more", named.size() - shown);
-  }
-
-  private static JsonObject row(long[] counts) {
-    JsonArray byBucket = new JsonArray(Arrays.stream(counts).boxed().toList());
-    return new JsonObject().put("total", sum(counts)).put("counts", byBucket);
-  }
-
-  private static long sum(long[] counts) {
-    return Arrays.stream(counts).sum();
   }
 }
