@@ -65,6 +65,7 @@ public final class QueueIndex implements SpoolObserver {
   private static final int NONE = Schedule.NONE;
   /** The due time of a done or operator-bounced message: before any other, so the router finishes it first. */
   private static final int IMMEDIATE = Integer.MIN_VALUE;
+  // The flags column: HELD mirrors the envelope; TAKEN and WAITING are the router's.
   private static final int HELD = 1;
   private static final int TAKEN = 2;
   private static final int WAITING = 4;
