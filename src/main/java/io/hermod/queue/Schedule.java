@@ -30,6 +30,8 @@ final class Schedule {
     int head = NONE;
     int tail = NONE;
     int count;
+    /** A block's earliest time, or MAX_VALUE when unknown (its earliest slot left): found again when asked. */
+    int min = Integer.MAX_VALUE;
   }
 
   private final IntColumn next;
@@ -61,6 +63,9 @@ final class Schedule {
     }
     list.tail = slot;
     list.count++;
+    if (list.count == 1 || list.min != Integer.MAX_VALUE) {
+      list.min = Math.min(list.min, time);
+    }
     size++;
   }
 
@@ -85,6 +90,8 @@ final class Schedule {
     }
     if (--list.count == 0) {
       lists.remove(key);
+    } else if (timeOf.applyAsInt(slot) == list.min) {
+      list.min = Integer.MAX_VALUE;
     }
     size--;
   }
@@ -104,12 +111,22 @@ final class Schedule {
     return NONE;
   }
 
-  /** The earliest time; only when not empty. */
+  /**
+   * The earliest time; only when not empty. A block is not split for it (the earliest block may be days
+   * ahead; splitting it would make every time before it a list per second): it knows its earliest time.
+   */
   int firstTime() {
-    while (lists.firstKey() >= fineBelow) {
-      split(lists.firstKey());
+    Map.Entry<Integer, List> first = lists.firstEntry();
+    if (first.getKey() < fineBelow) {
+      return first.getKey();
     }
-    return lists.firstKey();
+    List block = first.getValue();
+    if (block.min == Integer.MAX_VALUE) {
+      for (int slot = block.head; slot != NONE; slot = next.get(slot)) {
+        block.min = Math.min(block.min, timeOf.applyAsInt(slot));
+      }
+    }
+    return block.min;
   }
 
   /**
