@@ -20,8 +20,8 @@ import java.util.function.IntConsumer;
 final class PendingDomains {
 
   static final int NONE = -1;
-  /** A HashMap node, the boxed slot and the array's header: the cost of a message with several domains. */
-  private static final long SIDE_ENTRY_BYTES = 32 + 16 + 16;
+  /** A HashMap node and its table slot, the boxed slot, the array's header: a message with several domains. */
+  private static final long SIDE_ENTRY_BYTES = 32 + 8 + 16 + 16;
 
   private final Interner names = new Interner();
   private final IntColumn first = new IntColumn(NONE);

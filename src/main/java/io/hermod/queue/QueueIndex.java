@@ -9,9 +9,9 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntPredicate;
@@ -65,14 +65,13 @@ public final class QueueIndex implements SpoolObserver {
   private static final int NONE = Schedule.NONE;
   /** The due time of a done or operator-bounced message: before any other, so the router finishes it first. */
   private static final int IMMEDIATE = Integer.MIN_VALUE;
+  // The flags column: HELD mirrors the envelope; TAKEN and WAITING are the router's.
   private static final int HELD = 1;
   private static final int TAKEN = 2;
   private static final int WAITING = 4;
+
   /** Where a slot is kept, by its flags: one counter each. */
-  private static final int IN_SCHEDULE = 0;
-  private static final int IN_HOLD = 1;
-  private static final int IN_ROUTER = 2;
-  private static final int IN_WAITING = 3;
+  private enum Kept { SCHEDULE, HOLD, ROUTER, WAITING }
 
   private final IdTable ids = new IdTable();
   /** Seconds (Secs) of arrival, and of the time it is due when scheduled. */
@@ -92,7 +91,7 @@ public final class QueueIndex implements SpoolObserver {
   private final ShapeCounters shapeAll = new ShapeCounters();
   private final ShapeCounters shapeByDomain = new ShapeCounters();
   private final ShapeCounters shapeBySite = new ShapeCounters();
-  private final long[] kept = new long[4];
+  private final long[] kept = new long[Kept.values().length];
   private final int pageScan;
 
   public QueueIndex() {
@@ -267,8 +266,8 @@ public final class QueueIndex implements SpoolObserver {
 
   public synchronized Counts counts(Instant now) {
     long ready = schedule.countUpTo(Secs.floor(now));
-    return new Counts(ids.size(), kept[IN_HOLD], kept[IN_SCHEDULE] - ready, ready, kept[IN_ROUTER],
-        kept[IN_WAITING]);
+    return new Counts(ids.size(), kept[Kept.HOLD.ordinal()], kept[Kept.SCHEDULE.ordinal()] - ready, ready,
+        kept[Kept.ROUTER.ordinal()], kept[Kept.WAITING.ordinal()]);
   }
 
   /**
@@ -327,22 +326,22 @@ public final class QueueIndex implements SpoolObserver {
     return sender.toLowerCase(Locale.ROOT).hashCode();
   }
 
-  private static int keptIn(int flagBits) {
+  private static Kept keptIn(int flagBits) {
     if ((flagBits & WAITING) != 0) {
-      return IN_WAITING;
+      return Kept.WAITING;
     }
     if ((flagBits & TAKEN) != 0) {
-      return IN_ROUTER;
+      return Kept.ROUTER;
     }
-    return (flagBits & HELD) != 0 ? IN_HOLD : IN_SCHEDULE;
+    return (flagBits & HELD) != 0 ? Kept.HOLD : Kept.SCHEDULE;
   }
 
   private State stateOf(int slot, int now) {
     return switch (keptIn(flags.get(slot))) {
-      case IN_WAITING -> State.WAITING;
-      case IN_ROUTER -> State.ACTIVE;
-      case IN_HOLD -> State.HELD;
-      default -> due.get(slot) <= now ? State.READY : State.DEFERRED;
+      case WAITING -> State.WAITING;
+      case ROUTER -> State.ACTIVE;
+      case HOLD -> State.HELD;
+      case SCHEDULE -> due.get(slot) <= now ? State.READY : State.DEFERRED;
     };
   }
 
@@ -390,21 +389,21 @@ public final class QueueIndex implements SpoolObserver {
   }
 
   private void place(int slot) {
-    int where = keptIn(flags.get(slot));
-    kept[where]++;
-    if (where == IN_SCHEDULE) {
+    Kept where = keptIn(flags.get(slot));
+    kept[where.ordinal()]++;
+    if (where == Kept.SCHEDULE) {
       schedule.add(slot);
-    } else if (where == IN_WAITING) {
+    } else if (where == Kept.WAITING) {
       waiting.computeIfAbsent(site.get(slot), s -> new Schedule(next, prev, arrival::get)).add(slot);
     }
   }
 
   private void unplace(int slot) {
-    int where = keptIn(flags.get(slot));
-    kept[where]--;
-    if (where == IN_SCHEDULE) {
+    Kept where = keptIn(flags.get(slot));
+    kept[where.ordinal()]--;
+    if (where == Kept.SCHEDULE) {
       schedule.remove(slot);
-    } else if (where == IN_WAITING) {
+    } else if (where == Kept.WAITING) {
       Schedule list = waiting.get(site.get(slot));
       list.remove(slot);
       if (list.isEmpty()) {

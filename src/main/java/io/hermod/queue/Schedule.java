@@ -30,6 +30,8 @@ final class Schedule {
     int head = NONE;
     int tail = NONE;
     int count;
+    /** A block's earliest time, or MAX_VALUE when unknown (its earliest slot left): found again when asked. */
+    int min = Integer.MAX_VALUE;
   }
 
   private final IntColumn next;
@@ -61,6 +63,9 @@ final class Schedule {
     }
     list.tail = slot;
     list.count++;
+    if (list.count == 1 || list.min != Integer.MAX_VALUE) {
+      list.min = Math.min(list.min, time);
+    }
     size++;
   }
 
@@ -85,6 +90,8 @@ final class Schedule {
     }
     if (--list.count == 0) {
       lists.remove(key);
+    } else if (timeOf.applyAsInt(slot) == list.min) {
+      list.min = Integer.MAX_VALUE;
     }
     size--;
   }
@@ -104,23 +111,39 @@ final class Schedule {
     return NONE;
   }
 
-  /** The earliest time; only when not empty. */
+  /**
+   * The earliest time; only when not empty. A block is not split for it (the earliest block may be days
+   * ahead; splitting it would make every time before it a list per second): it knows its earliest time.
+   */
   int firstTime() {
-    while (lists.firstKey() >= fineBelow) {
-      split(lists.firstKey());
+    Map.Entry<Integer, List> first = lists.firstEntry();
+    if (first.getKey() < fineBelow) {
+      return first.getKey();
     }
-    return lists.firstKey();
+    List block = first.getValue();
+    if (block.min == Integer.MAX_VALUE) {
+      for (int slot = block.head; slot != NONE; slot = next.get(slot)) {
+        block.min = Math.min(block.min, timeOf.applyAsInt(slot));
+      }
+    }
+    return block.min;
   }
 
-  /** How many slots are at or before {@code limit}: a walk of the lists due (and a split of the blocks due). */
+  /**
+   * How many slots are at or before {@code limit}: a walk of the lists due, not of their slots, but for the
+   * one block that spans {@code limit}, whose slots are looked at (it is not split: a count changes nothing).
+   */
   long countUpTo(int limit) {
-    for (Integer block = lists.ceilingKey(fineBelow); block != null && block <= limit;
-         block = lists.ceilingKey(fineBelow)) {
-      split(block);
-    }
     long n = 0;
-    for (List list : lists.headMap(limit, true).values()) {
-      n += list.count;
+    for (Map.Entry<Integer, List> e : lists.headMap(limit, true).entrySet()) {
+      int key = e.getKey();
+      if (key < fineBelow || key + BLOCK - 1 <= limit) {
+        n += e.getValue().count;
+      } else {
+        for (int slot = e.getValue().head; slot != NONE; slot = next.get(slot)) {
+          n += timeOf.applyAsInt(slot) <= limit ? 1 : 0;
+        }
+      }
     }
     return n;
   }

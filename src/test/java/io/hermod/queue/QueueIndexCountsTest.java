@@ -105,4 +105,23 @@ class QueueIndexCountsTest {
     assertEquals(full.getJsonArray("rows").size() - 5, top.getInteger("more"));
     assertEquals(full.getJsonObject("total"), top.getJsonObject("total"));
   }
+
+  @Test
+  void aShapeOfDaysFoldsOldArrivalsYetMatchesBruteForce() {
+    for (int n = 0; n < 20_000; n++) {
+      Envelope env = Envelopes.random(n, random);
+      model.stored(index, Envelopes.envelope(env.id(), env.sender(), T0.minusSeconds(60L * random.nextInt(4 * 1440)),
+          env.nextAttempt(), env.recipients().stream().map(r -> r.address()).toArray(String[]::new)));
+    }
+    for (int n = 0; n < 20_000; n += 3) {
+      model.removed(index, Envelopes.id(n));
+    }
+    for (Instant now : List.of(T0, T0.plusSeconds(3 * 3600))) {
+      assertEquals(model.shape(now, false), index.shape(now, false, 1000), "shape by domain at " + now);
+      assertEquals(model.shape(now, true), index.shape(now, true, 1000), "shape by site at " + now);
+    }
+    Instant later = T0.plusSeconds(2 * 86_400);
+    model.stored(index, Envelopes.envelope(Envelopes.id(99_999), "s@sender.test", later, later, "r@d1.test"));
+    assertEquals(model.shape(later, false), index.shape(later, false, 1000), "after a fold");
+  }
 }
