@@ -16,12 +16,17 @@ class JournalIndexTest {
         new JournalIndex.Range(segment, offset, 100));
   }
 
-  @Test
-  void aSecondMessageRecordReplacesTheFirstAndReleasesItsSegment() {
+  private static JournalIndex withSegments(int count) {
     JournalIndex index = new JournalIndex();
-    for (long s = 1; s <= 3; s++) {
+    for (long s = 1; s <= count; s++) {
       index.addSegment(s);
     }
+    return index;
+  }
+
+  @Test
+  void aSecondMessageRecordReplacesTheFirstAndReleasesItsSegment() {
+    JournalIndex index = withSegments(3);
     index.committed(ID, at(1, 0));
     index.updated(ID, new JournalIndex.Range(2, 0, 100));
     assertEquals(List.of(3L), index.unneeded(-1));
@@ -34,10 +39,7 @@ class JournalIndexTest {
   /** While the segment of the older copy exists, the tombstone must stay, or that copy would come back. */
   @Test
   void aTombstoneWaitsForTheSegmentsOfBothCopies() {
-    JournalIndex index = new JournalIndex();
-    for (long s = 1; s <= 3; s++) {
-      index.addSegment(s);
-    }
+    JournalIndex index = withSegments(3);
     index.committed(ID, at(1, 0));
     index.committed(ID, at(2, 0));
     assertNotNull(index.removed(ID, 3));
