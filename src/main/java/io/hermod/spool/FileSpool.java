@@ -35,6 +35,7 @@ public final class FileSpool implements Spool {
   private final SpoolIo io;
   private final Journal journal;
   private final GroupCommitter committer;
+  private final JournalCompactor compactor;
   private final AtomicLong messages = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong updateSeq = new AtomicLong();
@@ -62,7 +63,8 @@ public final class FileSpool implements Spool {
     this.ids = ids;
     this.io = new SpoolIo(Math.max(1, config.ioThreads()));
     this.journal = new Journal(files, dirs, new JournalIndex(), segmentBytes);
-    this.committer = new GroupCommitter(files, dirs, journal, config.maxBatch());
+    this.compactor = new JournalCompactor(journal, config.compactBelowLivePercent());
+    this.committer = new GroupCommitter(files, dirs, journal, config.maxBatch(), compactor);
   }
 
   @Override
@@ -79,6 +81,7 @@ public final class FileSpool implements Spool {
         messages.set(result.messages());
         bytes.set(result.bytes());
         checkFreeSpace();
+        compactor.start();
         return result.messages();
       } finally {
         progress = RecoveryProgress.NONE;
@@ -234,6 +237,11 @@ public final class FileSpool implements Spool {
   @Override
   public Usage usage() {
     return new Usage(messages.get(), bytes.get());
+  }
+
+  /** Messages compaction has copied forward so far (for tests and measurements). */
+  long compactedMessages() {
+    return compactor.copied();
   }
 
   /** How group commit has behaved so far (not part of {@link Spool}: for metrics and benchmarks). */

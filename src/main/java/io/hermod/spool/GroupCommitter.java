@@ -68,10 +68,16 @@ final class GroupCommitter {
   /** Longest wait for stragglers: far below one fsync of a disk (several ms), so it only merges batches. */
   static final long GATHER_NANOS = 1_000_000L;
 
-  GroupCommitter(SpoolFiles files, SpoolDirs dirs, Journal journal, int maxBatch) {
+  /** How long an idle committer waits for a commit before it compacts a little on its own. */
+  static final long IDLE_COMPACTION_MILLIS = 10;
+
+  private final JournalCompactor compactor;
+
+  GroupCommitter(SpoolFiles files, SpoolDirs dirs, Journal journal, int maxBatch, JournalCompactor compactor) {
     this.files = files;
     this.dirs = dirs;
     this.journal = journal;
+    this.compactor = compactor;
     this.maxBatch = Math.max(1, maxBatch);
     this.thread = new Thread(this::run, "hermod-spool-commit");
     this.thread.setDaemon(true);
@@ -110,7 +116,13 @@ final class GroupCommitter {
     try {
       while (true) {
         batch.clear();
-        batch.add(pending.take());
+        Publication first = compactor.hasWork() ? pending.poll(IDLE_COMPACTION_MILLIS, TimeUnit.MILLISECONDS)
+            : pending.take();
+        if (first == null) {
+          appendToJournal(List.of()); // idle: a batch of compaction copies alone
+          continue;
+        }
+        batch.add(first);
         pending.drainTo(batch, maxBatch - 1);
         gatherStragglers(batch);
         boolean stop = batch.remove(STOP);
@@ -172,14 +184,22 @@ final class GroupCommitter {
     }
   }
 
-  /** @return how many became durable */
+  /**
+   * Appends the batch's records after this round's compaction copies (first, so that an update or removal
+   * in the batch supersedes them), with one write and one fsync.
+   *
+   * @return how many of {@code appends} became durable
+   */
   private int appendToJournal(List<JournalAppend> appends) {
-    if (appends.isEmpty()) {
+    List<JournalRecord> records = new ArrayList<>(compactionCopies());
+    int copies = records.size();
+    appends.forEach(p -> records.add(p.record()));
+    if (records.isEmpty()) {
       return 0;
     }
     List<Boolean> applied;
     try {
-      applied = journal.append(appends.stream().map(JournalAppend::record).toList());
+      applied = journal.append(records);
     } catch (IOException | RuntimeException e) {
       SpoolException error = SpoolErrors.map("appending to the journal", e);
       appends.forEach(p -> fail(p, error));
@@ -187,7 +207,7 @@ final class GroupCommitter {
     }
     for (int i = 0; i < appends.size(); i++) {
       JournalAppend p = appends.get(i);
-      boolean changed = applied.get(i);
+      boolean changed = applied.get(copies + i);
       if (changed) {
         tell(p.record());
       }
@@ -200,6 +220,16 @@ final class GroupCommitter {
       LOG.log(Level.WARNING, "spool: could not delete an unneeded journal segment", e);
     }
     return appends.size();
+  }
+
+  /** Copies are an optimisation: a failure to read them is logged and the batch goes on without them. */
+  private List<JournalRecord> compactionCopies() {
+    try {
+      return compactor.copies();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "spool: journal compaction could not read a segment; it will try again", e);
+      return List.of();
+    }
   }
 
   /** @return how many became durable */

@@ -105,6 +105,16 @@ final class Journal {
     }
   }
 
+  /** The segment being appended to, or -1 before the first append. */
+  long activeSegment() {
+    return activeSegment;
+  }
+
+  /** True while {@code segment} exists (is not deleted). */
+  boolean hasSegment(long segment) {
+    return index.hasSegment(segment);
+  }
+
   byte[] read(JournalIndex.Range range) throws IOException {
     return files.read(dirs.segment(range.segment()), range.offset(), range.length());
   }

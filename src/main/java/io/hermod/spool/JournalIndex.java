@@ -85,6 +85,10 @@ final class JournalIndex {
     return ids.size();
   }
 
+  synchronized boolean hasSegment(long segment) {
+    return segments.containsKey(segment);
+  }
+
   /** The highest segment number known, or -1. */
   synchronized long lastSegment() {
     return segments.isEmpty() ? -1 : segments.lastKey();

@@ -1,5 +1,7 @@
 package io.hermod.spool;
 
+import java.util.Locale;
+
 /**
  * How far {@link Spool#recover()} has come, for the readiness probe. Recovery reads the journal twice: first
  * every segment ({@code phase} "scanning": {@code messages} = live messages found so far), then the segments
@@ -17,6 +19,7 @@ public record RecoveryProgress(String phase, long messages, int segmentsRead, in
 
   /** A short line for the probe: "recovering: scanning, 412,000 messages, segment 31 of 80". */
   public String describe() {
-    return String.format("recovering: %s, %,d messages, segment %d of %d", phase, messages, segmentsRead, segments);
+    return String.format(Locale.ROOT, "recovering: %s, %,d messages, segment %d of %d", phase, messages,
+        segmentsRead, segments);
   }
 }

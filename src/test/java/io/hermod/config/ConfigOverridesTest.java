@@ -47,6 +47,8 @@ class ConfigOverridesTest {
         row("spool.highWaterBytes", "HERMOD_SPOOL_HIGH_WATER_BYTES", "1073741824",
             c -> c.spool().highWaterBytes(), 1L << 30),
         row("spool.minFreeBytes", "HERMOD_SPOOL_MIN_FREE_BYTES", "0", c -> c.spool().minFreeBytes(), 0L),
+        row("spool.compactBelowLivePercent", "HERMOD_SPOOL_COMPACT_BELOW_LIVE_PERCENT", "20",
+            c -> c.spool().compactBelowLivePercent(), 20),
         row("limits.maxMessageSize", "HERMOD_LIMITS_MAX_MESSAGE_SIZE", "1000000",
             c -> c.limits().maxMessageSize(), 1_000_000L),
         row("limits.maxRecipients", "HERMOD_LIMITS_MAX_RECIPIENTS", "100", c -> c.limits().maxRecipients(), 100),

@@ -54,6 +54,7 @@ class ConfigValidationTest {
         bad("{'spool':{'ioThreads':0}}", "spool.ioThreads"),
         bad("{'spool':{'directory':''}}", "spool.directory"),
         bad("{'spool':{'minFreeBytes':-1}}", "spool.minFreeBytes"),
+        bad("{'spool':{'compactBelowLivePercent':101}}", "spool.compactBelowLivePercent"),
         bad("{'spool':{'highWaterBytes':0}}", "spool.highWaterBytes"),
         bad("{'limits':{'maxLineLength':999}}", "limits.maxLineLength"),
         bad("{'limits':{'maxLineLength':65537}}", "limits.maxLineLength"),

@@ -17,18 +17,23 @@ import java.util.function.Supplier;
  */
 public final class FaultyFiles implements SpoolFiles {
 
-  public enum Op { CREATE, WRITE, FORCE, MOVE, FORCE_DIRECTORY }
+  public enum Op { CREATE, WRITE, FORCE, MOVE, FORCE_DIRECTORY, DELETE }
 
   private final SpoolFiles real = new RealSpoolFiles();
-  private volatile Op failOp;
+  private volatile java.util.Set<Op> failOps = java.util.Set.of();
   private volatile Predicate<Path> failPath = p -> false;
   private volatile Supplier<IOException> error;
 
   /** From now on, {@code op} on a path matching {@code path} throws the error {@code error} makes. */
   public void failAt(Op op, Predicate<Path> path, Supplier<IOException> error) {
+    failAt(java.util.Set.of(op), path, error);
+  }
+
+  /** From now on each of {@code ops} on a path matching {@code path} throws (several faults at once). */
+  public void failAt(java.util.Set<Op> ops, Predicate<Path> path, Supplier<IOException> error) {
     this.failPath = path;
     this.error = error;
-    this.failOp = op;
+    this.failOps = ops;
   }
 
   /** From now on nothing fails. */
@@ -77,7 +82,7 @@ public final class FaultyFiles implements SpoolFiles {
         throw new java.io.InterruptedIOException("interrupted while paused");
       }
     }
-    if (op == failOp && failPath.test(path)) {
+    if (failOps.contains(op) && failPath.test(path)) {
       throw error.get();
     }
   }
@@ -124,6 +129,7 @@ public final class FaultyFiles implements SpoolFiles {
 
   @Override
   public boolean delete(Path file) throws IOException {
+    maybeFail(Op.DELETE, file);
     return real.delete(file);
   }
 
