@@ -22,6 +22,7 @@ import io.hermod.routing.RouterVerticle;
 import io.hermod.shaping.BounceClassifier;
 import io.hermod.config.DeliveryConfig;
 import io.hermod.metrics.HermodMetrics;
+import io.hermod.ops.BulkJobs;
 import io.hermod.ops.OpsHttpVerticle;
 import io.hermod.ops.QueueAdmin;
 import io.hermod.ops.Readiness;
@@ -40,6 +41,7 @@ import io.hermod.dkim.DkimKeyring;
 import io.hermod.dkim.DnsjavaDkimDns;
 import io.hermod.spf.DnsjavaSpfDns;
 import io.hermod.spf.SpfEvaluator;
+import io.hermod.queue.QueueIndex;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.FileSpool;
 import io.hermod.spool.Spool;
@@ -87,6 +89,8 @@ public final class Hermod {
   private final PrometheusMeterRegistry registry;
   private final HermodMetrics metrics;
   private final Readiness readiness;
+  // What is queued, in memory (io.hermod.queue): the queue admin's lists, shape, counts and bulk jobs read it.
+  private final QueueIndex queueIndex = new QueueIndex();
   // The delivery verticles' open connections per destination, which the cluster's slot leases count.
   private final NodeConnections nodeConnections = new NodeConnections();
   private RouterVerticle router;
@@ -258,12 +262,12 @@ public final class Hermod {
     if (!config.http().enabled()) {
       return Future.succeededFuture();
     }
-    QueueAdmin admin = new QueueAdmin(spool, Clock.systemUTC(), id -> router != null && router.isActive(id),
+    QueueAdmin admin = new QueueAdmin(spool, queueIndex, Clock.systemUTC(), id -> router != null && router.isActive(id),
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id), Addresses.nodeLocal()),
         id -> vertx.eventBus().<JsonObject>request(Addresses.ROUTER_BOUNCE, new JsonObject().put("id", id),
             Addresses.nodeLocal()).map(reply -> Envelope.fromJson(reply.body())));
-    http = new OpsHttpVerticle(config.http(), registry, readiness, admin, metrics,
-        config.delivery().scanIntervalSeconds() * 1000L);
+    BulkJobs jobs = new BulkJobs(Path.of(config.spool().directory()).resolve("bulk"), admin, Clock.systemUTC());
+    http = new OpsHttpVerticle(config.http(), registry, readiness, admin, jobs, metrics);
     return deploy(http);
   }
 
