@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,13 +165,8 @@ public final class BulkJobs {
   }
 
   private Future<Void> applyAll(BulkJob job, List<String> ids) {
-    Iterator<String> next = ids.iterator(); // shared by the workers: all on this context
-    List<Future<Void>> workers = new ArrayList<>(IN_FLIGHT);
-    for (int i = 0; i < IN_FLIGHT; i++) {
-      workers.add(AsyncLoop.forEach(next, id -> stopped || job.cancelRequested ? Future.succeededFuture(false)
-          : applyOne(job, id).map(true)));
-    }
-    return Future.join(workers).mapEmpty();
+    return AsyncLoop.forEach(ids.iterator(), IN_FLIGHT, id -> stopped || job.cancelRequested
+        ? Future.succeededFuture(false) : applyOne(job, id).map(true));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.hermod.ops;
 
+import io.hermod.async.AsyncLoop;
 import io.hermod.queue.QueueIndex;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Spool;
@@ -11,12 +12,12 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 
 /**
  * The queue operations behind the admin API (docs/operations.md). What is queued, its shape and pages of it
@@ -29,6 +30,8 @@ public final class QueueAdmin {
 
   /** The most messages one page of {@code GET /queue} holds: a page's envelopes are all in memory at once. */
   static final int MAX_PAGE = 5000;
+  /** Envelope reads of one page in flight at once (the spool's I/O queue is bounded). */
+  private static final int LOADS_IN_FLIGHT = 16;
 
   private final Spool spool;
   private final QueueIndex index;
@@ -66,17 +69,20 @@ public final class QueueAdmin {
   public Future<JsonObject> list(QueueFilter filter, long cursor, int limit) {
     Instant now = clock.instant();
     QueueIndex.Page page = index.page(filter.toIndex(), cursor, Math.min(limit, MAX_PAGE), now);
-    List<Future<Envelope>> loads = new ArrayList<>(page.ids().size());
-    page.ids().forEach(id -> loads.add(spool.load(id)));
-    return Future.join(loads).transform(ignored -> {
+    Envelope[] loaded = new Envelope[page.ids().size()];
+    Iterator<Integer> positions = IntStream.range(0, loaded.length).iterator();
+    return AsyncLoop.forEach(positions, LOADS_IN_FLIGHT, i -> spool.load(page.ids().get(i)).transform(ar -> {
+      loaded[i] = ar.succeeded() ? ar.result() : null; // vanished meanwhile: left out
+      return Future.succeededFuture(true);
+    })).map(v -> {
       JsonArray out = new JsonArray();
-      for (Future<Envelope> load : loads) {
-        if (load.succeeded() && filter.senderMatches(load.result())) {
-          out.add(view(load.result(), now));
+      for (Envelope env : loaded) {
+        if (env != null && filter.senderMatches(env)) {
+          out.add(view(env, now));
         }
       }
-      return Future.succeededFuture(new JsonObject().put("messages", out).put("count", out.size())
-          .put("next", page.nextCursor() < 0 ? null : Long.toString(page.nextCursor())));
+      return new JsonObject().put("messages", out).put("count", out.size())
+          .put("next", page.nextCursor() < 0 ? null : Long.toString(page.nextCursor()));
     });
   }
 

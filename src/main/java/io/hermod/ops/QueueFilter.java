@@ -46,7 +46,8 @@ record QueueFilter(String domain, String site, String sender, QueueIndex.State s
   }
 
   QueueIndex.Filter toIndex() {
-    return new QueueIndex.Filter(domain, site, sender, state, minAgeSeconds, maxAgeSeconds);
+    return new QueueIndex.Filter(domain, site, "<>".equals(sender) ? "" : sender, state, minAgeSeconds,
+        maxAgeSeconds);
   }
 
   /** The index compares senders by hash: the envelope confirms it (the null sender is "<>" or ""). */
