@@ -37,6 +37,10 @@ final class Http {
     return send(request(path).DELETE());
   }
 
+  int port() {
+    return port;
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(20));

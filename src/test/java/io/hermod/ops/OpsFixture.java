@@ -51,8 +51,8 @@ final class OpsFixture implements AutoCloseable {
   final Http http;
   private final String deployment;
 
-  private OpsFixture(Path spoolDir, UnaryOperator<Spool> decorate) {
-    HermodConfig config = ConfigLoader.fromJson(TestHermod.baseConfig(spoolDir));
+  private OpsFixture(Path spoolDir, JsonObject overrides, UnaryOperator<Spool> decorate) {
+    HermodConfig config = ConfigLoader.fromJson(TestHermod.baseConfig(spoolDir).mergeIn(overrides, true));
     spool = new IndexedSpool(decorate.apply(new FileSpool(vertx, config.spool())), index);
     Readiness readiness = new Readiness(spool, new ServerContext.Drain());
     QueueAdmin admin = new QueueAdmin(spool, index, Clock.systemUTC(), id -> false, id -> { },
@@ -64,16 +64,21 @@ final class OpsFixture implements AutoCloseable {
     deployment = vertx.deployVerticle(verticle).await();
     spool.recover().await();
     readiness.recovered();
-    http = new Http(verticle.actualPort(), null);
+    http = new Http(verticle.actualPort(), config.http().adminToken());
   }
 
   static OpsFixture start(Path spoolDir) {
-    return new OpsFixture(spoolDir, s -> s);
+    return new OpsFixture(spoolDir, new JsonObject(), s -> s);
   }
 
   /** With the FileSpool behind {@code decorate} (e.g. one whose updates stop completing: a crash mid-job). */
   static OpsFixture start(Path spoolDir, UnaryOperator<Spool> decorate) {
-    return new OpsFixture(spoolDir, decorate);
+    return new OpsFixture(spoolDir, new JsonObject(), decorate);
+  }
+
+  /** With configuration {@code overrides} (e.g. http.adminToken). */
+  static OpsFixture start(Path spoolDir, JsonObject overrides) {
+    return new OpsFixture(spoolDir, overrides, s -> s);
   }
 
   /**
@@ -108,6 +113,10 @@ final class OpsFixture implements AutoCloseable {
   static JsonObject ok(HttpResponse<String> r, int status) {
     assertEquals(status, r.statusCode(), r.body());
     return new JsonObject(r.body());
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + http.port();
   }
 
   @Override
