@@ -14,6 +14,27 @@ final class BulkJob {
 
   enum State { RUNNING, DONE, FAILED, CANCELLED }
 
+  /** What a job does to which messages: the body of POST /queue/bulk. */
+  record Request(QueueAction action, QueueFilter filter) {
+
+    /** {"action", filter fields, "all"}: 400 for an unknown action, or no filter without "all": true. */
+    static Request parse(JsonObject body) {
+      QueueAction action;
+      try {
+        action = QueueAction.parse(body.getString("action", ""));
+      } catch (AdminException | ClassCastException e) {
+        throw new AdminException(400, "action must be hold, release, delete, bounce or flush");
+      }
+      QueueFilter filter = QueueFilter.fromJson(body);
+      if (filter.isAny() && !Boolean.TRUE.equals(body.getValue("all"))) {
+        // A forgotten filter must not delete the whole queue.
+        throw new AdminException(400, "a bulk action needs a filter (domain, site, sender, state, minAge, maxAge)"
+            + " or \"all\": true");
+      }
+      return new Request(action, filter);
+    }
+  }
+
   final String id;
   final QueueAction action;
   final QueueFilter filter;
@@ -28,10 +49,10 @@ final class BulkJob {
   String lastError;
   boolean cancelRequested;
 
-  BulkJob(String id, QueueAction action, QueueFilter filter, Instant startedAt) {
+  BulkJob(String id, Request request, Instant startedAt) {
     this.id = id;
-    this.action = action;
-    this.filter = filter;
+    this.action = request.action();
+    this.filter = request.filter();
     this.startedAt = startedAt;
   }
 
@@ -59,8 +80,8 @@ final class BulkJob {
   }
 
   static BulkJob fromJson(JsonObject json) {
-    BulkJob job = new BulkJob(json.getString("job"), QueueAction.parse(json.getString("action")),
-        QueueFilter.fromJson(json.getJsonObject("filter")), Instant.parse(json.getString("startedAt")));
+    BulkJob job = new BulkJob(json.getString("job"), new Request(QueueAction.parse(json.getString("action")),
+        QueueFilter.fromJson(json.getJsonObject("filter"))), Instant.parse(json.getString("startedAt")));
     job.state = State.valueOf(json.getString("state").toUpperCase(Locale.ROOT));
     job.matched = json.getLong("matched", 0L);
     job.done = json.getLong("done", 0L);

@@ -82,20 +82,7 @@ public final class BulkJobs {
 
   /** {"action", filter fields, "all"}: the new job's id once its file is on disk. */
   Future<JsonObject> submit(JsonObject request) {
-    String name = request.getString("action");
-    QueueAction action;
-    try {
-      action = QueueAction.parse(name == null ? "" : name);
-    } catch (AdminException e) {
-      throw new AdminException(400, "action must be hold, release, delete, bounce or flush");
-    }
-    QueueFilter filter = QueueFilter.fromJson(request);
-    if (filter.isAny() && !Boolean.TRUE.equals(request.getValue("all"))) {
-      // A forgotten filter must not delete the whole queue.
-      throw new AdminException(400, "a bulk action needs a filter (domain, site, sender, state, minAge, maxAge)"
-          + " or \"all\": true");
-    }
-    BulkJob job = new BulkJob(newId(), action, filter, clock.instant());
+    BulkJob job = new BulkJob(newId(), BulkJob.Request.parse(request), clock.instant());
     jobs.put(job.id, job);
     count();
     return save(job).onSuccess(v -> walk(job, 0)).onFailure(e -> {

@@ -29,16 +29,22 @@ record QueueFilter(String domain, String site, String sender, QueueIndex.State s
     return parse(name -> json.getValue(name) == null ? null : String.valueOf(json.getValue(name)));
   }
 
+  /** The fields given, in the request's names ({} for any message). */
   JsonObject toJson() {
-    JsonObject json = new JsonObject().put("domain", domain).put("site", site).put("sender", sender)
-        .put("state", state == null ? null : state.name().toLowerCase(Locale.ROOT));
-    if (minAgeSeconds > 0) {
-      json.put("minAge", minAgeSeconds + "s");
-    }
-    if (maxAgeSeconds > 0) {
-      json.put("maxAge", maxAgeSeconds + "s");
-    }
+    JsonObject json = new JsonObject();
+    putIf(json, "domain", domain);
+    putIf(json, "site", site);
+    putIf(json, "sender", sender);
+    putIf(json, "state", state == null ? null : state.name().toLowerCase(Locale.ROOT));
+    putIf(json, "minAge", minAgeSeconds > 0 ? minAgeSeconds + "s" : null);
+    putIf(json, "maxAge", maxAgeSeconds > 0 ? maxAgeSeconds + "s" : null);
     return json;
+  }
+
+  private static void putIf(JsonObject json, String name, String value) {
+    if (value != null) {
+      json.put(name, value);
+    }
   }
 
   boolean isAny() {
