@@ -3,6 +3,7 @@ package io.hermod.ops;
 import io.hermod.api.Addresses;
 
 import io.hermod.config.HttpConfig;
+import io.hermod.metrics.HermodMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,12 +15,14 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.logging.Logger;
 
 /**
  * The operations HTTP server (vertx-core's HttpServer, no router library): {@code GET /metrics},
- * {@code GET /health/live}, {@code GET /health/ready} and the queue admin API under {@code /queue}
- * (docs/operations.md). Only the admin API needs the bearer token; probes and metrics never do.
+ * {@code GET /health/live}, {@code GET /health/ready} and the queue admin API under {@code /queue}, bulk jobs
+ * under {@code /queue/bulk} (docs/operations.md). Only the admin API needs the bearer token; probes and metrics
+ * never do.
  */
 public final class OpsHttpVerticle extends VerticleBase {
 
@@ -40,13 +43,13 @@ public final class OpsHttpVerticle extends VerticleBase {
    * @param metrics where hermod_queue_messages (from the admin's index) and hermod_queue_bulk_jobs go
    */
   public OpsHttpVerticle(HttpConfig config, PrometheusMeterRegistry registry, Readiness readiness, QueueAdmin admin,
-                         BulkJobs jobs, io.hermod.metrics.HermodMetrics metrics) {
+                         BulkJobs jobs, HermodMetrics metrics) {
     this.config = config;
     this.registry = registry;
     this.readiness = readiness;
     this.admin = admin;
     this.jobs = jobs;
-    new QueueCensus(admin.index(), java.time.Clock.systemUTC(), metrics);
+    new QueueCensus(admin.index(), Clock.systemUTC(), metrics);
     metrics.queueBulkJobs(jobs::running);
   }
 
@@ -55,11 +58,12 @@ public final class OpsHttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
         .setMaxInitialLineLength(2048).setMaxHeaderSize(8192));
     server.requestHandler(this::handle);
-    return jobs.start(vertx, readiness.whenRecovered()).compose(v -> server.listen()).onSuccess(s -> LOG.info("operations http (metrics, health, queue admin) on "
+    return server.listen().onSuccess(s -> LOG.info("operations http (metrics, health, queue admin) on "
         + config.host() + ":" + s.actualPort()))
         .recover(e -> Future.failedFuture(new IllegalStateException("operations http server on " + config.host()
             + ":" + config.port() + ": " + e.getMessage() + " (http.host, http.port; http.enabled false turns it off)",
-            e)));
+            e)))
+        .compose(s -> jobs.start(vertx, readiness.whenRecovered()));
   }
 
   /** The bound port (useful when configured as 0). */
