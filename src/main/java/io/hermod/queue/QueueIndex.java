@@ -85,7 +85,7 @@ public final class QueueIndex implements SpoolObserver {
   private final IntColumn next = new IntColumn(NONE);
   private final IntColumn prev = new IntColumn(NONE);
   private final Interner sites = new Interner();
-  private final Schedule schedule = new Schedule(next, prev);
+  private final Schedule schedule = new Schedule(next, prev, due::get);
   /** WAITING slots by site id (NONE: unknown site), oldest arrival first. */
   private final Map<Integer, Schedule> waiting = new HashMap<>();
   /** Shape counters of the messages with a pending domain: all of them (key 0), by domain, by site. */
@@ -93,6 +93,16 @@ public final class QueueIndex implements SpoolObserver {
   private final ShapeCounters shapeByDomain = new ShapeCounters();
   private final ShapeCounters shapeBySite = new ShapeCounters();
   private final long[] kept = new long[4];
+  private final int pageScan;
+
+  public QueueIndex() {
+    this(PAGE_SCAN);
+  }
+
+  /** With another bound on the slots one {@link #page} call examines (tests). */
+  QueueIndex(int pageScan) {
+    this.pageScan = pageScan;
+  }
 
   @Override
   public synchronized void stored(Envelope envelope) {
@@ -263,7 +273,7 @@ public final class QueueIndex implements SpoolObserver {
     }
     List<String> out = new ArrayList<>();
     int slot = (int) cursor;
-    for (int budget = PAGE_SCAN; slot < end && budget > 0 && out.size() < limit; slot++, budget--) {
+    for (int budget = pageScan; slot < end && budget > 0 && out.size() < limit; slot++, budget--) {
       if (ids.used(slot) && matches.test(slot)) {
         out.add(ids.idAt(slot));
       }
@@ -356,9 +366,9 @@ public final class QueueIndex implements SpoolObserver {
     int where = keptIn(flags.get(slot));
     kept[where]++;
     if (where == IN_SCHEDULE) {
-      schedule.add(slot, due.get(slot));
+      schedule.add(slot);
     } else if (where == IN_WAITING) {
-      waiting.computeIfAbsent(site.get(slot), s -> new Schedule(next, prev)).add(slot, arrival.get(slot));
+      waiting.computeIfAbsent(site.get(slot), s -> new Schedule(next, prev, arrival::get)).add(slot);
     }
   }
 
@@ -366,10 +376,10 @@ public final class QueueIndex implements SpoolObserver {
     int where = keptIn(flags.get(slot));
     kept[where]--;
     if (where == IN_SCHEDULE) {
-      schedule.remove(slot, due.get(slot));
+      schedule.remove(slot);
     } else if (where == IN_WAITING) {
       Schedule list = waiting.get(site.get(slot));
-      list.remove(slot, arrival.get(slot));
+      list.remove(slot);
       if (list.isEmpty()) {
         waiting.remove(site.get(slot));
       }

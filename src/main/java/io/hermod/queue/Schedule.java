@@ -4,20 +4,27 @@ import io.hermod.compact.IntColumn;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntUnaryOperator;
 
 /**
- * Slots ordered by an int time: a sorted map of the distinct times, each a doubly linked list of its slots
- * threaded through {@code next}/{@code prev} columns indexed by slot. The index keeps one of these by next
- * attempt (the schedule) and one per site by arrival (the WAITING messages); they share the link columns,
- * since a slot is in at most one of them. Removal is O(1) once the time's list is found (no stale entries to
- * skip later), and a time costs one map entry however many messages share it, so a storm of deferrals due
- * in the same few thousand seconds is cheap. Not thread-safe.
+ * Slots ordered by an int time (seconds), a two-level timer wheel: a sorted map of lists, each a doubly linked
+ * list of slots threaded through {@code next}/{@code prev} columns indexed by slot. Times before
+ * {@code fineBelow} have a list per second; later ones share a list per {@value #BLOCK}-second block, unsorted,
+ * which is split into seconds when it becomes the earliest (each slot moves once). So a distinct time costs a
+ * map entry only near the head, and a queue whose messages are due in a hundred thousand different seconds
+ * holds a map entry per block, not per message. Removal is O(1) once its list is found (no stale entries).
+ *
+ * <p>The index keeps one of these by next attempt (the schedule) and one per site by arrival (the WAITING
+ * messages); they share the link columns, since a slot is in at most one of them. A slot's time must not
+ * change while it is in. Not thread-safe.
  */
 final class Schedule {
 
   static final int NONE = -1;
-  /** TreeMap entry, boxed key and the list header: the cost of one distinct time. */
-  private static final long TIME_BYTES = 40 + 16 + 24;
+  /** Seconds a far list spans: a power of two, so a block starts at {@code time & -BLOCK}. */
+  static final int BLOCK = 64;
+  /** TreeMap entry, boxed key and the list header: the cost of one list. */
+  private static final long LIST_BYTES = 40 + 16 + 24;
 
   private static final class List {
     int head = NONE;
@@ -27,17 +34,24 @@ final class Schedule {
 
   private final IntColumn next;
   private final IntColumn prev;
-  private final TreeMap<Integer, List> times = new TreeMap<>();
+  private final IntUnaryOperator timeOf;
+  /** Keyed by a second below {@link #fineBelow}, by a block's first second at or above it. */
+  private final TreeMap<Integer, List> lists = new TreeMap<>();
+  /** Only grows (by whole blocks), as blocks are split. */
+  private int fineBelow = Integer.MIN_VALUE;
   private int size;
 
-  Schedule(IntColumn next, IntColumn prev) {
+  /** {@code timeOf}: the time of a slot (its column in the index). */
+  Schedule(IntColumn next, IntColumn prev, IntUnaryOperator timeOf) {
     this.next = next;
     this.prev = prev;
+    this.timeOf = timeOf;
   }
 
-  /** Appends {@code slot} at {@code time} (after the slots already there: first in, first out). */
-  void add(int slot, int time) {
-    List list = times.computeIfAbsent(time, t -> new List());
+  /** Appends {@code slot} at its time (after the slots already there: first in, first out within a second). */
+  void add(int slot) {
+    int time = timeOf.applyAsInt(slot);
+    List list = lists.computeIfAbsent(key(time), t -> new List());
     prev.set(slot, list.tail);
     next.set(slot, NONE);
     if (list.tail == NONE) {
@@ -50,11 +64,12 @@ final class Schedule {
     size++;
   }
 
-  /** Removes {@code slot}, which must have been added at {@code time}. */
-  void remove(int slot, int time) {
-    List list = times.get(time);
+  /** Removes {@code slot}, which must be in, at the time it was added with. */
+  void remove(int slot) {
+    int key = key(timeOf.applyAsInt(slot));
+    List list = lists.get(key);
     if (list == null) {
-      throw new IllegalStateException("slot " + slot + " is not scheduled at " + time);
+      throw new IllegalStateException("slot " + slot + " is not in list " + key);
     }
     int p = prev.get(slot);
     int n = next.get(slot);
@@ -69,26 +84,42 @@ final class Schedule {
       prev.set(n, p);
     }
     if (--list.count == 0) {
-      times.remove(time);
+      lists.remove(key);
     }
     size--;
   }
 
   /** The first slot of the earliest time if that time is at most {@code limit}, else {@link #NONE}. */
   int firstUpTo(int limit) {
-    Map.Entry<Integer, List> first = times.firstEntry();
-    return first == null || first.getKey() > limit ? NONE : first.getValue().head;
+    while (!lists.isEmpty()) {
+      int first = lists.firstKey();
+      if (first > limit) {
+        return NONE;
+      }
+      if (first < fineBelow) {
+        return lists.get(first).head;
+      }
+      split(first);
+    }
+    return NONE;
   }
 
   /** The earliest time; only when not empty. */
   int firstTime() {
-    return times.firstKey();
+    while (lists.firstKey() >= fineBelow) {
+      split(lists.firstKey());
+    }
+    return lists.firstKey();
   }
 
-  /** How many slots are at or before {@code limit}: a walk of the distinct times due, not of the slots. */
+  /** How many slots are at or before {@code limit}: a walk of the lists due (and a split of the blocks due). */
   long countUpTo(int limit) {
+    for (Integer block = lists.ceilingKey(fineBelow); block != null && block <= limit;
+         block = lists.ceilingKey(fineBelow)) {
+      split(block);
+    }
     long n = 0;
-    for (List list : times.headMap(limit, true).values()) {
+    for (List list : lists.headMap(limit, true).values()) {
       n += list.count;
     }
     return n;
@@ -102,8 +133,24 @@ final class Schedule {
     return size;
   }
 
-  /** The map of times (the link columns belong to the caller). */
+  /** The map of lists (the link columns belong to the caller). */
   long memoryBytes() {
-    return 48 + times.size() * TIME_BYTES;
+    return 48 + lists.size() * LIST_BYTES;
+  }
+
+  private int key(int time) {
+    return time < fineBelow ? time : time & -BLOCK;
+  }
+
+  /** Turns the earliest block, starting at {@code block}, into a list per second, in the order they were added. */
+  private void split(int block) {
+    fineBelow = block + BLOCK;
+    List list = lists.remove(block);
+    size -= list.count;
+    for (int slot = list.head; slot != NONE; ) {
+      int following = next.get(slot);
+      add(slot);
+      slot = following;
+    }
   }
 }

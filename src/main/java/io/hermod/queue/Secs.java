@@ -30,7 +30,8 @@ final class Secs {
     return Math.floorDiv(secs, 60);
   }
 
+  /** Above Integer.MIN_VALUE (QueueIndex's "at once") and a block below the top (Schedule's blocks end above). */
   private static int clamp(long secs) {
-    return (int) Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE, secs));
+    return (int) Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE - 2 * Schedule.BLOCK, secs));
   }
 }
