@@ -217,7 +217,8 @@ public final class BulkJobs {
   private String newId() {
     String id;
     do {
-      id = Long.toString(clock.millis(), 36) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+      int random = ThreadLocalRandom.current().nextInt(0x10000);
+      id = Long.toString(clock.millis(), 36) + "-" + String.format("%04x", random);
     } while (jobs.containsKey(id));
     return id;
   }

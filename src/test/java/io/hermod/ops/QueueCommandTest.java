@@ -79,7 +79,8 @@ class QueueCommandTest {
       String more = out.toString().lines().filter(l -> l.startsWith("more: --cursor ")).findFirst().orElseThrow();
       Set<String> seen = new HashSet<>(listedIds());
       for (int i = 0; i < 5 && !more.isEmpty(); i++) {
-        assertEquals(0, run("list", "--limit", "2", "--cursor", more.substring("more: --cursor ".length()), "--url", url));
+        String cursor = more.substring("more: --cursor ".length());
+        assertEquals(0, run("list", "--limit", "2", "--cursor", cursor, "--url", url));
         seen.addAll(listedIds());
         more = out.toString().lines().filter(l -> l.startsWith("more: --cursor ")).findFirst().orElse("");
       }
