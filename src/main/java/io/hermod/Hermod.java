@@ -22,6 +22,7 @@ import io.hermod.routing.RouterVerticle;
 import io.hermod.shaping.BounceClassifier;
 import io.hermod.config.DeliveryConfig;
 import io.hermod.metrics.HermodMetrics;
+import io.hermod.ops.BulkJobs;
 import io.hermod.ops.OpsHttpVerticle;
 import io.hermod.ops.QueueAdmin;
 import io.hermod.ops.Readiness;
@@ -263,12 +264,12 @@ public final class Hermod {
     if (!config.http().enabled()) {
       return Future.succeededFuture();
     }
-    QueueAdmin admin = new QueueAdmin(spool, Clock.systemUTC(), id -> router != null && router.isActive(id),
+    QueueAdmin admin = new QueueAdmin(spool, queueIndex, Clock.systemUTC(), id -> router != null && router.isActive(id),
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id), Addresses.nodeLocal()),
         id -> vertx.eventBus().<JsonObject>request(Addresses.ROUTER_BOUNCE, new JsonObject().put("id", id),
             Addresses.nodeLocal()).map(reply -> Envelope.fromJson(reply.body())));
-    http = new OpsHttpVerticle(config.http(), registry, readiness, admin, metrics,
-        config.delivery().scanIntervalSeconds() * 1000L);
+    BulkJobs jobs = new BulkJobs(Path.of(config.spool().directory()).resolve("bulk"), admin, Clock.systemUTC());
+    http = new OpsHttpVerticle(config.http(), registry, readiness, admin, jobs, metrics);
     return deploy(http);
   }
 

@@ -56,6 +56,11 @@ final class AdminClient {
     return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  JsonObject post(String path, JsonObject body) throws IOException, InterruptedException {
+    return send(request(path).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
   JsonObject delete(String path) throws IOException, InterruptedException {
     return send(request(path).DELETE());
   }
@@ -87,7 +92,7 @@ final class AdminClient {
     } catch (DecodeException e) {
       throw new AdminError("HTTP " + response.statusCode() + ": not a JSON answer");
     }
-    if (response.statusCode() != 200) {
+    if (response.statusCode() != 200 && response.statusCode() != 202) {
       throw new AdminError("HTTP " + response.statusCode() + ": " + body.getString("error", body.encode()));
     }
     return body;

@@ -11,15 +11,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code java -jar hermod.jar queue list|show ID|flush ID|hold ID|release ID|delete ID|bounce ID|summary
- * [--url URL] [--token T]}: the queue admin API from a shell (docs/operations.md). Plain-text tables, one
- * line per message. Exit status: 0 done, 1 the server refused or could not be reached, 2 usage error.
+ * {@code java -jar hermod.jar queue list|show ID|flush ID|hold ID|release ID|delete ID|bounce ID|summary|sites|
+ * bulk ACTION|jobs|job ID|cancel ID [--url URL] [--token T]}: the queue admin API from a shell
+ * (docs/operations.md). Plain-text tables, one line per message. Exit status: 0 done, 1 the server refused or
+ * could not be reached, 2 usage error.
  */
 public final class QueueCommand {
 
   static final String DEFAULT_URL = "http://127.0.0.1:8025";
-  private static final String USAGE = "usage: hermod queue list [--domain D] [--sender S] [--state held|active|deferred|ready]"
-      + " | show ID | flush ID | hold ID | release ID | delete ID | bounce ID | summary | sites"
+  private static final String FILTER_USAGE = "[--domain D] [--site S] [--sender X]"
+      + " [--state held|active|waiting|deferred|ready] [--min-age 1h] [--max-age 2d]";
+  private static final String USAGE = "usage: hermod queue list " + FILTER_USAGE + " [--cursor C] [--limit N]"
+      + " | show ID | flush ID | hold ID | release ID | delete ID | bounce ID | summary [--by domain|site] | sites"
+      + " | bulk hold|release|delete|bounce|flush " + FILTER_USAGE + " [--all] | jobs | job JOB | cancel JOB"
       + "   [--url " + DEFAULT_URL + "] [--token T]   (token also from $HERMOD_ADMIN_TOKEN or $HERMOD_HTTP_ADMIN_TOKEN)";
 
   private final PrintStream out;
@@ -32,8 +36,14 @@ public final class QueueCommand {
     this.env = env;
   }
 
+  /** The filter options and the API's names for them (query parameters, bulk request fields). */
+  static final Map<String, String> FILTERS = Map.of("domain", "domain", "site", "site", "sender", "sender",
+      "state", "state", "min-age", "minAge", "max-age", "maxAge");
   /** The options the commands know; anything else is a usage error. */
-  private static final java.util.Set<String> OPTIONS = java.util.Set.of("url", "token", "domain", "sender", "state");
+  private static final java.util.Set<String> OPTIONS = java.util.Set.of("url", "token", "domain", "site", "sender",
+      "state", "min-age", "max-age", "cursor", "limit", "by");
+  /** Options without a value. */
+  private static final java.util.Set<String> FLAGS = java.util.Set.of("all");
 
   /** Runs {@code args} (after "queue"); returns the exit status. */
   public int run(String[] args) {
@@ -41,12 +51,16 @@ public final class QueueCommand {
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].startsWith("--")) {
-        if (i + 1 >= args.length) {
-          return usage("option " + args[i] + " needs a value");
-        }
         String name = args[i].substring(2);
+        if (FLAGS.contains(name)) {
+          options.put(name, "true");
+          continue;
+        }
         if (!OPTIONS.contains(name)) { // a typo (--stat) must not silently widen a listing or a bulk action
           return usage("unknown option " + args[i]);
+        }
+        if (i + 1 >= args.length) {
+          return usage("option " + args[i] + " needs a value");
         }
         options.put(name, args[++i]);
       } else {
@@ -66,10 +80,25 @@ public final class QueueCommand {
     String verb = words.get(0);
     try {
       switch (verb) {
-        case "list" -> printList(client.get("/queue", Map.of(
-            "domain", options.getOrDefault("domain", ""), "sender", options.getOrDefault("sender", ""),
-            "state", options.getOrDefault("state", ""))));
-        case "summary" -> printSummary(client.get("/queue/summary", Map.of()));
+        case "list" -> {
+          Map<String, String> query = new LinkedHashMap<>(filter(options));
+          query.put("cursor", options.get("cursor"));
+          query.put("limit", options.get("limit"));
+          printList(client.get("/queue", query));
+        }
+        case "summary" -> {
+          String by = options.getOrDefault("by", "domain");
+          if (!by.equals("domain") && !by.equals("site")) {
+            return usage("--by is domain or site");
+          }
+          printSummary(client.get("/queue/summary", Map.of("by", by)), by);
+        }
+        case "bulk", "jobs", "job", "cancel" -> {
+          String problem = new BulkCommands(client, out).run(words, filter(options), options.containsKey("all"));
+          if (problem != null) {
+            return usage(problem);
+          }
+        }
         case "sites" -> printSites(client.get("/queue/sites", Map.of()));
         case "show", "flush", "hold", "release", "delete", "bounce" -> {
           if (words.size() != 2) {
@@ -89,6 +118,17 @@ public final class QueueCommand {
       Thread.currentThread().interrupt();
       return 1;
     }
+  }
+
+  /** The filter options given, under the API's names. */
+  private static Map<String, String> filter(Map<String, String> options) {
+    Map<String, String> filter = new LinkedHashMap<>();
+    FILTERS.forEach((option, name) -> {
+      if (options.containsKey(option)) {
+        filter.put(name, options.get(option));
+      }
+    });
+    return filter;
   }
 
   private void runOnOne(AdminClient client, String verb, String id) throws IOException, InterruptedException {
@@ -126,6 +166,9 @@ public final class QueueCommand {
     }
     t.print(out);
     out.println(answer.getInteger("count") + " message(s)");
+    if (answer.getString("next") != null) {
+      out.println("more: --cursor " + answer.getString("next"));
+    }
   }
 
   private static String recipients(JsonArray rcpts) {
@@ -169,16 +212,19 @@ public final class QueueCommand {
         + answer.getInteger("parked") + " messages parked");
   }
 
-  private void printSummary(JsonObject shape) {
-    List<String> header = new ArrayList<>(List.of("DOMAIN", "TOTAL"));
+  private void printSummary(JsonObject shape, String by) {
+    List<String> header = new ArrayList<>(List.of(by.equals("site") ? "SITE" : "DOMAIN", "TOTAL"));
     shape.getJsonArray("buckets").forEach(b -> header.add((String) b));
     Table t = new Table(header.toArray(String[]::new));
     t.row(shapeRow("TOTAL", shape.getJsonObject("total")));
-    for (Object o : shape.getJsonArray("domains")) {
+    for (Object o : shape.getJsonArray("rows")) {
       JsonObject d = (JsonObject) o;
-      t.row(shapeRow(d.getString("domain"), d));
+      t.row(shapeRow(d.getString("key"), d));
     }
     t.print(out);
+    if (shape.getLong("more", 0L) > 0) {
+      out.println("(" + shape.getLong("more") + " more not shown)");
+    }
   }
 
   private static String[] shapeRow(String name, JsonObject row) {

@@ -3,7 +3,9 @@ package io.hermod.async;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -32,6 +34,20 @@ public final class AsyncLoop<T> {
     AsyncLoop<T> loop = new AsyncLoop<>(items, step);
     loop.drive();
     return loop.done.future();
+  }
+
+  /**
+   * As {@link #forEach}, with up to {@code inFlight} steps running at once (e.g. spool operations that share a
+   * group commit, without flooding its bounded I/O queue). Call on one Vert.x context: the steps share the
+   * iterator. Completes once every step did; fails with the first failure.
+   */
+  public static <T> Future<Void> forEach(Iterator<? extends T> items, int inFlight,
+                                         Function<? super T, Future<Boolean>> step) {
+    List<Future<Void>> loops = new ArrayList<>(inFlight);
+    for (int i = 0; i < inFlight; i++) {
+      loops.add(forEach(items, step));
+    }
+    return Future.all(loops).mapEmpty();
   }
 
   private void drive() {

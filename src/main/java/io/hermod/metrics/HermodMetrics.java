@@ -199,15 +199,21 @@ public final class HermodMetrics {
   }
 
   /** The states of hermod_queue_messages, as in the queue admin API (docs/operations.md); active has its own gauge. */
-  public static final List<String> QUEUE_STATES = List.of("ready", "deferred", "held");
+  public static final List<String> QUEUE_STATES = List.of("ready", "deferred", "held", "waiting");
 
-  /** hermod_queue_messages{state=ready|deferred|held}, read from {@code count} at scrape time. */
+  /** hermod_queue_messages{state=ready|deferred|held|waiting}, read from {@code count} at scrape time. */
   public void queueMessages(ToLongFunction<String> count) {
     for (String state : QUEUE_STATES) {
       Gauge.builder("hermod.queue.messages", () -> count.applyAsLong(state))
-          .description("Messages in the queue by state, as of the last queue census").tag("state", state)
+          .description("Messages in the queue by state, from the queue index").tag("state", state)
           .register(registry);
     }
+  }
+
+  /** hermod_queue_bulk_jobs: bulk queue actions running in the background (docs/operations.md). */
+  public void queueBulkJobs(LongSupplier running) {
+    Gauge.builder("hermod.queue.bulk.jobs", running::getAsLong)
+        .description("Bulk queue actions running in the background").register(registry);
   }
 
   // ---- DNS ----

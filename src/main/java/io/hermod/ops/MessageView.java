@@ -14,18 +14,24 @@ final class MessageView {
   private MessageView() {
   }
 
-  /** "held", "active" (the router works on it), "deferred" (next attempt later) or "ready". */
-  static String state(Envelope env, boolean active, Instant now) {
+  /**
+   * "held", "active" (the router works on it), "waiting" (parked by the router until its site opens),
+   * "deferred" (next attempt later) or "ready".
+   */
+  static String state(Envelope env, boolean active, boolean waiting, Instant now) {
     if (env.held()) {
       return "held";
     }
     if (active) {
       return "active";
     }
+    if (waiting) {
+      return "waiting";
+    }
     return env.nextAttempt().isAfter(now) ? "deferred" : "ready";
   }
 
-  static JsonObject toJson(Envelope env, boolean active, Instant now) {
+  static JsonObject toJson(Envelope env, String state) {
     JsonArray rcpts = new JsonArray();
     for (Recipient r : env.recipients()) {
       JsonObject j = new JsonObject().put("address", r.address())
@@ -42,13 +48,7 @@ final class MessageView {
         .put("arrival", env.arrival().toString())
         .put("nextAttempt", env.nextAttempt().toString())
         .put("held", env.held())
-        .put("state", state(env, active, now))
+        .put("state", state)
         .put("size", env.size());
-  }
-
-  /** The domain of an address ("" for the null sender), lower case. */
-  static String domain(String address) {
-    int at = address.lastIndexOf('@');
-    return at < 0 ? "" : address.substring(at + 1).toLowerCase(Locale.ROOT);
   }
 }

@@ -3,6 +3,7 @@ package io.hermod.ops;
 import io.hermod.api.Addresses;
 
 import io.hermod.config.HttpConfig;
+import io.hermod.metrics.HermodMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,44 +15,42 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.logging.Logger;
 
 /**
  * The operations HTTP server (vertx-core's HttpServer, no router library): {@code GET /metrics},
- * {@code GET /health/live}, {@code GET /health/ready} and the queue admin API under {@code /queue}
- * (docs/operations.md). Only the admin API needs the bearer token; probes and metrics never do.
+ * {@code GET /health/live}, {@code GET /health/ready} and the queue admin API under {@code /queue}, bulk jobs
+ * under {@code /queue/bulk} (docs/operations.md). Only the admin API needs the bearer token; probes and metrics
+ * never do.
  */
 public final class OpsHttpVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(OpsHttpVerticle.class.getName());
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final int DEFAULT_LIST_LIMIT = 1000;
+  private static final int DEFAULT_SUMMARY_ROWS = 1000;
 
   private final HttpConfig config;
   private final PrometheusMeterRegistry registry;
   private final Readiness readiness;
   private final QueueAdmin admin;
-  private final QueueCensus census;
-  private final long censusIntervalMillis;
+  private final BulkJobs jobs;
   private HttpServer server;
-  private long censusTimer = -1;
-
-  public OpsHttpVerticle(HttpConfig config, PrometheusMeterRegistry registry, Readiness readiness, QueueAdmin admin) {
-    this(config, registry, readiness, admin, null, 0);
-  }
 
   /**
-   * @param metrics              where the queue census publishes hermod_queue_messages
-   * @param censusIntervalMillis how often the queue is counted by state (once spool recovery is done)
+   * @param jobs    bulk actions, resumed once {@code readiness} says the spool is recovered
+   * @param metrics where hermod_queue_messages (from the admin's index) and hermod_queue_bulk_jobs go
    */
   public OpsHttpVerticle(HttpConfig config, PrometheusMeterRegistry registry, Readiness readiness, QueueAdmin admin,
-                         io.hermod.metrics.HermodMetrics metrics, long censusIntervalMillis) {
+                         BulkJobs jobs, HermodMetrics metrics) {
     this.config = config;
     this.registry = registry;
     this.readiness = readiness;
     this.admin = admin;
-    this.census = metrics == null ? null : new QueueCensus(admin, metrics);
-    this.censusIntervalMillis = censusIntervalMillis;
+    this.jobs = jobs;
+    new QueueCensus(admin.index(), Clock.systemUTC(), metrics);
+    metrics.queueBulkJobs(jobs::running);
   }
 
   @Override
@@ -59,18 +58,12 @@ public final class OpsHttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
         .setMaxInitialLineLength(2048).setMaxHeaderSize(8192));
     server.requestHandler(this::handle);
-    if (census != null) {
-      censusTimer = vertx.setPeriodic(Math.min(1000, censusIntervalMillis), censusIntervalMillis, t -> {
-        if (readiness.isRecovered()) {
-          census.refresh();
-        }
-      });
-    }
     return server.listen().onSuccess(s -> LOG.info("operations http (metrics, health, queue admin) on "
         + config.host() + ":" + s.actualPort()))
         .recover(e -> Future.failedFuture(new IllegalStateException("operations http server on " + config.host()
             + ":" + config.port() + ": " + e.getMessage() + " (http.host, http.port; http.enabled false turns it off)",
-            e)));
+            e)))
+        .compose(s -> jobs.start(vertx, readiness.whenRecovered()));
   }
 
   /** The bound port (useful when configured as 0). */
@@ -80,7 +73,7 @@ public final class OpsHttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(censusTimer);
+    jobs.stop();
     return server.close();
   }
 
@@ -113,29 +106,17 @@ public final class OpsHttpVerticle extends VerticleBase {
       return;
     }
     String[] parts = path.substring(1).split("/", -1); // "queue", id, action
-    Future<JsonObject> result;
     HttpMethod m = req.method();
-    if (parts.length == 1 && m == HttpMethod.GET) {
-      result = admin.list(filter(req));
-    } else if (parts.length == 2 && parts[1].equals("summary") && m == HttpMethod.GET) {
-      result = admin.summary();
-    } else if (parts.length == 2 && parts[1].equals("sites") && m == HttpMethod.GET) {
-      // The router's own view, asked on this node: its queues per (egress source, site).
-      result = vertx.eventBus().<JsonObject>request(Addresses.ROUTER_SITES, null, Addresses.nodeLocal())
-          .map(io.vertx.core.eventbus.Message::body)
-          .recover(e -> Future.failedFuture(new AdminException(503, "the router did not answer: " + e.getMessage())));
-    } else if (parts.length == 2 && m == HttpMethod.GET) {
-      result = admin.show(parts[1]);
-    } else if (parts.length == 2 && m == HttpMethod.DELETE) {
-      result = admin.delete(parts[1]);
-    } else if (parts.length == 3 && m == HttpMethod.POST) {
-      result = action(parts[1], parts[2]);
-    } else {
-      result = Future.failedFuture(new AdminException(404, "no such queue operation"));
+    boolean accepted = parts.length == 2 && parts[1].equals("bulk") && m == HttpMethod.POST;
+    Future<JsonObject> result;
+    try {
+      result = route(req, parts, m);
+    } catch (AdminException e) {
+      result = Future.failedFuture(e);
     }
     result.onComplete(ar -> {
       if (ar.succeeded()) {
-        json(req, 200, ar.result());
+        json(req, accepted ? 202 : 200, ar.result());
       } else if (ar.cause() instanceof AdminException e) {
         error(req, e.status, e.getMessage());
       } else {
@@ -145,32 +126,92 @@ public final class OpsHttpVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> action(String id, String action) {
-    return switch (action) {
-      case "hold" -> admin.hold(id);
-      case "release" -> admin.release(id);
-      case "flush" -> admin.flush(id);
-      case "bounce" -> admin.bounce(id);
-      default -> Future.failedFuture(new AdminException(404, "no such queue operation: " + action));
-    };
-  }
-
-  private static QueueAdmin.Filter filter(HttpServerRequest req) {
-    int limit = DEFAULT_LIST_LIMIT;
-    String given = req.getParam("limit");
-    if (given != null) {
-      try {
-        limit = Math.max(1, Integer.parseInt(given));
-      } catch (NumberFormatException e) {
-        limit = DEFAULT_LIST_LIMIT;
-      }
+  private Future<JsonObject> route(HttpServerRequest req, String[] parts, HttpMethod m) {
+    if (parts.length == 1 && m == HttpMethod.GET) {
+      return admin.list(QueueFilter.parse(req::getParam), cursor(req.getParam("cursor")),
+          number(req.getParam("limit"), DEFAULT_LIST_LIMIT));
     }
-    return new QueueAdmin.Filter(blankToNull(req.getParam("domain")), blankToNull(req.getParam("sender")),
-        blankToNull(req.getParam("state")), limit);
+    String what = parts[1];
+    if (what.equals("bulk")) {
+      return bulk(req, parts, m);
+    }
+    if (parts.length == 2 && what.equals("summary") && m == HttpMethod.GET) {
+      return Future.succeededFuture(admin.summary("site".equals(req.getParam("by")),
+          number(req.getParam("limit"), DEFAULT_SUMMARY_ROWS)));
+    }
+    if (parts.length == 2 && what.equals("sites") && m == HttpMethod.GET) {
+      // The router's own view, asked on this node: its queues per (egress source, site).
+      return vertx.eventBus().<JsonObject>request(Addresses.ROUTER_SITES, null, Addresses.nodeLocal())
+          .map(io.vertx.core.eventbus.Message::body)
+          .recover(e -> Future.failedFuture(new AdminException(503, "the router did not answer: " + e.getMessage())));
+    }
+    if (parts.length == 2 && m == HttpMethod.GET) {
+      return admin.show(what);
+    }
+    if (parts.length == 2 && m == HttpMethod.DELETE) {
+      return admin.apply(QueueAction.DELETE, what);
+    }
+    if (parts.length == 3 && m == HttpMethod.POST && !parts[2].equals("delete")) {
+      return admin.apply(QueueAction.parse(parts[2]), what);
+    }
+    return Future.failedFuture(new AdminException(404, "no such queue operation"));
   }
 
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s.trim();
+  /** POST /queue/bulk, GET /queue/bulk, GET and DELETE /queue/bulk/{job}. */
+  private Future<JsonObject> bulk(HttpServerRequest req, String[] parts, HttpMethod m) {
+    if (parts.length == 2 && m == HttpMethod.POST) {
+      return req.body().compose(body -> {
+        JsonObject request;
+        try {
+          request = body.length() == 0 ? new JsonObject() : body.toJsonObject();
+        } catch (RuntimeException e) {
+          throw new AdminException(400, "the body must be a JSON object");
+        }
+        return jobs.submit(request);
+      });
+    }
+    if (parts.length == 2 && m == HttpMethod.GET) {
+      return Future.succeededFuture(jobs.list());
+    }
+    if (parts.length == 3 && m == HttpMethod.GET) {
+      return Future.succeededFuture(jobs.show(parts[2]));
+    }
+    if (parts.length == 3 && m == HttpMethod.DELETE) {
+      return Future.succeededFuture(jobs.cancel(parts[2]));
+    }
+    return Future.failedFuture(new AdminException(404, "no such bulk operation"));
+  }
+
+  /** A positive number; a missing one is {@code otherwise}; anything else is 400. */
+  private static int number(String given, int otherwise) {
+    if (given == null || given.isBlank()) {
+      return otherwise;
+    }
+    try {
+      int n = Integer.parseInt(given.trim());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new AdminException(400, "limit must be a positive number, not " + given);
+  }
+
+  /** The "next" of an earlier page, or 0 (the start). */
+  private static long cursor(String given) {
+    if (given == null || given.isBlank()) {
+      return 0;
+    }
+    try {
+      long c = Long.parseLong(given.trim());
+      if (c >= 0) {
+        return c;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new AdminException(400, "cursor must be the \"next\" of an earlier page, not " + given);
   }
 
   /** With a token configured, "Authorization: Bearer <token>" must match it (constant-time comparison). */

@@ -1,34 +1,41 @@
 package io.hermod.ops;
 
 import io.hermod.metrics.HermodMetrics;
-import io.vertx.core.Future;
+import io.hermod.queue.QueueIndex;
 
-import java.util.Map;
+import java.time.Clock;
 
 /**
- * Counts the queue by state (ready, deferred, held) for hermod_queue_messages: a walk over the spool, one envelope
- * read at a time, every few seconds (the router's scan interval), never at scrape time, so a scrape stays cheap
- * and a large queue costs one extra envelope read per message per interval. The gauges show the last finished
- * count (0 until the first one). Call {@link #refresh} on the HTTP verticle's context, like {@link QueueAdmin}.
+ * hermod_queue_messages by state from the index's counters, at scrape time: no walk over the spool. The gauges
+ * of one scrape share one {@link QueueIndex#counts} (kept for a second), so a scrape asks the index once.
  */
 final class QueueCensus {
 
-  private final QueueAdmin admin;
-  private volatile Map<String, Long> last = Map.of();
-  private boolean counting;
+  private static final long FRESH_MILLIS = 1000;
 
-  QueueCensus(QueueAdmin admin, HermodMetrics metrics) {
-    this.admin = admin;
-    metrics.queueMessages(state -> last.getOrDefault(state, 0L));
+  private final QueueIndex index;
+  private final Clock clock;
+  private QueueIndex.Counts last;
+  private long lastAt = Long.MIN_VALUE;
+
+  QueueCensus(QueueIndex index, Clock clock, HermodMetrics metrics) {
+    this.index = index;
+    this.clock = clock;
+    metrics.queueMessages(this::count);
   }
 
-  /** Starts a count unless one is running; completes when it is done (failures leave the last count). */
-  Future<Void> refresh() {
-    if (counting) {
-      return Future.succeededFuture();
+  private synchronized long count(String state) {
+    long now = clock.millis();
+    if (last == null || now - lastAt >= FRESH_MILLIS || now < lastAt) {
+      last = index.counts(clock.instant());
+      lastAt = now;
     }
-    counting = true;
-    return admin.countByState().onSuccess(counts -> last = Map.copyOf(counts)).<Void>mapEmpty()
-        .onComplete(x -> counting = false);
+    return switch (state) {
+      case "held" -> last.held();
+      case "deferred" -> last.deferred();
+      case "ready" -> last.ready();
+      case "waiting" -> last.waiting();
+      default -> last.active();
+    };
   }
 }

@@ -3,6 +3,8 @@ package io.hermod.ops;
 import io.hermod.server.ServerContext;
 import io.hermod.spool.RecoveryProgress;
 import io.hermod.spool.Spool;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 
 import java.util.Optional;
 
@@ -15,6 +17,7 @@ public final class Readiness {
   private final Spool spool;
   private final ServerContext.Drain drain;
   private volatile boolean recovered;
+  private final Promise<Void> recoveredOnce = Promise.promise();
 
   public Readiness(Spool spool, ServerContext.Drain drain) {
     this.spool = spool;
@@ -24,6 +27,12 @@ public final class Readiness {
   /** Called once the spool is recovered and every role is deployed. */
   public void recovered() {
     recovered = true;
+    recoveredOnce.tryComplete();
+  }
+
+  /** Completes once {@link #recovered} was called (e.g. to resume bulk jobs then). */
+  public Future<Void> whenRecovered() {
+    return recoveredOnce.future();
   }
 
   public boolean isRecovered() {

@@ -28,8 +28,17 @@ final class Http {
     return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+    return send(request(path).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   HttpResponse<String> delete(String path) throws IOException, InterruptedException {
     return send(request(path).DELETE());
+  }
+
+  int port() {
+    return port;
   }
 
   private HttpRequest.Builder request(String path) {

@@ -11,6 +11,7 @@ import io.hermod.testing.TestHermod;
 import io.hermod.config.ConfigLoader;
 import io.hermod.config.HermodConfig;
 import io.hermod.metrics.HermodMetrics;
+import io.hermod.queue.QueueIndex;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -100,9 +101,11 @@ class MetricsAndHealthTest {
       HermodConfig config = ConfigLoader.fromJson(TestHermod.baseConfig(temp.resolve("spool")));
       Spool spool = new FileSpool(vertx, config.spool());
       Readiness readiness = new Readiness(spool, new ServerContext.Drain());
+      QueueAdmin admin = new QueueAdmin(spool, new QueueIndex(), Clock.systemUTC(), id -> false, id -> { },
+          id -> Future.failedFuture("no router"));
       OpsHttpVerticle verticle = new OpsHttpVerticle(config.http(),
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), readiness,
-          new QueueAdmin(spool, Clock.systemUTC(), id -> false, id -> { }, id -> Future.failedFuture("no router")));
+          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), readiness, admin,
+          new BulkJobs(temp.resolve("spool").resolve("bulk"), admin, Clock.systemUTC()), HermodMetrics.noop());
       vertx.deployVerticle(verticle).await();
       Http http = new Http(verticle.actualPort(), null);
       HttpResponse<String> before = http.get("/health/ready");

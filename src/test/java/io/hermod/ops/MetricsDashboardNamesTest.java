@@ -68,6 +68,7 @@ class MetricsDashboardNamesTest {
     m.spoolUsage(() -> 1, () -> 100);
     m.queueActive(() -> 0);
     m.queueMessages(state -> 0);
+    m.queueBulkJobs(() -> 0);
     m.deliveryOutcome("delivered", "2.0.0", Duration.ofSeconds(1));
     m.deliveryDuration(1_000_000);
     m.shapingDecision("suspend", "provider:google");

@@ -72,8 +72,8 @@ class QueueAdminApiTest {
       JsonObject shape = json(http.get("/queue/summary"));
       assertEquals(new JsonArray().add("0-5m").add("5-10m").add("10-20m").add("20-40m").add("40-80m")
           .add("80-160m").add(">160m"), shape.getJsonArray("buckets"));
-      JsonObject local = shape.getJsonArray("domains").getJsonObject(0);
-      assertEquals("local.test", local.getString("domain"));
+      JsonObject local = shape.getJsonArray("rows").getJsonObject(0);
+      assertEquals("local.test", local.getString("key"));
       assertEquals(2L, local.getLong("total"));
       assertEquals(2L, local.getJsonArray("counts").getLong(0));
 
