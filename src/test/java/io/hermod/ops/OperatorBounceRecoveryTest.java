@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hermod.routing.OperatorBounce;
 import io.hermod.smtp.BodyType;
 import io.hermod.smtp.DsnNotify;
+import io.hermod.config.ConfigLoader;
 import io.hermod.spool.Envelope;
+import io.hermod.spool.FileSpool;
 import io.hermod.spool.MessageWriter;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.Spool;
 import io.hermod.testing.Ports;
 import io.hermod.testing.TestHermod;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -73,14 +76,23 @@ class OperatorBounceRecoveryTest {
     }
   }
 
-  /** A message deferred by the unreachable peer, then marked as step 1 of a bounce would (and its DSN spooled). */
+  /**
+   * A message deferred by the unreachable peer, then, with Hermod down (as a crash leaves it: a running router
+   * would see the change at once and finish the bounce itself), marked as step 1 of a bounce would (and its DSN
+   * spooled).
+   */
   private String deferredAndMarked(Path mail, boolean dsnCommitted) throws Exception {
+    String id;
     try (TestHermod h = TestHermod.start(temp.resolve("spool"), config(mail))) {
-      Spool spool = h.hermod.spool();
-      String id = Mail.send(h, "alice@local.test", "bob@remote.test");
+      id = Mail.send(h, "alice@local.test", "bob@remote.test");
       Http http = new Http(h.httpPort(), null);
       awaitTrue(() -> new JsonObject(http.get("/queue/" + id).body()).getString("state").equals("deferred"),
           "the first attempt deferred and recorded");
+    }
+    Vertx vertx = Vertx.vertx();
+    Spool spool = new FileSpool(vertx, ConfigLoader.fromJson(TestHermod.baseConfig(temp.resolve("spool"))).spool());
+    try {
+      spool.recover().await();
       Envelope marked = OperatorBounce.marked(spool.load(id).await(), spool.newId());
       spool.update(marked).await();
       if (dsnCommitted) {
@@ -92,11 +104,14 @@ class OperatorBounceRecoveryTest {
         writer.write(Buffer.buffer("Subject: the DSN committed before the crash\r\n\r\nbounced\r\n")).await();
         writer.commit(dsn).await();
       }
-      return id;
+    } finally {
+      spool.close().await();
+      vertx.close().await();
     }
+    return id;
   }
 
-  /** No periodic scan during the test: only the restart's scan finds the marked message. */
+  /** A message the router could not work on is not looked at again during the test. */
   private JsonObject config(Path mail) {
     JsonObject json = OperatorBounceDsnTest.deferringConfig(mail, remote);
     json.getJsonObject("delivery").put("scanIntervalSeconds", 3600);
