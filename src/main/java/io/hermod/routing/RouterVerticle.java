@@ -66,6 +66,7 @@ public final class RouterVerticle extends VerticleBase {
   private final Set<String> usableSources; // egress sources whose address exists on this node
 
   private ActiveWindow window;
+  private WaitingForWindow waiting; // triggered while the window was full: flow control's backlog
   private RoutePlanner planner;
   private SiteKeys siteKeys;
   private EgressSelector egress; // picks each job's egress source (replaced on reload)
@@ -156,6 +157,7 @@ public final class RouterVerticle extends VerticleBase {
   public Future<?> start() {
     DeliveryConfig d = config.delivery();
     window = new ActiveWindow(d.activeWindow());
+    waiting = new WaitingForWindow((int) Math.min(Integer.MAX_VALUE, 2 * config.flow().backlogHigh()));
     planner = new RoutePlanner(config);
     siteKeys = siteKeysOf(config);
     destinations = new DestinationResolver(resolver, LoopDetector.forEndpoints(config.hostname(), ownEndpoints));
@@ -247,6 +249,16 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   /**
+   * Due messages waiting for a slot of the active window (triggered while it was full): the backlog flow control
+   * follows (io.hermod.flow.Backlog). Safe from any thread. Counts what the router was told about; mail that
+   * became due again only by its retry time is found by the scan and not counted here (the queue index's READY
+   * count, which replaces this, has both).
+   */
+  public long dueWaiting() {
+    return waiting == null ? 0 : waiting.size();
+  }
+
+  /**
    * True while the router works on {@code id} (routing, delivering or recording it). Safe from any thread;
    * the queue admin API refuses to change such a message, so that its update cannot race the router's.
    */
@@ -256,8 +268,12 @@ public final class RouterVerticle extends VerticleBase {
 
   private void onTrigger(Message<JsonObject> message) {
     String id = message.body() == null ? null : message.body().getString("id");
-    // Idempotent: an id already active is ignored; beyond the window the trigger is dropped (the scan finds it).
-    if (id != null) {
+    // Idempotent: an id already active is ignored; beyond the window it waits for a slot behind those already
+    // waiting, oldest first (beyond their bound the scan finds it).
+    if (id != null && waiting.size() > 0 && !window.contains(id)) {
+      waiting.add(id);
+      admitWaiting();
+    } else if (id != null) {
       admit(id);
     }
   }
@@ -278,6 +294,7 @@ public final class RouterVerticle extends VerticleBase {
       request.fail(503, "the router's active window is full; try again shortly");
       return;
     }
+    waiting.remove(id);
     spool.load(id).recover(e -> Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 404,
             "no queue id " + id)))
         .compose(env -> operatorBounce.mark(env).recover(e -> Future.failedFuture(
@@ -306,7 +323,10 @@ public final class RouterVerticle extends VerticleBase {
     scanning = true;
     Future<Void> run;
     try {
-      run = spool.list().compose(ids -> AsyncLoop.forEach(ids.iterator(), this::scanOne));
+      run = spool.list().compose(ids -> {
+        waiting.retainAll(new java.util.HashSet<>(ids));
+        return AsyncLoop.forEach(ids.iterator(), this::scanOne);
+      });
     } catch (RuntimeException e) {
       run = Future.failedFuture(e);
     }
@@ -327,6 +347,7 @@ public final class RouterVerticle extends VerticleBase {
     if (!window.tryAdmit(id)) {
       return Future.succeededFuture(true); // already active
     }
+    waiting.remove(id);
     // One envelope read at a time, and only while holding the slot: a stale read cannot be acted on.
     return activate(id).transform(x -> Future.succeededFuture(true));
   }
@@ -363,6 +384,15 @@ public final class RouterVerticle extends VerticleBase {
     if (releasedEarly.contains(id)) {
       // Its site opened while its deferral was being recorded: take it again now.
       vertx.runOnContext(v -> admit(id));
+    } else if (waiting.size() > 0) {
+      vertx.runOnContext(v -> admitWaiting()); // the oldest message waiting for a slot takes this one
+    }
+  }
+
+  private void admitWaiting() {
+    String next;
+    while (!window.full() && (next = waiting.poll()) != null) {
+      admit(next);
     }
   }
 
@@ -372,10 +402,16 @@ public final class RouterVerticle extends VerticleBase {
     ids.forEach(this::admit);
   }
 
-  /** Takes {@code id} into the window if it fits and is not active; otherwise a later scan finds it. */
+  /**
+   * Takes {@code id} into the window if it fits and is not active; if the window is full it waits for a slot
+   * (a bounded number of them; beyond, a later scan finds it).
+   */
   private void admit(String id) {
     if (window.tryAdmit(id)) {
+      waiting.remove(id);
       activate(id);
+    } else if (!window.contains(id)) {
+      waiting.add(id);
     }
   }
 
