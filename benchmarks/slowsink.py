@@ -6,16 +6,11 @@ benchmarks/sustained.py). Stdlib only.
 
   slowsink.py --port P --status-port S --delay-ms D [--host 127.0.0.1]
 
-Status port (one command line per connection, answer then close):
-  COUNT   -> "<messages received since start> <monotonic ns of the last arrival>"
-  WINDOW  -> JSON list of the latencies (ns, send stamp -> arrival) of the stamped messages that arrived since
-             the last WINDOW (so memory stays bounded over a long run)
-A message counts when its end of data has arrived (before the delayed reply), as in sink.py.
+The status port is sink.py's (COUNT, WINDOW, ...). A message counts when its end of data has arrived (before
+the delayed reply), as in sink.py.
 """
-import argparse
 import asyncio
 import collections
-import json
 
 import sink
 
@@ -78,36 +73,8 @@ class SlowSink(sink.SmtpSink):
         return ended
 
 
-async def status(stats, reader, writer):
-    try:
-        cmd = (await asyncio.wait_for(reader.readline(), 5)).strip().upper()
-        if cmd == b"COUNT":
-            writer.write(b"%d %d\n" % (stats.count, stats.last_arrival_ns))
-        elif cmd == b"WINDOW":
-            window, stats.latencies = stats.latencies, []
-            writer.write(json.dumps([ns for _, ns in window]).encode() + b"\n")
-        else:
-            writer.write(b"?\n")
-        await writer.drain()
-    finally:
-        writer.close()
-
-
-async def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, required=True)
-    p.add_argument("--status-port", type=int, required=True)
-    p.add_argument("--delay-ms", type=float, required=True)
-    a = p.parse_args()
-    stats = sink.Stats()
-    loop = asyncio.get_running_loop()
-    smtp = await loop.create_server(lambda: SlowSink(stats, a.delay_ms / 1000.0), a.host, a.port, backlog=4096,
-                                    reuse_address=True)
-    stat = await asyncio.start_server(lambda r, w: status(stats, r, w), a.host, a.status_port)
-    async with smtp, stat:
-        await asyncio.gather(smtp.serve_forever(), stat.serve_forever())
-
-
 if __name__ == "__main__":
-    asyncio.run(main())
+    parser = sink.arguments()
+    parser.add_argument("--delay-ms", type=float, required=True)
+    args = parser.parse_args()
+    asyncio.run(sink.serve(args, lambda stats: SlowSink(stats, args.delay_ms / 1000.0)))
