@@ -323,10 +323,7 @@ public final class RouterVerticle extends VerticleBase {
     scanning = true;
     Future<Void> run;
     try {
-      run = spool.list().compose(ids -> {
-        waiting.retainAll(new java.util.HashSet<>(ids));
-        return AsyncLoop.forEach(ids.iterator(), this::scanOne);
-      });
+      run = spool.list().compose(ids -> AsyncLoop.forEach(ids.iterator(), this::scanOne));
     } catch (RuntimeException e) {
       run = Future.failedFuture(e);
     }

@@ -9,7 +9,8 @@ import java.util.Set;
  * router takes them as slots free instead of waiting for its next spool scan, and their count is the backlog
  * flow control follows ({@link RouterVerticle#dueWaiting()}). A stand-in for the queue index's READY state
  * (io.hermod.queue.QueueIndex) until the router takes due mail from it. Bounded: beyond {@code capacity} ids
- * are left to the scan, as every trigger was before, and the count stays at the bound.
+ * are left to the scan, as every trigger was before, and the count stays at the bound. A message removed while
+ * it waits (an operator's delete) is counted until its turn comes, when its load fails and it is let go.
  *
  * <p>Changed only on the router's context; {@link #size()} may be read from any thread.
  */
@@ -45,13 +46,6 @@ final class WaitingForWindow {
     it.remove();
     size = ids.size();
     return id;
-  }
-
-  /** Forgets ids no longer in the spool (removed by an operator while waiting). */
-  void retainAll(Set<String> queued) {
-    if (ids.retainAll(queued)) {
-      size = ids.size();
-    }
   }
 
   int size() {
