@@ -85,6 +85,8 @@ def main():
     ap.add_argument("--campaign-messages", type=int, help="campaign messages (default 50,000; quick 2,000)")
     ap.add_argument("--campaign-domains", type=int, help="campaign domains (default 1,000; quick 100)")
     ap.add_argument("--backoff", type=int, help="retry/probe seconds for both MTAs (default 60; quick 20)")
+    ap.add_argument("--sustained", action="store_true", help="sustained scenario: load above relay capacity")
+    ap.add_argument("--sustained-seconds", type=int, help="load per MTA in the sustained scenario (default 300; quick 60)")
     ap.add_argument("--render", help="write the markdown of a shaping run again from its results-*.json")
     a = ap.parse_args()
     if a.render:
@@ -95,6 +97,8 @@ def main():
         return 0
     if a.dead_destination or a.campaign:
         return shaping_main(a)
+    if a.sustained:
+        return sustained_main(a)
     p = dict(QUICK if a.quick else FULL)
     if a.rounds:
         p["rounds"] = max(1, a.rounds)
@@ -253,6 +257,23 @@ def shaping_main(a):
     md = report.write_shaping(a.results, facts, p, res, a.quick)
     log("results: %s (raw numbers: %s)" % (md, os.path.join(a.work, "shaping-last.json")))
     return status
+
+
+def sustained_main(a):
+    """The sustained scenario only (benchmarks/sustained.py); results in results-<date>-sustained.md."""
+    import sustained
+    here = os.path.dirname(os.path.abspath(__file__))
+    os.makedirs(os.path.join(a.work, "pids"), exist_ok=True)
+    facts = machine_facts(os.path.dirname(here))
+    facts["hermod jar"] = "%s%s" % (a.jar, " " + a.jar_note if a.jar_note else "")
+    seconds = a.sustained_seconds or (60 if a.quick else 300)
+    try:
+        log("results: " + sustained.run(a.work, a.jar, here, a.results, max(10, seconds), facts))
+    except Exception:
+        traceback.print_exc()
+        log("the harness broke")
+        return 2
+    return 0
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 #   [--only throughput,latency,concurrency,big,submission] [--listener-instances N] [--jar PATH]
 # Sending at scale instead:  benchmarks/run.sh [--quick] [--no-build] [--dead-destination] [--campaign]
 #   [--dead-messages N] [--campaign-messages N] [--campaign-domains N] [--backoff SECONDS]
+# Load above relay capacity:  benchmarks/run.sh [--quick] [--no-build] --sustained [--sustained-seconds N]
 # Everything listens on 127.0.0.0/8 only, on free ports (never 25); everything started is stopped by PID.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ ARGS=()
 BUILD=1
 JAR_ARG=""
 SHAPING=0
+SUSTAINED=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,10 +27,13 @@ while [ $# -gt 0 ]; do
       ARGS+=(--listener-instances "$2"); shift ;;
     --jar) [ $# -ge 2 ] || { echo "--jar needs a path" >&2; exit 64; }; JAR_ARG=$2; BUILD=0; shift ;;
     --dead-destination|--campaign) ARGS+=("$1"); SHAPING=1 ;;
+    --sustained) ARGS+=("$1"); SUSTAINED=1 ;;
+    --sustained-seconds) [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1 needs a number" >&2; exit 64; }
+      ARGS+=("$1" "$2"); shift ;;
     --dead-messages|--campaign-messages|--campaign-domains|--backoff)
       [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1 needs a number" >&2; exit 64; }
       ARGS+=("$1" "$2"); shift ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
   shift
@@ -115,5 +120,6 @@ rc=$?
 set -e
 LATEST=$RESULTS/latest.md
 [ "$SHAPING" = 0 ] || LATEST=$RESULTS/latest-shaping.md
+[ "$SUSTAINED" = 0 ] || LATEST=$RESULTS/latest-sustained.md
 [ $rc -eq 0 ] && say "done: $LATEST" || say "the harness failed (exit $rc)"
 exit $rc

@@ -13,6 +13,8 @@ Status port (one command line per connection, answer then close):
   COUNT      -> "<messages received since start> <monotonic ns of the last arrival>"
   LATENCY    -> JSON list of [id, latency_ns] for every stamped message since the last LATRESET
   LATRESET   -> "ok"
+  WINDOW     -> JSON list of the latencies (ns) of the stamped messages since the last WINDOW or LATRESET, which
+                it resets (a long run reads them a window at a time, so memory stays bounded)
 time.monotonic_ns() is CLOCK_MONOTONIC, shared by all processes of the machine, so the sender's stamp and
 the sink's arrival time are comparable.
 """
@@ -123,6 +125,9 @@ async def status(stats, reader, writer):
         elif cmd == b"LATRESET":
             stats.latencies = []
             writer.write(b"ok\n")
+        elif cmd == b"WINDOW":
+            window, stats.latencies = stats.latencies, []
+            writer.write(json.dumps([ns for _, ns in window]).encode() + b"\n")
         else:
             writer.write(b"?\n")
         await writer.drain()
@@ -130,19 +135,24 @@ async def status(stats, reader, writer):
         writer.close()
 
 
-async def main():
+def arguments():
+    """The command line's parser (slowsink.py adds its own option to it)."""
     p = argparse.ArgumentParser()
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--status-port", type=int, required=True)
-    a = p.parse_args()
+    return p
+
+
+async def serve(a, protocol):
+    """The SMTP port (a `protocol(stats)` per connection) and the status port, until killed."""
     stats = Stats()
     loop = asyncio.get_running_loop()
-    smtp = await loop.create_server(lambda: SmtpSink(stats), a.host, a.port, backlog=4096, reuse_address=True)
+    smtp = await loop.create_server(lambda: protocol(stats), a.host, a.port, backlog=4096, reuse_address=True)
     stat = await asyncio.start_server(lambda r, w: status(stats, r, w), a.host, a.status_port)
     async with smtp, stat:
         await asyncio.gather(smtp.serve_forever(), stat.serve_forever())
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(serve(arguments().parse_args(), SmtpSink))

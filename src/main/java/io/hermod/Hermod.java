@@ -38,6 +38,9 @@ import io.hermod.delivery.StageTimeouts;
 import io.hermod.server.ListenerVerticle;
 import io.hermod.server.ServerContext;
 import io.hermod.dkim.DkimKeyring;
+import io.hermod.flow.Backlog;
+import io.hermod.flow.FlowGate;
+import io.hermod.flow.SampledBacklog;
 import io.hermod.dkim.DnsjavaDkimDns;
 import io.hermod.spf.DnsjavaSpfDns;
 import io.hermod.spf.SpfEvaluator;
@@ -81,6 +84,7 @@ public final class Hermod {
   private final Spool spool;
   private final MxResolver resolver;
   private final ServerContext serverContext;
+  private final FlowGate flow; // flow control, shared by the listeners and hermod.submit
   private final List<String> deployments = new ArrayList<>();
   private final List<ListenerVerticle> listeners = new ArrayList<>();
 
@@ -119,11 +123,16 @@ public final class Hermod {
         Duration.ofSeconds(config.auth().reloadCheckSeconds()), System::nanoTime, new SecureRandom());
     LoginCache logins = new LoginCache(config.auth().cacheSize(),
         Duration.ofSeconds(config.auth().cacheTtlSeconds()).toNanos(), System::nanoTime, new SecureRandom());
+    // The backlog flow control follows: due mail waiting for the router's active window, the queue index's
+    // READY count (deferred, held and WAITING mail never slow intake), sampled every 10 ms.
+    Backlog backlog = new SampledBacklog(() -> queueIndex.counts(java.time.Instant.now()).ready(), 10,
+        System::nanoTime);
+    this.flow = FlowGate.live(vertx, backlog, live, metrics);
     this.serverContext = ServerContext.create(live, spool,
         id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id), Addresses.nodeLocal()),
         certificate, new UserStoreAuthenticator(authWorkers, users, logins), metrics, dkim,
         AuthThrottle.create(vertx, config.auth()), new SpfEvaluator(new DnsjavaSpfDns(vertx, resolver.dns())),
-        new DnsjavaDkimDns(vertx, resolver.dns(), config.dns().timeoutMillis()));
+        new DnsjavaDkimDns(vertx, resolver.dns(), config.dns().timeoutMillis()), flow);
     this.readiness = new Readiness(spool, serverContext.drain());
     metrics.spoolUsage(() -> spool.usage().messages(), () -> spool.usage().bytes());
     metrics.queueActive(() -> router == null ? 0 : router.activeMessages());
@@ -192,7 +201,7 @@ public final class Hermod {
         .compose(queued -> hermod.checkEgressSources())
         .compose(v -> hermod.deployListeners())
         .compose(v -> hermod.deploy(new SubmitVerticle(hermod.live::current, spool, Clock.systemUTC(),
-            SubmitVerticle.DEFAULT_MAX_IN_FLIGHT)))
+            SubmitVerticle.DEFAULT_MAX_IN_FLIGHT, hermod.flow)))
         .compose(v -> hermod.deployDelivery())
         .compose(v -> hermod.deploy(new LocalDeliveryVerticle(config.local(), config.hostname())))
         .compose(v -> hermod.deployRouter())

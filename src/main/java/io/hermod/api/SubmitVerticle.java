@@ -1,6 +1,7 @@
 package io.hermod.api;
 
 import io.hermod.config.HermodConfig;
+import io.hermod.flow.FlowGate;
 import java.util.function.Supplier;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.Spool;
@@ -21,7 +22,9 @@ import java.util.logging.Logger;
  * spool; then the router is triggered exactly as after an SMTP transaction.
  *
  * <p>Backpressure (the bus has none of its own): a submission is refused with 503 while the spool is over its
- * high-water mark, or while {@code maxInFlight} submissions of this instance are still being written.
+ * high-water mark, while {@code maxInFlight} submissions of this instance are still being written or waiting,
+ * or while flow control finds delivery far behind ({@link FlowGate#overloaded}); and while delivery lags, the
+ * reply to a committed submission waits for the flow delay (io.hermod.flow, docs/eventbus.md).
  */
 public final class SubmitVerticle extends VerticleBase {
 
@@ -33,6 +36,7 @@ public final class SubmitVerticle extends VerticleBase {
   private final Spool spool;
   private final Clock clock;
   private final int maxInFlight;
+  private FlowGate flow; // null until start when none was given: then one that never waits
   private Injector injector;
   private MessageConsumer<Object> consumer;
   private int inFlight;
@@ -47,14 +51,23 @@ public final class SubmitVerticle extends VerticleBase {
 
   /** @param config the configuration in force (a reload applies to the next submission) */
   public SubmitVerticle(Supplier<HermodConfig> config, Spool spool, Clock clock, int maxInFlight) {
+    this(config, spool, clock, maxInFlight, null);
+  }
+
+  /** @param flow flow control shared with the SMTP listeners (null: never wait) */
+  public SubmitVerticle(Supplier<HermodConfig> config, Spool spool, Clock clock, int maxInFlight, FlowGate flow) {
     this.config = config;
     this.spool = spool;
     this.clock = clock;
     this.maxInFlight = maxInFlight;
+    this.flow = flow;
   }
 
   @Override
   public Future<?> start() {
+    if (flow == null) {
+      flow = FlowGate.open(vertx);
+    }
     injector = new Injector(vertx, config, spool, clock);
     consumer = vertx.eventBus().consumer(Addresses.SUBMIT, this::handle);
     return consumer.completion();
@@ -78,20 +91,28 @@ public final class SubmitVerticle extends VerticleBase {
       refuse(request, SubmitFailure.RETRY_LATER, "retry later: the spool is over its high-water mark");
       return;
     }
+    if (flow.overloaded()) {
+      refuse(request, SubmitFailure.RETRY_LATER, "retry later: delivery is far behind (flow control)");
+      return;
+    }
     inFlight++;
     injector.inject(json).onComplete(done -> {
-      inFlight--;
       if (done.succeeded()) {
         accepted(request, done.result());
       } else {
+        inFlight--;
         failed(request, done.cause());
       }
     });
   }
 
+  /** The router is told at once; the reply waits for the flow delay, still counted in flight meanwhile. */
   private void accepted(Message<Object> request, Envelope committed) {
     vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", committed.id()), Addresses.nodeLocal());
-    request.reply(new JsonObject().put("queueId", committed.id()).put("recipients", committed.recipients().size()));
+    flow.pace(FlowGate.Intake.SUBMIT).onComplete(x -> {
+      inFlight--;
+      request.reply(new JsonObject().put("queueId", committed.id()).put("recipients", committed.recipients().size()));
+    });
   }
 
   /** The one place that maps a failure to a reply code. */

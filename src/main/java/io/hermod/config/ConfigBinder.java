@@ -37,7 +37,18 @@ final class ConfigBinder {
         auth(root.section("auth")), http(root.section("http")), logging(root.section("logging")),
         dkim(root.section("dkim")), spf(root.section("spf")), ClusterSection.bind(root.section("cluster")),
         local(root.section("local"), localDomains), root.intIn("configReloadSeconds", 0, 3600),
-        ShapingSection.bind(root.section("shaping")));
+        ShapingSection.bind(root.section("shaping")), flow(root.section("flow")));
+  }
+
+  private static FlowConfig flow(JsonSection s) {
+    long low = s.longIn("backlogLow", 0, LMAX - 1);
+    long high = s.longIn("backlogHigh", 1, LMAX);
+    if (high <= low) {
+      throw ConfigException.bad(s.key("backlogHigh"), "must be greater than flow.backlogLow (" + low + ")", high);
+    }
+    // Capped well below any client's timeout for the end-of-data reply (RFC 5321 §4.5.3.2.6: 10 minutes).
+    return new FlowConfig(s.bool("enabled"), low, high, s.intIn("maxDelayMillis", 0, 10_000),
+        s.intIn("burstSeconds", 0, 3600));
   }
 
   private static HttpConfig http(JsonSection s) {

@@ -28,13 +28,14 @@ import java.util.List;
  * @param shaping         sites and providers: how destinations are grouped for sending ("shaping")
  * @param configReloadSeconds how often the configuration file is checked for changes to apply live; 0 = never
  *                        ("configReloadSeconds", docs/operations.md "Hot reload")
+ * @param flow            flow control: intake slowed while delivery lags ("flow")
  */
 public record HermodConfig(String hostname, List<String> localDomains, List<Cidr> trustedNetworks,
                            List<ListenerConfig> listeners, SpoolConfig spool, Limits limits, DnsConfig dns,
                            RoutingConfig routing, DeliveryConfig delivery, int shutdownGraceSeconds,
                            TlsConfig tls, AuthConfig auth, HttpConfig http, LoggingConfig logging,
                            DkimConfig dkim, SpfConfig spf, ClusterConfig cluster, LocalConfig local,
-                           int configReloadSeconds, ShapingConfig shaping) {
+                           int configReloadSeconds, ShapingConfig shaping, FlowConfig flow) {
 
   public HermodConfig {
     localDomains = List.copyOf(localDomains);

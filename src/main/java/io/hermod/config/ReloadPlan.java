@@ -41,7 +41,7 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
         listeners, spool, next.limits(), dns, next.routing(), delivery, next.shutdownGraceSeconds(),
         tls(running.tls(), next.tls(), restart),
         auth, http, logging, next.dkim(), next.spf(), cluster, local, reloadSeconds,
-        shaping(running.shaping(), next.shaping(), restart));
+        shaping(running.shaping(), next.shaping(), restart), next.flow());
     return new ReloadPlan(effective, changedSections(running, effective), restart);
   }
 
@@ -137,6 +137,7 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
     diff(out, "shutdownGraceSeconds", a.shutdownGraceSeconds(), b.shutdownGraceSeconds());
     diff(out, "tls", a.tls(), b.tls());
     diff(out, "dkim", a.dkim(), b.dkim());
+    diff(out, "flow", a.flow(), b.flow());
     diff(out, "spf", a.spf(), b.spf());
     diff(out, "local", a.local(), b.local());
     return out;

@@ -125,6 +125,23 @@ public final class HermodMetrics {
         .register(registry);
   }
 
+  /**
+   * hermod_flow_backlog (due messages waiting for the router's active window, what flow control follows) and
+   * hermod_flow_delay_seconds (the delay a transaction ending now gets), read at scrape time.
+   */
+  public void flowState(LongSupplier backlog, LongSupplier delayMillis) {
+    Gauge.builder("hermod.flow.backlog", backlog::getAsLong)
+        .description("Due messages waiting for the router's active window (flow control's signal)").register(registry);
+    Gauge.builder("hermod.flow.delay.seconds", () -> delayMillis.getAsLong() / 1000.0)
+        .description("Flow control: the delay a transaction ending now waits before its reply").register(registry);
+  }
+
+  /** hermod_flow_delayed_total{intake=smtp|submit}: transactions that waited for flow control. */
+  public void flowDelayed(String intake) {
+    Counter.builder("hermod.flow.delayed").description("Transactions delayed by flow control before their reply")
+        .tag("intake", intake).register(registry).increment();
+  }
+
   /** hermod_queue_active: messages in the router's active window. */
   public void queueActive(LongSupplier active) {
     Gauge.builder("hermod.queue.active", active::getAsLong)

@@ -116,7 +116,7 @@ public final class QueueIndex implements SpoolObserver {
     }
     arrival.set(slot, Secs.floor(envelope.arrival()));
     boolean immediate = envelope.isDone() || envelope.bounceDsnId() != null;
-    due.set(slot, immediate ? IMMEDIATE : Secs.ceil(envelope.nextAttempt()));
+    due.set(slot, immediate ? IMMEDIATE : dueSecond(envelope));
     senderHash.set(slot, hash(envelope.sender()));
     int held = envelope.held() ? HELD : 0;
     flags.set(slot, (byte) ((flags.get(slot) & ~HELD) | held));
@@ -320,6 +320,16 @@ public final class QueueIndex implements SpoolObserver {
     long lists = schedule.memoryBytes() + waiting.values().stream().mapToLong(Schedule::memoryBytes).sum();
     return ids.memoryBytes() + columns + lists + domains.memoryBytes() + sites.memoryBytes()
         + shapeAll.memoryBytes() + shapeByDomain.memoryBytes() + shapeBySite.memoryBytes();
+  }
+
+  /**
+   * A retry is rounded up to its second (never taken early); a new message, due from its arrival, is due in its
+   * own second: rounded up it would be invisible to takeDue and to the READY count (flow control's backlog)
+   * for up to a second after its 250.
+   */
+  private static int dueSecond(Envelope envelope) {
+    return envelope.nextAttempt().isAfter(envelope.arrival()) ? Secs.ceil(envelope.nextAttempt())
+        : Secs.floor(envelope.nextAttempt());
   }
 
   private static int hash(String sender) {

@@ -464,11 +464,13 @@ public final class Dispatcher<J> {
         learn(q, w.job(), result.result());
         w.onReport().accept(result.result());
       } else {
-        // Not attempted: try again after a short delay, without counting an attempt.
+        // Not attempted: try again after a short delay, without counting an attempt, at the head of its queue:
+        // it keeps its turn (at the tail, a job refused "busy" waited behind every job queued meanwhile, again
+        // at each refusal: under sustained load a tail of messages many times older than the rest).
         q.health.notAttempted();
         LOG.fine("job to " + q.key + " not attempted: " + result.cause().getMessage());
         vertx.setTimer(limits.requeueDelayMillis(), t -> {
-          queue(q.key.toString()).waiting.add(w);
+          queue(q.key.toString()).waiting.addFirst(w);
           pump();
         });
       }

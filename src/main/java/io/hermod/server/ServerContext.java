@@ -9,6 +9,7 @@ import io.hermod.dkim.DkimDns;
 import io.hermod.dkim.DkimKeyring;
 import io.hermod.dkim.InboundAuthentication;
 import io.hermod.dkim.MessageDkimVerifier;
+import io.hermod.flow.FlowGate;
 import io.hermod.metrics.HermodMetrics;
 import io.hermod.spf.SpfEvaluator;
 import io.hermod.spool.Spool;
@@ -29,22 +30,23 @@ import java.util.function.Consumer;
  * @param authThrottle AUTH brute-force protection
  * @param spf         the SPF evaluator (sessions consult spf.policy before using it)
  * @param dkimDns     where DKIM keys of inbound mail are looked up (sessions consult dkim.verify)
+ * @param flow        flow control: how long a committed message's 250 waits while delivery lags (io.hermod.flow)
  */
 public record ServerContext(LiveConfig live, Spool spool, ConnectionLimiter limiter, Clock clock,
                             Drain drain, Consumer<String> committed, ServerCertificate certificate,
                             Authenticator authenticator, HermodMetrics metrics, DkimKeyring dkim,
-                            AuthThrottle authThrottle, SpfEvaluator spf, DkimDns dkimDns) {
+                            AuthThrottle authThrottle, SpfEvaluator spf, DkimDns dkimDns, FlowGate flow) {
 
   public static ServerContext create(LiveConfig live, Spool spool, Consumer<String> committed,
                                      ServerCertificate certificate, Authenticator authenticator,
                                      HermodMetrics metrics, DkimKeyring dkim, AuthThrottle authThrottle,
-                                     SpfEvaluator spf, DkimDns dkimDns) {
+                                     SpfEvaluator spf, DkimDns dkimDns, FlowGate flow) {
     HermodConfig config = live.current();
     ConnectionLimiter limiter = new ConnectionLimiter(config.limits().maxConnections(),
         config.limits().maxConnectionsPerIp(), ConnectionRate.create(config.limits()));
     live.onChange(c -> limiter.setLimits(c.limits()));
     return new ServerContext(live, spool, limiter,
-        Clock.systemUTC(), new Drain(), committed, certificate, authenticator, metrics, dkim, authThrottle, spf, dkimDns);
+        Clock.systemUTC(), new Drain(), committed, certificate, authenticator, metrics, dkim, authThrottle, spf, dkimDns, flow);
   }
 
   /**

@@ -15,6 +15,7 @@ import io.hermod.smtp.Reply;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageWriter;
 import io.hermod.spool.Recipient;
+import io.hermod.flow.FlowGate;
 import io.vertx.core.Future;
 
 import java.net.InetAddress;
@@ -506,7 +507,7 @@ final class SmtpSession {
     return endOfMessage();
   }
 
-  /** End of DATA or the LAST chunk: commit durably, then 250 with the queue id. */
+  /** End of DATA or the LAST chunk: commit durably, then 250 with the queue id (after the flow delay, if any). */
   Future<Reply> endOfMessage() {
     return countedEnd(commit()); // metrics: refusals at the end of the data, spool failures
   }
@@ -529,7 +530,10 @@ final class SmtpSession {
       ctx.metrics().messageAccepted(envelope.size()); // metrics
       ctx.committed().accept(id);
       return Replies.queued(id);
-    }).otherwise(SpoolFailures::reply);
+    }).otherwise(SpoolFailures::reply)
+        // Flow control: the 250 (still "on disk") waits while delivery lags; the socket is not read meanwhile.
+        .compose(reply -> reply.isError() ? Future.succeededFuture(reply)
+            : ctx.flow().pace(FlowGate.Intake.SMTP).map(reply));
   }
 
   private Envelope envelope(long size) {

@@ -220,6 +220,11 @@ class ConfigOverridesTest {
             c -> c.shaping().rules().get(0).name(), "r"),
         row("shaping.bounceRulesFile", "HERMOD_SHAPING_BOUNCE_RULES_FILE", "/etc/hermod/bounce-rules.json",
             c -> c.shaping().bounceRulesFile(), "/etc/hermod/bounce-rules.json"),
+        row("flow.enabled", "HERMOD_FLOW_ENABLED", "false", c -> c.flow().enabled(), false),
+        row("flow.backlogLow", "HERMOD_FLOW_BACKLOG_LOW", "2000", c -> c.flow().backlogLow(), 2000L),
+        row("flow.backlogHigh", "HERMOD_FLOW_BACKLOG_HIGH", "90000", c -> c.flow().backlogHigh(), 90000L),
+        row("flow.maxDelayMillis", "HERMOD_FLOW_MAX_DELAY_MILLIS", "250", c -> c.flow().maxDelayMillis(), 250),
+        row("flow.burstSeconds", "HERMOD_FLOW_BURST_SECONDS", "0", c -> c.flow().burstSeconds(), 0),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5),
         row("configReloadSeconds", "HERMOD_CONFIG_RELOAD_SECONDS", "0", HermodConfig::configReloadSeconds, 0));
   }

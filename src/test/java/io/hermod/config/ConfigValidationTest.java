@@ -145,6 +145,14 @@ class ConfigValidationTest {
         bad("{'local':{'users':{'localhost':'bob'}}}", "local.users.localhost"),
         bad("{'local':{'users':{'*':['bob']}}}", "local.users.*"),
         bad("{'local':{'timeoutSeconds':0}}", "local.timeoutSeconds"),
+        bad("{'flow':{'enabled':'yes'}}", "flow.enabled"),
+        bad("{'flow':{'backlogLow':-1}}", "flow.backlogLow"),
+        bad("{'flow':{'backlogHigh':0}}", "flow.backlogHigh"),
+        bad("{'flow':{'backlogLow':5000,'backlogHigh':5000}}", "flow.backlogHigh"),
+        bad("{'flow':{'maxDelayMillis':-1}}", "flow.maxDelayMillis"),
+        bad("{'flow':{'maxDelayMillis':10001}}", "flow.maxDelayMillis"),
+        bad("{'flow':{'burstSeconds':3601}}", "flow.burstSeconds"),
+        bad("{'flow':{'burstSecs':5}}", "flow.burstSecs"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
   }
 

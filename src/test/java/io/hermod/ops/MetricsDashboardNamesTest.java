@@ -78,6 +78,8 @@ class MetricsDashboardNamesTest {
     m.dnsQuerySent("127.0.0.1:53", true);
     m.dnsQueryTimedOut("127.0.0.1:53");
     m.dnsResolverLoad("127.0.0.1:53", () -> 1, () -> 0);
+    m.flowState(() -> 0, () -> 0);
+    m.flowDelayed("smtp");
     return registry.scrape();
   }
 }

@@ -7,10 +7,16 @@ public final class PeerAction {
 
   final Kind kind;
   final String text;
+  final long delayMillis; // a REPLY sent this long after the command (or the end of data) arrived
 
   private PeerAction(Kind kind, String text) {
+    this(kind, text, 0);
+  }
+
+  private PeerAction(Kind kind, String text, long delayMillis) {
     this.kind = kind;
     this.text = text;
+    this.delayMillis = delayMillis;
   }
 
   /**
@@ -20,6 +26,11 @@ public final class PeerAction {
   public static PeerAction reply(String reply) {
     String wire = reply.replace("\r\n", "\n").replace("\n", "\r\n");
     return new PeerAction(Kind.REPLY, wire.endsWith("\r\n") ? wire : wire + "\r\n");
+  }
+
+  /** As {@link #reply(String)}, sent {@code millis} later: a slow server (a timer, the peer's other sessions go on). */
+  public static PeerAction replyAfter(long millis, String reply) {
+    return new PeerAction(Kind.REPLY, reply(reply).text, millis);
   }
 
   /** Never answers (the client's timeout must fire). */

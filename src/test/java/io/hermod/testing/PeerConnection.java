@@ -293,6 +293,9 @@ final class PeerConnection {
   private void act(PeerAction action) {
     switch (action.kind) {
       case REPLY:
+        if (action.delayMillis > 0) {
+          output = output.compose(v -> later(action.delayMillis));
+        }
         send(action.text);
         break;
       case DROP:
