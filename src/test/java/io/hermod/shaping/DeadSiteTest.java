@@ -108,6 +108,46 @@ class DeadSiteTest {
     assertEquals(messages, peer.messages().size());
   }
 
+  /**
+   * Issue 13: "a site that is dead or suspended costs nothing per message while it is". Mail for a dead
+   * smarthost is deferred once (the attempt that found it dead); after that each message that comes due again
+   * waits in the queue index for the site, without a spool update, an event or a connection, however many retry
+   * rounds pass; and it is all delivered once the site answers its probe.
+   */
+  @Test
+  void aDeadSitesMailWaitsInTheQueueIndexThroughRetryRoundsThenGoesWhenItAnswers() throws Exception {
+    ScriptedSmtpPeer peer = new ScriptedSmtpPeer(peers).greeting("421 4.3.2 peer.test not accepting mail now");
+    peer.start().await();
+    // Retries every 2 s, no spread: without the index every message would be deferred again each round.
+    startHermod(new JsonObject()
+        .put("routing", new JsonObject().put("smarthost", "[127.0.0.1]:" + peer.port()))
+        .put("delivery", new JsonObject().put("retryInitialSeconds", 2).put("retryMaxSeconds", 2)
+            .put("retrySpreadSeconds", 0).put("delayWarningSeconds", 0))
+        .put("shaping", new JsonObject().put("probeSeconds", 15).put("maxProbeSeconds", 15)));
+    int messages = 100;
+    for (int i = 0; i < messages; i++) {
+      SmtpLineClient.transaction(hermod.port(), "s@local.test", "", List.of("r" + i + "@remote.test"), MESSAGE);
+    }
+    io.hermod.queue.QueueIndex index = hermod.hermod.queueIndex();
+    until("every message deferred once", 30, () -> count(outcome("deferred")) >= messages);
+    until("every message waiting for its site once due again", 30,
+        () -> index.counts(java.time.Instant.now()).waiting() == messages);
+    long deferredThen = count(outcome("deferred"));
+    int sessionsThen = peer.sessions().size();
+    Thread.sleep(6_000); // three more retry rounds
+    // At most the probe (due 15 s after the site died) may have gone meanwhile on a slow machine.
+    assertTrue(count(outcome("deferred")) <= deferredThen + 1, "no message deferred again while its site is dead: "
+        + deferredThen + " then " + count(outcome("deferred")));
+    assertTrue(peer.sessions().size() <= sessionsThen + 1, "no connection but a due probe");
+    assertTrue(index.counts(java.time.Instant.now()).waiting() >= messages - 1);
+    assertTrue(deferredThen <= messages + 1, "each message deferred once: " + deferredThen);
+
+    peer.greeting("220 peer.test ESMTP back");
+    until("all delivered once the probe reaches the site", 60, () -> count(outcome("delivered")) == messages);
+    assertEquals(messages, peer.messages().size());
+    assertEquals(0, index.size());
+  }
+
   @Test
   void twentyDomainsOnOneDeadMxHostAreOneSite() throws Exception {
     ScriptedSmtpPeer peer = new ScriptedSmtpPeer(peers).greeting("421 4.3.2 peer.test not accepting mail now");
