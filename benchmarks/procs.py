@@ -77,6 +77,13 @@ class Tracked:
     def alive(self):
         return self.proc.poll() is None
 
+    def kill(self):
+        """SIGKILL (a crash, not a shutdown); the pid file stays for the next process under this name."""
+        if self.alive():
+            self.proc.kill()
+            self.proc.wait(10)
+        self.log.close()
+
     def stop(self):
         if self.alive():
             self.proc.send_signal(signal.SIGTERM)
@@ -94,8 +101,9 @@ class SmtpSink:
     """Postfix's smtp-sink with -c: it writes "sess=N quit=N mesg=N\\r" on every event; we read the tail."""
     kind = "smtp-sink"
 
-    def __init__(self, work, name):
-        self.port = free_port()
+    def __init__(self, work, name, port=None):
+        """port: where to listen (default a free one), e.g. a port that refused connections until now."""
+        self.port = port or free_port()
         self.out = os.path.join(work, name + ".out")
         user = ["-u", "nobody"] if os.geteuid() == 0 else []
         self.p = Tracked(work, name, ["smtp-sink", *user, "-c", "127.0.0.1:%d" % self.port, "4096"], self.out)
@@ -368,6 +376,24 @@ class Postfix:
         m = self.master_pid()
         return m > 0 and os.path.exists("/proc/%d" % m)
 
+    def child_pid(self, comm):
+        """PID of the master's first child named comm (e.g. qmgr), or 0."""
+        return next((p for p, c in children_of(self.master_pid()) if c == comm), 0)
+
+    def crash_and_start(self):
+        """SIGKILL the master and every child (ours, by PID), then postfix start; returns the monotonic time
+        `postfix start` was run."""
+        for pid in self.pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        started = time.monotonic()
+        self._postfix("start")
+        with open(self.pidfile, "w") as f:
+            f.write(str(self.master_pid()))
+        return started
+
     def stop(self):
         self._stop_stale()
         if os.path.exists(self.pidfile):
@@ -499,7 +525,8 @@ class Hermod:
         if made.returncode != 0:
             self.error = "hermod user add failed: " + (made.stderr + made.stdout).decode(errors="replace")[-300:]
             return
-        self.p = Tracked(work, name, ["java", *java_opts, "-jar", jar, "-conf", self.conf], self.log)
+        self.work, self.name, self.argv = work, name, ["java", *java_opts, "-jar", jar, "-conf", self.conf]
+        self.p = Tracked(work, name, self.argv, self.log)
         if not (wait_port(self.port, 60, self.p.alive) and wait_port(self.submission_port, 10, self.p.alive)):
             code = self.p.proc.poll()
             tail = open(self.log, errors="replace").read()[-400:].strip().replace("\n", " | ")
@@ -523,6 +550,15 @@ class Hermod:
 
     def recycle(self, timeout=30):
         pass
+
+    def crash_and_start(self):
+        """SIGKILL the JVM and start it again on the same config and spool (log: NAME-restart.log); returns the
+        monotonic time the new process was started."""
+        self.p.kill()
+        self.log = os.path.join(self.work, self.name + "-restart.log")
+        started = time.monotonic()
+        self.p = Tracked(self.work, self.name, self.argv, self.log)
+        return started
 
     def stop(self):
         if self.p:
