@@ -142,9 +142,21 @@ def drain(sink, accepted, limit):
             "rate": rate, "rate_after_first": steady, "complete": got >= accepted}
 
 
+class Side:
+    """One MTA under test as the scenario sees it; disk_dir: where its queue lives on disk."""
+    mta = None
+    disk_dir = None
+
+    def alive(self):
+        return self.mta.alive()
+
+    def stop(self):
+        self.mta.stop()
+
+
 # ---------------------------------------------------------------- Hermod
 
-class HermodSide:
+class HermodSide(Side):
     kind = "Hermod"
 
     def __init__(self, work, jar, port, n, p):
@@ -158,7 +170,7 @@ class HermodSide:
         self.jar = jar
         self.mta = procs.Hermod(work, jar, {}, port, extra=extra, name="hermod-deepqueue")
         self.error = self.mta.error
-        self.spool = os.path.join(work, "hermod-deepqueue-spool")
+        self.disk_dir = os.path.join(work, "hermod-deepqueue-spool")
         self.url = "http://127.0.0.1:%d" % self.mta.http_port
 
     def _metric(self, name, **labels):
@@ -209,14 +221,6 @@ class HermodSide:
         ready_s = time.monotonic() - started if ok and self.mta.alive() else None
         return {"ready_s": ready_s, "smtp_s": smtp_s, "what": "SIGKILL, start, until GET /health/ready is 200"}
 
-    def disk_path(self):
-        return self.spool
-
-    def alive(self):
-        return self.mta.alive()
-
-    def stop(self):
-        self.mta.stop()
 
 
 def tool_result(secs, rc, text, optional=False):
@@ -235,7 +239,7 @@ def tool_result(secs, rc, text, optional=False):
 QUEUE_ID = re.compile(rb"^[0-9A-F]{6,}[*!]?\s")
 
 
-class PostfixSide:
+class PostfixSide(Side):
     kind = "Postfix"
 
     def __init__(self, work, port, n, p):
@@ -243,7 +247,7 @@ class PostfixSide:
                  "queue_run_delay": "%ds" % p["scan"], "delay_warning_time": "0h"}
         self.mta = procs.Postfix(work, {}, port, 200, dirname="postfix-deepqueue", extra=extra)
         self.error = None
-        self.queue = os.path.join(self.mta.dir, "queue")
+        self.queue = self.disk_dir = os.path.join(self.mta.dir, "queue")
 
     def count(self, dirs=("incoming", "active", "deferred", "hold", "maildrop")):
         return sum(disk(os.path.join(self.queue, d))[2] for d in dirs)
@@ -276,14 +280,6 @@ class PostfixSide:
         s = time.monotonic() - started if ok else None
         return {"ready_s": s, "smtp_s": s, "what": "SIGKILL master and children, postfix start, until a 220 greeting"}
 
-    def disk_path(self):
-        return self.queue
-
-    def alive(self):
-        return self.mta.alive()
-
-    def stop(self):
-        self.mta.stop()
 
 
 # ---------------------------------------------------------------- one MTA
@@ -292,13 +288,13 @@ def one(kind, work, jar, n, p):
     """Fill, measure at depth, crash and restart, drain. Returns the MTA's dict of results."""
     port = procs.free_port()  # nothing listens here until the drain: connections are refused
     res = {"ok": False, "n": n}
-    started = []
-    try:
+
+    def body(started):
         side = HermodSide(work, jar, port, n, p) if kind == "Hermod" else PostfixSide(work, port, n, p)
         started.append(side)
         if side.error:
             return dict(res, reason=side.error, skipped=True)
-        empty_disk = disk(side.disk_path())[0]
+        empty_disk = disk(side.disk_dir)[0]
         empty_mem = side.memory(0)
         log("%s: filling with %d messages (smarthost 127.0.0.1:%d refuses)" % (kind, n, port))
         secs, rc, err = smtp_source(side.mta.port, n, p, timeout=max(300, n // 50))
@@ -312,7 +308,7 @@ def one(kind, work, jar, n, p):
         res.update(idle_cpu_s=cpu, idle_span_s=span)
         mem = side.memory(accepted)
         res.update(memory=mem, memory_empty=empty_mem)
-        alloc, size, files = disk(side.disk_path())
+        alloc, size, files = disk(side.disk_dir)
         res.update(disk_alloc=alloc, disk_apparent=size, disk_files=files, disk_empty=empty_disk)
         log("%s: idle CPU %.1f s over %.0f s; memory %s; disk %d bytes in %d files" % (
             kind, cpu, span, {k: v for k, v in mem.items() if k != "process"}, alloc, files))
@@ -330,16 +326,8 @@ def one(kind, work, jar, n, p):
             res["reason"] = ("accepted %d/%d" % (accepted, n) if accepted != n else
                              "drained %d/%d in %.0f s" % (res["drain"]["delivered"], accepted, res["drain"]["waited_s"]))
         return res
-    except Exception as e:
-        import traceback
-        traceback.print_exc()
-        return dict(res, reason="harness: %r" % e)
-    finally:
-        for x in reversed(started):
-            try:
-                x.stop()
-            except Exception as e:
-                log("stopping %s: %s" % (type(x).__name__, e))
+
+    return procs.guarded(body, res, log)
 
 
 def run(work, jar, quick, overrides, jar_note=""):

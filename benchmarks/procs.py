@@ -145,6 +145,29 @@ class PySink:
         self.p.stop()
 
 
+def guarded(body, result, log):
+    """body(started) -> a result dict. Whatever body appends to `started` is stopped afterwards (stop_all); an
+    exception in body becomes `result` with reason "harness: ..." (a scenario's run never raises)."""
+    import traceback
+    started = []
+    try:
+        return body(started)
+    except Exception as e:
+        traceback.print_exc()
+        return dict(result, reason="harness: %r" % e)
+    finally:
+        stop_all(started, log)
+
+
+def stop_all(started, log):
+    """Stops what a run started, newest first; each one even if stopping another failed."""
+    for x in reversed(started):
+        try:
+            x.stop()
+        except Exception as e:
+            log("stopping %s: %s" % (type(x).__name__, e))
+
+
 # ---------------------------------------------------------------- memory of process trees
 
 def _status_kb(pid, key):
