@@ -89,6 +89,8 @@ def main():
     ap.add_argument("--deep-postfix-messages", type=int,
                     help="deepqueue: Postfix's queue depth (default 100,000; quick 2,000; 0 = no Postfix)")
     ap.add_argument("--deep-drain-limit", type=int, help="deepqueue: longest wait for the drain, s (default 1800)")
+    ap.add_argument("--deep-hold", type=int, help="deepqueue: keep the queue this many s after intake before the "
+                    "drain (more retry rounds before disk is measured again; default 0)")
     ap.add_argument("--render", help="write the markdown of a shaping or deepqueue run again from its results-*.json")
     a = ap.parse_args()
     if a.render:
@@ -276,7 +278,8 @@ def shaping_main(a):
 def deepqueue_main(a):
     """The deep-queue scenario only (benchmarks/deepqueue.py); results in results-<date>-deepqueue.md."""
     import deepqueue
-    overrides = {"hermod_n": a.deep_messages, "postfix_n": a.deep_postfix_messages, "drain_limit": a.deep_drain_limit}
+    overrides = {"hermod_n": a.deep_messages, "postfix_n": a.deep_postfix_messages, "drain_limit": a.deep_drain_limit,
+                 "hold": a.deep_hold}
     return module_main(a, "deepqueue", deepqueue.QUICK if a.quick else deepqueue.FULL,
                        lambda: deepqueue.run(a.work, a.jar, a.quick, overrides, a.jar_note),
                        report.write_deepqueue,

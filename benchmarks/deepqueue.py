@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import procs
@@ -20,9 +21,9 @@ RCPT = "u@deep.test"
 # max_backoff: Postfix maximal_backoff_time, Hermod delivery.retryMaxSeconds and shaping.maxProbeSeconds;
 # scan: Postfix queue_run_delay, Hermod delivery.scanIntervalSeconds. Short, so the drain starts within minutes.
 QUICK = dict(hermod_n=2000, postfix_n=2000, sessions=8, size=1024, backoff=20, max_backoff=40, scan=10,
-             idle_seconds=30, drain_limit=180, page=1000)
+             idle_seconds=30, drain_limit=180, page=1000, hold=0)
 FULL = dict(hermod_n=1000000, postfix_n=100000, sessions=8, size=1024, backoff=60, max_backoff=120, scan=30,
-            idle_seconds=30, drain_limit=1800, page=1000)
+            idle_seconds=30, drain_limit=1800, page=1000, hold=0)
 CLI_TIMEOUT = 120  # the Hermod CLI gives up by itself after 60 s
 
 
@@ -206,10 +207,21 @@ class HermodSide(Side):
         out["list"] = r
         return out
 
-    def ready(self):
+    def deferrals(self):
+        """Deferrals since this JVM started (the counter starts again at a restart)."""
+        return int(self._metric("hermod_delivery_attempts_total", outcome="deferred"))
+
+    def ready(self, reasons=None):
+        """GET /health/ready is 200; the reasons of a 503 (e.g. recovery progress) are added to `reasons`."""
         try:
             with urllib.request.urlopen(self.url + "/health/ready", timeout=2) as r:
                 return r.status == 200
+        except urllib.error.HTTPError as e:
+            if reasons is not None and len(reasons) < 20:
+                why = e.read().decode(errors="replace")[:200]
+                if why not in reasons:
+                    reasons.append(why)
+            return False
         except OSError:
             return False
 
@@ -217,9 +229,11 @@ class HermodSide(Side):
         started = self.mta.crash_and_start()
         listening, _ = wait_for(lambda: procs.port_open(self.mta.port) or not self.mta.alive(), limit, 0.1)
         smtp_s = time.monotonic() - started if listening and self.mta.alive() else None
-        ok, _ = wait_for(lambda: self.ready() or not self.mta.alive(), limit, 0.1)
+        reasons = []
+        ok, _ = wait_for(lambda: self.ready(reasons) or not self.mta.alive(), limit, 0.1)
         ready_s = time.monotonic() - started if ok and self.mta.alive() else None
-        return {"ready_s": ready_s, "smtp_s": smtp_s, "what": "SIGKILL, start, until GET /health/ready is 200"}
+        return {"ready_s": ready_s, "smtp_s": smtp_s, "what": "SIGKILL, start, until GET /health/ready is 200",
+                "not_ready": reasons}
 
 
 
@@ -248,6 +262,9 @@ class PostfixSide(Side):
         self.mta = procs.Postfix(work, {}, port, 200, dirname="postfix-deepqueue", extra=extra)
         self.error = None
         self.queue = self.disk_dir = os.path.join(self.mta.dir, "queue")
+
+    def deferrals(self):
+        return None  # syslog only; the queue files say how many are deferred, not how often
 
     def count(self, dirs=("incoming", "active", "deferred", "hold", "maildrop")):
         return sum(disk(os.path.join(self.queue, d))[2] for d in dirs)
@@ -302,6 +319,7 @@ def one(kind, work, jar, n, p):
         res.update(accepted=accepted, intake_s=secs, intake_rate=accepted / secs if secs else None,
                    intake_error=None if rc == 0 else ("stopped after %.0f s" % secs if rc is None else err[-200:]))
         log("%s: accepted %d in %.1f s (%.0f msgs/s)" % (kind, accepted, secs, res["intake_rate"] or 0))
+        filled = time.monotonic()
         done, waited = wait_for(lambda: side.deferred_once(accepted), 2 * p["max_backoff"] + p["scan"], 1)
         res.update(settle_s=waited, settled=bool(done))
         cpu, span = idle_cpu(side.mta, p["idle_seconds"])
@@ -314,9 +332,17 @@ def one(kind, work, jar, n, p):
             kind, cpu, span, {k: v for k, v in mem.items() if k != "process"}, alloc, files))
         res["tools"] = side.tools(p)
         log("%s: tools %s" % (kind, {k: (v.get("seconds"), v.get("reason")) for k, v in res["tools"].items()}))
+        before_crash = side.deferrals()
         res["restart"] = side.restart(limit=max(120, n // 1000))
         res["memory_after_restart"] = side.memory(accepted) if side.alive() else None
         log("%s: restart %s" % (kind, res["restart"]))
+        time.sleep(max(0, p["hold"] - (time.monotonic() - filled)))  # --deep-hold: more retry rounds at depth
+        alloc, size, files = disk(side.disk_dir)
+        deferrals = None if before_crash is None else before_crash + side.deferrals()
+        res["before_drain"] = {"after_s": time.monotonic() - filled, "disk_alloc": alloc, "disk_apparent": size,
+                               "disk_files": files, "deferrals_per_msg": deferrals / accepted if deferrals and accepted
+                               else None}
+        log("%s: before the drain %s" % (kind, res["before_drain"]))
         sink = procs.SmtpSink(work, "deepqueue-sink-%s" % kind.lower(), port=port)
         started.append(sink)
         res["drain"] = drain(sink, accepted, p["drain_limit"])
@@ -331,7 +357,7 @@ def one(kind, work, jar, n, p):
 
 
 def run(work, jar, quick, overrides, jar_note=""):
-    """overrides: hermod_n, postfix_n, drain_limit from the command line (None = the mode's default; a Postfix
+    """overrides: hermod_n, postfix_n, drain_limit, hold from the command line (None = the mode's default; a Postfix
     count of 0 skips Postfix). Returns (params, {MTA: results})."""
     p = dict(QUICK if quick else FULL)
     p.update({k: v for k, v in overrides.items() if v is not None})

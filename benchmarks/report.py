@@ -372,6 +372,12 @@ def deepqueue_markdown(facts, p, res, quick):
     row("restart after SIGKILL → SMTP listening s", lambda r: _num(r["restart"].get("smtp_s"), "%.1f"))
     row("heap after GC, after the restart", mem("memory_after_restart", "heap"))
     row("resident memory after the restart", mem("memory_after_restart", "rss", per=False))
+    row("time at depth before the drain s", lambda r: _num((r.get("before_drain") or {}).get("after_s")))
+    row("deferrals per message by then (Hermod: its counters)", lambda r: _num(
+        (r.get("before_drain") or {}).get("deferrals_per_msg"), "%.1f"))
+    row("disk bytes per queued message before the drain (allocated; apparent)", lambda r: "%s; %s" % (
+        _per(r["before_drain"]["disk_alloc"] - r["disk_empty"], r["accepted"]),
+        _per(r["before_drain"]["disk_apparent"], r["accepted"])) if r.get("before_drain") else "–")
     row("drain: delivered", lambda r: "{:,}".format(r["drain"]["delivered"]) + (
         "" if r["drain"]["complete"] else " (stopped after %.0f s)" % r["drain"]["waited_s"]))
     row("drain: sink up → first delivery s", lambda r: _num(r["drain"]["first_s"], "%.1f"))
@@ -381,6 +387,9 @@ def deepqueue_markdown(facts, p, res, quick):
     md.append(_table(["measure"] + names, rows))
     md.append("\n- Restart: %s\n" % "; ".join("%s: %s" % (m, res[m]["restart"]["what"]) for m in names
                                               if "restart" in res[m]))
+    md += ["- Hermod not ready (GET /health/ready while recovering): %s\n" % "; ".join(
+        "`%s`" % w.replace("|", "/") for w in res[m]["restart"]["not_ready"][:5])
+        for m in names if (res[m].get("restart") or {}).get("not_ready")]
     md.append("- Memory per message: total / messages queued, and (total − the same measure before the first "
               "message) / messages queued. Postfix has no heap: its figure is qmgr's resident memory.\n")
     return "\n".join(md)

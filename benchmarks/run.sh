@@ -4,7 +4,7 @@
 # Sending at scale instead:  benchmarks/run.sh [--quick] [--no-build] [--dead-destination] [--campaign]
 #   [--dead-messages N] [--campaign-messages N] [--campaign-domains N] [--backoff SECONDS]
 # A deep queue (issue #13):  benchmarks/run.sh [--quick] [--no-build] [--jar PATH] --only deepqueue
-#   [--deep-messages N] [--deep-postfix-messages N] [--deep-drain-limit SECONDS]
+#   [--deep-messages N] [--deep-postfix-messages N] [--deep-drain-limit SECONDS] [--deep-hold SECONDS]
 # Everything listens on 127.0.0.0/8 only, on free ports (never 25); everything started is stopped by PID.
 set -euo pipefail
 
@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
       ARGS+=(--listener-instances "$2"); shift ;;
     --jar) [ $# -ge 2 ] || { echo "--jar needs a path" >&2; exit 64; }; JAR_ARG=$2; BUILD=0; shift ;;
     --dead-destination|--campaign) ARGS+=("$1"); SHAPING=1 ;;
-    --dead-messages|--campaign-messages|--campaign-domains|--backoff|--deep-messages|--deep-postfix-messages|--deep-drain-limit)
+    --dead-messages|--campaign-messages|--campaign-domains|--backoff|--deep-messages|--deep-postfix-messages|--deep-drain-limit|--deep-hold)
       [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1 needs a number" >&2; exit 64; }
       ARGS+=("$1" "$2"); shift ;;
     -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
