@@ -270,10 +270,13 @@ class PostfixSide(Side):
         return sum(disk(os.path.join(self.queue, d))[2] for d in dirs)
 
     def accepted(self):
+        """Queue files; exact only once nothing moves (a file renamed from incoming/ to active/ during the walk
+        is counted twice): read again after the settle."""
         return self.count()
 
     def deferred_once(self, accepted):
-        return self.count(("deferred",)) >= accepted
+        """Every message has been through qmgr and back into deferred/: nothing in maildrop, incoming, active."""
+        return self.count(("maildrop", "incoming", "active")) == 0
 
     def memory(self, n):
         qmgr = self.mta.child_pid("qmgr")
@@ -321,7 +324,9 @@ def one(kind, work, jar, n, p):
         log("%s: accepted %d in %.1f s (%.0f msgs/s)" % (kind, accepted, secs, res["intake_rate"] or 0))
         filled = time.monotonic()
         done, waited = wait_for(lambda: side.deferred_once(accepted), 2 * p["max_backoff"] + p["scan"], 1)
-        res.update(settle_s=waited, settled=bool(done))
+        accepted = side.accepted()  # Postfix: no file moves between its queues now
+        res.update(settle_s=waited, settled=bool(done), accepted=accepted,
+                   intake_rate=accepted / secs if secs else None)
         cpu, span = idle_cpu(side.mta, p["idle_seconds"])
         res.update(idle_cpu_s=cpu, idle_span_s=span)
         mem = side.memory(accepted)
