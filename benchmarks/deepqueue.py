@@ -258,10 +258,11 @@ class PostfixSide(Side):
 
     def __init__(self, work, port, n, p):
         extra = {"minimal_backoff_time": "%ds" % p["backoff"], "maximal_backoff_time": "%ds" % p["max_backoff"],
-                 "queue_run_delay": "%ds" % p["scan"], "delay_warning_time": "0h"}
+                 "queue_run_delay": "%ds" % p["scan"], "delay_warning_time": "0h",
+                 "queue_directory": os.path.join(work, "postfix-deepqueue-queue")}
         self.mta = procs.Postfix(work, {}, port, 200, dirname="postfix-deepqueue", extra=extra)
         self.error = None
-        self.queue = self.disk_dir = os.path.join(self.mta.dir, "queue")
+        self.queue = self.disk_dir = self.mta.queue
 
     def deferrals(self):
         return None  # syslog only; the queue files say how many are deferred, not how often
@@ -295,7 +296,10 @@ class PostfixSide(Side):
         return out
 
     def restart(self, limit):
-        started = self.mta.crash_and_start()
+        try:
+            started = self.mta.crash_and_start(timeout=limit)
+        except RuntimeError as e:  # postfix start did not come back
+            return {"ready_s": None, "smtp_s": None, "what": str(e)}
         ok, _ = wait_for(lambda: greeting(self.mta.port), limit, 0.1)
         s = time.monotonic() - started if ok else None
         return {"ready_s": s, "smtp_s": s, "what": "SIGKILL master and children, postfix start, until a 220 greeting"}

@@ -249,10 +249,14 @@ class Postfix:
         self.dovecot = dovecot
         sasl_socket = dovecot.socket if dovecot else None
         self.dir = os.path.join(work, dirname)
+        # queue_directory in extra: outside the config directory, as /var/spool/postfix is beside /etc/postfix
+        # (`postfix start` runs `find CONFIG_DIR ! -user root -exec postlog ...`: one process per queue file in it)
+        self.queue = (extra or {}).get("queue_directory") or os.path.join(self.dir, "queue")
         self.port = free_port()
         self.submission_port = free_port() if sasl_socket else None
         self._stop_stale()
         shutil.rmtree(self.dir, ignore_errors=True)
+        shutil.rmtree(self.queue, ignore_errors=True)
         os.makedirs(self.dir)
         open(os.path.join(self.dir, "main.cf"), "w").close()
         master = open("/etc/postfix/master.cf").read()
@@ -281,7 +285,7 @@ class Postfix:
         transport = ", ".join("%s=smtp:[127.0.0.1]:%d" % (d, p) for d, p in routes.items())
         settings = {
             "compatibility_level": "3.6",
-            "queue_directory": os.path.join(self.dir, "queue"),
+            "queue_directory": self.queue,
             "data_directory": os.path.join(self.dir, "data"),
             # No maillog_file: with it every process logs through one postlogd, which 10,000 sessions closing
             # at once wedged (postlogd "watchdog timeout", then master blocked on its socket). Logs go to
@@ -368,7 +372,7 @@ class Postfix:
     def master_pid(self):
         """Our master's PID, or 0: the pid file's number only counts if that process runs with our config."""
         try:
-            pid = int(open(os.path.join(self.dir, "queue", "pid", "master.pid")).read().split()[0])
+            pid = int(open(os.path.join(self.queue, "pid", "master.pid")).read().split()[0])
             with open("/proc/%d/environ" % pid, "rb") as f:
                 return pid if b"MAIL_CONFIG=" + self.dir.encode() + b"\0" in f.read() else 0
         except (OSError, ValueError, IndexError):
@@ -403,7 +407,7 @@ class Postfix:
         """PID of the master's first child named comm (e.g. qmgr), or 0."""
         return next((p for p, c in children_of(self.master_pid()) if c == comm), 0)
 
-    def crash_and_start(self):
+    def crash_and_start(self, timeout=60):
         """SIGKILL the master and every child (ours, by PID), then postfix start; returns the monotonic time
         `postfix start` was run."""
         for pid in self.pids():
@@ -412,7 +416,7 @@ class Postfix:
             except OSError:
                 pass
         started = time.monotonic()
-        self._postfix("start")
+        self._postfix("start", timeout)
         with open(self.pidfile, "w") as f:
             f.write(str(self.master_pid()))
         return started

@@ -336,8 +336,14 @@ def deepqueue_markdown(facts, p, res, quick):
     rows = []
 
     def row(label, f):
-        rows.append([label] + [f(res[m]) if "accepted" in res[m] else (
-            "n/a (%s)" % res[m].get("reason") if label == "messages queued" else "–") for m in names])
+        def one(r):
+            if "accepted" not in r:
+                return "n/a (%s)" % r.get("reason") if label == "messages queued" else "–"
+            try:
+                return f(r)
+            except (KeyError, TypeError):  # a phase the run did not reach (the reason is in the first row)
+                return "–"
+        rows.append([label] + [one(res[m]) for m in names])
 
     def mem(which, field, per=True):
         def f(r):
@@ -386,7 +392,7 @@ def deepqueue_markdown(facts, p, res, quick):
         _num(r["drain"]["rate"]), _num(r["drain"]["rate_after_first"])))
     md.append(_table(["measure"] + names, rows))
     md.append("\n- Restart: %s\n" % "; ".join("%s: %s" % (m, res[m]["restart"]["what"]) for m in names
-                                              if "restart" in res[m]))
+                                              if res[m].get("restart")))
     md += ["- Hermod not ready (GET /health/ready while recovering): %s\n" % "; ".join(
         "`%s`" % w.replace("|", "/") for w in res[m]["restart"]["not_ready"][:5])
         for m in names if (res[m].get("restart") or {}).get("not_ready")]

@@ -41,7 +41,7 @@ say() { echo "[run.sh] $*"; }
 # Stop what we started, by PID only: the private Postfix (its own config dir) and every pid file bench.py wrote.
 cleanup() {
   for pf in "$WORK/postfix" "$WORK/postfix-shaping" "$WORK/postfix-deepqueue"; do
-    if [ -f "$pf/main.cf" ] && [ -f "$pf/queue/pid/master.pid" ]; then
+    if [ -f "$pf/main.cf" ] && { [ -f "$pf/queue/pid/master.pid" ] || [ -f "$pf-queue/pid/master.pid" ]; }; then
       timeout 60 postfix -c "$pf" stop >/dev/null 2>&1 || true
     fi
   done
