@@ -218,7 +218,7 @@ class HermodSide(Side):
                 return r.status == 200
         except urllib.error.HTTPError as e:
             if reasons is not None and len(reasons) < 20:
-                why = e.read().decode(errors="replace")[:200]
+                why = e.read().decode(errors="replace").strip()[:200]
                 if why not in reasons:
                     reasons.append(why)
             return False

@@ -391,13 +391,13 @@ def deepqueue_markdown(facts, p, res, quick):
     row("drain msgs/s (from sink up; from first delivery)", lambda r: "%s; %s" % (
         _num(r["drain"]["rate"]), _num(r["drain"]["rate_after_first"])))
     md.append(_table(["measure"] + names, rows))
-    md.append("\n- Restart: %s\n" % "; ".join("%s: %s" % (m, res[m]["restart"]["what"]) for m in names
+    md.append("\n- Restart: %s" % "; ".join("%s: %s" % (m, res[m]["restart"]["what"]) for m in names
                                               if res[m].get("restart")))
-    md += ["- Hermod not ready (GET /health/ready while recovering): %s\n" % "; ".join(
-        "`%s`" % w.replace("|", "/") for w in res[m]["restart"]["not_ready"][:5])
+    md += ["- Hermod not ready (GET /health/ready while recovering): %s" % "; ".join(
+        "`%s`" % w.strip().replace("|", "/") for w in res[m]["restart"]["not_ready"][:5])
         for m in names if (res[m].get("restart") or {}).get("not_ready")]
     md.append("- Memory per message: total / messages queued, and (total − the same measure before the first "
-              "message) / messages queued. Postfix has no heap: its figure is qmgr's resident memory.\n")
+              "message) / messages queued. Postfix has no heap: its figure is qmgr's resident memory.")
     return "\n".join(md)
 
 
