@@ -87,13 +87,20 @@ def main():
     ap.add_argument("--backoff", type=int, help="retry/probe seconds for both MTAs (default 60; quick 20)")
     ap.add_argument("--sustained", action="store_true", help="sustained scenario: load above relay capacity")
     ap.add_argument("--sustained-seconds", type=int, help="load per MTA in the sustained scenario (default 300; quick 60)")
-    ap.add_argument("--render", help="write the markdown of a shaping run again from its results-*.json")
+    ap.add_argument("--deep-messages", type=int, help="deepqueue: Hermod's queue depth (default 1,000,000; quick 2,000)")
+    ap.add_argument("--deep-postfix-messages", type=int,
+                    help="deepqueue: Postfix's queue depth (default 100,000; quick 2,000; 0 = no Postfix)")
+    ap.add_argument("--deep-drain-limit", type=int, help="deepqueue: longest wait for the drain, s (default 1800)")
+    ap.add_argument("--deep-hold", type=int, help="deepqueue: keep the queue this many s after intake before the "
+                    "drain (more retry rounds before disk is measured again; default 0)")
+    ap.add_argument("--render", help="write the markdown of a shaping or deepqueue run again from its results-*.json")
     a = ap.parse_args()
     if a.render:
         import json
         d = json.load(open(a.render))
-        log("rendered " + report.write_shaping(a.results, d["facts"], d["params"], d["results"], d["quick"],
-                                               dated=a.render[:-5] + ".md"))
+        write = report.write_deepqueue if d.get("tag") == "deepqueue" else report.write_shaping
+        log("rendered " + write(a.results, d["facts"], d["params"], d["results"], d["quick"],
+                                dated=a.render[:-5] + ".md"))
         return 0
     if a.dead_destination or a.campaign:
         return shaping_main(a)
@@ -103,6 +110,10 @@ def main():
     if a.rounds:
         p["rounds"] = max(1, a.rounds)
     want = [s.strip() for s in a.only.split(",") if s.strip()]
+    if want == ["deepqueue"]:
+        return deepqueue_main(a)
+    if "deepqueue" in want:
+        ap.error("--only deepqueue runs alone (benchmarks/README.md \"Deep queue\")")
     unknown = [s for s in want if s not in SCENARIOS]
     if unknown or not want:
         ap.error("--only: unknown scenario(s) %s; choose from %s" % (unknown, ",".join(SCENARIOS)))
@@ -230,33 +241,53 @@ def main():
     return status
 
 
-def shaping_main(a):
-    """The shaping scenarios only (benchmarks/shaping.py); results in results-<date>-shaping.md."""
+def module_main(a, tag, defaults, runner, write, facts=None):
+    """A scenario module run alone (shaping, deepqueue): runner() -> (params, results); results in
+    results-<date>-<tag>.md and .json, the raw numbers of the last run also in work/<tag>-last.json."""
     import json
-    import shaping
     here = os.path.dirname(os.path.abspath(__file__))
     os.makedirs(os.path.join(a.work, "pids"), exist_ok=True)
-    facts = machine_facts(os.path.dirname(here))
-    facts["dnsmasq"] = sh(["dnsmasq", "--version"]).splitlines()[0]
+    facts = dict(machine_facts(os.path.dirname(here)), **(facts or {}))
     facts["hermod"] = "%s%s" % (a.jar, " " + a.jar_note if a.jar_note else "")
+    status = 0
+    p, res = dict(defaults), {}
+    try:
+        p, res = runner()
+    except Exception:
+        traceback.print_exc()
+        log("the harness broke; partial results follow")
+        status = 2
+    last = os.path.join(a.work, tag + "-last.json")
+    with open(last, "w") as f:
+        json.dump({"params": p, "results": res}, f, indent=1, default=str)
+    md = write(a.results, facts, p, res, a.quick)
+    log("results: %s (raw numbers: %s)" % (md, last))
+    return status
+
+
+def shaping_main(a):
+    """The shaping scenarios only (benchmarks/shaping.py); results in results-<date>-shaping.md."""
+    import shaping
+    here = os.path.dirname(os.path.abspath(__file__))
     which = {w for w, on in (("dead", a.dead_destination), ("campaign", a.campaign)) if on}
     overrides = {"dead_n": a.dead_messages, "camp_n": a.campaign_messages, "camp_domains": a.campaign_domains,
                  "backoff": a.backoff}
     if a.backoff:
         overrides["scan"] = max(1, a.backoff // 2)
-    status = 0
-    p, res = dict(shaping.QUICK if a.quick else shaping.FULL), {}
-    try:
-        p, res = shaping.run(a.work, a.jar, here, a.quick, which, overrides, a.jar_note)
-    except Exception:
-        traceback.print_exc()
-        log("the harness broke; partial results follow")
-        status = 2
-    with open(os.path.join(a.work, "shaping-last.json"), "w") as f:
-        json.dump({"params": p, "results": res}, f, indent=1, default=str)
-    md = report.write_shaping(a.results, facts, p, res, a.quick)
-    log("results: %s (raw numbers: %s)" % (md, os.path.join(a.work, "shaping-last.json")))
-    return status
+    return module_main(a, "shaping", shaping.QUICK if a.quick else shaping.FULL,
+                       lambda: shaping.run(a.work, a.jar, here, a.quick, which, overrides, a.jar_note),
+                       report.write_shaping, {"dnsmasq": sh(["dnsmasq", "--version"]).splitlines()[0]})
+
+
+def deepqueue_main(a):
+    """The deep-queue scenario only (benchmarks/deepqueue.py); results in results-<date>-deepqueue.md."""
+    import deepqueue
+    overrides = {"hermod_n": a.deep_messages, "postfix_n": a.deep_postfix_messages, "drain_limit": a.deep_drain_limit,
+                 "hold": a.deep_hold}
+    return module_main(a, "deepqueue", deepqueue.QUICK if a.quick else deepqueue.FULL,
+                       lambda: deepqueue.run(a.work, a.jar, a.quick, overrides, a.jar_note),
+                       report.write_deepqueue,
+                       {"disk free (work)": sh(["df", "-h", "--output=avail", a.work]).splitlines()[-1].strip()})
 
 
 def sustained_main(a):

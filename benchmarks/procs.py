@@ -77,6 +77,13 @@ class Tracked:
     def alive(self):
         return self.proc.poll() is None
 
+    def kill(self):
+        """SIGKILL (a crash, not a shutdown); the pid file stays for the next process under this name."""
+        if self.alive():
+            self.proc.kill()
+            self.proc.wait(10)
+        self.log.close()
+
     def stop(self):
         if self.alive():
             self.proc.send_signal(signal.SIGTERM)
@@ -94,8 +101,9 @@ class SmtpSink:
     """Postfix's smtp-sink with -c: it writes "sess=N quit=N mesg=N\\r" on every event; we read the tail."""
     kind = "smtp-sink"
 
-    def __init__(self, work, name):
-        self.port = free_port()
+    def __init__(self, work, name, port=None):
+        """port: where to listen (default a free one), e.g. a port that refused connections until now."""
+        self.port = port or free_port()
         self.out = os.path.join(work, name + ".out")
         user = ["-u", "nobody"] if os.geteuid() == 0 else []
         self.p = Tracked(work, name, ["smtp-sink", *user, "-c", "127.0.0.1:%d" % self.port, "4096"], self.out)
@@ -135,6 +143,29 @@ class PySink:
 
     def stop(self):
         self.p.stop()
+
+
+def guarded(body, result, log):
+    """body(started) -> a result dict. Whatever body appends to `started` is stopped afterwards (stop_all); an
+    exception in body becomes `result` with reason "harness: ..." (a scenario's run never raises)."""
+    import traceback
+    started = []
+    try:
+        return body(started)
+    except Exception as e:
+        traceback.print_exc()
+        return dict(result, reason="harness: %r" % e)
+    finally:
+        stop_all(started, log)
+
+
+def stop_all(started, log):
+    """Stops what a run started, newest first; each one even if stopping another failed."""
+    for x in reversed(started):
+        try:
+            x.stop()
+        except Exception as e:
+            log("stopping %s: %s" % (type(x).__name__, e))
 
 
 # ---------------------------------------------------------------- memory of process trees
@@ -218,10 +249,14 @@ class Postfix:
         self.dovecot = dovecot
         sasl_socket = dovecot.socket if dovecot else None
         self.dir = os.path.join(work, dirname)
+        # queue_directory in extra: outside the config directory, as /var/spool/postfix is beside /etc/postfix
+        # (`postfix start` runs `find CONFIG_DIR ! -user root -exec postlog ...`: one process per queue file in it)
+        self.queue = (extra or {}).get("queue_directory") or os.path.join(self.dir, "queue")
         self.port = free_port()
         self.submission_port = free_port() if sasl_socket else None
         self._stop_stale()
         shutil.rmtree(self.dir, ignore_errors=True)
+        shutil.rmtree(self.queue, ignore_errors=True)
         os.makedirs(self.dir)
         open(os.path.join(self.dir, "main.cf"), "w").close()
         master = open("/etc/postfix/master.cf").read()
@@ -250,7 +285,7 @@ class Postfix:
         transport = ", ".join("%s=smtp:[127.0.0.1]:%d" % (d, p) for d, p in routes.items())
         settings = {
             "compatibility_level": "3.6",
-            "queue_directory": os.path.join(self.dir, "queue"),
+            "queue_directory": self.queue,
             "data_directory": os.path.join(self.dir, "data"),
             # No maillog_file: with it every process logs through one postlogd, which 10,000 sessions closing
             # at once wedged (postlogd "watchdog timeout", then master blocked on its socket). Logs go to
@@ -337,7 +372,7 @@ class Postfix:
     def master_pid(self):
         """Our master's PID, or 0: the pid file's number only counts if that process runs with our config."""
         try:
-            pid = int(open(os.path.join(self.dir, "queue", "pid", "master.pid")).read().split()[0])
+            pid = int(open(os.path.join(self.queue, "pid", "master.pid")).read().split()[0])
             with open("/proc/%d/environ" % pid, "rb") as f:
                 return pid if b"MAIL_CONFIG=" + self.dir.encode() + b"\0" in f.read() else 0
         except (OSError, ValueError, IndexError):
@@ -367,6 +402,24 @@ class Postfix:
     def alive(self):
         m = self.master_pid()
         return m > 0 and os.path.exists("/proc/%d" % m)
+
+    def child_pid(self, comm):
+        """PID of the master's first child named comm (e.g. qmgr), or 0."""
+        return next((p for p, c in children_of(self.master_pid()) if c == comm), 0)
+
+    def crash_and_start(self, timeout=60):
+        """SIGKILL the master and every child (ours, by PID), then postfix start; returns the monotonic time
+        `postfix start` was run."""
+        for pid in self.pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        started = time.monotonic()
+        self._postfix("start", timeout)
+        with open(self.pidfile, "w") as f:
+            f.write(str(self.master_pid()))
+        return started
 
     def stop(self):
         self._stop_stale()
@@ -499,7 +552,8 @@ class Hermod:
         if made.returncode != 0:
             self.error = "hermod user add failed: " + (made.stderr + made.stdout).decode(errors="replace")[-300:]
             return
-        self.p = Tracked(work, name, ["java", *java_opts, "-jar", jar, "-conf", self.conf], self.log)
+        self.work, self.name, self.argv = work, name, ["java", *java_opts, "-jar", jar, "-conf", self.conf]
+        self.p = Tracked(work, name, self.argv, self.log)
         if not (wait_port(self.port, 60, self.p.alive) and wait_port(self.submission_port, 10, self.p.alive)):
             code = self.p.proc.poll()
             tail = open(self.log, errors="replace").read()[-400:].strip().replace("\n", " | ")
@@ -523,6 +577,15 @@ class Hermod:
 
     def recycle(self, timeout=30):
         pass
+
+    def crash_and_start(self):
+        """SIGKILL the JVM and start it again on the same config and spool (log: NAME-restart.log); returns the
+        monotonic time the new process was started."""
+        self.p.kill()
+        self.log = os.path.join(self.work, self.name + "-restart.log")
+        started = time.monotonic()
+        self.p = Tracked(self.work, self.name, self.argv, self.log)
+        return started
 
     def stop(self):
         if self.p:

@@ -277,16 +277,130 @@ def shaping_markdown(facts, p, res, quick):
     return "\n".join(md)
 
 
-def write_shaping(results_dir, facts, p, res, quick, dated=None):
-    """results-<date>-shaping.md, a copy as latest-shaping.md, and the raw numbers beside it (.json), from
-    which `bench.py --render FILE.json` writes the markdown again."""
+def write_named(results_dir, tag, text, data, dated=None):
+    """results-<date>-<tag>.md, a copy as latest-<tag>.md, and the raw numbers beside it (.json), from which
+    `bench.py --render FILE.json` writes the markdown again."""
     import json
     os.makedirs(results_dir, exist_ok=True)
-    text = shaping_markdown(facts, p, res, quick)
-    dated = dated or os.path.join(results_dir, "results-%s-shaping.md" % time.strftime("%Y-%m-%d-%H%M%S"))
-    for path in (dated, os.path.join(results_dir, "latest-shaping.md")):
+    dated = dated or os.path.join(results_dir, "results-%s-%s.md" % (time.strftime("%Y-%m-%d-%H%M%S"), tag))
+    for path in (dated, os.path.join(results_dir, "latest-%s.md" % tag)):
         with open(path, "w") as f:
             f.write(text)
     with open(dated[:-3] + ".json", "w") as f:
-        json.dump({"facts": facts, "params": p, "results": res, "quick": quick}, f, indent=1, default=str)
+        json.dump(dict(data, tag=tag), f, indent=1, default=str)
     return dated
+
+
+def write_shaping(results_dir, facts, p, res, quick, dated=None):
+    return write_named(results_dir, "shaping", shaping_markdown(facts, p, res, quick),
+                       {"facts": facts, "params": p, "results": res, "quick": quick}, dated)
+
+
+def _per(v, n, fmt="%.0f"):
+    return "–" if v is None or not n else fmt % (v / n)
+
+
+def _mib(v):
+    return "–" if v is None else "%.0f MiB" % (v / 1048576)
+
+
+def _tool(t):
+    if not t:
+        return "–"
+    if t.get("skipped"):
+        return "n/a (%s)" % t.get("reason")
+    text = _num(t.get("seconds"), "%.2f s")
+    return text if t.get("ok") else "%s FAILED(%s)" % (text, t.get("reason"))
+
+
+def deepqueue_markdown(facts, p, res, quick):
+    """One column per MTA; rows as in benchmarks/README.md "Deep queue"."""
+    names = list(res)
+    md = ["# Deep queue: Hermod vs Postfix%s\n" % (" (--quick: indicative only)" if quick else ""),
+          "Each MTA fresh, Hermod first: N messages of %d bytes (smtp-source -d, %d sessions) relayed to a smarthost "
+          "on a loopback port where nothing listens (connection refused), then measured at that depth, killed with "
+          "SIGKILL and started again, then a sink starts on that port and the queue drains. One run, no medians. "
+          "See benchmarks/README.md \"Deep queue\".\n" % (p["size"], p["sessions"]), "## Machine\n",
+          _table(["fact", "value"], [(k, str(v).replace("|", "/")) for k, v in facts.items()]),
+          "\n## Retry timing (the same for both MTAs)\n",
+          _table(["what", "Postfix", "Hermod", "seconds"], [
+              ["first retry; dead site's first probe", "minimal_backoff_time", "delivery.retryInitialSeconds, "
+               "shaping.probeSeconds", p["backoff"]],
+              ["longest retry interval", "maximal_backoff_time", "delivery.retryMaxSeconds, shaping.maxProbeSeconds",
+               p["max_backoff"]],
+              ["deferred queue scan", "queue_run_delay", "delivery.scanIntervalSeconds", p["scan"]]]),
+          "No delay warnings (Postfix delay_warning_time 0, Hermod delivery.delayWarningSeconds 0). Hermod's spool "
+          "high-water marks are raised to hold the whole queue. No flush is sent: after the sink starts, both MTAs "
+          "find the destination again by their own retry timers.\n",
+          "\n## Results\n"]
+    rows = []
+
+    def row(label, f):
+        def one(r):
+            if "accepted" not in r:
+                return "n/a (%s)" % r.get("reason") if label == "messages queued" else "–"
+            try:
+                return f(r)
+            except (KeyError, TypeError):  # a phase the run did not reach (the reason is in the first row)
+                return "–"
+        rows.append([label] + [one(res[m]) for m in names])
+
+    def mem(which, field, per=True):
+        def f(r):
+            m = r.get(which) or {}
+            v, n = m.get(field), r["accepted"]
+            if v is None:
+                return "–"
+            if not per:
+                return _mib(v)
+            base = (r.get("memory_empty") or {}).get(field) or 0
+            return "%s (%s B/msg; above empty: %s B/msg)" % (_mib(v), _per(v, n), _per(v - base, n))
+        return f
+
+    row("messages queued", lambda r: _runs_cell(r, "{:,} of {:,}".format(r["accepted"], r["n"])))
+    row("intake msgs/s while deferring", lambda r: _num(r["intake_rate"]) + (
+        " (%s)" % r["intake_error"] if r.get("intake_error") else ""))
+    row("every message deferred once after s", lambda r: _num(r["settle_s"], "%.0f") + ("" if r["settled"] else
+                                                                                     " (not all: waited)"))
+    row("heap after GC (JVM)", mem("memory", "heap"))
+    row("resident memory (Hermod: JVM; Postfix: qmgr)", mem("memory", "rss"))
+    row("resident memory, Postfix's whole tree", lambda r: _mib((r.get("memory") or {}).get("tree_rss")))
+    row("CPU while idle, s over %d s" % p["idle_seconds"], lambda r: _num(r["idle_cpu_s"], "%.2f"))
+    row("disk bytes per queued message (allocated; apparent)", lambda r: "%s; %s (%s files)" % (
+        _per(r["disk_alloc"] - r["disk_empty"], r["accepted"]), _per(r["disk_apparent"], r["accepted"]),
+        "{:,}".format(r["disk_files"])))
+    row("queue summary (Hermod CLI; Postfix qshape)", lambda r: _tool(r["tools"].get("summary")))
+    row("queue summary --by site (Hermod CLI)", lambda r: _tool(r["tools"].get("summary_by_site")) if
+        "summary_by_site" in r["tools"] else "–")
+    row("queue list, first page (Hermod CLI; postqueue -p)", lambda r: "%s, %s entries" % (
+        _tool(r["tools"].get("list")), _num(r["tools"]["list"].get("entries"))))
+    row("restart after SIGKILL → ready s", lambda r: _num(r["restart"].get("ready_s"), "%.1f"))
+    row("restart after SIGKILL → SMTP listening s", lambda r: _num(r["restart"].get("smtp_s"), "%.1f"))
+    row("heap after GC, after the restart", mem("memory_after_restart", "heap"))
+    row("resident memory after the restart", mem("memory_after_restart", "rss", per=False))
+    row("time at depth before the drain s", lambda r: _num((r.get("before_drain") or {}).get("after_s")))
+    row("deferrals per message by then (Hermod: its counters)", lambda r: _num(
+        (r.get("before_drain") or {}).get("deferrals_per_msg"), "%.1f"))
+    row("disk bytes per queued message before the drain (allocated; apparent)", lambda r: "%s; %s" % (
+        _per(r["before_drain"]["disk_alloc"] - r["disk_empty"], r["accepted"]),
+        _per(r["before_drain"]["disk_apparent"], r["accepted"])) if r.get("before_drain") else "–")
+    row("drain: delivered", lambda r: "{:,}".format(r["drain"]["delivered"]) + (
+        "" if r["drain"]["complete"] else " (stopped after %.0f s)" % r["drain"]["waited_s"]))
+    row("drain: sink up → first delivery s", lambda r: _num(r["drain"]["first_s"], "%.1f"))
+    row("drain: sink up → last delivery s", lambda r: _num(r["drain"]["last_s"], "%.1f"))
+    row("drain msgs/s (from sink up; from first delivery)", lambda r: "%s; %s" % (
+        _num(r["drain"]["rate"]), _num(r["drain"]["rate_after_first"])))
+    md.append(_table(["measure"] + names, rows))
+    md.append("\n- Restart: %s" % "; ".join("%s: %s" % (m, res[m]["restart"]["what"]) for m in names
+                                              if res[m].get("restart")))
+    md += ["- Hermod not ready (GET /health/ready while recovering): %s" % "; ".join(
+        "`%s`" % w.strip().replace("|", "/") for w in res[m]["restart"]["not_ready"][:5])
+        for m in names if (res[m].get("restart") or {}).get("not_ready")]
+    md.append("- Memory per message: total / messages queued, and (total − the same measure before the first "
+              "message) / messages queued. Postfix has no heap: its figure is qmgr's resident memory.")
+    return "\n".join(md)
+
+
+def write_deepqueue(results_dir, facts, p, res, quick, dated=None):
+    return write_named(results_dir, "deepqueue", deepqueue_markdown(facts, p, res, quick),
+                       {"facts": facts, "params": p, "results": res, "quick": quick}, dated)

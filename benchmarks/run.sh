@@ -4,6 +4,8 @@
 # Sending at scale instead:  benchmarks/run.sh [--quick] [--no-build] [--dead-destination] [--campaign]
 #   [--dead-messages N] [--campaign-messages N] [--campaign-domains N] [--backoff SECONDS]
 # Load above relay capacity:  benchmarks/run.sh [--quick] [--no-build] --sustained [--sustained-seconds N]
+# A deep queue (issue #13):  benchmarks/run.sh [--quick] [--no-build] [--jar PATH] --only deepqueue
+#   [--deep-messages N] [--deep-postfix-messages N] [--deep-drain-limit SECONDS] [--deep-hold SECONDS]
 # Everything listens on 127.0.0.0/8 only, on free ports (never 25); everything started is stopped by PID.
 set -euo pipefail
 
@@ -30,10 +32,10 @@ while [ $# -gt 0 ]; do
     --sustained) ARGS+=("$1"); SUSTAINED=1 ;;
     --sustained-seconds) [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1 needs a number" >&2; exit 64; }
       ARGS+=("$1" "$2"); shift ;;
-    --dead-messages|--campaign-messages|--campaign-domains|--backoff)
+    --dead-messages|--campaign-messages|--campaign-domains|--backoff|--deep-messages|--deep-postfix-messages|--deep-drain-limit|--deep-hold)
       [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1 needs a number" >&2; exit 64; }
       ARGS+=("$1" "$2"); shift ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
   shift
@@ -43,8 +45,8 @@ say() { echo "[run.sh] $*"; }
 
 # Stop what we started, by PID only: the private Postfix (its own config dir) and every pid file bench.py wrote.
 cleanup() {
-  for pf in "$WORK/postfix" "$WORK/postfix-shaping"; do
-    if [ -f "$pf/main.cf" ] && [ -f "$pf/queue/pid/master.pid" ]; then
+  for pf in "$WORK/postfix" "$WORK/postfix-shaping" "$WORK/postfix-deepqueue"; do
+    if [ -f "$pf/main.cf" ] && { [ -f "$pf/queue/pid/master.pid" ] || [ -f "$pf-queue/pid/master.pid" ]; }; then
       timeout 60 postfix -c "$pf" stop >/dev/null 2>&1 || true
     fi
   done
@@ -55,7 +57,7 @@ cleanup() {
     # our Postfix master
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
        { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "smtp-sink|sink\.py|peer\.py|\.jar -conf|dovecot -c $WORK/dovecot/|dnsmasq .*--conf-file=$WORK/" ||
-         tr '\0' '\n' <"/proc/$pid/environ" | grep -qxE "MAIL_CONFIG=$WORK/postfix(-shaping)?"; }; then
+         tr '\0' '\n' <"/proc/$pid/environ" | grep -qxE "MAIL_CONFIG=$WORK/postfix(-shaping|-deepqueue)?"; }; then
       kill "$pid" 2>/dev/null || true
       for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.3; done
       kill -9 "$pid" 2>/dev/null || true
@@ -121,5 +123,6 @@ set -e
 LATEST=$RESULTS/latest.md
 [ "$SHAPING" = 0 ] || LATEST=$RESULTS/latest-shaping.md
 [ "$SUSTAINED" = 0 ] || LATEST=$RESULTS/latest-sustained.md
+[[ " ${ARGS[*]} " != *" --only deepqueue "* ]] || LATEST=$RESULTS/latest-deepqueue.md
 [ $rc -eq 0 ] && say "done: $LATEST" || say "the harness failed (exit $rc)"
 exit $rc

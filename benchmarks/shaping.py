@@ -5,7 +5,6 @@ See benchmarks/README.md "Shaping scenarios"."""
 import os
 import threading
 import time
-import traceback
 
 import load
 import procs
@@ -138,9 +137,9 @@ def dead_destination(kind, variant, work, jar, here, p, dns=None):
     else:
         site = {"name": "mx", "host": "127.0.0.40", "port": port, "mode": "greet421"}
         rcpts = ["u%d@mxdead%02d.test" % (i, i % p["mx_domains"]) for i in range(n)]
-    started = []
     result = {"ok": False, "n": n}
-    try:
+
+    def body(started):
         peer = procs.Peer(work, "peer-dead", here, [site])
         started.append(peer)
         hosts = {"mxdead%02d.test" % i: "127.0.0.40" for i in range(p["mx_domains"])}
@@ -198,15 +197,8 @@ def dead_destination(kind, variant, work, jar, here, p, dns=None):
             result["reason"] = "delivered %d/%d after the peer came up (waited %.0f s)%s" % (
                 got, n, end - up, "; " + inj.errors[0] if inj.errors else "")
         return result
-    except Exception as e:
-        traceback.print_exc()
-        return dict(result, reason="harness: %r" % e)
-    finally:
-        for x in reversed(started):
-            try:
-                x.stop()
-            except Exception as e:
-                log("stopping %s: %s" % (type(x).__name__, e))
+
+    return procs.guarded(body, result, log)
 
 
 # ---------------------------------------------------------------- campaign
@@ -246,9 +238,9 @@ def campaign(kind, work, jar, here, p, dns):
     rcpts = ["u%d@%s" % (i, names[i % len(names)]) for i in range(n)]
     want = {s: sum(1 for i in range(n) if domains[names[i % len(names)]] == s) for s in SITES}
     port = procs.free_port()
-    started = []
     result = {"ok": False, "n": n}
-    try:
+
+    def body(started):
         peer = procs.Peer(work, "peer-campaign", here, campaign_sites(port, p))
         started.append(peer)
         hosts = {d: "127.0.0.%d" % (11 + SITES.index(s)) for d, s in domains.items()}
@@ -300,15 +292,8 @@ def campaign(kind, work, jar, here, p, dns):
             result["reason"] = "delivered %d/%d in %d s%s" % (total, n, p["camp_limit"],
                                                              "; " + inj.errors[0] if inj.errors else "")
         return result
-    except Exception as e:
-        traceback.print_exc()
-        return dict(result, reason="harness: %r" % e)
-    finally:
-        for x in reversed(started):
-            try:
-                x.stop()
-            except Exception as e:
-                log("stopping %s: %s" % (type(x).__name__, e))
+
+    return procs.guarded(body, result, log)
 
 
 def run(work, jar, here, quick, which, overrides, jar_note=""):
