@@ -410,11 +410,16 @@ class Postfix:
     def crash_and_start(self, timeout=60):
         """SIGKILL the master and every child (ours, by PID), then postfix start; returns the monotonic time
         `postfix start` was run."""
-        for pid in self.pids():
+        killed = self.pids()
+        for pid in killed:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+        # postfix start fails (silently, exit 1) while a killed master still holds its lock: wait until they are gone.
+        deadline = time.monotonic() + 10
+        while any(os.path.exists("/proc/%d" % pid) for pid in killed) and time.monotonic() < deadline:
+            time.sleep(0.05)
         started = time.monotonic()
         self._postfix("start", timeout)
         with open(self.pidfile, "w") as f:
