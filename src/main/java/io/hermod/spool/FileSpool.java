@@ -56,13 +56,19 @@ public final class FileSpool implements Spool {
 
   /** @param segmentBytes a journal segment is closed and a new one started past this size */
   FileSpool(Vertx vertx, SpoolConfig config, SpoolFiles files, QueueIds ids, long segmentBytes) {
+    this(vertx, config, files, ids, segmentBytes, Journal.COMPACTED_GRACE_NANOS);
+  }
+
+  /** @param compactedGraceNanos how long a compacted segment stays after its last live message moved out */
+  FileSpool(Vertx vertx, SpoolConfig config, SpoolFiles files, QueueIds ids, long segmentBytes,
+            long compactedGraceNanos) {
     this.vertx = vertx;
     this.config = config;
     this.files = files;
     this.dirs = SpoolDirs.under(Path.of(config.directory()));
     this.ids = ids;
     this.io = new SpoolIo(Math.max(1, config.ioThreads()));
-    this.journal = new Journal(files, dirs, new JournalIndex(), segmentBytes);
+    this.journal = new Journal(files, dirs, new JournalIndex(), segmentBytes, compactedGraceNanos);
     this.compactor = new JournalCompactor(journal, config.compactBelowLivePercent());
     this.committer = new GroupCommitter(files, dirs, journal, config.maxBatch(), compactor);
   }

@@ -25,11 +25,28 @@ final class Journal {
   private final JournalIndex index;
   private final long segmentBytes;
 
+  /**
+   * Segments compaction copied live messages out of, and since when (nanoTime) each has been unneeded. Such a
+   * segment is deleted only {@link #compactedGraceNanos} after that: a delivery (or a DSN being written) that
+   * took a message's byte range before the copy still reads it from there. A delivery job lasts at most
+   * delivery.jobTimeoutSeconds (600 by default); without the grace it failed with "Unable to open file" and the
+   * message was deferred (seen under sustained load, issue #20's benchmark).
+   */
+  private final java.util.Map<Long, Long> compacted = new java.util.HashMap<>();
+  private final long compactedGraceNanos;
   private SpoolFiles.OpenFile active;
   private long activeSegment = -1;
   private long position;
 
+  /** Compacted segments stay this long after they are no longer needed (see {@link #compacted}). */
+  static final long COMPACTED_GRACE_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(15);
+
   Journal(SpoolFiles files, SpoolDirs dirs, JournalIndex index, long segmentBytes) {
+    this(files, dirs, index, segmentBytes, COMPACTED_GRACE_NANOS);
+  }
+
+  Journal(SpoolFiles files, SpoolDirs dirs, JournalIndex index, long segmentBytes, long compactedGraceNanos) {
+    this.compactedGraceNanos = compactedGraceNanos;
     this.files = files;
     this.dirs = dirs;
     this.index = index;
@@ -96,13 +113,43 @@ final class Journal {
    */
   void collectGarbage() throws IOException {
     List<Long> unneeded;
-    while (!(unneeded = index.unneeded(activeSegment)).isEmpty()) {
+    while (!(unneeded = deletable(index.unneeded(activeSegment))).isEmpty()) {
       for (long segment : unneeded) {
         files.delete(dirs.segment(segment));
       }
       files.forceDirectory(dirs.journal());
       unneeded.forEach(index::segmentDeleted);
+      unneeded.forEach(compacted::remove);
     }
+  }
+
+  /** Compaction is copying live messages out of {@code segment}: once unneeded it waits out the grace. */
+  void compacting(long segment) {
+    compacted.putIfAbsent(segment, Long.MAX_VALUE);
+  }
+
+  /** Of the unneeded segments, those that may go now: all but compacted ones still within their grace. */
+  private List<Long> deletable(List<Long> unneeded) {
+    if (compacted.isEmpty()) {
+      return unneeded;
+    }
+    long now = System.nanoTime();
+    List<Long> due = new ArrayList<>(unneeded.size());
+    for (long segment : unneeded) {
+      Long since = compacted.get(segment);
+      if (since == null) {
+        due.add(segment);
+        continue;
+      }
+      if (since == Long.MAX_VALUE) {
+        compacted.put(segment, now);
+        since = now;
+      }
+      if (now - since >= compactedGraceNanos) {
+        due.add(segment);
+      }
+    }
+    return due;
   }
 
   /** The segment being appended to, or -1 before the first append. */

@@ -64,6 +64,7 @@ final class JournalCompactor {
         if (segment < 0) {
           break;
         }
+        journal.compacting(segment);
       }
       List<String> ids = new ArrayList<>();
       cursor = journal.index().inSegment(segment, cursor, IDS_PER_STEP, ids);
