@@ -147,12 +147,10 @@ def dead_destination(kind, variant, work, jar, here, p, dns=None):
             mta = Mta(kind, "dead-" + variant, work, jar, here, p, smarthost=port)
         else:
             mta = Mta(kind, "dead-" + variant, work, jar, here, p, dns=dns, delivery_port=port, hosts=hosts)
-        started.append(mta)
-        if mta.error:
+        launched = launch(started, mta, rcpts, p)
+        if launched is None:
             return dict(result, reason=mta.error, skipped=True)
-        t0 = time.monotonic()
-        inj = Injector(mta.port, rcpts, p["inject_sessions"])
-        inj.start()
+        t0, inj = launched
         # round 1: until injection ended and every accepted message was deferred once
         limit1 = t0 + 600
         while time.monotonic() < limit1:
@@ -245,12 +243,10 @@ def campaign(kind, work, jar, here, p, dns):
         started.append(peer)
         hosts = {d: "127.0.0.%d" % (11 + SITES.index(s)) for d, s in domains.items()}
         mta = Mta(kind, "campaign", work, jar, here, p, dns=dns, delivery_port=port, hosts=hosts)
-        started.append(mta)
-        if mta.error:
+        launched = launch(started, mta, rcpts, p)
+        if launched is None:
             return dict(result, reason=mta.error, skipped=True)
-        t0 = time.monotonic()
-        inj = Injector(mta.port, rcpts, p["inject_sessions"])
-        inj.start()
+        t0, inj = launched
         dead_up = None
         limit = t0 + p["camp_limit"]
         progress = []  # (seconds, delivered) every second, for t50/t90
@@ -336,3 +332,14 @@ def describe_campaign(r):
         return "FAILED(%s)" % r.get("reason")
     return "delivered %d/%d in %.0f s (%.0f msg/s)%s" % (r["delivered"], r["n"], r["seconds"], r["rate"],
                                                         "" if r["ok"] else " FAILED(%s)" % r.get("reason"))
+
+def launch(started, mta, rcpts, p):
+    """Keeps `mta` for stopping and starts injecting into it: (start time, the running Injector), or None when the
+    MTA did not start (mta.error says why)."""
+    started.append(mta)
+    if mta.error:
+        return None
+    t0 = time.monotonic()
+    inj = Injector(mta.port, rcpts, p["inject_sessions"])
+    inj.start()
+    return t0, inj

@@ -130,20 +130,19 @@ final class Schedule {
   }
 
   /**
-   * How many slots are at or before {@code limit}: a walk of the lists due, not of their slots, but for the
-   * one block that spans {@code limit}, whose slots are looked at (it is not split: a count changes nothing).
+   * How many slots are at or before {@code limit}: a walk of the lists due, never of their slots. Blocks that
+   * start at or before {@code limit} are split first (they are due, so taking them would split them anyway:
+   * each slot still moves once). Without that, a count walked every slot of the block spanning {@code limit}
+   * (a million messages due in one minute) at each call, and flow control counts a hundred times a second.
    */
   long countUpTo(int limit) {
+    Integer block;
+    while ((block = lists.ceilingKey(fineBelow)) != null && block <= limit) {
+      split(block);
+    }
     long n = 0;
-    for (Map.Entry<Integer, List> e : lists.headMap(limit, true).entrySet()) {
-      int key = e.getKey();
-      if (key < fineBelow || key + BLOCK - 1 <= limit) {
-        n += e.getValue().count;
-      } else {
-        for (int slot = e.getValue().head; slot != NONE; slot = next.get(slot)) {
-          n += timeOf.applyAsInt(slot) <= limit ? 1 : 0;
-        }
-      }
+    for (List list : lists.headMap(limit, true).values()) {
+      n += list.count;
     }
     return n;
   }

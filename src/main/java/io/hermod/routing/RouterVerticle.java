@@ -1,7 +1,6 @@
 package io.hermod.routing;
 
 import io.hermod.api.Addresses;
-import io.hermod.async.AsyncLoop;
 import io.hermod.config.DeliveryConfig;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.LiveConfig;
@@ -38,7 +37,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -155,8 +153,8 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   /**
-   * The queue index that follows this router's spool (registered as the spool's observer before recovery);
-   * call before deploying. Without one the router builds its own at start from the spool (tests).
+   * The queue index that follows this router's spool (registered as the spool's observer before recovery):
+   * required, call before deploying. It is the router's only source of due mail.
    */
   public RouterVerticle indexedBy(QueueIndex queueIndex) {
     this.index = queueIndex;
@@ -171,6 +169,9 @@ public final class RouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    if (index == null) {
+      return Future.failedFuture(new IllegalStateException("RouterVerticle needs its queue index: indexedBy(...)"));
+    }
     DeliveryConfig d = config.delivery();
     window = new ActiveWindow(d.activeWindow());
     planner = new RoutePlanner(config);
@@ -212,33 +213,12 @@ public final class RouterVerticle extends VerticleBase {
     siteRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_SITES, m -> m.reply(dispatcher.snapshot(SITES_SHOWN)));
     io.vertx.core.Context own = context;
     unfollow = live.onChange(next -> own.runOnContext(v -> reconfigure(next)));
-    return indexReady()
-        .compose(v -> Future.all(triggers.completion(), bounceRequests.completion(), siteRequests.completion(),
-            suspensions.listen(dispatcher::apply)))
+    return Future.all(triggers.completion(), bounceRequests.completion(), siteRequests.completion(),
+            suspensions.listen(dispatcher::apply))
         .onSuccess(v -> {
-          tickTimer = vertx.setPeriodic(TICK_MILLIS, t -> pull());
+          tickTimer = vertx.setPeriodic(TICK_MILLIS, t -> tick());
           pull();
         });
-  }
-
-  /**
-   * The index Hermod gave us, or (tests, embedders that deploy the router alone) one built here: observing
-   * the spool from now on, seeded once from what the spool already holds.
-   */
-  private Future<Void> indexReady() {
-    if (index != null) {
-      return Future.succeededFuture();
-    }
-    QueueIndex own = new QueueIndex();
-    spool.observe(own);
-    index = own;
-    return spool.list().compose(ids -> AsyncLoop.forEach(ids.iterator(),
-        id -> spool.load(id).transform(ar -> {
-          if (ar.succeeded()) {
-            own.stored(ar.result());
-          }
-          return Future.succeededFuture(true);
-        })));
   }
 
   private static Dispatcher.Limits limitsOf(DeliveryConfig d) {
@@ -336,16 +316,20 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   /**
-   * Takes what the window has room for: first the messages of closed sites that opened (or are expired, or are
-   * a dead site's probe), then due messages, earliest first. Costs nothing when nothing is due.
+   * Once a second: the messages of closed sites that opened (or expired, or a dead site's probe) first, then
+   * due mail. The sites are looked at here only, not at every freed slot (thousands a second under load).
    */
+  private void tick() {
+    reopenSites(clock.instant());
+    pull();
+  }
+
+  /** Takes due messages as far as the window has room, earliest first. Costs nothing when nothing is due. */
   private void pull() {
     pullAsked = false;
-    Instant now = clock.instant();
-    reopenSites(now);
     int room = window.room();
     if (room > 0) {
-      index.takeDue(now, room).forEach(id -> admitTaken(id, false));
+      index.takeDue(clock.instant(), room).forEach(id -> admitTaken(id, false));
     }
   }
 

@@ -90,9 +90,13 @@ class FlowBackpressureTest {
         Process source = new ProcessBuilder("/usr/sbin/smtp-source", "-s", String.valueOf(SESSIONS),
             "-m", String.valueOf(MESSAGES), "-l", "512", "-d", "-f", "load@local.test", "-t", "u@peer.test",
             "127.0.0.1:" + h.port()).redirectErrorStream(true).start();
-        String out = new String(source.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(source.waitFor(120, TimeUnit.SECONDS), "smtp-source did not finish");
-        assertEquals(0, source.exitValue(), out);
+        try {
+          String out = new String(source.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          assertTrue(source.waitFor(120, TimeUnit.SECONDS), "smtp-source did not finish");
+          assertEquals(0, source.exitValue(), out);
+        } finally {
+          source.destroyForcibly(); // never left behind, whatever fails (a no-op once it has exited)
+        }
         Wait.until(() -> peer.messages().size() >= MESSAGES, MESSAGES + " messages at the peer", 120);
         sampling.set(false);
         sampler.join();
