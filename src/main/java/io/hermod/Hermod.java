@@ -1,7 +1,7 @@
 package io.hermod;
 
 import io.hermod.api.Addresses;
-import io.hermod.api.SubmitVerticle;
+import io.hermod.submit.SubmitVerticle;
 import io.hermod.auth.LoginCache;
 import io.hermod.auth.UserStore;
 import io.hermod.auth.AuthThrottle;

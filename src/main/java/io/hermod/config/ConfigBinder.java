@@ -37,7 +37,9 @@ final class ConfigBinder {
         auth(root.section("auth")), http(root.section("http")), logging(root.section("logging")),
         dkim(root.section("dkim")), spf(root.section("spf")), ClusterSection.bind(root.section("cluster")),
         local(root.section("local"), localDomains), root.intIn("configReloadSeconds", 0, 3600),
-        ShapingSection.bind(root.section("shaping")), flow(root.section("flow")));
+        ShapingSection.bind(root.section("shaping")), flow(root.section("flow")),
+        EventsSection.bind(root.section("events")), WebhooksSection.bind(root), VerticlesSection.bind(root),
+        OutboundTlsSection.bind(root.section("outboundTls")));
   }
 
   private static FlowConfig flow(JsonSection s) {

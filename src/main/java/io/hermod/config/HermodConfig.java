@@ -29,18 +29,26 @@ import java.util.List;
  * @param configReloadSeconds how often the configuration file is checked for changes to apply live; 0 = never
  *                        ("configReloadSeconds", docs/operations.md "Hot reload")
  * @param flow            flow control: intake slowed while delivery lags ("flow")
+ * @param events          the durable event feed: journal and bus feed ("events", docs/events.md)
+ * @param webhooks        HTTP endpoints that get the event feed as batched POSTs ("webhooks", docs/events.md)
+ * @param verticles       application verticles deployed with Hermod ("verticles", README "Your application and Hermod")
+ * @param outboundTls     outbound TLS policy: levels, MTA-STS, DANE, TLS-RPT ("outboundTls", docs/security.md)
  */
 public record HermodConfig(String hostname, List<String> localDomains, List<Cidr> trustedNetworks,
                            List<ListenerConfig> listeners, SpoolConfig spool, Limits limits, DnsConfig dns,
                            RoutingConfig routing, DeliveryConfig delivery, int shutdownGraceSeconds,
                            TlsConfig tls, AuthConfig auth, HttpConfig http, LoggingConfig logging,
                            DkimConfig dkim, SpfConfig spf, ClusterConfig cluster, LocalConfig local,
-                           int configReloadSeconds, ShapingConfig shaping, FlowConfig flow) {
+                           int configReloadSeconds, ShapingConfig shaping, FlowConfig flow,
+                           EventsConfig events, List<WebhookConfig> webhooks, List<AppVerticleConfig> verticles,
+                           OutboundTlsConfig outboundTls) {
 
   public HermodConfig {
     localDomains = List.copyOf(localDomains);
     trustedNetworks = List.copyOf(trustedNetworks);
     listeners = List.copyOf(listeners);
+    webhooks = List.copyOf(webhooks);
+    verticles = List.copyOf(verticles);
   }
 
   /** True if {@code domain} (any case, trailing dot ignored) is one of ours. */

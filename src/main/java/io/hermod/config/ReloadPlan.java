@@ -41,7 +41,9 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
         listeners, spool, next.limits(), dns, next.routing(), delivery, next.shutdownGraceSeconds(),
         tls(running.tls(), next.tls(), restart),
         auth, http, logging, next.dkim(), next.spf(), cluster, local, reloadSeconds,
-        shaping(running.shaping(), next.shaping(), restart), next.flow());
+        shaping(running.shaping(), next.shaping(), restart), next.flow(),
+        keep.whole("events", HermodConfig::events), keep.whole("webhooks", HermodConfig::webhooks),
+        keep.whole("verticles", HermodConfig::verticles), next.outboundTls());
     return new ReloadPlan(effective, changedSections(running, effective), restart);
   }
 
@@ -140,6 +142,7 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
     diff(out, "flow", a.flow(), b.flow());
     diff(out, "spf", a.spf(), b.spf());
     diff(out, "local", a.local(), b.local());
+    diff(out, "outboundTls", a.outboundTls(), b.outboundTls());
     return out;
   }
 

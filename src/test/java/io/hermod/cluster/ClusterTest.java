@@ -1,5 +1,7 @@
 package io.hermod.cluster;
 
+import io.hermod.submit.SubmitVerticle;
+
 import io.hermod.api.Addresses;
 import io.hermod.api.DeliveryEvent;
 import io.hermod.api.HermodClient;

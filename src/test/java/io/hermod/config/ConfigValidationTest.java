@@ -1,5 +1,7 @@
 package io.hermod.config;
 
+import io.hermod.api.Submission;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,6 @@
-package io.hermod.api;
+package io.hermod.submit;
+
+import io.hermod.api.Addresses;
 
 import io.hermod.config.ConfigLoader;
 import io.hermod.config.HermodConfig;

@@ -1,4 +1,4 @@
-package io.hermod.api;
+package io.hermod.submit;
 
 import io.hermod.smtp.DsnNotify;
 import io.hermod.smtp.DsnRet;

@@ -1,4 +1,6 @@
-package io.hermod.api;
+package io.hermod.submit;
+
+import io.hermod.api.SubmitFailure;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mail.MailMessage;

@@ -1,8 +1,12 @@
-package io.hermod.api;
+package io.hermod.submit;
+
+import io.hermod.api.Addresses;
+import io.hermod.api.HermodClient;
+import io.hermod.api.Submission;
 
 import io.hermod.testing.RecoveredEnvelopes;
-import static io.hermod.api.SubmitFixture.await;
-import static io.hermod.api.SubmitFixture.awaitFailure;
+import static io.hermod.submit.SubmitFixture.await;
+import static io.hermod.submit.SubmitFixture.awaitFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,6 @@
-package io.hermod.api;
+package io.hermod.submit;
+
+import io.hermod.api.Addresses;
 
 import io.hermod.smtp.BodyType;
 import io.hermod.smtp.DsnNotify;
@@ -26,7 +28,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import static io.hermod.api.SubmitFixture.await;
+import static io.hermod.submit.SubmitFixture.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,10 @@
-package io.hermod.api;
+package io.hermod.submit;
+
+import io.hermod.api.Addresses;
+import io.hermod.api.DeliveryEvent;
+import io.hermod.api.HermodClient;
+import io.hermod.api.Submission;
+import io.hermod.api.SubmitResult;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,8 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.hermod.api.SubmitFixture.await;
-import static io.hermod.api.SubmitFixture.awaitFailure;
+import static io.hermod.submit.SubmitFixture.await;
+import static io.hermod.submit.SubmitFixture.awaitFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,8 @@
-package io.hermod.api;
+package io.hermod.submit;
+
+import io.hermod.api.HermodClient;
+import io.hermod.api.Submission;
+import io.hermod.api.SubmitResult;
 
 import io.hermod.testing.TestHermod;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import static io.hermod.api.SubmitFixture.await;
+import static io.hermod.submit.SubmitFixture.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

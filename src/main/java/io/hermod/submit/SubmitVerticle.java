@@ -1,4 +1,7 @@
-package io.hermod.api;
+package io.hermod.submit;
+
+import io.hermod.api.Addresses;
+import io.hermod.api.SubmitFailure;
 
 import io.hermod.config.HermodConfig;
 import io.hermod.flow.FlowGate;

@@ -1,4 +1,6 @@
-package io.hermod.api;
+package io.hermod.submit;
+
+import io.hermod.api.SubmitFailure;
 
 /** A submission is refused: carries the failure kind and a message for the requester. No stack trace needed. */
 final class SubmitRefused extends RuntimeException {

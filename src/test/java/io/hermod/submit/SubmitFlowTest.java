@@ -1,7 +1,9 @@
-package io.hermod.api;
+package io.hermod.submit;
 
-import static io.hermod.api.SubmitFixture.await;
-import static io.hermod.api.SubmitFixture.awaitFailure;
+import io.hermod.api.Addresses;
+
+import static io.hermod.submit.SubmitFixture.await;
+import static io.hermod.submit.SubmitFixture.awaitFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

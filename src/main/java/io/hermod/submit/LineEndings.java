@@ -1,4 +1,4 @@
-package io.hermod.api;
+package io.hermod.submit;
 
 import java.io.ByteArrayOutputStream;
 
