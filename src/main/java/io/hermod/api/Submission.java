@@ -40,6 +40,7 @@ public final class Submission {
     private JsonObject dsn;
     private String tag;
     private String pool;
+    private boolean requireTls;
 
     private Builder() {
     }
@@ -113,6 +114,15 @@ public final class Submission {
       return this;
     }
 
+    /**
+     * REQUIRETLS (RFC 8689): relay this message only over TLS to next hops authenticated by DANE or MTA-STS that
+     * offer REQUIRETLS themselves; otherwise it bounces (docs/security.md "REQUIRETLS").
+     */
+    public Builder requireTls() {
+      this.requireTls = true;
+      return this;
+    }
+
     private Builder content(String key, Object value) {
       if (contentKey != null) {
         throw new IllegalStateException("the message was already given (" + contentKey + ")");
@@ -136,6 +146,9 @@ public final class Submission {
       }
       if (pool != null) {
         json.put("pool", pool);
+      }
+      if (requireTls) {
+        json.put("requireTls", true);
       }
       return new Submission(json);
     }

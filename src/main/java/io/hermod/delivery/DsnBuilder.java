@@ -4,6 +4,7 @@ import io.hermod.smtp.BodyType;
 import io.hermod.smtp.DsnNotify;
 import io.hermod.smtp.DsnRet;
 import io.hermod.spool.Envelope;
+import io.hermod.spool.TlsRequest;
 import io.hermod.spool.Recipient;
 
 import java.time.Instant;
@@ -106,7 +107,9 @@ public final class DsnBuilder {
   /**
    * The envelope to spool a DSN under: the null sender (so it can never cause another DSN), the original
    * sender as its only recipient with NOTIFY=NEVER, no ENVID or RET, the BODY and SMTPUTF8 the DSN needs,
-   * listener "local", no client address or HELO (generated here). The spool sets the size at commit.
+   * listener "local", no client address or HELO (generated here). The spool sets the size at commit. A DSN about
+   * a REQUIRETLS message is REQUIRETLS itself (RFC 8689 §5: it carries the original's headers, which had the
+   * sender's protection).
    */
   public static Envelope bounceEnvelope(String id, Envelope original, DsnMessage dsn, Instant now) {
     if (original.isBounce()) {
@@ -114,16 +117,19 @@ public final class DsnBuilder {
     }
     Recipient to = Recipient.pending(original.sender(), null, EnumSet.of(DsnNotify.NEVER));
     return new Envelope(id, "", List.of(to), null, null, dsn.body(), dsn.smtpUtf8(), null, null, null,
-        "local", now, 0L, now, false, false);
+        "local", now, 0L, now, false, false).withTlsRequest(
+            original.tlsRequest() == TlsRequest.REQUIRETLS ? TlsRequest.REQUIRETLS : TlsRequest.DEFAULT);
   }
 
   /**
    * RFC 3461 §4.3: RET=FULL returns the whole message in a failure DSN. Without RET we return only the
    * headers (the RFC leaves it to the MTA; Postfix returns the full message): cheaper, and it does not
-   * mail a possibly large or sensitive body back. Delay and success reports carry the headers only.
+   * mail a possibly large or sensitive body back. Delay and success reports carry the headers only, and so do
+   * failure reports about a REQUIRETLS message (RFC 8689 §5: its body is not sent back even with RET=FULL,
+   * should the DSN's own way back be less protected).
    */
   private static IncludeOriginal include(Envelope env, ReportKind kind, byte[] headers) {
-    if (kind == ReportKind.FAILURE && env.ret() == DsnRet.FULL) {
+    if (kind == ReportKind.FAILURE && env.ret() == DsnRet.FULL && env.tlsRequest() != TlsRequest.REQUIRETLS) {
       return IncludeOriginal.FULL;
     }
     return headers == null ? IncludeOriginal.NONE : IncludeOriginal.HEADERS;

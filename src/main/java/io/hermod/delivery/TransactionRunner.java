@@ -51,6 +51,11 @@ final class TransactionRunner {
       // RFC 6531 §3.2: a message that needs SMTPUTF8 cannot go to a server that does not offer it.
       return ServerReply.local(553, "5.6.7", "SMTPUTF8 is required, but was not offered by the host");
     }
+    if (ExtensionParams.requiresTls(tx.mailParams()) && !(connection.isTls() && caps.has("REQUIRETLS"))) {
+      // RFC 8689 §4.2.1: a REQUIRETLS message goes only to a next hop that offers REQUIRETLS over TLS; else it fails.
+      return ServerReply.local(550, "5.7.30", "REQUIRETLS support required, but "
+          + (connection.isTls() ? "the host did not offer REQUIRETLS" : "the session is not encrypted"));
+    }
     long limit = caps.sizeLimit();
     if (limit > 0 && tx.size() > limit) {
       // RFC 1870 §6: do not send a message larger than the announced SIZE.

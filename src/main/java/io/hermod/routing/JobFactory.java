@@ -44,7 +44,8 @@ final class JobFactory {
 
   /**
    * RFC 6152/3030 BODY, RFC 3461 RET and ENVID (xtext), RFC 4954 §5 AUTH (xtext, the submitter an authenticated
-   * client named) to pass on; the client drops what the peer lacks.
+   * client named), RFC 8689 REQUIRETLS to pass on; the client drops what the peer lacks (and fails a REQUIRETLS
+   * message at a peer that lacks REQUIRETLS).
    */
   static String mailParams(Envelope env) {
     List<String> params = new ArrayList<>();
@@ -59,6 +60,9 @@ final class JobFactory {
     }
     if (env.authSubmitter() != null) {
       params.add("AUTH=" + io.hermod.smtp.Xtext.encode(env.authSubmitter()));
+    }
+    if (env.tlsRequest() == io.hermod.spool.TlsRequest.REQUIRETLS) {
+      params.add("REQUIRETLS"); // RFC 8689 §4.2.1: passed on to every next hop
     }
     return String.join(" ", params);
   }

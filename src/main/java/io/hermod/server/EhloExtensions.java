@@ -30,14 +30,18 @@ final class EhloExtensions {
   /**
    * @param startTls offer STARTTLS (RFC 3207): before TLS, on a listener that allows it
    * @param auth     offer AUTH (RFC 4954): only under TLS, and not once authenticated
+   * @param tls      the session runs TLS: REQUIRETLS is offered (RFC 8689 §2: only over TLS)
    */
-  List<String> keywords(boolean startTls, boolean auth) {
-    if (!startTls && !auth) {
+  List<String> keywords(boolean startTls, boolean auth, boolean tls) {
+    if (!startTls && !auth && !tls) {
       return keywords;
     }
     List<String> all = new ArrayList<>(keywords);
     if (startTls) {
       all.add("STARTTLS");
+    }
+    if (tls) {
+      all.add("REQUIRETLS");
     }
     if (auth) {
       all.add("AUTH " + String.join(" ", SaslExchange.MECHANISMS));
@@ -46,17 +50,21 @@ final class EhloExtensions {
   }
 
   /**
-   * @param authOffered the AUTH extension is in effect in this session (RFC 4954 §5: its MAIL parameter with it)
+   * @param tls the session runs TLS: the AUTH (RFC 4954 §5) and REQUIRETLS (RFC 8689 §2) extensions are in
+   *            effect, and with them their MAIL parameters
    * @return null when acceptable, else the refusal
    */
-  Reply checkMailParameters(Command.MailParameters p, boolean extended, boolean authOffered) {
+  Reply checkMailParameters(Command.MailParameters p, boolean extended, boolean tls) {
     boolean anyGiven = p.size() >= 0 || p.body() != BodyType.SEVEN_BIT || p.smtpUtf8() || p.ret() != null
-        || p.envid() != null || p.auth() != null;
+        || p.envid() != null || p.auth() != null || p.requireTls();
     if (!extended && anyGiven) {
       return Replies.unknownParameter("after HELO"); // RFC 5321 §2.2.1: extensions need EHLO
     }
-    if (p.auth() != null && !authOffered) {
+    if (p.auth() != null && !tls) {
       return Replies.unknownParameter("AUTH"); // RFC 4954 §5: only with the AUTH extension
+    }
+    if (p.requireTls() && !tls) {
+      return Replies.unknownParameter("REQUIRETLS"); // RFC 8689 §2: not offered without TLS
     }
     if (p.size() > limits.maxMessageSize()) {
       return Replies.messageTooBig(limits.maxMessageSize()); // RFC 1870 §6.1

@@ -107,6 +107,11 @@ final class MessageReceiver {
     return pending;
   }
 
+  /** The header section has {@code TLS-Required: No} (RFC 8689 §3). */
+  boolean tlsNotRequired() {
+    return scanner.tlsNotRequired();
+  }
+
   long contentSize() {
     return scanner.size();
   }

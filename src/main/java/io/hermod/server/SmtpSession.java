@@ -13,6 +13,7 @@ import io.hermod.smtp.Command;
 import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
 import io.hermod.spool.Envelope;
+import io.hermod.spool.TlsRequest;
 import io.hermod.spool.MessageWriter;
 import io.hermod.spool.Recipient;
 import io.hermod.flow.FlowGate;
@@ -281,7 +282,7 @@ final class SmtpSession {
     helo = c.name();
     extended = c.extended();
     return respond(extended
-        ? Replies.ehlo(config.hostname(), extensions.keywords(offersStartTls(), tls != null && authUser == null))
+        ? Replies.ehlo(config.hostname(), extensions.keywords(offersStartTls(), tls != null && authUser == null, tls != null))
         : Replies.helo(config.hostname(), ReceivedHeader.safe(c.name())));
   }
 
@@ -306,7 +307,7 @@ final class SmtpSession {
       return new Action.Close(Replies.TOO_MANY_MESSAGES);
     }
     Command.MailParameters p = c.params();
-    Reply refusal = extensions.checkMailParameters(p, extended, tls != null); // AUTH is offered under TLS
+    Reply refusal = extensions.checkMailParameters(p, extended, tls != null); // AUTH, REQUIRETLS: under TLS
     if (refusal == null && c.sender() != null && !c.sender().isAscii() && !p.smtpUtf8()) {
       refusal = Replies.NEEDS_SMTPUTF8;
     }
@@ -520,7 +521,7 @@ final class SmtpSession {
       return Future.succeededFuture(refusal);
     }
     String id = queueId;
-    Envelope envelope = envelope(r.contentSize());
+    Envelope envelope = envelope(r.contentSize()).withTlsRequest(TlsRequest.of(tx.params.requireTls(), r.tlsNotRequired()));
     receiver = null; // committed or failed, the writer is no longer ours to abort
     resetTransaction();
     return r.prependHeaders(ctx.clock().instant())

@@ -50,14 +50,21 @@ public sealed interface Command {
 
   /**
    * MAIL FROM parameters (RFC 1870 SIZE, RFC 6152/3030 BODY, RFC 6531 SMTPUTF8, RFC 3461 RET and ENVID, RFC 4954
-   * §5 AUTH).
+   * §5 AUTH, RFC 8689 §2 REQUIRETLS).
    *
    * @param size  declared size, or -1 when not given
    * @param envid xtext-decoded ENVID, or null
    * @param auth  xtext-decoded AUTH: "&lt;&gt;" (submitter unknown) or an addr-spec; null when not given
+   * @param requireTls REQUIRETLS was given: the message may only be relayed over verified TLS
    */
-  record MailParameters(long size, BodyType body, boolean smtpUtf8, DsnRet ret, String envid, String auth) {
+  record MailParameters(long size, BodyType body, boolean smtpUtf8, DsnRet ret, String envid, String auth,
+                        boolean requireTls) {
     public static final MailParameters NONE = new MailParameters(-1, BodyType.SEVEN_BIT, false, null, null, null);
+
+    /** Without REQUIRETLS. */
+    public MailParameters(long size, BodyType body, boolean smtpUtf8, DsnRet ret, String envid, String auth) {
+      this(size, body, smtpUtf8, ret, envid, auth, false);
+    }
 
     /** Without AUTH. */
     public MailParameters(long size, BodyType body, boolean smtpUtf8, DsnRet ret, String envid) {

@@ -109,6 +109,7 @@ public final class CommandParser {
     DsnRet ret = null;
     String envid = null;
     String auth = null;
+    boolean requireTls = false;
     Parameters params = Parameters.parse(arg, path.end());
     if (params.refusal() != null) {
       return ParseResult.error(params.refusal());
@@ -153,12 +154,19 @@ public final class CommandParser {
             return ParseResult.error(Replies.badParameter(key));
           }
         }
+        case "REQUIRETLS" -> { // RFC 8689 §2: no value
+          if (value != null) {
+            return ParseResult.error(Replies.badParameter(key));
+          }
+          requireTls = true;
+        }
         default -> {
           return ParseResult.error(Replies.unknownParameter(key));
         }
       }
     }
-    return ParseResult.ok(new Command.Mail(path.mailbox(), new MailParameters(size, body, smtpUtf8, ret, envid, auth)));
+    return ParseResult.ok(new Command.Mail(path.mailbox(),
+        new MailParameters(size, body, smtpUtf8, ret, envid, auth, requireTls)));
   }
 
   /**

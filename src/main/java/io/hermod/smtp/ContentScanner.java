@@ -4,12 +4,14 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * Checks message content as it streams past (after DATA decoding, or raw BDAT chunks): size, line length,
- * bare CR/LF, the size of the header section and the number of Received header fields. It never holds content;
- * only counters.
+ * bare CR/LF, the size of the header section, the number of Received header fields and a {@code TLS-Required: No}
+ * field (RFC 8689 §3). It never holds content; only counters and a few octets of that one field's value.
  */
 public final class ContentScanner {
 
   private static final byte[] RECEIVED = "received:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] TLS_REQUIRED = "tls-required:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final int MAX_TLS_REQUIRED_VALUE = 16; // "No" with room for blanks; longer is not "No"
 
   private final long maxSize;
   private final int maxLineLength;
@@ -24,6 +26,9 @@ public final class ContentScanner {
   private boolean inHeaders = true;
   private int match;           // characters of "received:" matched at the start of this header line; -1 = no
   private int receivedCount;
+  private int tlsMatch;        // the same for "tls-required:"
+  private final StringBuilder tlsValue = new StringBuilder(MAX_TLS_REQUIRED_VALUE);
+  private boolean tlsNotRequired;
 
   /**
    * @param maxSize        octets of content allowed (RFC 1870)
@@ -63,16 +68,33 @@ public final class ContentScanner {
       if (++lineLength > maxLineLength - 2) {
         lineTooLong = true;
       }
-      if (inHeaders && match >= 0 && match < RECEIVED.length) {
+      if (inHeaders) {
         int lower = c >= 'A' && c <= 'Z' ? c + 32 : c;
-        if (lower == RECEIVED[match]) {
-          if (++match == RECEIVED.length) {
-            receivedCount++;
+        if (match >= 0 && match < RECEIVED.length) {
+          if (lower == RECEIVED[match]) {
+            if (++match == RECEIVED.length) {
+              receivedCount++;
+            }
+          } else {
+            match = -1;
           }
-        } else {
-          match = -1;
         }
+        tlsRequiredField(lower);
       }
+    }
+  }
+
+  /** Matches "TLS-Required:" at the start of a header line and keeps a few octets of its value. */
+  private void tlsRequiredField(int lower) {
+    if (tlsMatch < 0) {
+      return;
+    }
+    if (tlsMatch < TLS_REQUIRED.length) {
+      tlsMatch = lower == TLS_REQUIRED[tlsMatch] ? tlsMatch + 1 : -1;
+    } else if (tlsValue.length() < MAX_TLS_REQUIRED_VALUE) {
+      tlsValue.append((char) lower);
+    } else {
+      tlsMatch = -1; // too long to be "No"
     }
   }
 
@@ -80,8 +102,13 @@ public final class ContentScanner {
     if (inHeaders && lineLength == 0) {
       inHeaders = false; // the empty line ends the header section (RFC 5322 §2.1)
     }
+    if (tlsMatch == TLS_REQUIRED.length && tlsValue.toString().strip().equals("no")) {
+      tlsNotRequired = true; // RFC 8689 §3: the only value the field has
+    }
     lineLength = 0;
     match = 0;
+    tlsMatch = 0;
+    tlsValue.setLength(0);
   }
 
   /** Call once the content is complete: a trailing CR with nothing after it is bare. */
@@ -119,5 +146,10 @@ public final class ContentScanner {
 
   public int receivedCount() {
     return receivedCount;
+  }
+
+  /** The header section has {@code TLS-Required: No} (RFC 8689 §3), any case, blanks around the value. */
+  public boolean tlsNotRequired() {
+    return tlsNotRequired;
   }
 }

@@ -7,7 +7,8 @@ import java.util.StringJoiner;
  * Drops MAIL/RCPT parameters whose extension the server did not advertise, so that a relay does not fail a
  * message with "555 parameter not recognised" (RFC 5321 §4.1.1.11): BODY needs 8BITMIME (RFC 6152; the
  * body goes as is, as Postfix does), SMTPUTF8 needs SMTPUTF8 (the caller checks it is not required first),
- * RET/ENVID/NOTIFY/ORCPT need DSN (RFC 3461 §4: the caller owes a "relayed" DSN instead). Parameters of
+ * RET/ENVID/NOTIFY/ORCPT need DSN (RFC 3461 §4: the caller owes a "relayed" DSN instead), REQUIRETLS needs
+ * REQUIRETLS (RFC 8689 §4.2.1: the caller fails the message first, see {@link #requiresTls}). Parameters of
  * unknown extensions are kept: the caller asked for them.
  */
 public final class ExtensionParams {
@@ -21,6 +22,19 @@ public final class ExtensionParams {
 
   public static String forRcpt(String params, EhloCapabilities caps) {
     return filter(params, caps);
+  }
+
+  /** True when MAIL's parameters carry REQUIRETLS (RFC 8689 §2). */
+  public static boolean requiresTls(String params) {
+    if (params == null || params.isBlank()) {
+      return false;
+    }
+    for (String p : params.strip().split("\\s+")) {
+      if (keyOf(p).equals("REQUIRETLS")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String filter(String params, EhloCapabilities caps) {
@@ -54,6 +68,8 @@ public final class ExtensionParams {
         return caps.dsn();
       case "AUTH":
         return caps.has("AUTH"); // RFC 4954 §5: to a server that offers AUTH
+      case "REQUIRETLS":
+        return caps.has("REQUIRETLS");
       case "SIZE":
         return false; // the client adds SIZE itself from the transaction's size
       default:

@@ -38,15 +38,27 @@ import java.util.function.UnaryOperator;
  *                     or null: then the pool follows the authenticated user, the sender domain or the default
  * @param authSubmitter RFC 4954 §5: the original submitter an authenticated client named in MAIL FROM's AUTH=
  *                     parameter, passed on as AUTH= to a next hop that offers AUTH; null when unknown ("&lt;&gt;")
+ * @param tlsRequest   what the sender asked of TLS (RFC 8689 REQUIRETLS or {@code TLS-Required: No})
  */
 public record Envelope(String id, String sender, List<Recipient> recipients, String envid, DsnRet ret,
                        BodyType body, boolean smtpUtf8, String clientAddress, String clientHelo,
                        String authIdentity, String listener, Instant arrival, long size, Instant nextAttempt,
                        boolean held, boolean delayWarned, String prependHeaders, String bounceDsnId,
-                       String pool, String authSubmitter) {
+                       String pool, String authSubmitter, TlsRequest tlsRequest) {
 
   public Envelope {
     recipients = List.copyOf(recipients);
+    tlsRequest = tlsRequest == null ? TlsRequest.DEFAULT : tlsRequest;
+  }
+
+  /** Without a TLS request of the sender's. */
+  public Envelope(String id, String sender, List<Recipient> recipients, String envid, DsnRet ret, BodyType body,
+                  boolean smtpUtf8, String clientAddress, String clientHelo, String authIdentity, String listener,
+                  Instant arrival, long size, Instant nextAttempt, boolean held, boolean delayWarned,
+                  String prependHeaders, String bounceDsnId, String pool, String authSubmitter) {
+    this(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo, authIdentity, listener,
+        arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool, authSubmitter,
+        TlsRequest.DEFAULT);
   }
 
   /** Without an AUTH= submitter. */
@@ -87,27 +99,34 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
   public Envelope withPrependHeaders(String headers) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
         authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, headers, bounceDsnId, pool,
-        authSubmitter);
+        authSubmitter, tlsRequest);
   }
 
   public Envelope withBounceDsnId(String dsnId) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
         authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, dsnId, pool,
-        authSubmitter);
+        authSubmitter, tlsRequest);
   }
 
   /** The same message with the egress pool its submit request named (null for none). */
   public Envelope withPool(String requested) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
         authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, requested,
-        authSubmitter);
+        authSubmitter, tlsRequest);
   }
 
   /** The same message with the original submitter of MAIL FROM's AUTH= (RFC 4954 §5), or null for none. */
   public Envelope withAuthSubmitter(String submitter) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
         authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
-        submitter);
+        submitter, tlsRequest);
+  }
+
+  /** The same message with what its sender asked of TLS (RFC 8689). */
+  public Envelope withTlsRequest(TlsRequest request) {
+    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
+        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
+        authSubmitter, request);
   }
 
   public boolean isBounce() {
@@ -122,25 +141,25 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
   public Envelope withSize(long newSize) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
         authIdentity, listener, arrival, newSize, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
-        authSubmitter);
+        authSubmitter, tlsRequest);
   }
 
   public Envelope withNextAttempt(Instant when) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
         authIdentity, listener, arrival, size, when, held, delayWarned, prependHeaders, bounceDsnId, pool,
-        authSubmitter);
+        authSubmitter, tlsRequest);
   }
 
   public Envelope withHeld(boolean newHeld) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
         authIdentity, listener, arrival, size, nextAttempt, newHeld, delayWarned, prependHeaders, bounceDsnId, pool,
-        authSubmitter);
+        authSubmitter, tlsRequest);
   }
 
   public Envelope withDelayWarned(boolean warned) {
     return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
         authIdentity, listener, arrival, size, nextAttempt, held, warned, prependHeaders, bounceDsnId, pool,
-        authSubmitter);
+        authSubmitter, tlsRequest);
   }
 
   /** A copy with each recipient passed through {@code change}. */
@@ -151,7 +170,7 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
     }
     return new Envelope(id, sender, next, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
         authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
-        authSubmitter);
+        authSubmitter, tlsRequest);
   }
 
   public JsonObject toJson() {
@@ -193,6 +212,9 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
     if (authSubmitter != null) {
       json.put("authSubmitter", authSubmitter);
     }
+    if (tlsRequest != TlsRequest.DEFAULT) {
+      json.put("tlsRequest", tlsRequest.name());
+    }
     return json;
   }
 
@@ -215,9 +237,22 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
           json.getString("listener"), Instants.parse(Recipient.required(json, "arrival")),
           json.getLong("size", 0L), Instants.parse(Recipient.required(json, "nextAttempt")),
           json.getBoolean("held", false), json.getBoolean("delayWarned", false), json.getString("prependHeaders"),
-          json.getString("bounceDsnId"), json.getString("pool"), json.getString("authSubmitter"));
+          json.getString("bounceDsnId"), json.getString("pool"), json.getString("authSubmitter"),
+          tlsRequest(json.getString("tlsRequest")));
     } catch (ClassCastException | java.time.format.DateTimeParseException e) {
       throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
     }
   }
+  /** Unknown text (a newer Hermod's value) reads as DEFAULT: the destination's policy applies. */
+  private static TlsRequest tlsRequest(String name) {
+    if (name != null) {
+      for (TlsRequest r : TlsRequest.values()) {
+        if (r.name().equals(name)) {
+          return r;
+        }
+      }
+    }
+    return TlsRequest.DEFAULT;
+  }
+
 }

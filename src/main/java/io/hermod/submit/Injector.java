@@ -9,6 +9,7 @@ import io.hermod.spool.Envelope;
 import io.hermod.spool.MessageWriter;
 import io.hermod.spool.Recipient;
 import io.hermod.spool.Spool;
+import io.hermod.spool.TlsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -56,10 +57,14 @@ final class Injector {
       return Future.failedFuture(e);
     }
     return vertx.executeBlocking(() -> checkedContent(config, json), false)
-        .compose(content -> spoolMessage(config, request, content));
+        .compose(checked -> spoolMessage(config, request, checked));
   }
 
-  private static byte[] checkedContent(HermodConfig config, JsonObject json) {
+  /** The rendered message, and whether its header section says {@code TLS-Required: No} (RFC 8689 §3). */
+  private record Checked(byte[] content, boolean tlsNotRequired) {
+  }
+
+  private static Checked checkedContent(HermodConfig config, JsonObject json) {
     Limits limits = config.limits();
     byte[] content = MessageContent.from(json, config.hostname(), limits.maxMessageSize());
     ContentScanner scanner = new ContentScanner(limits.maxMessageSize(), limits.maxLineLength(),
@@ -75,17 +80,19 @@ final class Injector {
     if (scanner.receivedCount() >= limits.maxReceivedHeaders()) { // RFC 5321 §6.3
       throw SubmitRefused.badRequest("mail loop: " + scanner.receivedCount() + " Received header fields");
     }
-    return content;
+    return new Checked(content, scanner.tlsNotRequired());
   }
 
-  private Future<Envelope> spoolMessage(HermodConfig config, SubmitRequest request, byte[] content) {
+  private Future<Envelope> spoolMessage(HermodConfig config, SubmitRequest request, Checked checked) {
+    byte[] content = checked.content();
     String id = spool.newId();
     Instant now = clock.instant();
     List<Recipient> recipients = request.recipients().stream()
         .map(r -> Recipient.pending(r.address(), null, request.notifyOn())).toList();
     Envelope envelope = new Envelope(id, request.sender().address(), recipients, request.envid(), request.ret(),
         eightBit(content) ? BodyType.EIGHT_BIT_MIME : BodyType.SEVEN_BIT, request.needsSmtpUtf8(), null, null,
-        null, LISTENER, now, 0, now, false, false).withPool(request.pool());
+        null, LISTENER, now, 0, now, false, false).withPool(request.pool())
+        .withTlsRequest(TlsRequest.of(request.requireTls(), checked.tlsNotRequired()));
     String headers = LocalHeaders.build(config.hostname(), id, request.tag(), content, now.atZone(ZoneOffset.UTC));
     Buffer message = Buffer.buffer(headers).appendBytes(content);
     MessageWriter writer = spool.begin(envelope);

@@ -19,9 +19,10 @@ import java.util.Set;
  * @param notifyOn RFC 3461 NOTIFY for every recipient; empty when not given (the default: FAILURE, DELAY)
  * @param tag    the application's correlation tag (goes into an X-Hermod-Tag header), or null
  * @param pool   the egress pool to send from (a pool of delivery.pools), or null: the usual pool selection
+ * @param requireTls the application asked for REQUIRETLS handling (RFC 8689; "requireTls": true)
  */
 record SubmitRequest(Mailbox sender, List<Mailbox> recipients, DsnRet ret, String envid, Set<DsnNotify> notifyOn,
-                     String tag, String pool) {
+                     String tag, String pool, boolean requireTls) {
 
   static final int MAX_ENVID = 100;  // RFC 3461 §4.4
   static final int MAX_TAG = 200;
@@ -46,7 +47,12 @@ record SubmitRequest(Mailbox sender, List<Mailbox> recipients, DsnRet ret, Strin
       recipients.add(EnvelopeAddress.recipient(o instanceof String s ? s : null));
     }
     JsonObject dsn = json.getValue("dsn") == null ? new JsonObject() : object(json, "dsn");
-    return new SubmitRequest(sender, recipients, ret(dsn), envid(dsn), notify(dsn), tag(json), pool(json, pools));
+    Object requireTls = json.getValue("requireTls");
+    if (requireTls != null && !(requireTls instanceof Boolean)) {
+      throw SubmitRefused.badRequest("\"requireTls\" must be true or false");
+    }
+    return new SubmitRequest(sender, recipients, ret(dsn), envid(dsn), notify(dsn), tag(json), pool(json, pools),
+        Boolean.TRUE.equals(requireTls));
   }
 
   /** RFC 6531: an address with UTF-8 in it needs SMTPUTF8 all the way to the recipient's server. */
