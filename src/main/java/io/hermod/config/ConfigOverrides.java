@@ -38,7 +38,7 @@ final class ConfigOverrides {
    * HERMOD_ADMIN_TOKEN (the queue CLI's token, which may sit in the same environment as the server) and
    * hermod.jar (the test harness's path of the shaded jar).
    */
-  static final Set<String> NOT_CONFIG = Set.of("HERMOD_CONFIG", "HERMOD_ADMIN_TOKEN", "hermod.jar");
+  static final Set<String> NOT_CONFIG = Set.of("HERMOD_CONFIG", "HERMOD_ADMIN_TOKEN", "hermod.jar", "hermod.client.jar");
 
   private final ConfigSchema schema;
   private final Source source;
