@@ -36,9 +36,10 @@ final class ConfigOverrides {
   /**
    * Our names that are not configuration keys: HERMOD_CONFIG (the config file's path, read by Main),
    * HERMOD_ADMIN_TOKEN (the queue CLI's token, which may sit in the same environment as the server) and
-   * hermod.jar (the test harness's path of the shaded jar).
+   * hermod.jar and hermod.client.jar (the test harness's paths of the shaded and the client jar).
    */
-  static final Set<String> NOT_CONFIG = Set.of("HERMOD_CONFIG", "HERMOD_ADMIN_TOKEN", "hermod.jar", "hermod.client.jar");
+  static final Set<String> NOT_CONFIG = Set.of("HERMOD_CONFIG", "HERMOD_ADMIN_TOKEN", "hermod.jar",
+      "hermod.client.jar");
 
   private final ConfigSchema schema;
   private final Source source;
