@@ -155,6 +155,19 @@ class ConfigValidationTest {
         bad("{'flow':{'maxDelayMillis':10001}}", "flow.maxDelayMillis"),
         bad("{'flow':{'burstSeconds':3601}}", "flow.burstSeconds"),
         bad("{'flow':{'burstSecs':5}}", "flow.burstSecs"),
+        bad("{'verticles':{'class':'io.hermod.app.SubmittingVerticle'}}", "verticles"),
+        bad("{'verticles':['io.hermod.app.SubmittingVerticle']}", "verticles[0]"),
+        bad("{'verticles':[{'config':{}}]}", "verticles[0].class"),
+        bad("{'verticles':[{'class':''}]}", "verticles[0].class"),
+        bad("{'verticles':[{'class':'io.hermod.app.SubmittingVerticle'},{'class':'com.example.Missing'}]}",
+            "verticles[1].class"),
+        bad("{'verticles':[{'class':'java.lang.String'}]}", "verticles[0].class"),
+        bad("{'verticles':[{'class':'io.vertx.core.VerticleBase'}]}", "verticles[0].class"),
+        bad("{'verticles':[{'class':'io.hermod.app.HiddenConstructorVerticle'}]}", "verticles[0].class"),
+        bad("{'verticles':[{'class':'io.hermod.app.SubmittingVerticle','instances':0}]}", "verticles[0].instances"),
+        bad("{'verticles':[{'class':'io.hermod.app.SubmittingVerticle','instances':1025}]}", "verticles[0].instances"),
+        bad("{'verticles':[{'class':'io.hermod.app.SubmittingVerticle','config':'a=b'}]}", "verticles[0].config"),
+        bad("{'verticles':[{'class':'io.hermod.app.SubmittingVerticle','instance':2}]}", "verticles[0].instance"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
   }
 
