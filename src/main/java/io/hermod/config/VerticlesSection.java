@@ -1,7 +1,6 @@
 package io.hermod.config;
 
 import io.hermod.app.VerticleClasses;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -17,23 +16,16 @@ final class VerticlesSection {
   }
 
   static List<AppVerticleConfig> bind(JsonSection root) {
-    JsonArray array = root.array("verticles");
     List<AppVerticleConfig> out = new ArrayList<>();
-    for (int i = 0; i < array.size(); i++) {
-      String key = root.key("verticles") + "[" + i + "]";
-      if (!(array.getValue(i) instanceof JsonObject o)) {
-        throw ConfigException.bad(key, "must be an object {\"class\", \"config\", \"instances\"}", array.getValue(i));
-      }
-      JsonSection v = new JsonSection(o, key);
-      v.onlyKeys(KEYS);
+    for (JsonSection v : root.objects("verticles", KEYS, "{\"class\", \"config\", \"instances\"}")) {
       String className = v.string("class");
       try {
         VerticleClasses.resolve(className, VerticleClasses.defaultLoader());
       } catch (IllegalArgumentException e) {
         throw new ConfigException(v.key("class"), e.getMessage());
       }
-      JsonObject config = o.containsKey("config") ? v.map("config").copy() : new JsonObject();
-      int instances = o.containsKey("instances") ? v.intIn("instances", 1, 1024) : 1;
+      JsonObject config = v.has("config") ? v.map("config").copy() : new JsonObject();
+      int instances = v.has("instances") ? v.intIn("instances", 1, 1024) : 1;
       out.add(new AppVerticleConfig(className, config, instances));
     }
     return out;
