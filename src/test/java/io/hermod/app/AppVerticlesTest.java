@@ -118,6 +118,25 @@ class AppVerticlesTest {
     }
   }
 
+  /** Its stop() may take shutdownGraceSeconds (2 s here); then Hermod drains and closes its spool anyway. */
+  @Test
+  void anApplicationThatNeverStopsCannotKeepHermodFromClosingItsSpool() throws Exception {
+    Path spool = temp.resolve("spool");
+    Vertx vertx = Vertx.vertx();
+    try (LogCapture log = new LogCapture("io.hermod")) {
+      TestHermod t = TestHermod.start(vertx, spool, new JsonObject().put("verticles", new JsonArray()
+          .add(new JsonObject().put("class", NeverStoppingVerticle.class.getName()))));
+      t.hermod.stop().await();
+      assertTrue(log.anyContains("application verticles still stopping after 2 s (shutdownGraceSeconds); Hermod stops"
+          + " anyway"), String.join("\n", log.messages()));
+      assertTrue(log.anyContains("spool: closed"), String.join("\n", log.messages()));
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    // The spool and its lock are free: another Hermod starts on it.
+    TestHermod.start(spool, new JsonObject()).close();
+  }
+
   @Test
   void aClassThatIsNotThereIsAConfigurationErrorNamingItsKey() {
     JsonObject missing = new JsonObject().put("verticles", new JsonArray()
