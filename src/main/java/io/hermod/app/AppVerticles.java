@@ -63,13 +63,19 @@ public final class AppVerticles {
     DeploymentOptions options = new DeploymentOptions().setInstances(c.instances()).setConfig(c.config().copy());
     return vertx.deployVerticle(type, options)
         .recover(e -> Future.failedFuture(new IllegalStateException(
-            "application verticle " + key + " (" + c.className() + ") did not start: " + e, e)))
+            "application verticle " + key + " (" + c.className() + ") did not start: " + oneLine(e), e)))
         .map(id -> {
           deployed.push(new Deployed(key, c.className(), id));
           LOG.info("application verticle " + c.className() + " deployed (" + key + ", " + c.instances() + " instance"
               + (c.instances() == 1 ? "" : "s") + ")");
           return null;
         });
+  }
+
+  /** The failure's message (its type when it has none) on one line: Main prints it as the one line of a failed start. */
+  private static String oneLine(Throwable e) {
+    String text = e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
+    return text.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
   }
 
   /**

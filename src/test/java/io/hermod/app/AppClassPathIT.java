@@ -5,6 +5,7 @@ import io.hermod.testing.HermodProcess;
 import io.hermod.testing.ScriptedSmtpPeer;
 import io.hermod.testing.TestHermod;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The README's recipe, as a user follows it: the Canary example compiled against the client jar, packed as
  * app.jar, and run with {@code java -cp hermod.jar:app.jar io.hermod.Main -conf FILE} (the shaded jar, no JVM
  * flags) with the README's "verticles" configuration. Its canary reaches a real SMTP peer, its log line reports
- * the delivery, and SIGTERM stops it before Hermod drains. Without app.jar the same command stops with one line.
+ * the delivery, and SIGTERM stops it before Hermod drains. Without app.jar the same command stops with one line,
+ * and so does an application whose start() fails (exit status 1 both).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AppClassPathIT {
@@ -73,17 +75,44 @@ class AppClassPathIT {
 
   @Test
   void withoutTheApplicationsJarTheStartStopsWithOneLineNamingTheKey() throws Exception {
+    Run run = run(System.getProperty("hermod.jar"), conf());
+    assertEquals(1, run.status(), run.err());
+    assertEquals("config: verticles[0].class: no class com.example.mail.Canary on the class path (java -cp"
+        + " hermod.jar:app.jar io.hermod.Main ...)\n", run.err());
+  }
+
+  @Test
+  void anApplicationWhoseStartFailsStopsTheStartWithOneLine() throws Exception {
+    JsonObject failing = new JsonObject().put("verticles", new JsonArray().add(new JsonObject()
+        .put("class", FailingVerticle.class.getName())
+        .put("config", new JsonObject().put("database", "db.example:5432\n(from the app's config)"))));
+    Path conf = Files.writeString(temp.resolve("failing.json"),
+        TestHermod.baseConfig(temp.resolve("spool")).mergeIn(failing).encodePrettily());
+    // The test classes stand for the application's jar.
+    String classPath = System.getProperty("hermod.jar") + File.pathSeparator
+        + ApplicationSources.projectDir().resolve("target/test-classes");
+    Run run = run(classPath, conf);
+    assertEquals(1, run.status(), run.err());
+    List<String> lines = run.err().lines().toList();
+    assertEquals("hermod: cannot start: application verticle verticles[0] (" + FailingVerticle.class.getName()
+        + ") did not start: no database at db.example:5432 (from the app's config)", lines.get(lines.size() - 1),
+        run.err());
+  }
+
+  private record Run(int status, String err) {
+  }
+
+  /** Main with {@code -conf conf} on {@code classPath}, expected to stop by itself. */
+  private Run run(String classPath, Path conf) throws Exception {
+    Path err = temp.resolve("err-" + conf.getFileName() + ".txt");
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("hermod.jar"), "io.hermod.Main", "-conf", conf().toString())
-        .redirectOutput(temp.resolve("out.txt").toFile()).redirectError(temp.resolve("err.txt").toFile()).start();
+        "-cp", classPath, "io.hermod.Main", "-conf", conf.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
-      throw new AssertionError("Hermod neither started nor stopped");
+      throw new AssertionError("Hermod neither started nor stopped:\n" + Files.readString(err));
     }
-    String err = Files.readString(temp.resolve("err.txt"));
-    assertEquals(1, p.exitValue(), err);
-    assertEquals("config: verticles[0].class: no class com.example.mail.Canary on the class path (java -cp"
-        + " hermod.jar:app.jar io.hermod.Main ...)\n", err);
+    return new Run(p.exitValue(), Files.readString(err));
   }
 
   /** The README's Canary, compiled against the client jar and Vert.x alone (ClientJarIT), as app.jar. */
