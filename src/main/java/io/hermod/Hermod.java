@@ -145,7 +145,8 @@ public final class Hermod {
 
   /**
    * Loads (or at first start generates) the TLS certificate, recovers the spool, then starts the listeners,
-   * the delivery verticles and the router. Fails if a port cannot be bound. Call it outside the event loop
+   * the delivery verticles and the router, and last the application verticles of "verticles". Fails if a port
+   * cannot be bound or an application verticle does not start. Call it outside the event loop
    * when no dns.resolvers are configured (the resolver reads /etc/resolv.conf once).
    */
   public static Future<Hermod> start(Vertx vertx, HermodConfig config) {
