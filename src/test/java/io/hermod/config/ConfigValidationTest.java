@@ -245,6 +245,15 @@ class ConfigValidationTest {
   }
 
   @Test
+  void aVerticleWithoutConfigOrInstancesGetsAnEmptyConfigAndOneInstanceInListOrder() {
+    HermodConfig c = ConfigLoader.fromJson(new JsonObject("{\"verticles\":[{\"class\":\"io.hermod.app.SubmittingVerticle\"},"
+        + "{\"class\":\"io.hermod.app.FailingVerticle\",\"config\":{\"database\":\"db\"},\"instances\":4}]}"));
+    assertEquals(List.of(new AppVerticleConfig("io.hermod.app.SubmittingVerticle", new JsonObject(), 1),
+        new AppVerticleConfig("io.hermod.app.FailingVerticle", new JsonObject().put("database", "db"), 4)),
+        c.verticles());
+  }
+
+  @Test
   void smarthostMayBeNull() {
     HermodConfig c = ConfigLoader.fromJson(new JsonObject("{\"routing\":{\"smarthost\":null}}"));
     assertNull(c.routing().smarthost());
