@@ -1,6 +1,8 @@
 package io.hermod;
 
 import io.hermod.api.Addresses;
+import io.hermod.app.AppVerticles;
+import io.hermod.app.VerticleClasses;
 import io.hermod.submit.SubmitVerticle;
 import io.hermod.auth.LoginCache;
 import io.hermod.auth.UserStore;
@@ -98,6 +100,8 @@ public final class Hermod {
   // The delivery verticles' open connections per destination, which the cluster's slot leases count.
   private final NodeConnections nodeConnections = new NodeConnections();
   private RouterVerticle router;
+  // The application verticles of "verticles": deployed once Hermod is ready, undeployed before it stops.
+  private final AppVerticles apps;
   private OpsHttpVerticle http;
   private final BounceClassifier bounces; // shared by the router (events) and the delivery verticles (log lines)
   // The egress sources whose address exists on this node (checked once at start; delivery.sources needs a restart).
@@ -134,13 +138,15 @@ public final class Hermod {
         AuthThrottle.create(vertx, config.auth()), new SpfEvaluator(new DnsjavaSpfDns(vertx, resolver.dns())),
         new DnsjavaDkimDns(vertx, resolver.dns(), config.dns().timeoutMillis()), flow);
     this.readiness = new Readiness(spool, serverContext.drain());
+    this.apps = new AppVerticles(vertx, config.verticles(), VerticleClasses.defaultLoader());
     metrics.spoolUsage(() -> spool.usage().messages(), () -> spool.usage().bytes());
     metrics.queueActive(() -> router == null ? 0 : router.activeMessages());
   }
 
   /**
    * Loads (or at first start generates) the TLS certificate, recovers the spool, then starts the listeners,
-   * the delivery verticles and the router. Fails if a port cannot be bound. Call it outside the event loop
+   * the delivery verticles and the router, and last the application verticles of "verticles". Fails if a port
+   * cannot be bound or an application verticle does not start. Call it outside the event loop
    * when no dns.resolvers are configured (the resolver reads /etc/resolv.conf once).
    */
   public static Future<Hermod> start(Vertx vertx, HermodConfig config) {
@@ -206,10 +212,11 @@ public final class Hermod {
         .compose(v -> hermod.deploy(new LocalDeliveryVerticle(config.local(), config.hostname())))
         .compose(v -> hermod.deployRouter())
         .onSuccess(v -> hermod.readiness.recovered())
+        .compose(v -> hermod.apps.deploy()) // after the router: hermod.submit answers and mail flows
         .onSuccess(v -> hermod.hotReload.checkFilesEvery(config.configReloadSeconds()))
         .map(hermod)
         // What started is stopped again, so that the spool and its lock are free for another try.
-        .recover(e -> hermod.undeployAll().eventually(spool::close).eventually(() -> {
+        .recover(e -> hermod.stopApps().eventually(hermod::undeployAll).eventually(spool::close).eventually(() -> {
           hermod.authWorkers.close();
           hermod.resolver.close();
           return Future.succeededFuture();
@@ -375,6 +382,18 @@ public final class Hermod {
    */
   public Future<Void> stop() {
     hotReload.stop();
+    return stopApps().compose(v -> drainAndClose());
+  }
+
+  /**
+   * The application verticles stop first, while everything of Hermod's still runs (their stop() may submit, over
+   * the bus or SMTP), for at most shutdownGraceSeconds; the drain's own grace comes after.
+   */
+  private Future<Void> stopApps() {
+    return apps.undeploy(Duration.ofSeconds(live.current().shutdownGraceSeconds()));
+  }
+
+  private Future<Void> drainAndClose() {
     serverContext.drain().start();
     int grace = live.current().shutdownGraceSeconds();
     LOG.info("draining: new sessions and transactions get 421 4.3.2; " + serverContext.limiter().open()

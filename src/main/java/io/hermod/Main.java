@@ -24,7 +24,9 @@ import java.util.logging.Logger;
 /**
  * {@code java -jar hermod.jar [-conf FILE] [-cluster] [-cluster-host HOST]}: loads the configuration (FILE,
  * default conf/hermod.json or $HERMOD_CONFIG), starts Hermod (on a clustered Vert.x when cluster.enabled,
- * docs/cluster.md), and stops it gracefully on SIGTERM/SIGINT.
+ * docs/cluster.md), and stops it gracefully on SIGTERM/SIGINT. With an application's jar on the class path
+ * ({@code java -cp hermod.jar:app.jar io.hermod.Main -conf FILE}) it deploys the verticles the configuration's
+ * "verticles" list names (README "Your application and Hermod").
  */
 public final class Main {
 
@@ -61,6 +63,9 @@ public final class Main {
         System.out.println("usage: java -jar hermod.jar [-conf FILE] [-cluster] [-cluster-host HOST]");
         System.out.println("       (FILE: default conf/hermod.json or $HERMOD_CONFIG; -cluster: cluster.enabled,");
         System.out.println("        -cluster-host: cluster.host and clustered; see docs/cluster.md)");
+        System.out.println("       java -cp hermod.jar:app.jar io.hermod.Main [-conf FILE] ...");
+        System.out.println("       (with your application's verticles, named in the configuration's \"verticles\";");
+        System.out.println("        README \"Your application and Hermod\")");
         System.out.println("       java -jar hermod.jar queue list|show|flush|hold|release|delete|bounce|summary|sites ..."
             + "   (docs/operations.md)");
         System.out.println("       java -jar hermod.jar user add|passwd|domains|del|list ...   (SMTP AUTH users, docs/security.md)");
@@ -105,7 +110,7 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         hermod.stop().eventually(() -> running.close()).toCompletionStage().toCompletableFuture()
-            .get(hermod.config().shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
+            .get(stopBoundSeconds(hermod.config()), TimeUnit.SECONDS);
         log.info("stopped");
       } catch (Exception e) {
         log.severe("unclean shutdown: " + e);
@@ -117,6 +122,11 @@ public final class Main {
     log.info("started in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt) + " ms (pid "
         + ProcessHandle.current().pid() + ")");
     stopped.await();
+  }
+
+  /** The application verticles' stop and the drain each have shutdownGraceSeconds; then Vert.x's close. */
+  private static long stopBoundSeconds(HermodConfig config) {
+    return config.shutdownGraceSeconds() * (config.verticles().isEmpty() ? 1L : 2L) + 10L;
   }
 
   /** One line on stderr (a configuration error is already one line naming the key), then exit status 1. */

@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /** Typed, range-checked reads from one JSON object; every error names the full key path. */
@@ -88,6 +90,30 @@ final class JsonSection {
       throw ConfigException.bad(key(name), "must be a list", v);
     }
     return a;
+  }
+
+  /** True when the key is present (even as null): for optional keys whose absence means a default. */
+  boolean has(String name) {
+    return json.containsKey(name);
+  }
+
+  /**
+   * The elements of the list {@code name}, each an object with only {@code allowed} keys, as sections keyed
+   * {@code name[i]}; {@code shape} shows the expected form in the error for an element that is not an object.
+   */
+  List<JsonSection> objects(String name, Set<String> allowed, String shape) {
+    JsonArray array = array(name);
+    List<JsonSection> out = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      String key = key(name) + "[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonObject o)) {
+        throw ConfigException.bad(key, "must be an object " + shape, array.getValue(i));
+      }
+      JsonSection element = new JsonSection(o, key);
+      element.onlyKeys(allowed);
+      out.add(element);
+    }
+    return out;
   }
 
   /** A map with the user's keys (routing.routes): an object whose values are read by the caller. */

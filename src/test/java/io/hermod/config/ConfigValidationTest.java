@@ -155,6 +155,19 @@ class ConfigValidationTest {
         bad("{'flow':{'maxDelayMillis':10001}}", "flow.maxDelayMillis"),
         bad("{'flow':{'burstSeconds':3601}}", "flow.burstSeconds"),
         bad("{'flow':{'burstSecs':5}}", "flow.burstSecs"),
+        bad("{'verticles':{'class':'io.hermod.app.SubmittingVerticle'}}", "verticles"),
+        bad("{'verticles':['io.hermod.app.SubmittingVerticle']}", "verticles[0]"),
+        bad("{'verticles':[{'config':{}}]}", "verticles[0].class"),
+        bad("{'verticles':[{'class':''}]}", "verticles[0].class"),
+        bad("{'verticles':[{'class':'io.hermod.app.SubmittingVerticle'},{'class':'com.example.Missing'}]}",
+            "verticles[1].class"),
+        bad("{'verticles':[{'class':'java.lang.String'}]}", "verticles[0].class"),
+        bad("{'verticles':[{'class':'io.vertx.core.VerticleBase'}]}", "verticles[0].class"),
+        bad("{'verticles':[{'class':'io.hermod.app.HiddenConstructorVerticle'}]}", "verticles[0].class"),
+        bad("{'verticles':[{'class':'io.hermod.app.SubmittingVerticle','instances':0}]}", "verticles[0].instances"),
+        bad("{'verticles':[{'class':'io.hermod.app.SubmittingVerticle','instances':1025}]}", "verticles[0].instances"),
+        bad("{'verticles':[{'class':'io.hermod.app.SubmittingVerticle','config':'a=b'}]}", "verticles[0].config"),
+        bad("{'verticles':[{'class':'io.hermod.app.SubmittingVerticle','instance':2}]}", "verticles[0].instance"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
   }
 
@@ -229,6 +242,15 @@ class ConfigValidationTest {
     assertEquals(new NextHop("10.1.2.3", 2525, true), c.routing().smarthost());
     assertEquals(new NextHop("relay.example", 587, false), c.routing().routes().get("example.net"));
     assertTrue(c.isLocalDomain("EXAMPLE.com."));
+  }
+
+  @Test
+  void aVerticleWithoutConfigOrInstancesGetsAnEmptyConfigAndOneInstanceInListOrder() {
+    HermodConfig c = ConfigLoader.fromJson(new JsonObject("{\"verticles\":[{\"class\":\"io.hermod.app.SubmittingVerticle\"},"
+        + "{\"class\":\"io.hermod.app.FailingVerticle\",\"config\":{\"database\":\"db\"},\"instances\":4}]}"));
+    assertEquals(List.of(new AppVerticleConfig("io.hermod.app.SubmittingVerticle", new JsonObject(), 1),
+        new AppVerticleConfig("io.hermod.app.FailingVerticle", new JsonObject().put("database", "db"), 4)),
+        c.verticles());
   }
 
   @Test

@@ -48,10 +48,16 @@ public final class HermodProcess implements AutoCloseable {
    */
   public static HermodProcess start(Path conf, List<String> jvmOptions, List<String> mainArgs)
       throws IOException, InterruptedException {
+    return start(System.getProperty("java.class.path"), conf, jvmOptions, mainArgs);
+  }
+
+  /** As {@link #start(Path, List, List)} on another class path, e.g. {@code hermod.jar:app.jar}. */
+  public static HermodProcess start(String classPath, Path conf, List<String> jvmOptions, List<String> mainArgs)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.hermod.Main", "-conf", conf.toString()));
+    command.addAll(List.of("-cp", classPath, "io.hermod.Main", "-conf", conf.toString()));
     command.addAll(mainArgs);
     HermodProcess child = new HermodProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     if (!child.listening.await(30, TimeUnit.SECONDS)) {
