@@ -280,4 +280,38 @@ public final class HermodMetrics {
         .description("DNS queries waiting for a free query slot, by resolver").tag("resolver", resolver)
         .register(registry);
   }
+
+  // ---- webhooks (io.hermod.webhook; tag webhook = webhooks[].name, a small configured set) ----
+
+  /** hermod_webhook_posts_total{webhook, result=2xx|3xx|4xx|5xx|timeout|error}: one per POST attempt. */
+  public void webhookPost(String webhook, String result) {
+    Counter.builder("hermod.webhook.posts").description("Webhook POSTs, by endpoint and result")
+        .tags("webhook", webhook, "result", result).register(registry).increment();
+  }
+
+  /** hermod_webhook_events_total{webhook}: events acknowledged by the endpoint (a 2xx to their batch). */
+  public void webhookEvents(String webhook, int events) {
+    Counter.builder("hermod.webhook.events").description("Events acknowledged by a webhook endpoint")
+        .tag("webhook", webhook).register(registry).increment(events);
+  }
+
+  /** hermod_webhook_skipped_total{webhook}: events the journal's retention dropped before the endpoint had them. */
+  public void webhookSkipped(String webhook, long events) {
+    Counter.builder("hermod.webhook.skipped")
+        .description("Events dropped by the journal's retention before a webhook endpoint acknowledged them")
+        .tag("webhook", webhook).register(registry).increment(events);
+  }
+
+  /**
+   * hermod_webhook_lag_events{webhook} (journal entries after the endpoint's committed cursor) and
+   * hermod_webhook_backoff_seconds{webhook} (the delay before the retry of a failed batch; 0 while POSTs succeed).
+   */
+  public void webhookState(String webhook, LongSupplier lagEvents, LongSupplier backoffMillis) {
+    Gauge.builder("hermod.webhook.lag.events", lagEvents::getAsLong)
+        .description("Journal entries a webhook endpoint has not acknowledged yet").tag("webhook", webhook)
+        .register(registry);
+    Gauge.builder("hermod.webhook.backoff.seconds", () -> backoffMillis.getAsLong() / 1000.0)
+        .description("Delay before a webhook endpoint's failed batch is retried; 0 while its POSTs succeed")
+        .tag("webhook", webhook).register(registry);
+  }
 }

@@ -80,6 +80,10 @@ class MetricsDashboardNamesTest {
     m.dnsResolverLoad("127.0.0.1:53", () -> 1, () -> 0);
     m.flowState(() -> 0, () -> 0);
     m.flowDelayed("smtp");
+    m.webhookPost("billing", "2xx");
+    m.webhookEvents("billing", 3);
+    m.webhookSkipped("billing", 1);
+    m.webhookState("billing", () -> 0, () -> 0);
     return registry.scrape();
   }
 }
