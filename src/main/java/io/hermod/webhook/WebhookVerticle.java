@@ -22,17 +22,19 @@ public final class WebhookVerticle extends VerticleBase {
   private final List<WebhookConfig> endpoints;
   private final Map<String, byte[]> secrets; // by endpoint name
   private final String node;
+  private final String hostname;
   private final EventJournal journal;
   private final CursorStore cursors;
   private final HermodMetrics metrics;
   private final List<WebhookSender> senders = new ArrayList<>();
   private final List<WebhookPoster> posters = new ArrayList<>();
 
-  WebhookVerticle(List<WebhookConfig> endpoints, Map<String, byte[]> secrets, String node, EventJournal journal,
+  WebhookVerticle(List<WebhookConfig> endpoints, Map<String, byte[]> secrets, String node, String hostname, EventJournal journal,
                   CursorStore cursors, HermodMetrics metrics) {
     this.endpoints = endpoints;
     this.secrets = secrets;
     this.node = node;
+    this.hostname = hostname;
     this.journal = journal;
     this.cursors = cursors;
     this.metrics = metrics;
@@ -45,7 +47,8 @@ public final class WebhookVerticle extends VerticleBase {
     for (WebhookConfig c : endpoints) {
       WebhookPoster poster = new WebhookPoster(vertx, c, new WebhookSignature(secrets.get(c.name())));
       posters.add(poster);
-      WebhookSender sender = new WebhookSender(vertx, c, journal, cursors, new BatchBuilder(node, c.name(), c.outcomes()),
+      WebhookSender sender = new WebhookSender(vertx, c, journal, cursors,
+          new BatchBuilder(node, hostname, c.name(), c.outcomes()),
           batch -> poster.post(batch.body(), System.currentTimeMillis() / 1000),
           new RetryBackoff(c.retryInitialMillis(), c.retryMaxMillis(), random::nextDouble), metrics, System::nanoTime);
       senders.add(sender);

@@ -22,7 +22,8 @@ public final class Webhooks {
    * with an error naming its key), then deploys the senders. Completes with the deployment id, or null when no
    * webhook is configured.
    */
-  public static Future<String> deploy(Vertx vertx, List<WebhookConfig> endpoints, String node, EventJournal journal,
+  public static Future<String> deploy(Vertx vertx, List<WebhookConfig> endpoints, String node, String hostname,
+                                      EventJournal journal,
                                       CursorStore cursors, HermodMetrics metrics, Map<String, String> env) {
     if (endpoints.isEmpty()) {
       return Future.succeededFuture();
@@ -34,6 +35,6 @@ public final class Webhooks {
       }
       return secrets;
     }, false).compose(secrets -> vertx.deployVerticle(
-        new WebhookVerticle(endpoints, secrets, node, journal, cursors, metrics)));
+        new WebhookVerticle(endpoints, secrets, node, hostname, journal, cursors, metrics)));
   }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigValidationTest {
 
+  private static final String W0 = "{'name':'a','url':'http://127.0.0.1/h','secret':'0123456789abcdef'}";
   private static final String L0 = "{\"name\":\"a\",\"host\":\"127.0.0.1\",\"port\":25,\"role\":\"mx\"}";
 
   static Stream<Arguments> badValues() {
@@ -52,6 +53,32 @@ class ConfigValidationTest {
         bad("{'listeners':[{'name':'a','host':'127.0.0.1','prot':25,'role':'mx'}]}", "listeners[0].prot"),
         bad("{'listeners':[{'host':'127.0.0.1','port':25,'role':'mx'}]}", "listeners[0].name"),
         bad("{'listeners':['127.0.0.1:25']}", "listeners[0]"),
+        // webhooks[] (docs/config.md): W0 is a valid endpoint, each case breaks one key of it.
+        bad("{'webhooks':[" + W0 + "," + W0 + "]}", "webhooks[1].name"),
+        bad("{'webhooks':[" + w("'name':'has space'") + "]}", "webhooks[0].name"),
+        bad("{'webhooks':[{'url':'http://127.0.0.1/h','secret':'0123456789abcdef'}]}", "webhooks[0].name"),
+        bad("{'webhooks':[" + w("'url':'ftp://x.test/h'") + "]}", "webhooks[0].url"),
+        bad("{'webhooks':[" + w("'url':'http:///nohost'") + "]}", "webhooks[0].url"),
+        bad("{'webhooks':[" + w("'url':'http://user:pw@x.test/h'") + "]}", "webhooks[0].url"),
+        bad("{'webhooks':[" + w("'url':'not a url'") + "]}", "webhooks[0].url"),
+        bad("{'webhooks':[{'name':'a','url':'http://127.0.0.1/h'}]}", "webhooks[0].secret"),
+        bad("{'webhooks':[" + w("'secretEnv':'HOOK_SECRET'") + "]}", "webhooks[0].secretEnv"),
+        bad("{'webhooks':[" + w("'secret':'short'") + "]}", "webhooks[0].secret"),
+        bad("{'webhooks':[" + w("'batchSize':0") + "]}", "webhooks[0].batchSize"),
+        bad("{'webhooks':[" + w("'maxBatchBytes':100") + "]}", "webhooks[0].maxBatchBytes"),
+        bad("{'webhooks':[" + w("'lingerMillis':-1") + "]}", "webhooks[0].lingerMillis"),
+        bad("{'webhooks':[" + w("'concurrency':17") + "]}", "webhooks[0].concurrency"),
+        bad("{'webhooks':[" + w("'timeoutMillis':'10s'") + "]}", "webhooks[0].timeoutMillis"),
+        bad("{'webhooks':[" + w("'retryInitialMillis':5000,'retryMaxMillis':1000") + "]}", "webhooks[0].retryMaxMillis"),
+        bad("{'webhooks':[" + w("'outcomes':['bounced','lost']") + "]}", "webhooks[0].outcomes[1]"),
+        bad("{'webhooks':[" + w("'outcomes':[]") + "]}", "webhooks[0].outcomes"),
+        bad("{'webhooks':[" + w("'headers':{'X-Hermod-Signature':'v1=forged'}") + "]}",
+            "webhooks[0].headers.X-Hermod-Signature"),
+        bad("{'webhooks':[" + w("'headers':{'Content-Type':'text/plain'}") + "]}", "webhooks[0].headers.Content-Type"),
+        bad("{'webhooks':[" + w("'headers':{'X-Team':'a\\r\\nX-Evil: 1'}") + "]}", "webhooks[0].headers.X-Team"),
+        bad("{'webhooks':[" + w("'headers':{'bad name':'x'}") + "]}", "webhooks[0].headers.bad name"),
+        bad("{'webhooks':[" + w("'retries':3") + "]}", "webhooks[0].retries"),
+        bad("{'webhooks':['http://127.0.0.1/h']}", "webhooks[0]"),
         bad("{'spool':5}", "spool"),
         bad("{'spool':{'ioThreads':0}}", "spool.ioThreads"),
         bad("{'spool':{'directory':''}}", "spool.directory"),
@@ -156,6 +183,11 @@ class ConfigValidationTest {
         bad("{'flow':{'burstSeconds':3601}}", "flow.burstSeconds"),
         bad("{'flow':{'burstSecs':5}}", "flow.burstSecs"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
+  }
+
+  /** W0 with {@code fields} merged in (a later key wins in Vert.x's JSON parser). */
+  private static String w(String fields) {
+    return W0.substring(0, W0.length() - 1) + "," + fields + "}";
   }
 
   private static Arguments bad(String json, String key) {
