@@ -212,6 +212,7 @@ public final class Hermod {
         .compose(v -> hermod.deployDelivery())
         .compose(v -> hermod.deploy(new LocalDeliveryVerticle(config.local(), config.hostname())))
         .compose(v -> hermod.deployRouter())
+        .compose(v -> hermod.deployWebhooks())
         .onSuccess(v -> hermod.readiness.recovered())
         .onSuccess(v -> hermod.hotReload.checkFilesEvery(config.configReloadSeconds()))
         .map(hermod)
@@ -320,6 +321,18 @@ public final class Hermod {
           cursors = c;
           return null;
         });
+  }
+
+  /**
+   * The webhook senders (docs/events.md "Webhooks"), reading the journal from their cursors; undeployed with the
+   * other verticles, before the journal closes. The config refuses webhooks without the journal.
+   */
+  private Future<Void> deployWebhooks() {
+    if (config.webhooks().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return io.hermod.webhook.Webhooks.deploy(vertx, config.webhooks(), config.hostname(), config.hostname(), journal,
+        cursors, metrics, System.getenv()).map(id -> deployments.add(id)).mapEmpty();
   }
 
   /** After the spool closed (no outcome can be recorded any more): everything appended is written first. */

@@ -37,6 +37,10 @@ final class WebhooksSection {
 
   static List<WebhookConfig> bind(JsonSection root) {
     JsonArray array = root.array("webhooks");
+    if (!array.isEmpty() && !root.section("events").section("journal").bool("enabled")) {
+      // Webhooks read the journal: without it they would have nothing to send (docs/events.md).
+      throw new ConfigException(root.key("webhooks"), "webhooks need events.journal.enabled = true");
+    }
     List<WebhookConfig> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < array.size(); i++) {

@@ -54,6 +54,7 @@ final class WebhookSender {
   private long commitWanted;
   private Future<Void> commitInFlight;
   private volatile long backoffMillis;
+  private boolean commitFailing; // logged once per streak of failed commits
 
   WebhookSender(Vertx vertx, WebhookConfig config, EventJournal journal, CursorStore cursors, BatchBuilder builder,
                 Function<WebhookBatch, Future<PostOutcome>> poster, RetryBackoff backoff, HermodMetrics metrics,
@@ -248,12 +249,17 @@ final class WebhookSender {
       commitInFlight = null;
       if (ar.succeeded()) {
         committed = Math.max(committed, target);
+        commitFailing = false;
         if (!stopped) {
           commitNext();
         }
       } else if (!stopped) {
         // The events were acknowledged, so nothing is lost: at worst they are sent again after a restart.
-        LOG.warning("webhook " + config.name() + ": committing the cursor at " + target + " failed: " + ar.cause());
+        if (!commitFailing) {
+          commitFailing = true;
+          LOG.warning("webhook " + config.name() + ": committing the cursor at " + target + " failed (retrying every "
+              + REREAD_MILLIS + " ms): " + ar.cause());
+        }
         vertx.setTimer(REREAD_MILLIS, id -> commitNext());
       }
       done.complete();

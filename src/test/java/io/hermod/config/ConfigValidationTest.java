@@ -79,6 +79,7 @@ class ConfigValidationTest {
         bad("{'webhooks':[" + w("'headers':{'bad name':'x'}") + "]}", "webhooks[0].headers.bad name"),
         bad("{'webhooks':[" + w("'retries':3") + "]}", "webhooks[0].retries"),
         bad("{'webhooks':['http://127.0.0.1/h']}", "webhooks[0]"),
+        bad("{'webhooks':[" + W0 + "],'events':{'journal':{'enabled':false}}}", "webhooks"),
         bad("{'spool':5}", "spool"),
         bad("{'spool':{'ioThreads':0}}", "spool.ioThreads"),
         bad("{'spool':{'directory':''}}", "spool.directory"),

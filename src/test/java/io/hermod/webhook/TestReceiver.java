@@ -37,8 +37,8 @@ final class TestReceiver {
   }
 
   /** One POST as received. {@code processed}: the receiver took its events (OK, LOSE_ANSWER, HOLD). */
-  record Post(int number, JsonObject body, boolean signatureValid, long timestamp, String webhookHeader,
-              String authorization, Answer answer) {
+  record Post(int number, byte[] raw, String signature, JsonObject body, boolean signatureValid, long timestamp,
+              String webhookHeader, String authorization, Answer answer) {
 
     boolean processed() {
       return answer == Answer.OK || answer == Answer.LOSE_ANSWER || answer == Answer.HOLD;
@@ -55,6 +55,7 @@ final class TestReceiver {
   private final List<Post> posts = new CopyOnWriteArrayList<>();
   private final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
   private HttpServer server;
+  private volatile boolean down; // answers 500 to everything, script or not
 
   TestReceiver(Vertx vertx, byte[] secret) {
     this.vertx = vertx;
@@ -109,7 +110,15 @@ final class TestReceiver {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
+  /** While down, every POST gets a 500 (the script waits). */
+  void down(boolean down) {
+    this.down = down;
+  }
+
   private synchronized Answer next() {
+    if (down) {
+      return Answer.FAIL;
+    }
     return script.isEmpty() ? Answer.OK : script.poll();
   }
 
@@ -117,9 +126,10 @@ final class TestReceiver {
     request.body().onSuccess(body -> {
       Answer answer = next();
       long timestamp = Long.parseLong(request.getHeader("X-Hermod-Timestamp"));
-      boolean valid = verify(timestamp, body.getBytes(), request.getHeader("X-Hermod-Signature"));
-      posts.add(new Post(posts.size() + 1, body.toJsonObject(), valid, timestamp, request.getHeader("X-Hermod-Webhook"),
-          request.getHeader("Authorization"), answer));
+      String signature = request.getHeader("X-Hermod-Signature");
+      boolean valid = verify(timestamp, body.getBytes(), signature);
+      posts.add(new Post(posts.size() + 1, body.getBytes(), signature, body.toJsonObject(), valid, timestamp,
+          request.getHeader("X-Hermod-Webhook"), request.getHeader("Authorization"), answer));
       switch (answer) {
         case OK -> request.response().setStatusCode(valid ? 200 : 401).end();
         case FAIL -> request.response().setStatusCode(500).end("try later");
@@ -131,7 +141,7 @@ final class TestReceiver {
   }
 
   /** What a receiver does (docs/events.md): HMAC-SHA256 of "timestamp.body", compared in constant time. */
-  private boolean verify(long timestamp, byte[] body, String header) {
+  boolean verify(long timestamp, byte[] body, String header) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret, "HmacSHA256"));

@@ -1,6 +1,7 @@
 package io.hermod.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hermod.config.ConfigLoader;
@@ -115,6 +116,12 @@ class WebhookSenderTest {
       assertTrue(p.body().getJsonArray("events").size() <= 7, "batchSize");
       assertEquals("q" + p.firstSeq(), p.body().getJsonArray("events").getJsonObject(0).getString("queueId"));
     }
+    TestReceiver.Post first = receiver.posts().get(0);
+    byte[] tampered = new String(first.raw(), StandardCharsets.UTF_8).replace("r1@x.test", "r9@x.test")
+        .getBytes(StandardCharsets.UTF_8);
+    assertTrue(receiver.verify(first.timestamp(), first.raw(), first.signature()), "the POST as sent verifies");
+    assertFalse(receiver.verify(first.timestamp(), tampered, first.signature()), "a tampered body does not");
+    assertFalse(receiver.verify(first.timestamp() + 1, first.raw(), first.signature()), "nor another timestamp");
     assertEquals(60, counter("hermod.webhook.events", null));
     assertEquals(0, gauge("hermod.webhook.lag.events"));
   }
