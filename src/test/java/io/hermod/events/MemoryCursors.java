@@ -10,6 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class MemoryCursors implements CursorStore {
 
   private final Map<String, Long> positions = new ConcurrentHashMap<>();
+  private volatile boolean failCommits;
+
+  /** true: every commit fails, as a cursor store whose disk refuses writes. */
+  void failCommits(boolean fail) {
+    failCommits = fail;
+  }
 
   @Override
   public Future<Optional<Long>> position(String name) {
@@ -18,6 +24,9 @@ final class MemoryCursors implements CursorStore {
 
   @Override
   public Future<Void> commit(String name, long seq) {
+    if (failCommits) {
+      return Future.failedFuture(new java.io.IOException("commit refused (test)"));
+    }
     positions.merge(name, seq, Math::max);
     return Future.succeededFuture();
   }
