@@ -63,7 +63,7 @@ public final class EventFeed {
                                             Function<EventBatch, Future<Void>> handler) {
     if (!FeedProtocol.isValidCursorName(name)) {
       return Future.failedFuture(new IllegalArgumentException(
-          "a subscription name is 1 to 100 letters, digits, '.', '_' or '-': " + name));
+          "a subscription name is 1 to 90 letters, digits, '.', '_' or '-': " + name));
     }
     Context context = vertx.getOrCreateContext();
     EventFeed feed = new EventFeed(vertx, context, name, options.copy(), handler);

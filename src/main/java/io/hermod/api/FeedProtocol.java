@@ -46,9 +46,9 @@ public final class FeedProtocol {
   public static final int TOO_MANY = 429;
   public static final int FAILED = 500;
 
-  private static final Pattern CURSOR_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+  private static final Pattern CURSOR_NAME = Pattern.compile("[A-Za-z0-9._-]{1,90}");
 
-  /** Cursor names: 1 to 100 of letters, digits, '.', '_', '-' (they name files on the node). */
+  /** Cursor names: 1 to 90 of letters, digits, '.', '_', '-' (they name files on the node). */
   public static boolean isValidCursorName(String name) {
     return name != null && CURSOR_NAME.matcher(name).matches();
   }

@@ -44,7 +44,7 @@ sealed interface FeedRequest {
     }
     String cursor = text(body, FeedProtocol.CURSOR);
     if (!FeedProtocol.isValidCursorName(cursor)) {
-      throw new Invalid("cursor must be 1 to 100 letters, digits, '.', '_' or '-': " + cursor);
+      throw new Invalid("cursor must be 1 to 90 letters, digits, '.', '_' or '-': " + cursor);
     }
     String op = text(body, FeedProtocol.OP);
     if (op == null) {
