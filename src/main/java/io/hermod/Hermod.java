@@ -11,6 +11,10 @@ import io.hermod.config.LiveConfig;
 import io.hermod.config.ReloadPlan;
 import io.hermod.config.ListenerConfig;
 import io.hermod.delivery.DsnBuilder;
+import io.hermod.events.CursorStore;
+import io.hermod.events.EventJournal;
+import io.hermod.events.FileCursorStore;
+import io.hermod.events.FileEventJournal;
 import io.hermod.delivery.DsnIdentifiers;
 import io.hermod.delivery.RetrySchedule;
 import io.hermod.cluster.ClusterSlotLeases;
@@ -99,6 +103,8 @@ public final class Hermod {
   private final NodeConnections nodeConnections = new NodeConnections();
   private RouterVerticle router;
   private OpsHttpVerticle http;
+  private FileEventJournal journal; // null unless events.journal.enabled (docs/events.md)
+  private FileCursorStore cursors;
   private final BounceClassifier bounces; // shared by the router (events) and the delivery verticles (log lines)
   // The egress sources whose address exists on this node (checked once at start; delivery.sources needs a restart).
   private Map<String, EgressSource> egressSources = Map.of();
@@ -198,7 +204,8 @@ public final class Hermod {
         .compose(v -> spool.recover())
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued
             + " queued message(s)"))
-        .compose(queued -> hermod.checkEgressSources())
+        .compose(queued -> hermod.openEvents())
+        .compose(v -> hermod.checkEgressSources())
         .compose(v -> hermod.deployListeners())
         .compose(v -> hermod.deploy(new SubmitVerticle(hermod.live::current, spool, Clock.systemUTC(),
             SubmitVerticle.DEFAULT_MAX_IN_FLIGHT, hermod.flow)))
@@ -209,7 +216,7 @@ public final class Hermod {
         .onSuccess(v -> hermod.hotReload.checkFilesEvery(config.configReloadSeconds()))
         .map(hermod)
         // What started is stopped again, so that the spool and its lock are free for another try.
-        .recover(e -> hermod.undeployAll().eventually(spool::close).eventually(() -> {
+        .recover(e -> hermod.undeployAll().eventually(spool::close).eventually(hermod::closeEvents).eventually(() -> {
           hermod.authWorkers.close();
           hermod.resolver.close();
           return Future.succeededFuture();
@@ -290,8 +297,35 @@ public final class Hermod {
     }
     router = new RouterVerticle(live, spool, resolver, schedule, new DsnBuilder(DsnIdentifiers.random(new SecureRandom())),
         Clock.systemUTC(), endpoints, metrics, destinationLimits(), rateLimits(), egressSources.keySet())
-        .classifyingWith(bounces).indexedBy(queueIndex);
+        .classifyingWith(bounces).indexedBy(queueIndex).journalingTo(journal);
     return deploy(router);
+  }
+
+  /**
+   * The event journal and its cursors in {@code <spool.directory>/events/} (docs/events.md), after the spool's
+   * recovery and before the router, which appends every outcome to it.
+   */
+  private Future<Void> openEvents() {
+    io.hermod.config.EventJournalConfig jc = config.events().journal();
+    if (!jc.enabled()) {
+      return Future.succeededFuture();
+    }
+    Path dir = Path.of(config.spool().directory()).resolve("events");
+    return FileEventJournal.open(vertx, dir, jc.limits(), Clock.systemUTC(), metrics)
+        .compose(j -> {
+          journal = j;
+          return FileCursorStore.open(vertx, dir.resolve("cursors.json"), jc.maxCursors(), metrics, j::lastSeq);
+        })
+        .map(c -> {
+          cursors = c;
+          return null;
+        });
+  }
+
+  /** After the spool closed (no outcome can be recorded any more): everything appended is written first. */
+  private Future<Void> closeEvents() {
+    Future<Void> c = cursors == null ? Future.succeededFuture() : cursors.close();
+    return c.eventually(() -> journal == null ? Future.succeededFuture() : journal.close());
   }
 
   /** On a clustered Vert.x the per-destination cap is leased from the cluster (docs/cluster.md). */
@@ -335,6 +369,16 @@ public final class Hermod {
   /** The in-memory view of this node's queue (docs/queue.md). */
   public QueueIndex queueIndex() {
     return queueIndex;
+  }
+
+  /** This node's event journal (docs/events.md); null when events.journal.enabled is false. */
+  public EventJournal eventJournal() {
+    return journal;
+  }
+
+  /** The durable cursors over {@link #eventJournal()}; null when events.journal.enabled is false. */
+  public CursorStore cursors() {
+    return cursors;
   }
 
   public RouterVerticle router() {
@@ -395,6 +439,7 @@ public final class Hermod {
     return graceOver.future()
         .compose(v -> undeployAll())
         .compose(v -> spool.close())
+        .eventually(this::closeEvents)
         .onComplete(x -> resolver.close())
         .eventually(() -> authWorkers.close())
         .onComplete(x -> spoolLock.close());

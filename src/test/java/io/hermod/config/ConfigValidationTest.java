@@ -155,6 +155,13 @@ class ConfigValidationTest {
         bad("{'flow':{'maxDelayMillis':10001}}", "flow.maxDelayMillis"),
         bad("{'flow':{'burstSeconds':3601}}", "flow.burstSeconds"),
         bad("{'flow':{'burstSecs':5}}", "flow.burstSecs"),
+        bad("{'events':{'journal':{'maxBytes':-1}}}", "events.journal.maxBytes"),
+        bad("{'events':{'journal':{'segmentBytes':1000000,'maxBytes':1500000}}}", "events.journal.maxBytes"),
+        bad("{'events':{'journal':{'segmentBytes':100}}}", "events.journal.segmentBytes"),
+        bad("{'events':{'journal':{'maxAgeHours':0}}}", "events.journal.maxAgeHours"),
+        bad("{'events':{'journal':{'maxCursors':0}}}", "events.journal.maxCursors"),
+        bad("{'events':{'journal':{'maxPending':'many'}}}", "events.journal.maxPending"),
+        bad("{'events':{'journal':{'maxSize':5}}}", "events.journal.maxSize"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
   }
 
