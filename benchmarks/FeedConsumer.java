@@ -63,7 +63,7 @@ public class FeedConsumer {
         stopped.countDown();
       }
     }));
-    System.out.println("feed consumer ready (node " + hermod + ")");
+    System.out.println("feed consumer ready (node " + hermod.nodeId() + ")");
     stopped.await();
   }
 
