@@ -15,6 +15,9 @@ import io.hermod.events.CursorStore;
 import io.hermod.events.EventJournal;
 import io.hermod.events.FileCursorStore;
 import io.hermod.events.FileEventJournal;
+import io.hermod.events.FeedVerticle;
+import io.hermod.events.NodeId;
+import io.hermod.config.EventsConfig;
 import io.hermod.delivery.DsnIdentifiers;
 import io.hermod.delivery.RetrySchedule;
 import io.hermod.cluster.ClusterSlotLeases;
@@ -105,6 +108,7 @@ public final class Hermod {
   private OpsHttpVerticle http;
   private FileEventJournal journal; // null unless events.journal.enabled (docs/events.md)
   private FileCursorStore cursors;
+  private String nodeId; // this node's stable id in the event feed (spool/node-id), set at start
   private final BounceClassifier bounces; // shared by the router (events) and the delivery verticles (log lines)
   // The egress sources whose address exists on this node (checked once at start; delivery.sources needs a restart).
   private Map<String, EgressSource> egressSources = Map.of();
@@ -212,6 +216,7 @@ public final class Hermod {
         .compose(v -> hermod.deployDelivery())
         .compose(v -> hermod.deploy(new LocalDeliveryVerticle(config.local(), config.hostname())))
         .compose(v -> hermod.deployRouter())
+        .compose(v -> hermod.startFeed())
         .compose(v -> hermod.deployWebhooks())
         .onSuccess(v -> hermod.readiness.recovered())
         .onSuccess(v -> hermod.hotReload.checkFilesEvery(config.configReloadSeconds()))
@@ -324,14 +329,15 @@ public final class Hermod {
   }
 
   /**
-   * The webhook senders (docs/events.md "Webhooks"), reading the journal from their cursors; undeployed with the
-   * other verticles, before the journal closes. The config refuses webhooks without the journal.
+   * The webhook senders (docs/events.md "Webhooks"), reading the journal from their cursors; after the feed, which
+   * knows the node id that POST bodies carry; undeployed with the other verticles, before the journal closes. The
+   * config refuses webhooks without the journal.
    */
   private Future<Void> deployWebhooks() {
     if (config.webhooks().isEmpty()) {
       return Future.succeededFuture();
     }
-    return io.hermod.webhook.Webhooks.deploy(vertx, config.webhooks(), config.hostname(), config.hostname(), journal,
+    return io.hermod.webhook.Webhooks.deploy(vertx, config.webhooks(), nodeId, config.hostname(), journal,
         cursors, metrics, System.getenv()).map(id -> deployments.add(id)).mapEmpty();
   }
 
@@ -366,6 +372,29 @@ public final class Hermod {
   private Future<Void> deploy(java.util.function.Supplier<? extends io.vertx.core.Deployable> verticles, int instances) {
     return vertx.deployVerticle(verticles, new DeploymentOptions().setInstances(instances))
         .map(id -> deployments.add(id)).mapEmpty();
+  }
+
+  /**
+   * The node's stable id (created at first start in the spool directory), then the durable event feed over the
+   * bus (docs/events.md "Subscribing over the event bus") when the journal and the feed are on: last, so that a
+   * subscriber finds the node only once it delivers.
+   */
+  private Future<Void> startFeed() {
+    return vertx.executeBlocking(() -> NodeId.loadOrCreate(Path.of(config.spool().directory()), new SecureRandom()),
+        false).compose(id -> {
+          nodeId = id;
+          EventsConfig events = config.events();
+          if (!events.journal().enabled() || !events.feed().enabled()) {
+            return Future.succeededFuture();
+          }
+          LOG.info("event feed: node " + id + " serves " + Addresses.feedNode(id));
+          return deploy(new FeedVerticle(id, journal, cursors, events.feed()));
+        });
+  }
+
+  /** This node's id in the event feed (docs/events.md); null before start completes. */
+  public String nodeId() {
+    return nodeId;
   }
 
   /** The port a listener is bound to, by its index in the configuration. */

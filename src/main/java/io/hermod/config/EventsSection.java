@@ -23,6 +23,8 @@ final class EventsSection {
   }
 
   private static EventFeedConfig feed(JsonSection s) {
-    return new EventFeedConfig(s.bool("enabled"));
+    return new EventFeedConfig(s.bool("enabled"), s.intIn("maxBatchEntries", 1, 10_000),
+        s.intIn("maxBatchBytes", 1024, 16_777_216), s.intIn("maxWaitMillis", 0, 30_000),
+        s.intIn("maxSubscriptions", 1, 100_000), s.intIn("maxWaitingReads", 1, 100_000));
   }
 }

@@ -190,6 +190,11 @@ class ConfigValidationTest {
         bad("{'events':{'journal':{'maxCursors':0}}}", "events.journal.maxCursors"),
         bad("{'events':{'journal':{'maxPending':'many'}}}", "events.journal.maxPending"),
         bad("{'events':{'journal':{'maxSize':5}}}", "events.journal.maxSize"),
+        bad("{'events':{'feed':{'maxBatchEntries':0}}}", "events.feed.maxBatchEntries"),
+        bad("{'events':{'feed':{'maxBatchBytes':100}}}", "events.feed.maxBatchBytes"),
+        bad("{'events':{'feed':{'maxWaitMillis':60000}}}", "events.feed.maxWaitMillis"),
+        bad("{'events':{'feed':{'maxSubscriptions':'all'}}}", "events.feed.maxSubscriptions"),
+        bad("{'events':{'feed':{'maxWaitingReads':-1}}}", "events.feed.maxWaitingReads"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
   }
 

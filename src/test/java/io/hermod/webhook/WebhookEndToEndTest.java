@@ -151,6 +151,8 @@ class WebhookEndToEndTest {
     for (TestReceiver.Post p : posts) {
       assertTrue(p.signatureValid(), "signature of POST " + p.number());
       assertEquals("outcomes", p.body().getString("webhook"));
+      assertEquals(hermod.hermod.nodeId(), p.body().getString("node"), "the node's feed id, the same across restarts");
+      assertEquals("mx.hermod.test", p.body().getString("hostname"));
       JsonArray events = p.body().getJsonArray("events");
       for (int i = 1; i < events.size(); i++) {
         assertEquals(events.getJsonObject(i - 1).getLong("seq") + 1, events.getJsonObject(i).getLong("seq"),
