@@ -6,14 +6,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A fake {@link CursorStore} for the feed's protocol tests (a seam); commits never move a cursor back. */
-final class MemoryCursors implements CursorStore {
+/**
+ * A fake {@link CursorStore} for the feed's protocol tests and the webhook sender's (a seam); commits never move a
+ * cursor back.
+ */
+public final class MemoryCursors implements CursorStore {
 
   private final Map<String, Long> positions = new ConcurrentHashMap<>();
   private volatile boolean failCommits;
 
   /** true: every commit fails, as a cursor store whose disk refuses writes. */
-  void failCommits(boolean fail) {
+  public void failCommits(boolean fail) {
     failCommits = fail;
   }
 

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A fake {@link EventJournal} for the feed's protocol tests (a seam): entries in memory, the time of each append
+ * A fake {@link EventJournal} for the feed's protocol tests and the webhook sender's (a seam): entries in memory,
+ * the time of each append
  * given by the test, {@link #dropUpTo} standing in for retention. The end-to-end tests use the real journal.
  */
-final class MemoryJournal implements EventJournal {
+public final class MemoryJournal implements EventJournal {
 
   private record Stored(long seq, Instant at, JsonObject event) {
   }
@@ -33,7 +34,7 @@ final class MemoryJournal implements EventJournal {
     return Future.succeededFuture(append(event, Instant.now()));
   }
 
-  synchronized void dropUpTo(long seq) {
+  public synchronized void dropUpTo(long seq) {
     entries.removeIf(e -> e.seq() <= seq);
   }
 
