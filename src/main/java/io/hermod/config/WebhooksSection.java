@@ -27,7 +27,7 @@ final class WebhooksSection {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   // RFC 9110 §5.1: a field name is a token.
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-  /** Headers Hermod sets itself (or the HTTP client does): a configured one would break the request or the signature. */
+  /** Headers Hermod (or the HTTP client) sets: a configured one would break the request or the signature. */
   private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-type", "content-length",
       "transfer-encoding", "connection", "user-agent");
   private static final int MIN_SECRET_LENGTH = 16;

@@ -29,8 +29,8 @@ public final class WebhookVerticle extends VerticleBase {
   private final List<WebhookSender> senders = new ArrayList<>();
   private final List<WebhookPoster> posters = new ArrayList<>();
 
-  WebhookVerticle(List<WebhookConfig> endpoints, Map<String, byte[]> secrets, String node, String hostname, EventJournal journal,
-                  CursorStore cursors, HermodMetrics metrics) {
+  WebhookVerticle(List<WebhookConfig> endpoints, Map<String, byte[]> secrets, String node, String hostname,
+                  EventJournal journal, CursorStore cursors, HermodMetrics metrics) {
     this.endpoints = endpoints;
     this.secrets = secrets;
     this.node = node;

@@ -10,8 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A fake {@link EventJournal} for the feed's protocol tests and the webhook sender's (a seam): entries in memory,
- * the time of each append
- * given by the test, {@link #dropUpTo} standing in for retention. The end-to-end tests use the real journal.
+ * the time of each append given by the test, {@link #dropUpTo} standing in for retention. The end-to-end tests use
+ * the real journal.
  */
 public final class MemoryJournal implements EventJournal {
 

@@ -57,7 +57,8 @@ class WebhookEndToEndTest {
     hermod = TestHermod.start(dir.resolve("spool"), new JsonObject()
         .put("routing", new JsonObject().put("smarthost", "[127.0.0.1]:" + peer.port()))
         .put("webhooks", new JsonArray().add(new JsonObject()
-            .put("name", "outcomes").put("url", receiver.url()).put("secret", SECRET).put("batchSize", 8).put("lingerMillis", 100).put("timeoutMillis", 3000)
+            .put("name", "outcomes").put("url", receiver.url()).put("secret", SECRET).put("batchSize", 8)
+            .put("lingerMillis", 100).put("timeoutMillis", 3000)
             .put("retryInitialMillis", 50).put("retryMaxMillis", 400))));
   }
 
@@ -165,7 +166,8 @@ class WebhookEndToEndTest {
         if (next == p.firstSeq()) {
           sentAgain.add(p.number());
         } else {
-          assertEquals(p.body().getLong("lastSeq") + 1, next, "POST " + (p.number() + 1) + " follows POST " + p.number());
+          assertEquals(p.body().getLong("lastSeq") + 1, next,
+              "POST " + (p.number() + 1) + " follows POST " + p.number());
           assertEquals(TestReceiver.Answer.OK, p.answer(), "only an answered POST is followed by the next events");
         }
       }

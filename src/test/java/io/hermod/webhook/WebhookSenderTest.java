@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The webhook sender against a real HTTP receiver on 127.0.0.1, over the journal and cursor seams (the in-memory
- * fakes of io.hermod.events here; WebhookEndToEndTest runs a whole Hermod on the real journal): order, signature, retries with backoff,
- * the contiguous-prefix commit with concurrency, restarts, lost acknowledgements, and bounded memory.
+ * fakes of io.hermod.events here; WebhookEndToEndTest runs a whole Hermod on the real journal): order, signature,
+ * retries with backoff, the contiguous-prefix commit with concurrency, restarts, lost acknowledgements, failed
+ * cursor commits, and bounded memory.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WebhookSenderTest {
@@ -63,7 +64,8 @@ class WebhookSenderTest {
   }
 
   private void startSender(WebhookConfig c) {
-    deployment = vertx.deployVerticle(new WebhookVerticle(List.of(c), Map.of("hook", SECRET.getBytes(StandardCharsets.UTF_8)),
+    deployment = vertx.deployVerticle(new WebhookVerticle(List.of(c),
+        Map.of("hook", SECRET.getBytes(StandardCharsets.UTF_8)),
         "node-1", "mx.test", journal, cursors, new HermodMetrics(registry))).await();
   }
 
@@ -252,5 +254,20 @@ class WebhookSenderTest {
     Wait.until(() -> cursor() == 10, "caught up", 10);
     assertEquals(List.of(7L, 8L, 9L, 10L), seqs(receiver.processedEvents()));
     assertEquals(4, counter("hermod.webhook.skipped", null), "seq 3 to 6 are gone");
+  }
+
+  @Test
+  void aCursorStoreThatRefusesCommitsLosesNothingAndTheCursorCatchesUpWhenItWorksAgain() throws Exception {
+    receiver.start().await();
+    cursors.failCommits(true);
+    startSender(config(new JsonObject().put("batchSize", 5)));
+    append(1, 20);
+    Wait.until(() -> receiver.processedEvents().size() == 20, "all POSTed and acknowledged", 10);
+    assertEquals(0, cursor(), "acknowledged, but not durable yet");
+    assertEquals(20, gauge("hermod.webhook.lag.events"), "the lag counts from the durable cursor");
+    cursors.failCommits(false);
+    Wait.until(() -> cursor() == 20, "the commit retried", 10);
+    assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), seqs(receiver.processedEvents()),
+        "a failing commit neither stops the POSTs nor makes them repeat");
   }
 }

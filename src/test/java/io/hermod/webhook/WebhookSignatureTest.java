@@ -54,7 +54,8 @@ class WebhookSignatureTest {
 
   @Test
   void anEmptySecretIsRefused() {
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new WebhookSignature(new byte[0]));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new WebhookSignature(new byte[0]));
   }
 
   private static byte[] bytes(String s) {
