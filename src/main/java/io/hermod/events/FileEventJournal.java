@@ -85,8 +85,8 @@ public final class FileEventJournal implements EventJournal {
   /** As above, with the clock that stamps entries and drives age retention, and where to count. */
   public static Future<FileEventJournal> open(Vertx vertx, Path dir, JournalLimits limits, Clock clock,
                                               HermodMetrics metrics) {
-    Context context = vertx.getOrCreateContext();
-    WorkerExecutor writerThread = vertx.createSharedWorkerExecutor("hermod-journal-writer-" + dir, 1);
+    Context context = ownContext(vertx);
+    WorkerExecutor writerThread = vertx.createSharedWorkerExecutor(writerPoolName(dir), 1);
     WorkerExecutor readerThreads = vertx.createSharedWorkerExecutor("hermod-journal-readers-" + dir, 2);
     Promise<FileEventJournal> opened = Promise.promise();
     context.runOnContext(v -> writerThread.executeBlocking(() -> SegmentWriter.open(dir, limits, clock.millis()))
@@ -98,6 +98,22 @@ public final class FileEventJournal implements EventJournal {
         })
         .onComplete(opened));
     return opened.future();
+  }
+
+  /**
+   * A context of the journal's own, never the caller's verticle's: undeploying that verticle would cancel the
+   * journal's timers (retention, write retries). A context made on a thread outside Vert.x belongs to no verticle.
+   */
+  private static Context ownContext(Vertx vertx) {
+    if (Vertx.currentContext() == null) {
+      return vertx.getOrCreateContext();
+    }
+    return java.util.concurrent.CompletableFuture.supplyAsync(vertx::getOrCreateContext).join();
+  }
+
+  /** The writer's thread pool (one thread): its name, per journal directory. */
+  static String writerPoolName(Path dir) {
+    return "hermod-journal-writer-" + dir;
   }
 
   private void started() {
@@ -269,6 +285,11 @@ public final class FileEventJournal implements EventJournal {
   @Override
   public long firstSeq() {
     return writer.segments().get(0).firstSeq;
+  }
+
+  /** Bytes read from segment files by reads so far (tests check that reads stay near their target). */
+  long bytesScanned() {
+    return reads.bytesScanned();
   }
 
   /** The journal's size on disk, in bytes (what retention bounds by maxBytes). */

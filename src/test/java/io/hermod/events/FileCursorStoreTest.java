@@ -1,11 +1,7 @@
 package io.hermod.events;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,21 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Named cursors on a real file: durable across restarts, never back, bounded, validated. */
-class FileCursorStoreTest {
+class FileCursorStoreTest extends JournalDirTest {
 
-  @TempDir
-  Path dir;
-  Vertx vertx;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
 
   FileCursorStore open(int max) {
     return FileCursorStore.open(vertx, dir.resolve("cursors.json"), max).await();
@@ -115,6 +98,22 @@ class FileCursorStoreTest {
     Files.writeString(dir.resolve("cursors.json"), "{\"cursors\": {\"a\": 1");
     Throwable e = failure(FileCursorStore.open(vertx, dir.resolve("cursors.json"), 10));
     assertTrue(e.getMessage().contains("cursors.json"), e.getMessage());
+  }
+
+  @Test
+  void eachCursorsLagIsAGaugeUntilItIsRemoved() {
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    java.util.concurrent.atomic.AtomicLong lastSeq = new java.util.concurrent.atomic.AtomicLong(100);
+    FileCursorStore store = FileCursorStore.open(vertx, dir.resolve("cursors.json"), 10,
+        new io.hermod.metrics.HermodMetrics(registry), lastSeq::get).await();
+    store.commit("billing", 60).await();
+    assertTrue(registry.scrape().contains("hermod_events_cursor_lag{cursor=\"billing\"} 40.0"), registry.scrape());
+    lastSeq.set(110);
+    store.commit("billing", 100).await();
+    assertTrue(registry.scrape().contains("hermod_events_cursor_lag{cursor=\"billing\"} 10.0"), registry.scrape());
+    store.remove("billing").await();
+    assertFalse(registry.scrape().contains("hermod_events_cursor_lag"), registry.scrape());
   }
 
   /** The failure of {@code f}; fails the test if {@code f} succeeds. */
