@@ -93,6 +93,19 @@ class EventFeedClientTest {
   }
 
   @Test
+  void unsubscribeRemovesTheCursorOnEveryNode() throws Exception {
+    append("n1", 2);
+    append("n2", 2);
+    Received got = new Received();
+    EventFeed feed = subscribe("gone", got::handle);
+    got.waitFor(Map.of("n1", 2L, "n2", 2L));
+    assertTrue(cursors.get("n1").snapshot().containsKey("feed.gone"));
+    feed.unsubscribe().await(10, TimeUnit.SECONDS);
+    assertTrue(!cursors.get("n1").snapshot().containsKey("feed.gone"), "removed on n1");
+    assertTrue(!cursors.get("n2").snapshot().containsKey("feed.gone"), "removed on n2");
+  }
+
+  @Test
   void aFailedHandlerGetsTheSameBatchAgain() throws Exception {
     append("n2", 10);
     Received got = new Received();
