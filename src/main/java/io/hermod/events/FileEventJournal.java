@@ -86,7 +86,7 @@ public final class FileEventJournal implements EventJournal {
   public static Future<FileEventJournal> open(Vertx vertx, Path dir, JournalLimits limits, Clock clock,
                                               HermodMetrics metrics) {
     Context context = vertx.getOrCreateContext();
-    WorkerExecutor writerThread = vertx.createSharedWorkerExecutor("hermod-journal-writer-" + dir, 1);
+    WorkerExecutor writerThread = vertx.createSharedWorkerExecutor(writerPoolName(dir), 1);
     WorkerExecutor readerThreads = vertx.createSharedWorkerExecutor("hermod-journal-readers-" + dir, 2);
     Promise<FileEventJournal> opened = Promise.promise();
     context.runOnContext(v -> writerThread.executeBlocking(() -> SegmentWriter.open(dir, limits, clock.millis()))
@@ -98,6 +98,11 @@ public final class FileEventJournal implements EventJournal {
         })
         .onComplete(opened));
     return opened.future();
+  }
+
+  /** The writer's thread pool (one thread): its name, per journal directory. */
+  static String writerPoolName(Path dir) {
+    return "hermod-journal-writer-" + dir;
   }
 
   private void started() {
@@ -269,6 +274,11 @@ public final class FileEventJournal implements EventJournal {
   @Override
   public long firstSeq() {
     return writer.segments().get(0).firstSeq;
+  }
+
+  /** Bytes read from segment files by reads so far (tests check that reads stay near their target). */
+  long bytesScanned() {
+    return reads.bytesScanned();
   }
 
   /** The journal's size on disk, in bytes (what retention bounds by maxBytes). */

@@ -62,7 +62,7 @@ record JournalRecord(long seq, long timeMillis, byte[] payload) {
    * Decodes the record at {@code in}'s position; on OK the position moves past it, otherwise it is unchanged.
    */
   static Decoded decode(ByteBuffer in) {
-    if (in.remaining() < HEADER_BYTES) {
+    if (in.remaining() < 4) {
       return SHORT;
     }
     int start = in.position();

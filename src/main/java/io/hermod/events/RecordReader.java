@@ -5,19 +5,22 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * Reads a segment's records in order from a file position up to a limit, through one 64 KiB buffer: memory
- * holds one chunk of the file, never the segment. Stops at the limit, at a short (torn) record or at a corrupt
+ * Reads a segment's records in order from a file position up to a limit, through one buffer of 8 to 64 KiB
+ * (larger only for a record larger than that): memory holds one chunk of the file, never the segment. Stops at the limit, at a short (torn) record or at a corrupt
  * one ({@link #stoppedAt()} says which).
  */
 final class RecordReader {
 
+  /** The first read is small (a reader at the tail wants a few entries); each further one doubles, to this. */
+  private static final int FIRST_CHUNK = 8 * 1024;
   private static final int CHUNK = 64 * 1024;
 
   private final FileChannel channel;
   private final long limit;
   private long filePosition; // file offset of buffer's position
-  private ByteBuffer buffer = ByteBuffer.allocate(CHUNK).flip();
+  private ByteBuffer buffer = ByteBuffer.allocate(0);
   private JournalRecord.Status stoppedAt = JournalRecord.Status.OK;
+  private long bytesRead;
 
   RecordReader(FileChannel channel, long position, long limit) {
     this.channel = channel;
@@ -28,6 +31,11 @@ final class RecordReader {
   /** The file offset just after the last record returned (where the next one starts). */
   long position() {
     return filePosition;
+  }
+
+  /** Bytes read from the file so far (what a read costs in I/O). */
+  long bytesRead() {
+    return bytesRead;
   }
 
   /** OK when the reader reached the limit cleanly; SHORT or CORRUPT when it stopped at a bad record. */
@@ -61,7 +69,8 @@ final class RecordReader {
    * when the file had no more bytes.
    */
   private boolean refill(long unread) throws IOException {
-    int needed = Math.max(CHUNK, JournalRecord.announcedSize(buffer));
+    int needed = Math.max(Math.min(CHUNK, Math.max(FIRST_CHUNK, buffer.capacity() * 2)),
+        JournalRecord.announcedSize(buffer));
     ByteBuffer next = buffer.capacity() >= needed ? buffer : ByteBuffer.allocate(needed);
     if (next == buffer) {
       buffer.compact();
@@ -78,6 +87,7 @@ final class RecordReader {
         break;
       }
       at += n;
+      bytesRead += n;
     }
     buffer.flip();
     return at > unread;

@@ -25,6 +25,7 @@ final class SegmentReads {
   private static final int CACHED_POSITIONS = 256;
 
   private final Supplier<List<Segment>> segments;
+  private final java.util.concurrent.atomic.LongAdder scanned = new java.util.concurrent.atomic.LongAdder();
   private final Map<Long, Position> positions = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Long, Position> eldest) {
@@ -39,6 +40,11 @@ final class SegmentReads {
     this.segments = segments;
   }
 
+  /** Bytes read from segment files so far, by reads, seqBefore and index builds. */
+  long bytesScanned() {
+    return scanned.sum();
+  }
+
   /** Blocking: see {@link EventJournal#read}. */
   List<JournalEntry> read(long after, int maxEntries, int maxBytes) throws IOException {
     List<JournalEntry> found = new ArrayList<>();
@@ -51,20 +57,24 @@ final class SegmentReads {
       try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ)) {
         ensureIndexed(s, ch);
         RecordReader reader = new RecordReader(ch, startOffset(s, want), s.size());
-        long at = reader.position();
-        for (JournalRecord r = reader.next(); r != null && r.seq() < s.nextSeq(); r = reader.next()) {
-          if (r.seq() >= want) {
-            if (found.size() >= maxEntries || (!found.isEmpty() && bytes + r.payload().length > maxBytes)) {
-              remember(r.seq(), s, at);
-              return found;
+        try {
+          long at = reader.position();
+          for (JournalRecord r = reader.next(); r != null && r.seq() < s.nextSeq(); r = reader.next()) {
+            if (r.seq() >= want) {
+              if (found.size() >= maxEntries || (!found.isEmpty() && bytes + r.payload().length > maxBytes)) {
+                remember(r.seq(), s, at);
+                return found;
+              }
+              found.add(new JournalEntry(r.seq(), new JsonObject(Buffer.buffer(r.payload()))));
+              bytes += r.payload().length;
+              want = r.seq() + 1;
             }
-            found.add(new JournalEntry(r.seq(), new JsonObject(Buffer.buffer(r.payload()))));
-            bytes += r.payload().length;
-            want = r.seq() + 1;
+            at = reader.position();
           }
-          at = reader.position();
+          remember(want, s, at);
+        } finally {
+          scanned.add(reader.bytesRead());
         }
-        remember(want, s, at);
       } catch (NoSuchFileException dropped) {
         // retention deleted it: its entries are gone, the next segment follows
       }
@@ -88,6 +98,7 @@ final class SegmentReads {
              r = reader.next()) {
           best = r.seq();
         }
+        scanned.add(reader.bytesRead());
         if (best > 0) {
           return best;
         }
@@ -115,7 +126,7 @@ final class SegmentReads {
   }
 
   /** A segment written before this start gets its sparse index on its first read (one scan). */
-  private static void ensureIndexed(Segment s, FileChannel ch) throws IOException {
+  private void ensureIndexed(Segment s, FileChannel ch) throws IOException {
     synchronized (s) {
       if (!s.isIndexed()) {
         RecordReader reader = new RecordReader(ch, 0, s.size());
@@ -124,6 +135,7 @@ final class SegmentReads {
           s.added(r.seq(), r.timeMillis(), at);
           at = reader.position();
         }
+        scanned.add(reader.bytesRead());
         s.indexed();
       }
     }

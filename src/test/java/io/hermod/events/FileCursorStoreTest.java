@@ -117,6 +117,22 @@ class FileCursorStoreTest {
     assertTrue(e.getMessage().contains("cursors.json"), e.getMessage());
   }
 
+  @Test
+  void eachCursorsLagIsAGaugeUntilItIsRemoved() {
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    java.util.concurrent.atomic.AtomicLong lastSeq = new java.util.concurrent.atomic.AtomicLong(100);
+    FileCursorStore store = FileCursorStore.open(vertx, dir.resolve("cursors.json"), 10,
+        new io.hermod.metrics.HermodMetrics(registry), lastSeq::get).await();
+    store.commit("billing", 60).await();
+    assertTrue(registry.scrape().contains("hermod_events_cursor_lag{cursor=\"billing\"} 40.0"), registry.scrape());
+    lastSeq.set(110);
+    store.commit("billing", 100).await();
+    assertTrue(registry.scrape().contains("hermod_events_cursor_lag{cursor=\"billing\"} 10.0"), registry.scrape());
+    store.remove("billing").await();
+    assertFalse(registry.scrape().contains("hermod_events_cursor_lag"), registry.scrape());
+  }
+
   /** The failure of {@code f}; fails the test if {@code f} succeeds. */
   static Throwable failure(Future<?> f) {
     return f.transform(ar -> ar.succeeded() ? Future.failedFuture(new AssertionError("succeeded: " + ar.result()))
