@@ -12,7 +12,7 @@ import procs
 
 SENDER = "s@x.test"
 QUICK = dict(messages=4000, sessions=32, size=1024, limit=180, rounds=1)
-FULL = dict(messages=20000, sessions=32, size=1024, limit=600, rounds=3)
+FULL = dict(messages=10000, sessions=32, size=1024, limit=600, rounds=3)
 
 
 def log(msg):
