@@ -89,7 +89,7 @@ public final class EventFeed {
     if (closed || node == null || node.isEmpty() || readers.containsKey(node)) {
       return;
     }
-    NodeReader reader = new NodeReader(vertx, node, name, options, handler);
+    NodeReader reader = new NodeReader(vertx, context, node, name, options, handler);
     readers.put(node, reader);
     reader.start();
   }
