@@ -2,8 +2,11 @@
 // application verticle's EventFeed subscription on the same Vert.x (the "same JVM" shape of README "Your
 // application and Hermod"). Run as a single-file program on the jar's classpath:
 //
-//     java -cp target/hermod.jar benchmarks/FeedConsumer.java CONFIG STATS_FILE
+//     java -cp target/hermod.jar benchmarks/FeedConsumer.java CONFIG STATS_FILE [fast|slow|none]
 //
+// fast (default): batches of up to 1,000, each acknowledged at once. slow: batches of 10, each taking 100 ms
+// (at most 100 events/s, far below the relay rate: the consumer falls behind on disk). none: no subscription
+// (the journal still records every event): the baseline for the relay rate.
 // Every second it replaces STATS_FILE with one JSON object: events received, duplicates, the lag of each event
 // (the handler's clock minus the event's "timestamp", when the outcome was recorded) as p50/p99/max in ms, and the
 // times of the first and last event. Lags are counted in 1-ms buckets up to 10 minutes: memory stays fixed.
@@ -41,19 +44,23 @@ public class FeedConsumer {
     Vertx vertx = Vertx.vertx();
     HermodConfig config = ConfigLoader.load(vertx, args[0]).await();
     Hermod hermod = Hermod.start(vertx, config).await();
+    String mode = args.length > 2 ? args[2] : "fast";
+    boolean slow = mode.equals("slow");
     FeedConsumer consumer = new FeedConsumer();
-    EventFeed feed = EventFeed.subscribe(vertx, "bench", new EventFeedOptions().fromBeginning().maxBatch(1000),
-        batch -> {
+    EventFeed feed = mode.equals("none") ? null : EventFeed.subscribe(vertx, "bench",
+        new EventFeedOptions().fromBeginning().maxBatch(slow ? 10 : 1000), batch -> {
           synchronized (consumer) {
             consumer.record(batch.events());
           }
-          return Future.succeededFuture();
+          return slow ? Future.future(p -> vertx.setTimer(100, t -> p.complete())) : Future.succeededFuture();
         }).await();
     vertx.setPeriodic(1000, t -> vertx.executeBlocking(() -> consumer.write(stats), false));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        feed.close().await();
+        if (feed != null) {
+          feed.close().await();
+        }
         hermod.stop().await();
         consumer.write(stats);
         vertx.close().await();

@@ -89,7 +89,7 @@ public final class EventFeed {
     if (closed || node == null || node.isEmpty() || readers.containsKey(node)) {
       return;
     }
-    NodeReader reader = new NodeReader(vertx, node, name, options, handler);
+    NodeReader reader = new NodeReader(vertx, context, node, name, options, handler);
     readers.put(node, reader);
     reader.start();
   }
@@ -132,6 +132,22 @@ public final class EventFeed {
       Future.join(all).<Void>mapEmpty().onComplete(done);
     });
     return done.future();
+  }
+
+  /**
+   * Closes, then removes this subscription's cursor on every node it found (the durable subscription is gone: the
+   * same name later starts afresh). A node that is down keeps its cursor; remove it there with another unsubscribe
+   * later.
+   */
+  public Future<Void> unsubscribe() {
+    return close().compose(v -> onContext(() -> new ArrayList<>(readers.keySet()))).compose(nodes -> {
+      List<Future<Object>> removed = new ArrayList<>();
+      for (String node : nodes) {
+        removed.add(vertx.eventBus().request(Addresses.feedNode(node), new JsonObject()
+            .put(FeedProtocol.OP, FeedProtocol.OP_REMOVE).put(FeedProtocol.CURSOR, name)).map(m -> m.body()));
+      }
+      return Future.all(removed).mapEmpty();
+    });
   }
 
   private <T> Future<T> onContext(java.util.function.Supplier<T> read) {

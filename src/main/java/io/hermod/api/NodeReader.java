@@ -1,5 +1,6 @@
 package io.hermod.api;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -30,6 +31,7 @@ final class NodeReader {
   private enum State { OPENING, READING, DELIVERING, RETRY_WAIT, STOPPED }
 
   private final Vertx vertx;
+  private final Context context;
   private final String node;
   private final String address;
   private final String cursor;
@@ -47,9 +49,10 @@ final class NodeReader {
   private long backoff;
   private long retryTimer = -1;
 
-  NodeReader(Vertx vertx, String node, String cursor, EventFeedOptions options,
+  NodeReader(Vertx vertx, Context context, String node, String cursor, EventFeedOptions options,
              Function<EventBatch, Future<Void>> handler) {
     this.vertx = vertx;
+    this.context = context;
     this.node = node;
     this.address = Addresses.feedNode(node);
     this.cursor = cursor;
@@ -163,7 +166,8 @@ final class NodeReader {
     } catch (RuntimeException e) {
       handled = Future.failedFuture(e);
     }
-    handled.onComplete(ar -> {
+    // The application's future may complete on another thread: the reader's state lives on the subscription's context.
+    handled.onComplete(ar -> context.runOnContext(v -> {
       if (ar.succeeded()) {
         position = batch.lastSeq();
         backoff = options.retryInitialMillis();
@@ -180,7 +184,7 @@ final class NodeReader {
       } else {
         retryLater("handler", ar.cause(), () -> deliver(batch));
       }
-    });
+    }));
   }
 
   /** At most one ack in flight: those that come meanwhile collapse into the next one (acks in batches). */

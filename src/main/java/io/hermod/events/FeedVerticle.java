@@ -156,7 +156,7 @@ public final class FeedVerticle extends VerticleBase {
       fail(msg, noSuchCursor(read.cursor()));
       return;
     }
-    journal.read(read.after(), read.max(), limits.maxBatchBytes()).onComplete(ar -> {
+    journal.read(read.after(), read.max(), limits.maxBatchBytes()).onComplete(ar -> onOurContext(() -> {
       if (ar.failed()) {
         fail(msg, ar.cause());
       } else if (!ar.result().isEmpty() || read.waitMillis() == 0 || stopped) {
@@ -171,7 +171,16 @@ public final class FeedVerticle extends VerticleBase {
         long timer = vertx.setTimer(read.waitMillis(), t -> answerEmpty(waiting.remove(key)));
         waiting.put(key, new Waiting(msg, read, timer));
       }
-    });
+    }));
+  }
+
+  /** The waiting reads are ours alone: a journal whose futures complete elsewhere is brought back here. */
+  private void onOurContext(Runnable action) {
+    if (io.vertx.core.Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
   }
 
   /** New events: every waiting read behind the journal's end reads again (and is answered). */

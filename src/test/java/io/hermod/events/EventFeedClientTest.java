@@ -93,6 +93,48 @@ class EventFeedClientTest {
   }
 
   @Test
+  void unsubscribeRemovesTheCursorOnEveryNode() throws Exception {
+    append("n1", 2);
+    append("n2", 2);
+    Received got = new Received();
+    EventFeed feed = subscribe("gone", got::handle);
+    got.waitFor(Map.of("n1", 2L, "n2", 2L));
+    assertTrue(cursors.get("n1").snapshot().containsKey("feed.gone"));
+    feed.unsubscribe().await(10, TimeUnit.SECONDS);
+    assertTrue(!cursors.get("n1").snapshot().containsKey("feed.gone"), "removed on n1");
+    assertTrue(!cursors.get("n2").snapshot().containsKey("feed.gone"), "removed on n2");
+  }
+
+  @Test
+  void aReadRefusedForTooManyWaitingReadsIsRetriedAndNothingIsMissed() throws Exception {
+    MemoryJournal journal = new MemoryJournal();
+    journals.put("n3", journal);
+    cursors.put("n3", new MemoryCursors());
+    // One waiting read at a time on n3: the subscriptions' reads at its tail are refused (429) and back off.
+    deployments.put("n3", vertx.deployVerticle(new FeedVerticle("n3", journal, cursors.get("n3"),
+        new EventFeedConfig(true, 7, 1 << 20, 2000, 100, 1))).await(10, TimeUnit.SECONDS));
+    // The test takes the only slot itself: a read at n3's tail that waits up to 2 s.
+    var bus = vertx.eventBus();
+    String n3 = io.hermod.api.Addresses.feedNode("n3");
+    bus.request(n3, new JsonObject().put("op", "open").put("cursor", "blocker")).await(10, TimeUnit.SECONDS);
+    Future<io.vertx.core.eventbus.Message<JsonObject>> blocker = bus.request(n3, new JsonObject().put("op", "read")
+        .put("cursor", "blocker").put("after", 0).put("waitMillis", 2000));
+    Received one = new Received();
+    Received two = new Received();
+    EventFeed first = subscribe("one", one::handle);
+    EventFeed second = subscribe("two", two::handle);
+    waitUntil(() -> cursors.get("n3").snapshot().keySet().containsAll(java.util.Set.of("feed.one", "feed.two")));
+    append("n3", 20);
+    assertEquals(7, blocker.await(10, TimeUnit.SECONDS).body().getJsonArray("events").size(), "woken, one batch");
+    one.waitFor(Map.of("n3", 20L));
+    two.waitFor(Map.of("n3", 20L));
+    first.close().await(10, TimeUnit.SECONDS);
+    second.close().await(10, TimeUnit.SECONDS);
+    one.assertContiguous("n3", 1, 20);
+    two.assertContiguous("n3", 1, 20);
+  }
+
+  @Test
   void aFailedHandlerGetsTheSameBatchAgain() throws Exception {
     append("n2", 10);
     Received got = new Received();
