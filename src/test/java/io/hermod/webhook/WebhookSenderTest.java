@@ -270,4 +270,17 @@ class WebhookSenderTest {
     assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), seqs(receiver.processedEvents()),
         "a failing commit neither stops the POSTs nor makes them repeat");
   }
+
+  @Test
+  void aPartialBatchLingersForMoreEventsAndAFullOneGoesAtOnce() throws Exception {
+    receiver.start().await();
+    startSender(config(new JsonObject().put("batchSize", 10).put("lingerMillis", 60_000)));
+    append(1, 6);
+    Thread.sleep(500); // nothing observable may happen: give the sender the chance to send too early
+    assertEquals(0, receiver.posts().size(), "6 of 10 wait (lingerMillis is a minute)");
+    append(7, 23);
+    Wait.until(() -> cursor() == 20, "the two full batches", 10);
+    assertEquals(List.of(10, 10), receiver.posts().stream().map(p -> p.body().getJsonArray("events").size()).toList(),
+        "full batches go at once; the 3 left over linger");
+  }
 }
