@@ -112,6 +112,10 @@ def main():
     want = [s.strip() for s in a.only.split(",") if s.strip()]
     if want == ["deepqueue"]:
         return deepqueue_main(a)
+    if want == ["feed"]:
+        return feed_main(a)
+    if "feed" in want:
+        ap.error("--only feed runs alone (benchmarks/README.md \"Event feed\")")
     if "deepqueue" in want:
         ap.error("--only deepqueue runs alone (benchmarks/README.md \"Deep queue\")")
     unknown = [s for s in want if s not in SCENARIOS]
@@ -288,6 +292,14 @@ def deepqueue_main(a):
                        lambda: deepqueue.run(a.work, a.jar, a.quick, overrides, a.jar_note),
                        report.write_deepqueue,
                        {"disk free (work)": sh(["df", "-h", "--output=avail", a.work]).splitlines()[-1].strip()})
+
+
+def feed_main(a):
+    """The event-feed scenario only (benchmarks/feed.py); results in results-<date>-feed.md."""
+    import feed
+    here = os.path.dirname(os.path.abspath(__file__))
+    return module_main(a, "feed", feed.QUICK if a.quick else feed.FULL,
+                       lambda: feed.run(a.work, a.jar, here, a.quick, {}, a.jar_note), feed.write)
 
 
 def sustained_main(a):

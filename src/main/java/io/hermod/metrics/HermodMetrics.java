@@ -280,4 +280,87 @@ public final class HermodMetrics {
         .description("DNS queries waiting for a free query slot, by resolver").tag("resolver", resolver)
         .register(registry);
   }
+
+  // ---- event journal (io.hermod.events, docs/events.md) ----
+
+  /** hermod_events_journal_bytes (the journal's size on disk) and hermod_events_journal_last_seq, at scrape time. */
+  public void eventJournal(LongSupplier bytes, LongSupplier lastSeq) {
+    Gauge.builder("hermod.events.journal.bytes", bytes::getAsLong)
+        .description("Bytes of this node's event journal on disk (bounded by events.journal.maxBytes)")
+        .register(registry);
+    Gauge.builder("hermod.events.journal.last.seq", lastSeq::getAsLong)
+        .description("The seq of the newest durable entry of this node's event journal").register(registry);
+  }
+
+  /** hermod_events_journal_appended_total: entries made durable (one fsync for a whole batch). */
+  public void journalAppended(int entries) {
+    Counter.builder("hermod.events.journal.appended").description("Events appended durably to the event journal")
+        .register(registry).increment(entries);
+  }
+
+  /** hermod_events_journal_retired_total: entries dropped by retention (whole old segments). */
+  public void journalRetired(long entries) {
+    Counter.builder("hermod.events.journal.retired")
+        .description("Event journal entries dropped by retention (events.journal.maxBytes, maxAgeHours)")
+        .register(registry).increment(entries);
+  }
+
+  /** hermod_events_journal_append_failures_total{reason=queue_full|closed}: events that were not journaled. */
+  public void journalAppendFailed(String reason) {
+    Counter.builder("hermod.events.journal.append.failures")
+        .description("Events not journaled: the append queue was full (slow or failing disk), or the journal closed")
+        .tag("reason", reason).register(registry).increment();
+  }
+
+  /** hermod_events_journal_write_errors_total: failed batch writes or fsyncs (the batch is retried). */
+  public void journalWriteError() {
+    Counter.builder("hermod.events.journal.write.errors")
+        .description("Event journal writes or fsyncs that failed (disk full, I/O error); the batch is retried")
+        .register(registry).increment();
+  }
+
+  /**
+   * hermod_events_cursor_lag{cursor}: journal entries a durable cursor has not acknowledged yet (bounded in
+   * number by events.journal.maxCursors). Returns what removes the gauge again (the cursor was removed).
+   */
+  public Runnable cursorLag(String cursor, LongSupplier lag) {
+    Gauge gauge = Gauge.builder("hermod.events.cursor.lag", lag::getAsLong)
+        .description("Event journal entries after a cursor's acknowledged seq (last seq - cursor)")
+        .tag("cursor", cursor).register(registry);
+    return () -> registry.remove(gauge);
+  }
+
+  // ---- webhooks (io.hermod.webhook; tag webhook = webhooks[].name, a small configured set) ----
+
+  /** hermod_webhook_posts_total{webhook, result=2xx|3xx|4xx|5xx|timeout|error}: one per POST attempt. */
+  public void webhookPost(String webhook, String result) {
+    Counter.builder("hermod.webhook.posts").description("Webhook POSTs, by endpoint and result")
+        .tags("webhook", webhook, "result", result).register(registry).increment();
+  }
+
+  /** hermod_webhook_events_total{webhook}: events acknowledged by the endpoint (a 2xx to their batch). */
+  public void webhookEvents(String webhook, int events) {
+    Counter.builder("hermod.webhook.events").description("Events acknowledged by a webhook endpoint")
+        .tag("webhook", webhook).register(registry).increment(events);
+  }
+
+  /** hermod_webhook_skipped_total{webhook}: events the journal's retention dropped before the endpoint had them. */
+  public void webhookSkipped(String webhook, long events) {
+    Counter.builder("hermod.webhook.skipped")
+        .description("Events dropped by the journal's retention before a webhook endpoint acknowledged them")
+        .tag("webhook", webhook).register(registry).increment(events);
+  }
+
+  /**
+   * hermod_webhook_lag_events{webhook} (journal entries after the endpoint's committed cursor) and
+   * hermod_webhook_backoff_seconds{webhook} (the delay before the retry of a failed batch; 0 while POSTs succeed).
+   */
+  public void webhookState(String webhook, LongSupplier lagEvents, LongSupplier backoffMillis) {
+    Gauge.builder("hermod.webhook.lag.events", lagEvents::getAsLong)
+        .description("Journal entries a webhook endpoint has not acknowledged yet").tag("webhook", webhook)
+        .register(registry);
+    Gauge.builder("hermod.webhook.backoff.seconds", () -> backoffMillis.getAsLong() / 1000.0)
+        .description("Delay before a webhook endpoint's failed batch is retried; 0 while its POSTs succeed")
+        .tag("webhook", webhook).register(registry);
+  }
 }

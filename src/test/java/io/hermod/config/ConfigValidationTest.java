@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigValidationTest {
 
+  private static final String W0 = "{'name':'a','url':'http://127.0.0.1/h','secret':'0123456789abcdef'}";
   private static final String L0 = "{\"name\":\"a\",\"host\":\"127.0.0.1\",\"port\":25,\"role\":\"mx\"}";
 
   static Stream<Arguments> badValues() {
@@ -52,6 +53,33 @@ class ConfigValidationTest {
         bad("{'listeners':[{'name':'a','host':'127.0.0.1','prot':25,'role':'mx'}]}", "listeners[0].prot"),
         bad("{'listeners':[{'host':'127.0.0.1','port':25,'role':'mx'}]}", "listeners[0].name"),
         bad("{'listeners':['127.0.0.1:25']}", "listeners[0]"),
+        // webhooks[] (docs/config.md): W0 is a valid endpoint, each case breaks one key of it.
+        bad("{'webhooks':[" + W0 + "," + W0 + "]}", "webhooks[1].name"),
+        bad("{'webhooks':[" + w("'name':'has space'") + "]}", "webhooks[0].name"),
+        bad("{'webhooks':[{'url':'http://127.0.0.1/h','secret':'0123456789abcdef'}]}", "webhooks[0].name"),
+        bad("{'webhooks':[" + w("'url':'ftp://x.test/h'") + "]}", "webhooks[0].url"),
+        bad("{'webhooks':[" + w("'url':'http:///nohost'") + "]}", "webhooks[0].url"),
+        bad("{'webhooks':[" + w("'url':'http://user:pw@x.test/h'") + "]}", "webhooks[0].url"),
+        bad("{'webhooks':[" + w("'url':'not a url'") + "]}", "webhooks[0].url"),
+        bad("{'webhooks':[{'name':'a','url':'http://127.0.0.1/h'}]}", "webhooks[0].secret"),
+        bad("{'webhooks':[" + w("'secretEnv':'HOOK_SECRET'") + "]}", "webhooks[0].secretEnv"),
+        bad("{'webhooks':[" + w("'secret':'short'") + "]}", "webhooks[0].secret"),
+        bad("{'webhooks':[" + w("'batchSize':0") + "]}", "webhooks[0].batchSize"),
+        bad("{'webhooks':[" + w("'maxBatchBytes':100") + "]}", "webhooks[0].maxBatchBytes"),
+        bad("{'webhooks':[" + w("'lingerMillis':-1") + "]}", "webhooks[0].lingerMillis"),
+        bad("{'webhooks':[" + w("'concurrency':17") + "]}", "webhooks[0].concurrency"),
+        bad("{'webhooks':[" + w("'timeoutMillis':'10s'") + "]}", "webhooks[0].timeoutMillis"),
+        bad("{'webhooks':[" + w("'retryInitialMillis':5000,'retryMaxMillis':1000") + "]}", "webhooks[0].retryMaxMillis"),
+        bad("{'webhooks':[" + w("'outcomes':['bounced','lost']") + "]}", "webhooks[0].outcomes[1]"),
+        bad("{'webhooks':[" + w("'outcomes':[]") + "]}", "webhooks[0].outcomes"),
+        bad("{'webhooks':[" + w("'headers':{'X-Hermod-Signature':'v1=forged'}") + "]}",
+            "webhooks[0].headers.X-Hermod-Signature"),
+        bad("{'webhooks':[" + w("'headers':{'Content-Type':'text/plain'}") + "]}", "webhooks[0].headers.Content-Type"),
+        bad("{'webhooks':[" + w("'headers':{'X-Team':'a\\r\\nX-Evil: 1'}") + "]}", "webhooks[0].headers.X-Team"),
+        bad("{'webhooks':[" + w("'headers':{'bad name':'x'}") + "]}", "webhooks[0].headers.bad name"),
+        bad("{'webhooks':[" + w("'retries':3") + "]}", "webhooks[0].retries"),
+        bad("{'webhooks':['http://127.0.0.1/h']}", "webhooks[0]"),
+        bad("{'webhooks':[" + W0 + "],'events':{'journal':{'enabled':false}}}", "webhooks"),
         bad("{'spool':5}", "spool"),
         bad("{'spool':{'ioThreads':0}}", "spool.ioThreads"),
         bad("{'spool':{'directory':''}}", "spool.directory"),
@@ -168,7 +196,24 @@ class ConfigValidationTest {
         bad("{'verticles':[{'class':'io.hermod.app.SubmittingVerticle','instances':1025}]}", "verticles[0].instances"),
         bad("{'verticles':[{'class':'io.hermod.app.SubmittingVerticle','config':'a=b'}]}", "verticles[0].config"),
         bad("{'verticles':[{'class':'io.hermod.app.SubmittingVerticle','instance':2}]}", "verticles[0].instance"),
+        bad("{'events':{'journal':{'maxBytes':-1}}}", "events.journal.maxBytes"),
+        bad("{'events':{'journal':{'segmentBytes':1000000,'maxBytes':1500000}}}", "events.journal.maxBytes"),
+        bad("{'events':{'journal':{'segmentBytes':100}}}", "events.journal.segmentBytes"),
+        bad("{'events':{'journal':{'maxAgeHours':0}}}", "events.journal.maxAgeHours"),
+        bad("{'events':{'journal':{'maxCursors':0}}}", "events.journal.maxCursors"),
+        bad("{'events':{'journal':{'maxPending':'many'}}}", "events.journal.maxPending"),
+        bad("{'events':{'journal':{'maxSize':5}}}", "events.journal.maxSize"),
+        bad("{'events':{'feed':{'maxBatchEntries':0}}}", "events.feed.maxBatchEntries"),
+        bad("{'events':{'feed':{'maxBatchBytes':100}}}", "events.feed.maxBatchBytes"),
+        bad("{'events':{'feed':{'maxWaitMillis':60000}}}", "events.feed.maxWaitMillis"),
+        bad("{'events':{'feed':{'maxSubscriptions':'all'}}}", "events.feed.maxSubscriptions"),
+        bad("{'events':{'feed':{'maxWaitingReads':-1}}}", "events.feed.maxWaitingReads"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
+  }
+
+  /** W0 with {@code fields} merged in (a later key wins in Vert.x's JSON parser). */
+  private static String w(String fields) {
+    return W0.substring(0, W0.length() - 1) + "," + fields + "}";
   }
 
   private static Arguments bad(String json, String key) {

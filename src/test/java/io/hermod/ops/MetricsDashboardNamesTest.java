@@ -80,6 +80,16 @@ class MetricsDashboardNamesTest {
     m.dnsResolverLoad("127.0.0.1:53", () -> 1, () -> 0);
     m.flowState(() -> 0, () -> 0);
     m.flowDelayed("smtp");
+    m.eventJournal(() -> 4096, () -> 10);
+    m.journalAppended(3);
+    m.journalRetired(2);
+    m.journalAppendFailed("queue_full");
+    m.journalWriteError();
+    m.cursorLag("billing", () -> 5);
+    m.webhookPost("billing", "2xx");
+    m.webhookEvents("billing", 3);
+    m.webhookSkipped("billing", 1);
+    m.webhookState("billing", () -> 0, () -> 0);
     return registry.scrape();
   }
 }
