@@ -200,11 +200,7 @@ def run(work, jar, root, quick, overrides=None):
                 results[mode].append(r)
                 log("round %d/%d %s: %s" % (rnd + 1, p["rounds"], mode, describe(r)))
     finally:
-        for x in reversed(started):
-            try:
-                x.stop()
-            except Exception as e:  # keep stopping the others
-                log("stopping %s: %s" % (type(x).__name__, e))
+        procs.stop_all(started, log)
     return p, results
 
 

@@ -107,13 +107,14 @@ class OwnJvmApplicationIT {
     node = HermodProcess.startJar(serverJar, writeConfig(clusterName, nodePort, peer.port()), List.of("-Xmx256m"),
         List.of("-cluster-host", "127.0.0.1"));
 
+    int appPort = Ports.free();
     JsonObject submitter = new JsonObject().put("count", MESSAGES).put("outstanding", OUTSTANDING)
         .put("from", "app@app.test").put("to", "sink@peer.test").put("timeoutSeconds", 120);
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m"));
     command.addAll(HAZELCAST_OPENS);
     command.addAll(List.of("-cp", classes + File.pathSeparator + String.join(File.pathSeparator, appClassPath),
-        "example.ClusterApp", clusterName, "127.0.0.1:" + nodePort, "127.0.0.1", String.valueOf(Ports.free()),
+        "example.ClusterApp", clusterName, "127.0.0.1:" + nodePort, "127.0.0.1", String.valueOf(appPort),
         submitter.encode()));
     Path appLog = Path.of("target", "own-jvm-app.log");
     app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(appLog.toFile()).start();
@@ -136,6 +137,10 @@ class OwnJvmApplicationIT {
     // The cluster does hold data (both members' node info, the subscriptions), and none of it is on the app.
     assertEquals(2, maps.getJsonObject("__vertx.nodeInfo").getInteger("cluster"), cluster.encode());
     maps.forEach(e -> assertEquals(0L, ((JsonObject) e.getValue()).getLong("owned"), e.getKey() + " in " + cluster));
+
+    // The node's own view: the application joined as a lite member.
+    assertTrue(Pattern.compile("Member \\[127\\.0\\.0\\.1\\]:" + appPort + " - \\S+ lite").matcher(node.log()).find(),
+        "the node's member list never showed the application as lite");
 
     Wait.until(() -> delivered(peer).size() == MESSAGES, "all messages at the peer", 30);
     assertEquals(IntStream.range(0, MESSAGES).boxed().collect(Collectors.toCollection(TreeSet::new)), delivered(peer));
