@@ -167,6 +167,7 @@ def run(work, jar, root, quick, overrides=None):
         expected = [0]
 
         def one(mode, n, warmup):
+            cpu0 = procs.cpu_seconds(hermod.p.pid)
             bus = {"count": n, "outstanding": p["concurrency"], "from": SENDER, "to": RCPT, "followEvents": False,
                    "timeoutSeconds": p["timeout"]}
             if mode == "smtp":
@@ -188,6 +189,9 @@ def run(work, jar, root, quick, overrides=None):
             while sink.count() < expected[0] and time.monotonic() - t0 < p["drain"]:
                 time.sleep(0.2)
             r["drained"] = sink.count() >= expected[0]
+            # Hermod's JVM, from the start of the run until its messages were relayed (the local submitter included):
+            # CPU is what a machine shared with other work measures more steadily than time.
+            r["cpu_ms"] = (procs.cpu_seconds(hermod.p.pid) - cpu0) * 1000 / n
             return r
 
         log("warm-up: each mode once with %d messages (not recorded)" % p["warmup"])
@@ -207,7 +211,8 @@ def run(work, jar, root, quick, overrides=None):
 def describe(r):
     if not r.get("ok"):
         return "FAILED(%s)" % r.get("reason", "?")
-    return "%.0f msgs/s (%.2f s%s%s)" % (r["rate"], r["seconds"], ", %d retries" % r["retries"] if r.get("retries") else "",
+    return "%.0f msgs/s (%.2f s, Hermod CPU %.2f ms/msg%s%s)" % (
+        r["rate"], r["seconds"], r.get("cpu_ms", 0), ", %d retries" % r["retries"] if r.get("retries") else "",
                                         "" if r.get("drained", True) else ", queue not drained before the next run")
 
 
@@ -221,19 +226,23 @@ def markdown(facts, p, res, quick):
            "One clustered Hermod node (benchmarks/java/EmbeddedHermod.java), relaying to smtp-sink; messages durably "
            "accepted per second (SMTP: `250` after DATA; bus: the submit reply), %d messages of %d bytes per run, "
            "at most %d in flight (SMTP: sessions), %d round(s), median. Each run starts once the sink has every "
-           "earlier message. benchmarks/README.md \"Bus submission\"." % (p["messages"], p["size"], p["concurrency"],
+           "earlier message. Hermod CPU: its JVM's CPU time from the start of a run until the sink had the run's "
+           "messages (accepting and relaying; with the local submitter), per message. "
+           "benchmarks/README.md \"Bus submission\"." % (p["messages"], p["size"], p["concurrency"],
                                                                          p["rounds"]),
            "", "| machine | |", "|---|---|"]
     out += ["| %s | %s |" % (k, v) for k, v in facts.items()]
     out += ["| application class path | %s |" % p.get("application class path", "?"), ""]
     smtp = median_rate(res.get("smtp", []))
-    out += ["| mode | msgs/s (median) | per round | / SMTP |", "|---|---|---|---|"]
+    out += ["| mode | msgs/s (median) | per round | / SMTP | Hermod CPU ms/msg (median) |", "|---|---|---|---|---|"]
     for mode, label in MODES:
         m = median_rate(res.get(mode, []))
         rounds = ", ".join(("%.0f" % r["rate"]) if r.get("ok") else "FAILED(%s)" % r.get("reason", "?")
                            for r in res.get(mode, []))
         ratio = "%.2f" % (m / smtp) if m and smtp else "n/a"
-        out.append("| %s | %s | %s | %s |" % (label, "%.0f" % m if m else "n/a", rounds, ratio))
+        cpu = [r["cpu_ms"] for r in res.get(mode, []) if r.get("ok") and "cpu_ms" in r]
+        out.append("| %s | %s | %s | %s | %s |" % (label, "%.0f" % m if m else "n/a", rounds, ratio,
+                                                  "%.2f" % statistics.median(cpu) if cpu else "n/a"))
     # Paired by round (the runs of one round saw the same machine load): the median of the per-round ratios.
     for mode, label in MODES[1:]:
         pairs = [r["rate"] / s["rate"] for r, s in zip(res.get(mode, []), res.get("smtp", [])) if r.get("ok") and s.get("ok")]
