@@ -115,7 +115,9 @@ def main():
         return deepqueue_main(a)
     if want == ["bussubmit"]:
         return bussubmit_main(a)
-    for alone in ("deepqueue", "bussubmit"):
+    if want == ["feed"]:
+        return feed_main(a)
+    for alone in ("deepqueue", "bussubmit", "feed"):
         if alone in want:
             ap.error("--only %s runs alone (benchmarks/README.md)" % alone)
     unknown = [s for s in want if s not in SCENARIOS]
@@ -301,6 +303,14 @@ def bussubmit_main(a):
     return module_main(a, "bussubmit", bussubmit.QUICK if a.quick else bussubmit.FULL,
                        lambda: bussubmit.run(a.work, a.jar, root, a.quick, {"rounds": a.rounds}),
                        report.write_bussubmit)
+
+
+def feed_main(a):
+    """The event-feed scenario only (benchmarks/feed.py); results in results-<date>-feed.md."""
+    import feed
+    here = os.path.dirname(os.path.abspath(__file__))
+    return module_main(a, "feed", feed.QUICK if a.quick else feed.FULL,
+                       lambda: feed.run(a.work, a.jar, here, a.quick, {}, a.jar_note), feed.write)
 
 
 def sustained_main(a):

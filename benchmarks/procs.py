@@ -505,9 +505,11 @@ class Hermod:
     name = "Hermod"
 
     def __init__(self, work, jar, routes, default_hop, java_opts=(), listener_instances=2, extra=None,
-                 name="hermod"):
+                 name="hermod", program=None):
         """routes: {domain: port}; default_hop: the smarthost's port (None: MX delivery); extra: config sections
-        merged over the generated ones (a dict per section), e.g. {"shaping": {...}, "dns": {...}}."""
+        merged over the generated ones (a dict per section), e.g. {"shaping": {...}, "dns": {...}}; program:
+        (a single-file Java program, its arguments after the config path) run on the jar's classpath instead of
+        its Main, e.g. the event-feed scenario's FeedConsumer.java, which embeds Hermod."""
         self.port = free_port()
         self.submission_port = free_port()
         self.http_port = free_port()
@@ -558,6 +560,8 @@ class Hermod:
             self.error = "hermod user add failed: " + (made.stderr + made.stdout).decode(errors="replace")[-300:]
             return
         self.work, self.name, self.argv = work, name, ["java", *java_opts, "-jar", jar, "-conf", self.conf]
+        if program:
+            self.argv = ["java", *java_opts, "-cp", jar, program[0], self.conf, *program[1:]]
         self.p = Tracked(work, name, self.argv, self.log)
         if not (wait_port(self.port, 60, self.p.alive) and wait_port(self.submission_port, 10, self.p.alive)):
             code = self.p.proc.poll()

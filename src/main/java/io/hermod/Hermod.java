@@ -11,6 +11,13 @@ import io.hermod.config.LiveConfig;
 import io.hermod.config.ReloadPlan;
 import io.hermod.config.ListenerConfig;
 import io.hermod.delivery.DsnBuilder;
+import io.hermod.events.CursorStore;
+import io.hermod.events.EventJournal;
+import io.hermod.events.FileCursorStore;
+import io.hermod.events.FileEventJournal;
+import io.hermod.events.FeedVerticle;
+import io.hermod.events.NodeId;
+import io.hermod.config.EventsConfig;
 import io.hermod.delivery.DsnIdentifiers;
 import io.hermod.delivery.RetrySchedule;
 import io.hermod.cluster.ClusterSlotLeases;
@@ -99,6 +106,9 @@ public final class Hermod {
   private final NodeConnections nodeConnections = new NodeConnections();
   private RouterVerticle router;
   private OpsHttpVerticle http;
+  private FileEventJournal journal; // null unless events.journal.enabled (docs/events.md)
+  private FileCursorStore cursors;
+  private String nodeId; // this node's stable id in the event feed (spool/node-id), set at start
   private final BounceClassifier bounces; // shared by the router (events) and the delivery verticles (log lines)
   // The egress sources whose address exists on this node (checked once at start; delivery.sources needs a restart).
   private Map<String, EgressSource> egressSources = Map.of();
@@ -198,18 +208,20 @@ public final class Hermod {
         .compose(v -> spool.recover())
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued
             + " queued message(s)"))
-        .compose(queued -> hermod.checkEgressSources())
+        .compose(queued -> hermod.openEvents())
+        .compose(v -> hermod.checkEgressSources())
         .compose(v -> hermod.deployListeners())
         .compose(v -> hermod.deploy(new SubmitVerticle(hermod.live::current, spool, Clock.systemUTC(),
             SubmitVerticle.DEFAULT_MAX_IN_FLIGHT, hermod.flow)))
         .compose(v -> hermod.deployDelivery())
         .compose(v -> hermod.deploy(new LocalDeliveryVerticle(config.local(), config.hostname())))
         .compose(v -> hermod.deployRouter())
+        .compose(v -> hermod.startFeed())
         .onSuccess(v -> hermod.readiness.recovered())
         .onSuccess(v -> hermod.hotReload.checkFilesEvery(config.configReloadSeconds()))
         .map(hermod)
         // What started is stopped again, so that the spool and its lock are free for another try.
-        .recover(e -> hermod.undeployAll().eventually(spool::close).eventually(() -> {
+        .recover(e -> hermod.undeployAll().eventually(spool::close).eventually(hermod::closeEvents).eventually(() -> {
           hermod.authWorkers.close();
           hermod.resolver.close();
           return Future.succeededFuture();
@@ -290,8 +302,35 @@ public final class Hermod {
     }
     router = new RouterVerticle(live, spool, resolver, schedule, new DsnBuilder(DsnIdentifiers.random(new SecureRandom())),
         Clock.systemUTC(), endpoints, metrics, destinationLimits(), rateLimits(), egressSources.keySet())
-        .classifyingWith(bounces).indexedBy(queueIndex);
+        .classifyingWith(bounces).indexedBy(queueIndex).journalingTo(journal);
     return deploy(router);
+  }
+
+  /**
+   * The event journal and its cursors in {@code <spool.directory>/events/} (docs/events.md), after the spool's
+   * recovery and before the router, which appends every outcome to it.
+   */
+  private Future<Void> openEvents() {
+    io.hermod.config.EventJournalConfig jc = config.events().journal();
+    if (!jc.enabled()) {
+      return Future.succeededFuture();
+    }
+    Path dir = Path.of(config.spool().directory()).resolve("events");
+    return FileEventJournal.open(vertx, dir, jc.limits(), Clock.systemUTC(), metrics)
+        .compose(j -> {
+          journal = j;
+          return FileCursorStore.open(vertx, dir.resolve("cursors.json"), jc.maxCursors(), metrics, j::lastSeq);
+        })
+        .map(c -> {
+          cursors = c;
+          return null;
+        });
+  }
+
+  /** After the spool closed (no outcome can be recorded any more): everything appended is written first. */
+  private Future<Void> closeEvents() {
+    Future<Void> c = cursors == null ? Future.succeededFuture() : cursors.close();
+    return c.eventually(() -> journal == null ? Future.succeededFuture() : journal.close());
   }
 
   /** On a clustered Vert.x the per-destination cap is leased from the cluster (docs/cluster.md). */
@@ -321,6 +360,29 @@ public final class Hermod {
         .map(id -> deployments.add(id)).mapEmpty();
   }
 
+  /**
+   * The node's stable id (created at first start in the spool directory), then the durable event feed over the
+   * bus (docs/events.md "Subscribing over the event bus") when the journal and the feed are on: last, so that a
+   * subscriber finds the node only once it delivers.
+   */
+  private Future<Void> startFeed() {
+    return vertx.executeBlocking(() -> NodeId.loadOrCreate(Path.of(config.spool().directory()), new SecureRandom()),
+        false).compose(id -> {
+          nodeId = id;
+          EventsConfig events = config.events();
+          if (!events.journal().enabled() || !events.feed().enabled()) {
+            return Future.succeededFuture();
+          }
+          LOG.info("event feed: node " + id + " serves " + Addresses.feedNode(id));
+          return deploy(new FeedVerticle(id, journal, cursors, events.feed()));
+        });
+  }
+
+  /** This node's id in the event feed (docs/events.md); null before start completes. */
+  public String nodeId() {
+    return nodeId;
+  }
+
   /** The port a listener is bound to, by its index in the configuration. */
   public int port(int listenerIndex) {
     return listeners.get(listenerIndex).actualPort();
@@ -335,6 +397,16 @@ public final class Hermod {
   /** The in-memory view of this node's queue (docs/queue.md). */
   public QueueIndex queueIndex() {
     return queueIndex;
+  }
+
+  /** This node's event journal (docs/events.md); null when events.journal.enabled is false. */
+  public EventJournal eventJournal() {
+    return journal;
+  }
+
+  /** The durable cursors over {@link #eventJournal()}; null when events.journal.enabled is false. */
+  public CursorStore cursors() {
+    return cursors;
   }
 
   public RouterVerticle router() {
@@ -395,6 +467,7 @@ public final class Hermod {
     return graceOver.future()
         .compose(v -> undeployAll())
         .compose(v -> spool.close())
+        .eventually(this::closeEvents)
         .onComplete(x -> resolver.close())
         .eventually(() -> authWorkers.close())
         .onComplete(x -> spoolLock.close());

@@ -65,6 +65,30 @@ public final class Addresses {
    */
   public static final String SHAPING = "hermod.shaping";
 
+  /**
+   * Applications → one node's event feed ({@code io.hermod.events.FeedVerticle}): the address of node {@code <id>}
+   * is this prefix plus the id ({@link #feedNode(String)}), request/reply. Body: JSON with "op" one of "open",
+   * "read", "ack", "remove" ({@link FeedProtocol}); failure codes 400, 404, 429, 500. {@link EventFeed} wraps it.
+   */
+  public static final String FEED_NODE_PREFIX = "hermod.feed.node.";
+
+  /**
+   * Applications → every node's event feed: "who serves the feed?", published, no body needed. Each node answers
+   * by publishing its announcement on {@link #FEED_NODES}.
+   */
+  public static final String FEED_HELLO = "hermod.feed.hello";
+
+  /**
+   * Each node's event feed → applications, published at start, every 10 s and after each hello: {"node": id,
+   * "address": its {@link #feedNode(String)}}. Cluster-wide.
+   */
+  public static final String FEED_NODES = "hermod.feed.nodes";
+
+  /** The feed address of the node whose id is {@code nodeId}. */
+  public static String feedNode(String nodeId) {
+    return FEED_NODE_PREFIX + nodeId;
+  }
+
   /** Options for a send to a node-local address: never leaves this Vert.x instance. */
   public static DeliveryOptions nodeLocal() {
     return new DeliveryOptions().setLocalOnly(true);

@@ -280,4 +280,53 @@ public final class HermodMetrics {
         .description("DNS queries waiting for a free query slot, by resolver").tag("resolver", resolver)
         .register(registry);
   }
+
+  // ---- event journal (io.hermod.events, docs/events.md) ----
+
+  /** hermod_events_journal_bytes (the journal's size on disk) and hermod_events_journal_last_seq, at scrape time. */
+  public void eventJournal(LongSupplier bytes, LongSupplier lastSeq) {
+    Gauge.builder("hermod.events.journal.bytes", bytes::getAsLong)
+        .description("Bytes of this node's event journal on disk (bounded by events.journal.maxBytes)")
+        .register(registry);
+    Gauge.builder("hermod.events.journal.last.seq", lastSeq::getAsLong)
+        .description("The seq of the newest durable entry of this node's event journal").register(registry);
+  }
+
+  /** hermod_events_journal_appended_total: entries made durable (one fsync for a whole batch). */
+  public void journalAppended(int entries) {
+    Counter.builder("hermod.events.journal.appended").description("Events appended durably to the event journal")
+        .register(registry).increment(entries);
+  }
+
+  /** hermod_events_journal_retired_total: entries dropped by retention (whole old segments). */
+  public void journalRetired(long entries) {
+    Counter.builder("hermod.events.journal.retired")
+        .description("Event journal entries dropped by retention (events.journal.maxBytes, maxAgeHours)")
+        .register(registry).increment(entries);
+  }
+
+  /** hermod_events_journal_append_failures_total{reason=queue_full|closed}: events that were not journaled. */
+  public void journalAppendFailed(String reason) {
+    Counter.builder("hermod.events.journal.append.failures")
+        .description("Events not journaled: the append queue was full (slow or failing disk), or the journal closed")
+        .tag("reason", reason).register(registry).increment();
+  }
+
+  /** hermod_events_journal_write_errors_total: failed batch writes or fsyncs (the batch is retried). */
+  public void journalWriteError() {
+    Counter.builder("hermod.events.journal.write.errors")
+        .description("Event journal writes or fsyncs that failed (disk full, I/O error); the batch is retried")
+        .register(registry).increment();
+  }
+
+  /**
+   * hermod_events_cursor_lag{cursor}: journal entries a durable cursor has not acknowledged yet (bounded in
+   * number by events.journal.maxCursors). Returns what removes the gauge again (the cursor was removed).
+   */
+  public Runnable cursorLag(String cursor, LongSupplier lag) {
+    Gauge gauge = Gauge.builder("hermod.events.cursor.lag", lag::getAsLong)
+        .description("Event journal entries after a cursor's acknowledged seq (last seq - cursor)")
+        .tag("cursor", cursor).register(registry);
+    return () -> registry.remove(gauge);
+  }
 }

@@ -1,6 +1,7 @@
 package io.hermod.routing;
 
 import io.hermod.api.Addresses;
+import io.hermod.events.EventJournal;
 import io.hermod.shaping.BounceClassifier;
 import io.hermod.spool.Envelope;
 import io.vertx.core.eventbus.EventBus;
@@ -8,15 +9,22 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 
-/** Publishes one JSON event per recipient outcome on {@link Addresses#EVENTS} (fields: docs/eventbus.md). */
+/**
+ * Publishes one JSON event per recipient outcome on {@link Addresses#EVENTS} (fields: docs/eventbus.md) and
+ * appends it to the node's event journal when there is one (docs/events.md).
+ */
 final class DeliveryEvents {
 
   private final EventBus bus;
+  private final EventJournal journal;
   private final io.hermod.metrics.HermodMetrics metrics;
   private final BounceClassifier bounces;
 
-  DeliveryEvents(EventBus bus, io.hermod.metrics.HermodMetrics metrics, BounceClassifier bounces) {
+  /** @param journal where every event is also appended; null when events.journal.enabled is false */
+  DeliveryEvents(EventBus bus, io.hermod.metrics.HermodMetrics metrics, BounceClassifier bounces,
+                 EventJournal journal) {
     this.bus = bus;
+    this.journal = journal;
     this.metrics = metrics;
     this.bounces = bounces;
   }
@@ -24,7 +32,13 @@ final class DeliveryEvents {
   /** Call only once the outcome is durably in the spool. */
   void publish(Envelope env, RecipientOutcome o, Instant now) {
     metrics.deliveryOutcome(o.kind().keyword(), o.status(), java.time.Duration.between(env.arrival(), now)); // metrics
-    bus.publish(Addresses.EVENTS, toJson(env, o, now, classification(o)));
+    JsonObject event = toJson(env, o, now, classification(o));
+    bus.publish(Addresses.EVENTS, event);
+    if (journal != null) {
+      // Not awaited: a slow journal disk never holds up delivery. The journal bounds what waits, and counts and
+      // logs what it cannot take (docs/events.md, "The router does not wait for the journal").
+      journal.append(event);
+    }
   }
 
   /** The bounce class of a deferral or failure (docs/delivery.md "Bounce classification"); null when delivered. */

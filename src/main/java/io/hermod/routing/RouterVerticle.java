@@ -92,6 +92,7 @@ public final class RouterVerticle extends VerticleBase {
   /** Sites whose probe message was handed out, and when: one probe per site at a time. */
   private final Map<String, Long> probing = new java.util.HashMap<>();
   private BounceClassifier classifier = BounceClassifier.shipped();
+  private io.hermod.events.EventJournal journal; // null: events are only published
 
   /**
    * @param ownEndpoints the address and port of every listener of this instance (actual ports), so that
@@ -161,6 +162,12 @@ public final class RouterVerticle extends VerticleBase {
     return this;
   }
 
+  /** Appends every event to {@code journal} too (docs/events.md); call before deploying. */
+  public RouterVerticle journalingTo(io.hermod.events.EventJournal journal) {
+    this.journal = journal;
+    return this;
+  }
+
   /** The bounce classification of the events (the shipped rules unless set); call before deploying. */
   public RouterVerticle classifyingWith(BounceClassifier classifier) {
     this.classifier = classifier;
@@ -204,7 +211,7 @@ public final class RouterVerticle extends VerticleBase {
         job -> request(Addresses.LOCAL_JOB, job.toJson()), metrics);
     BounceWriter bounces = new BounceWriter(spool, new SpooledContent(vertx), dsnBuilder, schedule,
         config.hostname());
-    DeliveryEvents events = new DeliveryEvents(vertx.eventBus(), metrics, classifier);
+    DeliveryEvents events = new DeliveryEvents(vertx.eventBus(), metrics, classifier, journal);
     persister = new OutcomePersister(spool, new OutcomeRecorder(schedule, DnsRetry.of(config.dns())), bounces, events,
         vertx.eventBus(), clock);
     operatorBounce = new OperatorBounce(spool, bounces, events, vertx.eventBus(), clock);

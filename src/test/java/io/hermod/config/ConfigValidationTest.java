@@ -155,6 +155,18 @@ class ConfigValidationTest {
         bad("{'flow':{'maxDelayMillis':10001}}", "flow.maxDelayMillis"),
         bad("{'flow':{'burstSeconds':3601}}", "flow.burstSeconds"),
         bad("{'flow':{'burstSecs':5}}", "flow.burstSecs"),
+        bad("{'events':{'journal':{'maxBytes':-1}}}", "events.journal.maxBytes"),
+        bad("{'events':{'journal':{'segmentBytes':1000000,'maxBytes':1500000}}}", "events.journal.maxBytes"),
+        bad("{'events':{'journal':{'segmentBytes':100}}}", "events.journal.segmentBytes"),
+        bad("{'events':{'journal':{'maxAgeHours':0}}}", "events.journal.maxAgeHours"),
+        bad("{'events':{'journal':{'maxCursors':0}}}", "events.journal.maxCursors"),
+        bad("{'events':{'journal':{'maxPending':'many'}}}", "events.journal.maxPending"),
+        bad("{'events':{'journal':{'maxSize':5}}}", "events.journal.maxSize"),
+        bad("{'events':{'feed':{'maxBatchEntries':0}}}", "events.feed.maxBatchEntries"),
+        bad("{'events':{'feed':{'maxBatchBytes':100}}}", "events.feed.maxBatchBytes"),
+        bad("{'events':{'feed':{'maxWaitMillis':60000}}}", "events.feed.maxWaitMillis"),
+        bad("{'events':{'feed':{'maxSubscriptions':'all'}}}", "events.feed.maxSubscriptions"),
+        bad("{'events':{'feed':{'maxWaitingReads':-1}}}", "events.feed.maxWaitingReads"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
   }
 

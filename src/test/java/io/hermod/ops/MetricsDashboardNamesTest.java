@@ -80,6 +80,12 @@ class MetricsDashboardNamesTest {
     m.dnsResolverLoad("127.0.0.1:53", () -> 1, () -> 0);
     m.flowState(() -> 0, () -> 0);
     m.flowDelayed("smtp");
+    m.eventJournal(() -> 4096, () -> 10);
+    m.journalAppended(3);
+    m.journalRetired(2);
+    m.journalAppendFailed("queue_full");
+    m.journalWriteError();
+    m.cursorLag("billing", () -> 5);
     return registry.scrape();
   }
 }

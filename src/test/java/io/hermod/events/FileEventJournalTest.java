@@ -1,0 +1,197 @@
+package io.hermod.events;
+
+import io.hermod.metrics.HermodMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The journal on real files with fsync: order, restarts, torn tails, the index. */
+class FileEventJournalTest {
+
+  static final JournalLimits SMALL = new JournalLimits(1 << 20, Duration.ofDays(7), 8192, 10_000);
+
+  @TempDir
+  Path dir;
+  Vertx vertx;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  static JsonObject event(int i) {
+    return new JsonObject().put("queueId", "Q" + i).put("recipient", "r" + i + "@example.org")
+        .put("outcome", "delivered");
+  }
+
+  /** Appends {@code from..to} all at once (concurrent appends: they share fsyncs) and returns their seqs. */
+  static List<Long> appendAll(EventJournal journal, int from, int to) {
+    List<Future<Long>> all = new ArrayList<>();
+    for (int i = from; i <= to; i++) {
+      all.add(journal.append(event(i)));
+    }
+    Future.all(all).await();
+    return all.stream().map(Future::result).toList();
+  }
+
+  /** Reads everything after {@code after}, in reads of at most {@code batch} entries. */
+  static List<JournalEntry> readAll(EventJournal journal, long after, int batch) {
+    List<JournalEntry> all = new ArrayList<>();
+    while (true) {
+      List<JournalEntry> some = journal.read(after, batch, 1 << 20).await();
+      if (some.isEmpty()) {
+        return all;
+      }
+      all.addAll(some);
+      after = some.get(some.size() - 1).seq();
+    }
+  }
+
+  FileEventJournal open() {
+    return FileEventJournal.open(vertx, dir, SMALL).await();
+  }
+
+  @Test
+  void appendsGetConsecutiveSeqsAndReadBackInOrder() {
+    FileEventJournal journal = open();
+    assertEquals(0, journal.lastSeq());
+    assertEquals(1, journal.firstSeq());
+    assertEquals(List.of(), journal.read(0, 10, 1000).await());
+    List<Long> seqs = new ArrayList<>();
+    for (int round = 0; round < 10; round++) {
+      seqs.addAll(appendAll(journal, round * 50 + 1, round * 50 + 50));
+    }
+    assertEquals(500, seqs.stream().distinct().count());
+    assertEquals(500, journal.lastSeq());
+    List<JournalEntry> read = readAll(journal, 0, 37);
+    assertEquals(500, read.size());
+    for (int i = 0; i < 500; i++) {
+      assertEquals(i + 1, read.get(i).seq());
+    }
+    // Appends from one caller keep their order: entry i's seq is i's.
+    for (int i = 0; i < 500; i++) {
+      assertEquals(event(i + 1), journal.read(seqs.get(i) - 1, 1, 1).await().get(0).event());
+    }
+    assertTrue(segments().size() > 1, "8 KiB segments rolled: " + segments());
+    journal.close().await();
+  }
+
+  @Test
+  void readStopsAtMaxEntriesAndMaxBytesButReturnsAtLeastOne() {
+    FileEventJournal journal = open();
+    appendAll(journal, 1, 20);
+    assertEquals(5, journal.read(0, 5, 1 << 20).await().size());
+    assertEquals(1, journal.read(3, 100, 1).await().size(), "one entry even when it is larger than maxBytes");
+    int one = event(1).toBuffer().length();
+    assertEquals(3, journal.read(0, 100, 3 * one + 2).await().size());
+    assertEquals(List.of(), journal.read(20, 100, 1000).await());
+    journal.close().await();
+  }
+
+  @Test
+  void aRestartKeepsTheEntriesAndContinuesTheSeqs() {
+    FileEventJournal journal = open();
+    appendAll(journal, 1, 300);
+    journal.close().await();
+
+    FileEventJournal again = open();
+    assertEquals(300, again.lastSeq());
+    assertEquals(301L, again.append(event(301)).await());
+    List<JournalEntry> read = readAll(again, 0, 100);
+    assertEquals(301, read.size());
+    assertEquals(event(1), read.get(0).event());
+    assertEquals(event(301), read.get(300).event());
+    again.close().await();
+  }
+
+  @Test
+  void aTornTailIsCutAtOpenAndAppendsContinueAfterTheLastWholeEntry() throws Exception {
+    FileEventJournal journal = open();
+    appendAll(journal, 1, 10);
+    journal.close().await();
+    Path last = segments().get(segments().size() - 1);
+    long size = Files.size(last);
+    try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
+      ch.truncate(size - 5); // the crash tore entry 10
+    }
+
+    FileEventJournal again = open();
+    assertEquals(9, again.lastSeq());
+    assertEquals(10L, again.append(event(100)).await());
+    assertEquals(11L, again.append(event(101)).await());
+    List<JournalEntry> read = readAll(again, 0, 100);
+    assertEquals(11, read.size());
+    assertEquals(event(9), read.get(8).event());
+    assertEquals(event(100), read.get(9).event());
+    again.close().await();
+  }
+
+  @Test
+  void garbageAfterTheLastEntryIsCutToo() throws Exception {
+    FileEventJournal journal = open();
+    appendAll(journal, 1, 3);
+    journal.close().await();
+    Path last = segments().get(segments().size() - 1);
+    byte[] whole = Files.readAllBytes(last);
+    byte[] flipped = whole.clone();
+    flipped[flipped.length - 3] ^= 0x55; // a half-written last entry: its checksum fails
+    Files.write(last, flipped);
+
+    FileEventJournal again = open();
+    assertEquals(2, again.lastSeq());
+    assertEquals(3L, again.append(event(33)).await());
+    assertEquals(event(33), again.read(2, 10, 1000).await().get(0).event());
+    again.close().await();
+  }
+
+  @Test
+  void aCloseWritesEveryAppendAlreadyMade() {
+    FileEventJournal journal = open();
+    List<Future<Long>> appends = new ArrayList<>();
+    for (int i = 1; i <= 2000; i++) {
+      appends.add(journal.append(event(i)));
+    }
+    journal.close().await();
+    for (int i = 0; i < appends.size(); i++) {
+      assertEquals(i + 1L, appends.get(i).await(), "every append made before close() is written");
+    }
+    FileEventJournal again = open();
+    assertEquals(2000, again.lastSeq());
+    assertEquals(2000, readAll(again, 0, 500).size());
+    again.close().await();
+    assertTrue(again.append(event(2)).failed(), "a closed journal refuses appends");
+  }
+
+  List<Path> segments() {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static HermodMetrics metrics() {
+    return HermodMetrics.noop();
+  }
+}
