@@ -1,6 +1,9 @@
 package example;
 
 import io.hermod.api.DeliveryEvent;
+import io.hermod.api.EventBatch;
+import io.hermod.api.EventFeed;
+import io.hermod.api.EventFeedOptions;
 import io.hermod.api.HermodClient;
 import io.hermod.api.Submission;
 import io.hermod.api.SubmitResult;
@@ -19,13 +22,14 @@ import java.util.Set;
  * An application verticle that submits {@code count} messages to Hermod over {@code hermod.submit} with at most
  * {@code outstanding} requests in flight (docs/injection.md: the bus has no backpressure of its own, so the
  * caller bounds it and backs off on 503), and, with {@code followEvents}, waits until {@code hermod.events}
- * has reported a final outcome for each of them. It runs the same anywhere on the bus: in Hermod's JVM, or in
+ * has reported a final outcome for each of them; with {@code feed} (a subscription name) it also reads the durable
+ * event feed (docs/events.md, {@link EventFeed}) and waits until the feed too has reported each. It runs the same anywhere on the bus: in Hermod's JVM, or in
  * an application JVM that joined the cluster (ClusterApp, docs/cluster.md "In its own JVM, in the cluster").
  *
  * <p>Config: {@code from}, {@code to} (one recipient per message), {@code count}, {@code outstanding},
- * {@code followEvents}, {@code warmup} (messages submitted and not timed first, for a benchmark's JIT).
+ * {@code followEvents}, {@code feed}, {@code warmup} (messages submitted and not timed first, for a benchmark's JIT).
  * {@link #result()} completes with {"accepted", "refused", "retries", "seconds", "acceptedPerSecond", and with
- * followEvents "outcomes": {outcome: count}, "final"}.
+ * followEvents "outcomes": {outcome: count}, "final", and with feed "feedOutcomes", "feedFinal", "feedEvents"}.
  */
 public final class BulkSubmitter extends VerticleBase {
 
@@ -40,6 +44,10 @@ public final class BulkSubmitter extends VerticleBase {
   private final Set<String> accepted = new HashSet<>();
   /** Final outcomes by queue id, also of ids whose submit reply has not come yet (an event can come first). */
   private final Map<String, String> finalOutcomes = new HashMap<>();
+  /** The same from the durable feed, which starts at the oldest event each node keeps: nothing to miss. */
+  private final Map<String, String> feedOutcomes = new HashMap<>();
+  private EventFeed feed;
+  private long feedEvents;
   private HermodClient hermod;
   private MessageConsumer<JsonObject> events;
   private String from;
@@ -74,6 +82,14 @@ public final class BulkSubmitter extends VerticleBase {
       events = hermod.onEvent(this::onEvent);
       ready = events.completion().compose(v -> probe(1));
     }
+    String feedName = c.getString("feed");
+    if (feedName != null) {
+      ready = ready.compose(v -> EventFeed.subscribe(vertx, feedName, new EventFeedOptions(), this::onBatch))
+          .map(subscribed -> {
+            feed = subscribed;
+            return null;
+          });
+    }
     ready.compose(v -> runBatch("warmup", warmup))
         .compose(v -> {
           refused = 0;
@@ -83,7 +99,7 @@ public final class BulkSubmitter extends VerticleBase {
         })
         .onSuccess(v -> {
           seconds = (System.nanoTime() - startedNanos) / 1e9;
-          if (followEvents) {
+          if (followEvents || feed != null) {
             vertx.setPeriodic(0, 100, id -> {
               if (allFinal()) {
                 vertx.cancelTimer(id);
@@ -180,33 +196,55 @@ public final class BulkSubmitter extends VerticleBase {
   }
 
   private void onEvent(DeliveryEvent e) {
-    // Every message's events reach every consumer: remember a bounded number (others' ids among them).
-    if (FINAL.contains(e.outcome()) && finalOutcomes.size() < MAX_REMEMBERED) {
-      finalOutcomes.put(e.queueId(), e.outcome());
+    remember(finalOutcomes, e);
+  }
+
+  /** A batch of one node's feed; acknowledged once the returned future succeeds. */
+  private Future<Void> onBatch(EventBatch batch) {
+    feedEvents += batch.events().size();
+    batch.events().forEach(e -> remember(feedOutcomes, e.event()));
+    return Future.succeededFuture();
+  }
+
+  /** Every message's events reach every consumer: remember a bounded number (others' ids among them). */
+  private static void remember(Map<String, String> outcomes, DeliveryEvent e) {
+    if (FINAL.contains(e.outcome()) && outcomes.size() < MAX_REMEMBERED) {
+      outcomes.put(e.queueId(), e.outcome());
     }
   }
 
   private boolean allFinal() {
-    return accepted.stream().allMatch(finalOutcomes::containsKey);
+    return (!followEvents || accepted.stream().allMatch(finalOutcomes::containsKey))
+        && (feed == null || accepted.stream().allMatch(feedOutcomes::containsKey));
+  }
+
+  private JsonObject countOutcomes(Map<String, String> outcomes) {
+    JsonObject counts = new JsonObject();
+    accepted.forEach(id -> {
+      String o = outcomes.getOrDefault(id, "none");
+      counts.put(o, counts.getInteger(o, 0) + 1);
+    });
+    return counts;
   }
 
   private JsonObject summary() {
     JsonObject s = new JsonObject().put("accepted", accepted.size()).put("refused", refused).put("retries", retries)
         .put("seconds", seconds).put("acceptedPerSecond", seconds > 0 ? accepted.size() / seconds : 0);
     if (followEvents) {
-      JsonObject outcomes = new JsonObject();
-      accepted.forEach(id -> {
-        String o = finalOutcomes.get(id);
-        outcomes.put(o, outcomes.getInteger(o, 0) + 1);
-      });
-      s.put("outcomes", outcomes).put("final", accepted.stream().filter(finalOutcomes::containsKey).count());
+      s.put("outcomes", countOutcomes(finalOutcomes))
+          .put("final", accepted.stream().filter(finalOutcomes::containsKey).count());
+    }
+    if (feed != null) {
+      s.put("feedOutcomes", countOutcomes(feedOutcomes))
+          .put("feedFinal", accepted.stream().filter(feedOutcomes::containsKey).count()).put("feedEvents", feedEvents);
     }
     return s;
   }
 
   @Override
   public Future<?> stop() {
-    return events == null ? Future.succeededFuture() : events.unregister();
+    return Future.all(events == null ? Future.succeededFuture() : events.unregister(),
+        feed == null ? Future.succeededFuture() : feed.close());
   }
 
   /** One run of submissions: counters touched on this verticle's event loop only. */

@@ -1,5 +1,6 @@
 package io.hermod.cluster;
 
+import io.hermod.api.Addresses;
 import io.hermod.testing.HermodProcess;
 import io.hermod.testing.Ports;
 import io.hermod.testing.ReceivedMessage;
@@ -46,10 +47,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * hermod-client.jar and the cluster manager (vertx-core, vertx-hazelcast, hazelcast and their dependencies). The
  * application's source is the documented example (docs/examples/own-jvm), compiled here against exactly that
  * class path, which proves it needs nothing of the server. It joins as a Hazelcast lite member, submits 1,000
- * messages with at most 32 outstanding and waits for an outcome of each on {@code hermod.events}; every message
+ * messages with at most 32 outstanding and waits for an outcome of each on {@code hermod.events} and on the durable
+ * event feed ({@code EventFeed}, subscription "own-jvm-it"); every message
  * must be delivered to the peer, the application must be a lite member owning no partition and no entry of any
- * cluster map (while the cluster holds some), and nothing but {@code hermod.events} (and replies to its own
- * requests) may ever arrive on its event bus: no node-local work, no submission, no shaping decision.
+ * cluster map (while the cluster holds some), and nothing but what it subscribed to ({@code hermod.events}, the
+ * feed's node announcements) and replies to its own requests may ever arrive on its event bus: no node-local work,
+ * no submission, no shaping decision.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class OwnJvmApplicationIT {
@@ -109,7 +112,7 @@ class OwnJvmApplicationIT {
 
     int appPort = Ports.free();
     JsonObject submitter = new JsonObject().put("count", MESSAGES).put("outstanding", OUTSTANDING)
-        .put("from", "app@app.test").put("to", "sink@peer.test").put("timeoutSeconds", 120);
+        .put("from", "app@app.test").put("to", "sink@peer.test").put("feed", "own-jvm-it").put("timeoutSeconds", 120);
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m"));
     command.addAll(HAZELCAST_OPENS);
@@ -126,8 +129,12 @@ class OwnJvmApplicationIT {
     assertEquals(MESSAGES, result.getInteger("accepted"), result.encode());
     assertEquals(0, result.getInteger("refused"), result.encode());
     assertEquals(new JsonObject().put("delivered", MESSAGES), result.getJsonObject("outcomes"), result.encode());
-    assertEquals(new JsonArray().add("hermod.events"), result.getJsonArray("inboundAddresses"),
-        "something other than events reached the application: " + result.encode());
+    // The same outcomes through the durable feed (docs/events.md), read by the application JVM.
+    assertEquals(new JsonObject().put("delivered", MESSAGES), result.getJsonObject("feedOutcomes"), result.encode());
+    // Only what the application subscribed to: the events and the feed's node announcements (the feed's reads are
+    // request/reply, so their answers are replies).
+    assertEquals(new JsonArray().add(Addresses.EVENTS).add(Addresses.FEED_NODES), result.getJsonArray("inboundAddresses"),
+        "something else reached the application: " + result.encode());
     JsonObject cluster = result.getJsonObject("cluster");
     assertEquals(true, cluster.getBoolean("liteMember"), cluster.encode());
     assertEquals(0L, cluster.getLong("ownedPartitions"), cluster.encode());
