@@ -93,14 +93,8 @@ class OwnJvmApplicationIT {
 
   @Test
   void anApplicationJvmWithOnlyTheClientJarJoinsAsALiteMemberSubmitsAndSeesEveryOutcome() throws Exception {
-    Path clientJar = Path.of(System.getProperty("hermod.client.jar", "target/hermod-client.jar"));
     Path serverJar = Path.of(System.getProperty("hermod.jar", "target/hermod.jar"));
-    List<String> clusterManager = clusterManagerJars();
-    List<String> appClassPath = new ArrayList<>(List.of(clientJar.toString()));
-    appClassPath.addAll(clusterManager);
-    for (String jar : appClassPath) {
-      assertFalse(holdsServerClasses(jar), jar + " holds server classes");
-    }
+    List<String> appClassPath = applicationClassPath();
     Path classes = compileExample(appClassPath);
 
     peerVertx = Vertx.vertx();
@@ -113,16 +107,9 @@ class OwnJvmApplicationIT {
     int appPort = Ports.free();
     JsonObject submitter = new JsonObject().put("count", MESSAGES).put("outstanding", OUTSTANDING)
         .put("from", "app@app.test").put("to", "sink@peer.test").put("feed", "own-jvm-it").put("timeoutSeconds", 120);
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m"));
-    command.addAll(HAZELCAST_OPENS);
-    command.addAll(List.of("-cp", classes + File.pathSeparator + String.join(File.pathSeparator, appClassPath),
-        "example.ClusterApp", clusterName, "127.0.0.1:" + nodePort, "127.0.0.1", String.valueOf(appPort),
-        submitter.encode()));
     Path appLog = Path.of("target", "own-jvm-app.log");
-    app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(appLog.toFile()).start();
-    assertTrue(app.waitFor(180, TimeUnit.SECONDS), "the application did not finish; see " + appLog);
-    String output = Files.readString(appLog);
+    String output = runApplication(classes, appClassPath, List.of(clusterName, "127.0.0.1:" + nodePort, "127.0.0.1",
+        String.valueOf(appPort), submitter.encode()), appLog, 180);
     assertEquals(0, app.exitValue(), "the application failed:\n" + tail(output));
     JsonObject result = resultLine(output);
 
@@ -155,6 +142,49 @@ class OwnJvmApplicationIT {
             + "all delivered; lite member, %d partitions and %s entries owned%n", MESSAGES, result.getDouble("seconds"),
         result.getDouble("acceptedPerSecond"), OUTSTANDING, result.getInteger("retries"),
         cluster.getLong("ownedPartitions"), maps.encode());
+  }
+
+  /**
+   * A lite member cannot form a cluster: with no Hermod node to join, the application's clustered Vert.x fails at
+   * once with Hazelcast's reason (docs/cluster.md, "Start it after a node"), and ClusterApp exits with status 1.
+   */
+  @Test
+  void anApplicationJvmWithNoNodeToJoinFailsAtOnceAndSaysWhy() throws Exception {
+    List<String> appClassPath = applicationClassPath();
+    Path classes = compileExample(appClassPath);
+    try (Ports.Refusing nobody = Ports.refusing()) {
+      Path appLog = Path.of("target", "own-jvm-app-alone.log");
+      String output = runApplication(classes, appClassPath, List.of("hermod-it-" + UUID.randomUUID(),
+          "127.0.0.1:" + nobody.port(), "127.0.0.1", String.valueOf(Ports.free()), "{\"count\": 1}"), appLog, 90);
+      assertEquals(1, app.exitValue(), tail(output));
+      assertTrue(output.contains("NoDataMemberInClusterException"), tail(output));
+      assertFalse(output.contains("RESULT "), tail(output));
+    }
+  }
+
+  /** hermod-client.jar and the cluster manager's jars, none of which holds a class of the server. */
+  private static List<String> applicationClassPath() throws IOException {
+    Path clientJar = Path.of(System.getProperty("hermod.client.jar", "target/hermod-client.jar"));
+    List<String> classPath = new ArrayList<>(List.of(clientJar.toString()));
+    classPath.addAll(clusterManagerJars());
+    for (String jar : classPath) {
+      assertFalse(holdsServerClasses(jar), jar + " holds server classes");
+    }
+    return classPath;
+  }
+
+  /** ClusterApp ARGS in its own JVM on exactly {@code classPath}; waits (bounded) for its exit, returns its output. */
+  private String runApplication(Path classes, List<String> classPath, List<String> args, Path log, int seconds)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m"));
+    command.addAll(HAZELCAST_OPENS);
+    command.addAll(List.of("-cp", classes + File.pathSeparator + String.join(File.pathSeparator, classPath),
+        "example.ClusterApp"));
+    command.addAll(args);
+    app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertTrue(app.waitFor(seconds, TimeUnit.SECONDS), "the application did not finish; see " + log);
+    return Files.readString(log);
   }
 
   /** The cluster manager's jars from this test's own class path (never target/classes or test-classes). */
