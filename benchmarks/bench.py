@@ -98,7 +98,8 @@ def main():
     if a.render:
         import json
         d = json.load(open(a.render))
-        write = report.write_deepqueue if d.get("tag") == "deepqueue" else report.write_shaping
+        write = {"deepqueue": report.write_deepqueue, "bussubmit": report.write_bussubmit}.get(d.get("tag"),
+                                                                                                report.write_shaping)
         log("rendered " + write(a.results, d["facts"], d["params"], d["results"], d["quick"],
                                 dated=a.render[:-5] + ".md"))
         return 0
@@ -112,12 +113,13 @@ def main():
     want = [s.strip() for s in a.only.split(",") if s.strip()]
     if want == ["deepqueue"]:
         return deepqueue_main(a)
+    if want == ["bussubmit"]:
+        return bussubmit_main(a)
     if want == ["feed"]:
         return feed_main(a)
-    if "feed" in want:
-        ap.error("--only feed runs alone (benchmarks/README.md \"Event feed\")")
-    if "deepqueue" in want:
-        ap.error("--only deepqueue runs alone (benchmarks/README.md \"Deep queue\")")
+    for alone in ("deepqueue", "bussubmit", "feed"):
+        if alone in want:
+            ap.error("--only %s runs alone (benchmarks/README.md)" % alone)
     unknown = [s for s in want if s not in SCENARIOS]
     if unknown or not want:
         ap.error("--only: unknown scenario(s) %s; choose from %s" % (unknown, ",".join(SCENARIOS)))
@@ -292,6 +294,15 @@ def deepqueue_main(a):
                        lambda: deepqueue.run(a.work, a.jar, a.quick, overrides, a.jar_note),
                        report.write_deepqueue,
                        {"disk free (work)": sh(["df", "-h", "--output=avail", a.work]).splitlines()[-1].strip()})
+
+
+def bussubmit_main(a):
+    """Bus submission against SMTP intake (benchmarks/bussubmit.py); results in results-<date>-bussubmit.md."""
+    import bussubmit
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return module_main(a, "bussubmit", bussubmit.QUICK if a.quick else bussubmit.FULL,
+                       lambda: bussubmit.run(a.work, a.jar, root, a.quick, {"rounds": a.rounds}),
+                       report.write_bussubmit)
 
 
 def feed_main(a):

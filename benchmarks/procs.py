@@ -60,13 +60,13 @@ def ask(port, cmd, timeout=10):
 class Tracked:
     """A child process registered in WORK/pids for the shell trap."""
 
-    def __init__(self, work, name, argv, log, env=None):
+    def __init__(self, work, name, argv, log, env=None, stdin=subprocess.DEVNULL):
+        """stdin: subprocess.PIPE for a child that takes commands (self.proc.stdin)."""
         self.name = name
         self.pidfile = os.path.join(work, "pids", name + ".pid")
         os.makedirs(os.path.dirname(self.pidfile), exist_ok=True)
         self.log = open(log, "wb")
-        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, env=env,
-                                     stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, env=env, stdin=stdin)
         with open(self.pidfile, "w") as f:
             f.write(str(self.proc.pid))
 

@@ -404,3 +404,9 @@ def deepqueue_markdown(facts, p, res, quick):
 def write_deepqueue(results_dir, facts, p, res, quick, dated=None):
     return write_named(results_dir, "deepqueue", deepqueue_markdown(facts, p, res, quick),
                        {"facts": facts, "params": p, "results": res, "quick": quick}, dated)
+
+
+def write_bussubmit(results_dir, facts, p, res, quick, dated=None):
+    import bussubmit
+    return write_named(results_dir, "bussubmit", bussubmit.markdown(facts, p, res, quick),
+                       {"facts": facts, "params": p, "results": res, "quick": quick}, dated)

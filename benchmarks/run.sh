@@ -5,8 +5,9 @@
 #   [--dead-messages N] [--campaign-messages N] [--campaign-domains N] [--backoff SECONDS]
 # Load above relay capacity:  benchmarks/run.sh [--quick] [--no-build] --sustained [--sustained-seconds N]
 # A deep queue (issue #13):  benchmarks/run.sh [--quick] [--no-build] [--jar PATH] --only deepqueue
-# The event feed (issue #19): benchmarks/run.sh [--quick] [--no-build] [--jar PATH] --only feed
 #   [--deep-messages N] [--deep-postfix-messages N] [--deep-drain-limit SECONDS] [--deep-hold SECONDS]
+# The event feed (issue #19): benchmarks/run.sh [--quick] [--no-build] [--jar PATH] --only feed
+# Bus submission against SMTP intake (issue #19):  benchmarks/run.sh [--quick] [--no-build] [--rounds N] --only bussubmit
 # Everything listens on 127.0.0.0/8 only, on free ports (never 25); everything started is stopped by PID.
 set -euo pipefail
 
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
     --dead-messages|--campaign-messages|--campaign-domains|--backoff|--deep-messages|--deep-postfix-messages|--deep-drain-limit|--deep-hold)
       [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1 needs a number" >&2; exit 64; }
       ARGS+=("$1" "$2"); shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
   shift
@@ -57,7 +58,7 @@ cleanup() {
     # only a process that is still what we started (PIDs get reused): a sink, a peer, our dnsmasq, Hermod, or
     # our Postfix master
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
-       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "smtp-sink|sink\.py|peer\.py|\.jar -conf|FeedConsumer\.java|dovecot -c $WORK/dovecot/|dnsmasq .*--conf-file=$WORK/" ||
+       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "smtp-sink|sink\.py|peer\.py|\.jar -conf|example\.(EmbeddedHermod|ClusterApp) |FeedConsumer\.java|dovecot -c $WORK/dovecot/|dnsmasq .*--conf-file=$WORK/" ||
          tr '\0' '\n' <"/proc/$pid/environ" | grep -qxE "MAIL_CONFIG=$WORK/postfix(-shaping|-deepqueue)?"; }; then
       kill "$pid" 2>/dev/null || true
       for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.3; done
@@ -125,6 +126,7 @@ LATEST=$RESULTS/latest.md
 [ "$SHAPING" = 0 ] || LATEST=$RESULTS/latest-shaping.md
 [ "$SUSTAINED" = 0 ] || LATEST=$RESULTS/latest-sustained.md
 [[ " ${ARGS[*]} " != *" --only deepqueue "* ]] || LATEST=$RESULTS/latest-deepqueue.md
+[[ " ${ARGS[*]} " != *" --only bussubmit "* ]] || LATEST=$RESULTS/latest-bussubmit.md
 [[ " ${ARGS[*]} " != *" --only feed "* ]] || LATEST=$RESULTS/latest-feed.md
 [ $rc -eq 0 ] && say "done: $LATEST" || say "the harness failed (exit $rc)"
 exit $rc

@@ -54,10 +54,25 @@ public final class HermodProcess implements AutoCloseable {
   /** As {@link #start(Path, List, List)} on another class path, e.g. {@code hermod.jar:app.jar}. */
   public static HermodProcess start(String classPath, Path conf, List<String> jvmOptions, List<String> mainArgs)
       throws IOException, InterruptedException {
+    return launch(jvmOptions, List.of("-cp", classPath, "io.hermod.Main"), conf, mainArgs);
+  }
+
+  /**
+   * As {@link #start(Path, List, List)} from the packaged jar ({@code java -jar hermod.jar}, as an operator starts
+   * it), for tests under failsafe that get its path in the system property {@code hermod.jar}.
+   */
+  public static HermodProcess startJar(Path jar, Path conf, List<String> jvmOptions, List<String> mainArgs)
+      throws IOException, InterruptedException {
+    return launch(jvmOptions, List.of("-jar", jar.toString()), conf, mainArgs);
+  }
+
+  private static HermodProcess launch(List<String> jvmOptions, List<String> main, Path conf, List<String> mainArgs)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", classPath, "io.hermod.Main", "-conf", conf.toString()));
+    command.addAll(main);
+    command.addAll(List.of("-conf", conf.toString()));
     command.addAll(mainArgs);
     HermodProcess child = new HermodProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     if (!child.listening.await(30, TimeUnit.SECONDS)) {
