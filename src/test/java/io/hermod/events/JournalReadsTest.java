@@ -23,7 +23,7 @@ import static io.hermod.events.FileEventJournalTest.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Reads by seq far behind the tail, by time, and the bound on waiting appends. */
+/** Reads by seq far behind the tail and by time; appends while the disk is busy or failing; onAppend. */
 class JournalReadsTest extends JournalDirTest {
 
 
