@@ -78,6 +78,7 @@ class EventJournalEndToEndTest {
       assertEquals(N, entries.size());
       assertDelivered(entries, sent);
       assertEquals(N, peer.messages().size());
+      h.hermod.cursors().commit("e2e", 25).await();
     }
     assertTrue(Files.isDirectory(spool.resolve("events")), "the journal lives in <spool>/events");
 
@@ -85,6 +86,8 @@ class EventJournalEndToEndTest {
       EventJournal journal = again.hermod.eventJournal();
       assertEquals(N, journal.lastSeq(), "the seqs survive the restart");
       assertDelivered(readAll(journal), sent);
+      assertEquals(java.util.Optional.of(25L), again.hermod.cursors().position("e2e").await(),
+          "cursors survive the restart");
       String one = send(again.port(), N);
       Wait.until(() -> journal.lastSeq() == N + 1, "the next event", 30);
       JournalEntry next = journal.read(N, 10, 1 << 20).await().get(0);
@@ -98,6 +101,7 @@ class EventJournalEndToEndTest {
   void aGracefulStopWhileDeliveringLosesNoEvent() throws Exception {
     Path spool = temp.resolve("spool");
     Set<String> sent;
+    peer.afterData(io.hermod.testing.PeerAction.replyAfter(100, "250 2.0.0 queued")); // deliveries take a while
     try (TestHermod h = TestHermod.start(spool, relayToPeer())) {
       sent = sendAll(h);
       // Stop as soon as half the messages reached the peer: outcomes are being recorded right now.

@@ -37,6 +37,7 @@ class FileCursorStoreTest extends JournalDirTest {
     assertEquals(Map.of("billing", 42L, "webhook:crm", 7L), again.snapshot());
     again.remove("billing").await();
     again.close().await();
+    assertTrue(failure(again.commit("billing", 50)).getMessage().contains("closed"));
     assertEquals(Map.of("webhook:crm", 7L), open(10).snapshot());
   }
 
