@@ -58,7 +58,9 @@ public final class DeliveryVerticle extends VerticleBase {
   /** @param bounces the bounce classification of the log lines (shared with the router's events) */
   public DeliveryVerticle(DeliverySettings options, io.hermod.metrics.HermodMetrics metrics,
                           NodeConnections nodeConnections, BounceClassifier bounces) {
-    this.options = options;
+    ClientOptions client = options.client();
+    this.options = options.withClient(client.withTls(client.tls().withCounter(
+        (source, result) -> metrics.deliveryTls(source.label(), result))));
     this.metrics = metrics;
     this.nodeConnections = nodeConnections;
     this.bounces = bounces;

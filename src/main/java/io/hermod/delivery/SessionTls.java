@@ -48,19 +48,21 @@ record SessionTls(String protocol, String cipher, HostTlsPolicy policy, String h
         && policy.tlsa().containsAll(wanted.tlsa()) && wanted.tlsa().containsAll(policy.tlsa());
   }
 
+  /** What the check of an encrypted session proved: "verified", "dane", or "encrypted" (no check). */
+  String checkResult() {
+    if (!TlsDemand.checksPeer(policy)) {
+      return "encrypted";
+    }
+    return policy.level() == TlsLevel.VERIFY ? "verified" : "dane";
+  }
+
   /** "TLSv1.3 TLS_AES_128_GCM_SHA256 verified", "... dane", "... unverified", "... failed certificate-expired", or "none". */
   String summary() {
     if (!encrypted()) {
       return "none";
     }
-    String check;
-    if (failure != null) {
-      check = "failed " + failure.label();
-    } else if (!TlsDemand.checksPeer(policy)) {
-      check = "unverified";
-    } else {
-      check = policy.level() == TlsLevel.VERIFY ? "verified" : "dane";
-    }
+    String check = failure != null ? "failed " + failure.label()
+        : TlsDemand.checksPeer(policy) ? checkResult() : "unverified";
     return protocol + " " + cipher + " " + check;
   }
 }

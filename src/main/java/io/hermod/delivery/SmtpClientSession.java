@@ -113,7 +113,11 @@ public final class SmtpClientSession {
       if (tryStartTls && capabilities.startTls()) {
         return startTls();
       }
-      return tryStartTls ? withoutTls("did not offer STARTTLS") : Future.succeededFuture();
+      if (tryStartTls) {
+        return withoutTls("did not offer STARTTLS");
+      }
+      settle(null, "plaintext", host + ": no STARTTLS at level " + policy.level().keyword());
+      return Future.succeededFuture();
     });
   }
 
@@ -124,8 +128,10 @@ public final class SmtpClientSession {
   private Future<Void> withoutTls(String why) {
     String detail = host + " " + why;
     if (TlsDemand.mustEncrypt(policy) || TlsDemand.checksPeer(policy)) {
-      report(TlsResultType.STARTTLS_NOT_SUPPORTED, detail);
+      settle(TlsResultType.STARTTLS_NOT_SUPPORTED, null, detail);
       tls = SessionTls.plaintext(policy, host, TlsResultType.STARTTLS_NOT_SUPPORTED);
+    } else {
+      settle(null, "plaintext", detail);
     }
     if (TlsDemand.mustEncrypt(policy)) {
       return rejectAndClose(SmtpClientException.Kind.TLS_FAILED, Stage.STARTTLS, ServerReply.local(451, "4.7.4",
@@ -167,7 +173,7 @@ public final class SmtpClientSession {
       return connection.upgradeToTls(options.tls().sslOptions(timeout), sniName())
           .recover(t -> {
             String why = "TLS handshake with " + host + " failed: " + t.getMessage();
-            report(TlsResultType.VALIDATION_FAILURE, why);
+            settle(TlsResultType.VALIDATION_FAILURE, null, why);
             ServerReply local = TlsDemand.mustEncrypt(policy)
                 ? ServerReply.local(451, "4.7.5", "TLS policy " + TlsDemand.describe(policy) + " not met: " + why)
                 : null;
@@ -198,8 +204,8 @@ public final class SmtpClientSession {
         detail += ", certificate names " + CertificateNames.describe(chain[0]);
       }
     }
-    report(failure, detail);
     tls = new SessionTls(protocol, cipher, policy, host, failure);
+    settle(failure, tls.checkResult(), detail);
     if (failure != null && TlsDemand.mustEncrypt(policy)) {
       return rejectAndClose(SmtpClientException.Kind.TLS_FAILED, Stage.TLS_HANDSHAKE, ServerReply.local(451,
           "4.7.5", "TLS policy " + TlsDemand.describe(policy) + " not met by " + host + ": " + failure.label()
@@ -208,8 +214,12 @@ public final class SmtpClientSession {
     return Future.succeededFuture();
   }
 
-  /** One TLS attempt under a published policy, to TLS-RPT (never lets the sink break a delivery). */
-  private void report(TlsResultType failure, String detail) {
+  /**
+   * The TLS result of this connection: counted by policy source ("result" when it succeeded, else the failure
+   * type), and, under a published policy, reported to TLS-RPT (never letting the sink break a delivery).
+   */
+  private void settle(TlsResultType failure, String result, String detail) {
+    options.tls().counter().count(policy.source(), failure == null ? result : failure.label());
     if (!TlsDemand.reported(policy)) {
       return;
     }
