@@ -59,8 +59,11 @@ public final class DeliveryVerticle extends VerticleBase {
   public DeliveryVerticle(DeliverySettings options, io.hermod.metrics.HermodMetrics metrics,
                           NodeConnections nodeConnections, BounceClassifier bounces) {
     ClientOptions client = options.client();
-    this.options = options.withClient(client.withTls(client.tls().withCounter(
-        (source, result) -> metrics.deliveryTls(source.label(), result))));
+    OutboundTls.Counter given = client.tls().counter();
+    this.options = options.withClient(client.withTls(client.tls().withCounter((source, result) -> {
+      metrics.deliveryTls(source.label(), result);
+      given.count(source, result);
+    })));
     this.metrics = metrics;
     this.nodeConnections = nodeConnections;
     this.bounces = bounces;
