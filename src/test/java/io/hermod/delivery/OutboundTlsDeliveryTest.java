@@ -132,6 +132,16 @@ class OutboundTlsDeliveryTest {
   }
 
   @Test
+  void aJobFromAnOlderRouterIsOpportunisticAndThePolicyTravelsInJson() {
+    io.vertx.core.json.JsonObject old = new io.vertx.core.json.JsonObject().put("name", MX).put("address", "127.0.0.1")
+        .put("port", 25);
+    assertEquals(HostTlsPolicy.OPPORTUNISTIC, DeliveryJob.Host.fromJson(old).tls());
+    assertFalse(new DeliveryJob.Host(MX, "127.0.0.1", 25).toJson().containsKey("tls"));
+    DeliveryJob.Host strict = new DeliveryJob.Host(MX, "127.0.0.1", 25, policy(TlsLevel.VERIFY, PolicySource.MTA_STS));
+    assertEquals(strict, DeliveryJob.Host.fromJson(strict.toJson()));
+  }
+
+  @Test
   void verifyDeliversOverTlsWhenTheCertificateNamesTheMxHost() throws Exception {
     ScriptedSmtpPeer peer = peer(good);
 
