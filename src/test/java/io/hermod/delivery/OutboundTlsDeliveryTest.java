@@ -221,6 +221,25 @@ class OutboundTlsDeliveryTest {
   }
 
   @Test
+  void aFailedHandshakeIsNeverRetriedInPlaintextUnderEncryptButIsUnderMay() throws Exception {
+    ScriptedSmtpPeer peer = new ScriptedSmtpPeer(vertx).capabilities("PIPELINING")
+        .startTls(ScriptedSmtpPeer.TlsMode.BROKEN);
+    peers.add(await(peer.start()));
+
+    DeliveryReport.Result r = only(fixture.deliver(job("H1", peer, policy(TlsLevel.ENCRYPT, PolicySource.CONFIG))));
+    assertEquals("4.7.5", r.status());
+    assertTrue(r.text().contains("TLS policy encrypt (config, good.test) not met: TLS handshake with mx.good.test "
+        + "failed"), r.text());
+    assertNothingSentInPlaintext(peer);
+    assertEquals(1, peer.sessions().size(), "no second, plaintext connection");
+
+    DeliveryReport may = fixture.deliver(job("H2", peer, HostTlsPolicy.OPPORTUNISTIC));
+    assertEquals(DeliveryReport.Outcome.DELIVERED, only(may).outcome());
+    assertEquals(3, peer.sessions().size(), "the failed handshake, then plaintext on a new connection");
+    assertEquals(List.of("config:validation-failure", "none:validation-failure", "none:plaintext"), counted);
+  }
+
+  @Test
   void encryptAcceptsAnyCertificate() throws Exception {
     ScriptedSmtpPeer peer = peer(untrusted);
 
