@@ -126,6 +126,16 @@ class OutboundTlsDeliveryTest {
     }
   }
 
+  /** Delivers {@code id} under {@code p}: deferred with {@code status}, nothing sent in plaintext. */
+  private DeliveryReport.Result deferred(String id, ScriptedSmtpPeer peer, HostTlsPolicy p, String status)
+      throws Exception {
+    DeliveryReport.Result r = only(fixture.deliver(job(id, peer, p)));
+    assertEquals(DeliveryReport.Outcome.DEFERRED, r.outcome());
+    assertEquals(status, r.status(), r.text());
+    assertNothingSentInPlaintext(peer);
+    return r;
+  }
+
   private static DeliveryReport.Result only(DeliveryReport report) {
     assertEquals(1, report.results().size());
     return report.results().get(0);
@@ -165,14 +175,11 @@ class OutboundTlsDeliveryTest {
   void verifyDefersWhenTheCertificateNamesAnotherHost() throws Exception {
     ScriptedSmtpPeer peer = peer(wrongName);
 
-    DeliveryReport.Result r = only(fixture.deliver(job("V2", peer, policy(TlsLevel.VERIFY, PolicySource.CONFIG))));
+    DeliveryReport.Result r = deferred("V2", peer, policy(TlsLevel.VERIFY, PolicySource.CONFIG), "4.7.5");
 
-    assertEquals(DeliveryReport.Outcome.DEFERRED, r.outcome());
-    assertEquals("4.7.5", r.status());
     assertTrue(r.text().contains("TLS policy verify (config, good.test) not met by mx.good.test: "
         + "certificate-host-mismatch"), r.text());
     assertTrue(r.text().contains("mx.other.test"), "names what the certificate names: " + r.text());
-    assertNothingSentInPlaintext(peer);
     assertTrue(reported.isEmpty(), "a configured policy is not a published one: no TLS-RPT");
     assertEquals(List.of("config:certificate-host-mismatch"), counted);
   }
@@ -191,11 +198,9 @@ class OutboundTlsDeliveryTest {
   private void assertMtaStsVerifyFails(TestCa.Issued certificate, TlsResultType type) throws Exception {
     ScriptedSmtpPeer peer = peer(certificate);
 
-    DeliveryReport.Result r = only(fixture.deliver(job("V3", peer, policy(TlsLevel.VERIFY, PolicySource.MTA_STS))));
+    DeliveryReport.Result r = deferred("V3", peer, policy(TlsLevel.VERIFY, PolicySource.MTA_STS), "4.7.5");
 
-    assertEquals("4.7.5", r.status());
     assertTrue(r.text().contains(type.label()), r.text());
-    assertNothingSentInPlaintext(peer);
     assertEquals(1, reported.size());
     assertEquals(type, reported.get(0).failure());
     assertEquals("good.test", reported.get(0).policy().policyDomain());
@@ -206,12 +211,9 @@ class OutboundTlsDeliveryTest {
   void encryptDefersWhenStartTlsIsNotOfferedAndMayDeliversInPlaintext() throws Exception {
     ScriptedSmtpPeer peer = peer(null);
 
-    DeliveryReport.Result r = only(fixture.deliver(job("E1", peer, policy(TlsLevel.ENCRYPT, PolicySource.CONFIG))));
-    assertEquals(DeliveryReport.Outcome.DEFERRED, r.outcome());
-    assertEquals("4.7.4", r.status());
+    DeliveryReport.Result r = deferred("E1", peer, policy(TlsLevel.ENCRYPT, PolicySource.CONFIG), "4.7.4");
     assertTrue(r.text().contains("TLS policy encrypt (config, good.test) not met: mx.good.test did not offer STARTTLS"),
         r.text());
-    assertNothingSentInPlaintext(peer);
 
     DeliveryReport may = fixture.deliver(job("E2", peer, HostTlsPolicy.OPPORTUNISTIC));
     assertEquals(DeliveryReport.Outcome.DELIVERED, only(may).outcome());
@@ -226,11 +228,9 @@ class OutboundTlsDeliveryTest {
         .startTls(ScriptedSmtpPeer.TlsMode.BROKEN);
     peers.add(await(peer.start()));
 
-    DeliveryReport.Result r = only(fixture.deliver(job("H1", peer, policy(TlsLevel.ENCRYPT, PolicySource.CONFIG))));
-    assertEquals("4.7.5", r.status());
+    DeliveryReport.Result r = deferred("H1", peer, policy(TlsLevel.ENCRYPT, PolicySource.CONFIG), "4.7.5");
     assertTrue(r.text().contains("TLS policy encrypt (config, good.test) not met: TLS handshake with mx.good.test "
         + "failed"), r.text());
-    assertNothingSentInPlaintext(peer);
     assertEquals(1, peer.sessions().size(), "no second, plaintext connection");
 
     DeliveryReport may = fixture.deliver(job("H2", peer, HostTlsPolicy.OPPORTUNISTIC));
