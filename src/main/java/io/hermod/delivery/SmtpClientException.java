@@ -17,7 +17,7 @@ public final class SmtpClientException extends RuntimeException {
     CONNECT_FAILED,
     /** The server greeted with 4xx/5xx (e.g. 421, 554); {@link #reply()} holds it. */
     GREETING_REJECTED,
-    /** The server refused EHLO and HELO, or STARTTLS under {@link TlsPolicy#REQUIRED}; {@link #reply()} holds it. */
+    /** The server refused EHLO and HELO; {@link #reply()} holds it. */
     REJECTED,
     /** No (complete) answer within the stage's timeout. */
     TIMEOUT,
@@ -25,7 +25,10 @@ public final class SmtpClientException extends RuntimeException {
     CONNECTION_DROPPED,
     /** The server sent something that is not SMTP (malformed or oversized reply). */
     PROTOCOL_ERROR,
-    /** TLS is required but STARTTLS was not offered, or the handshake failed. */
+    /**
+     * The host's TLS policy was not met: STARTTLS not offered or refused, the handshake failed, or the
+     * certificate check failed; {@link #reply()} holds our local 4.7.x naming the policy (null at {@code may}).
+     */
     TLS_FAILED,
     /** Reading the content to send failed (e.g. the spool file); not the peer's fault. */
     CONTENT_FAILED

@@ -1,6 +1,10 @@
 package io.hermod.delivery;
 
-/** How the client uses STARTTLS (RFC 3207), named after Postfix's smtp_tls_security_level. */
+/**
+ * The client's default use of STARTTLS (RFC 3207) for a host whose job brings no TLS policy of its own (tests,
+ * embedding, a job from an older router); the router's per-host {@link io.hermod.tlspolicy.HostTlsPolicy} is
+ * what production jobs carry (docs/security.md "Outbound TLS").
+ */
 public enum TlsPolicy {
   /** Never STARTTLS. */
   NONE,

@@ -2,6 +2,7 @@ package io.hermod.routing;
 
 import io.hermod.api.Addresses;
 import io.hermod.events.EventJournal;
+import io.hermod.delivery.DeliveryTls;
 import io.hermod.shaping.BounceClassifier;
 import io.hermod.spool.Envelope;
 import io.vertx.core.eventbus.EventBus;
@@ -31,14 +32,26 @@ final class DeliveryEvents {
 
   /** Call only once the outcome is durably in the spool. */
   void publish(Envelope env, RecipientOutcome o, Instant now) {
+    publish(env, o, now, null);
+  }
+
+  /** @param tls the TLS policy and outcome of the delivery attempt (null when none was made) */
+  void publish(Envelope env, RecipientOutcome o, Instant now, DeliveryTls tls) {
     metrics.deliveryOutcome(o.kind().keyword(), o.status(), java.time.Duration.between(env.arrival(), now)); // metrics
-    JsonObject event = toJson(env, o, now, classification(o));
+    JsonObject event = toJson(env, o, now, classification(o)).mergeIn(tlsFields(tls));
     bus.publish(Addresses.EVENTS, event);
     if (journal != null) {
       // Not awaited: a slow journal disk never holds up delivery. The journal bounds what waits, and counts and
       // logs what it cannot take (docs/events.md, "The router does not wait for the journal").
       journal.append(event);
     }
+  }
+
+  /** "tlsPolicy": {"source", "level"} and "tls": the outcome; both null when no SMTP attempt was made. */
+  static JsonObject tlsFields(DeliveryTls tls) {
+    return tls == null ? new JsonObject().putNull("tlsPolicy").putNull("tls")
+        : new JsonObject().put("tlsPolicy", new JsonObject().put("source", tls.source()).put("level", tls.level()))
+            .put("tls", tls.outcome());
   }
 
   /** The bounce class of a deferral or failure (docs/delivery.md "Bounce classification"); null when delivered. */

@@ -208,6 +208,15 @@ class ConfigValidationTest {
         bad("{'events':{'feed':{'maxWaitMillis':60000}}}", "events.feed.maxWaitMillis"),
         bad("{'events':{'feed':{'maxSubscriptions':'all'}}}", "events.feed.maxSubscriptions"),
         bad("{'events':{'feed':{'maxWaitingReads':-1}}}", "events.feed.maxWaitingReads"),
+        bad("{'outboundTls':{'policies':{'example.com':'strict'}}}", "outboundTls.policies.example.com"),
+        bad("{'outboundTls':{'policies':{'example.com':1}}}", "outboundTls.policies.example.com"),
+        bad("{'outboundTls':{'policies':{'bad key!':'verify'}}}", "outboundTls.policies.bad key!"),
+        bad("{'outboundTls':{'policies':['example.com']}}", "outboundTls.policies"),
+        bad("{'outboundTls':{'caFile':''}}", "outboundTls.caFile"),
+        bad("{'outboundTls':{'protocols':['SSLv3']}}", "outboundTls.protocols"),
+        bad("{'outboundTls':{'protocols':[]}}", "outboundTls.protocols"),
+        bad("{'outboundTls':{'ciphers':['TLS_NO_SUCH_SUITE']}}", "outboundTls.ciphers"),
+        bad("{'outboundTls':{'ciphers':'TLS_AES_128_GCM_SHA256'}}", "outboundTls.ciphers"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
   }
 

@@ -66,4 +66,18 @@ class ReloadPlanTest {
     assertEquals(3600, plan.effective().delivery().lifetimeSeconds(), "the live key in the same section applies");
     assertEquals(List.of("auth", "delivery"), plan.changed());
   }
+
+  @Test
+  void outboundTlsLevelsReloadButTheClientsTlsSetupWaitsForARestart() {
+    HermodConfig running = config(new JsonObject());
+    ReloadPlan plan = ReloadPlan.between(running, config(new JsonObject().put("outboundTls", new JsonObject()
+        .put("level", "encrypt").put("policies", new JsonObject().put("bank.test", "verify"))
+        .put("caFile", "/etc/hermod/ca.pem").put("protocols", new JsonArray().add("TLSv1.3")))));
+    assertEquals(List.of("outboundTls.caFile", "outboundTls.protocols"), plan.restartRequired());
+    assertEquals(List.of("outboundTls"), plan.changed());
+    assertEquals(io.hermod.tlspolicy.TlsLevel.ENCRYPT, plan.effective().outboundTls().level());
+    assertEquals(io.hermod.tlspolicy.TlsLevel.VERIFY, plan.effective().outboundTls().policies().lookup("bank.test"));
+    assertEquals(null, plan.effective().outboundTls().caFile());
+    assertEquals(running.outboundTls().protocols(), plan.effective().outboundTls().protocols());
+  }
 }
