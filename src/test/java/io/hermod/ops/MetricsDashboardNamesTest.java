@@ -78,6 +78,7 @@ class MetricsDashboardNamesTest {
     m.dnsQuerySent("127.0.0.1:53", true);
     m.dnsQueryTimedOut("127.0.0.1:53");
     m.dnsResolverLoad("127.0.0.1:53", () -> 1, () -> 0);
+    m.daneLookup("usable");
     m.flowState(() -> 0, () -> 0);
     m.flowDelayed("smtp");
     return registry.scrape();
