@@ -30,7 +30,7 @@ import java.util.Set;
  * client loads), key usages, serverAuth, key identifiers; valid from an hour ago for {@value #VALIDITY_DAYS} days
  * (the longest Apple's clients accept for a server certificate from a locally trusted root). The DER is written
  * here (RFC 5280 §4.1): the JDK has no public API for making certificates and BouncyCastle is not on the class
- * path.
+ * path. The DER helpers are package-private so that tests can issue chains (CA, leaf) with the same code.
  */
 final class SelfSigned {
 
@@ -110,7 +110,7 @@ final class SelfSigned {
     return out;
   }
 
-  private static byte[] subjectAltNames(List<String> names) {
+  static byte[] subjectAltNames(List<String> names) {
     List<byte[]> general = new ArrayList<>();
     for (String n : names) {
       if (n.indexOf(':') >= 0 || n.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {
@@ -132,7 +132,7 @@ final class SelfSigned {
   }
 
   /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits (the BIT STRING's content after its pad byte). */
-  private static byte[] keyIdentifier(byte[] spki) throws GeneralSecurityException {
+  static byte[] keyIdentifier(byte[] spki) throws GeneralSecurityException {
     // SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
     int[] outer = header(spki, 0);
     int[] algorithm = header(spki, outer[0]);
@@ -159,20 +159,20 @@ final class SelfSigned {
     return new int[] {2 + octets, length};
   }
 
-  private static byte[] extension(String oid, boolean critical, byte[] value) {
+  static byte[] extension(String oid, boolean critical, byte[] value) {
     return critical ? seq(oid(oid), tlv(0x01, new byte[] {(byte) 0xff}), tlv(0x04, value))
         : seq(oid(oid), tlv(0x04, value));
   }
 
   /** UTCTime until 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5). */
-  private static byte[] time(Instant t) {
+  static byte[] time(Instant t) {
     int year = t.atZone(ZoneOffset.UTC).getYear();
     String pattern = year < 2050 ? "yyMMddHHmmss'Z'" : "yyyyMMddHHmmss'Z'";
     String text = DateTimeFormatter.ofPattern(pattern).withZone(ZoneOffset.UTC).format(t);
     return tlv(year < 2050 ? 0x17 : 0x18, text.getBytes(StandardCharsets.US_ASCII));
   }
 
-  private static byte[] oid(String dotted) {
+  static byte[] oid(String dotted) {
     String[] parts = dotted.split("\\.");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(Integer.parseInt(parts[0]) * 40 + Integer.parseInt(parts[1]));
@@ -192,21 +192,21 @@ final class SelfSigned {
   }
 
   /** A non-negative INTEGER from big-endian magnitude bytes (no leading 0x00 needed: the top bit is clear). */
-  private static byte[] integer(byte[] magnitude) {
+  static byte[] integer(byte[] magnitude) {
     return tlv(0x02, magnitude);
   }
 
-  private static byte[] bitString(byte[] bytes) {
+  static byte[] bitString(byte[] bytes) {
     byte[] content = new byte[bytes.length + 1]; // first byte: no unused bits
     System.arraycopy(bytes, 0, content, 1, bytes.length);
     return tlv(0x03, content);
   }
 
-  private static byte[] seq(byte[]... parts) {
+  static byte[] seq(byte[]... parts) {
     return tlv(0x30, concat(parts));
   }
 
-  private static byte[] set(byte[]... parts) {
+  static byte[] set(byte[]... parts) {
     return tlv(0x31, concat(parts));
   }
 
@@ -218,7 +218,7 @@ final class SelfSigned {
     return out.toByteArray();
   }
 
-  private static byte[] tlv(int tag, byte[] content) {
+  static byte[] tlv(int tag, byte[] content) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 6);
     out.write(tag);
     int n = content.length;
@@ -241,7 +241,7 @@ final class SelfSigned {
     return out.toByteArray();
   }
 
-  private static String pem(String type, byte[] der) {
+  static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
         + "\n-----END " + type + "-----\n";
   }
