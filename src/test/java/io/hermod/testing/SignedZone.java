@@ -81,6 +81,7 @@ public final class SignedZone {
     add(new SOARecord(this.origin, DClass.IN, NEGATIVE_TTL, name("ns." + origin), name("hostmaster." + origin),
         1, 3600, 600, 86400, NEGATIVE_TTL));
     add(dnskey);
+    sign(List.of(dnskey)); // warms the JDK's EC provider up here, not in the server's first answer
   }
 
   /** The zone's DS record in zone-file format: what outboundTls.dane.trustAnchorFile holds. */
