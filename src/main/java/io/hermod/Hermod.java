@@ -102,6 +102,8 @@ public final class Hermod {
   private final BounceClassifier bounces; // shared by the router (events) and the delivery verticles (log lines)
   // The egress sources whose address exists on this node (checked once at start; delivery.sources needs a restart).
   private Map<String, EgressSource> egressSources = Map.of();
+  // DANE lookups (outboundTls.dane), for the router's TLS policy planning; NONE when DANE is off.
+  private io.hermod.tlspolicy.DaneSource daneSource = io.hermod.tlspolicy.DaneSource.NONE;
 
   private Hermod(Vertx vertx, HermodConfig config, Spool spool, PrometheusMeterRegistry registry,
                  ServerCertificate certificate, DkimKeyring dkim, BounceClassifier bounces,
@@ -199,6 +201,7 @@ public final class Hermod {
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued
             + " queued message(s)"))
         .compose(queued -> hermod.checkEgressSources())
+        .compose(v -> hermod.startDane())
         .compose(v -> hermod.deployListeners())
         .compose(v -> hermod.deploy(new SubmitVerticle(hermod.live::current, spool, Clock.systemUTC(),
             SubmitVerticle.DEFAULT_MAX_IN_FLIGHT, hermod.flow)))
@@ -242,6 +245,12 @@ public final class Hermod {
       });
     }
     return chain;
+  }
+
+  /** DANE's source (docs/security.md "DANE"); reads the trust anchors off the event loop, a bad file stops the start. */
+  private Future<Void> startDane() {
+    return vertx.executeBlocking(() -> io.hermod.tlspolicy.dane.DaneSources.create(vertx, config.outboundTls().dane(),
+        resolver.dns(), metrics), false).onSuccess(source -> daneSource = source).mapEmpty();
   }
 
   /** Which delivery.sources this node can bind; one WARNING per other one (SourceAddresses). */
