@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
@@ -14,8 +15,9 @@ import org.xbill.DNS.TSIG;
 
 /**
  * Puts the DO bit (RFC 3225: "send me the signatures") on every query before the project's resolver sends it, and
- * takes dnsjava's ValidatingResolver's set-up calls, which the shared resolver (configured once from dns.*) refuses.
- * Truncated answers are never ignored: the resolver underneath retries them over TCP.
+ * takes dnsjava's ValidatingResolver's EDNS and truncation set-up calls, which the shared resolver (configured once
+ * from dns.*) refuses; other settings go to it (and are refused there). Truncated answers are never ignored: the
+ * resolver underneath retries them over TCP.
  */
 final class DnssecOkResolver implements Resolver {
 
@@ -38,7 +40,9 @@ final class DnssecOkResolver implements Resolver {
       }
       q.addRecord(new OPTRecord(PAYLOAD_SIZE, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
     }
-    return resolver.sendAsync(q, executor);
+    // The answer arrives on the event loop that read it; the validator's work on it (signature checks) goes on
+    // the DNS executor instead.
+    return resolver.sendAsync(q, executor).thenApplyAsync(Function.identity(), executor);
   }
 
   @Override
@@ -60,25 +64,21 @@ final class DnssecOkResolver implements Resolver {
 
   @Override
   public void setPort(int port) {
-    throw unsupported();
+    resolver.setPort(port);
   }
 
   @Override
   public void setTCP(boolean flag) {
-    throw unsupported();
+    resolver.setTCP(flag);
   }
 
   @Override
   public void setTSIGKey(TSIG key) {
-    throw unsupported();
+    resolver.setTSIGKey(key);
   }
 
   @Override
   public void setTimeout(Duration timeout) {
-    throw unsupported();
-  }
-
-  private static UnsupportedOperationException unsupported() {
-    return new UnsupportedOperationException("configured from dns.* when built");
+    resolver.setTimeout(timeout);
   }
 }

@@ -20,8 +20,8 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
 /**
  * Asks DNSSEC questions (one name, one type) and says whether their answers are secure: through dnsjava's
  * {@link ValidatingResolver} from configured trust anchors, or by trusting the AD bit of validating resolvers
- * (outboundTls.dane.trustAdBit). Answers complete on the caller's Vert.x context; dnsjava's work runs on the given
- * executor (and its validator's signature checks on the common pool), never on an event loop.
+ * (outboundTls.dane.trustAdBit). Answers complete on the caller's Vert.x context; the validator's work on each
+ * answer runs on the given executor (some of its steps on the common pool), not on an event loop.
  */
 public final class DnssecQuestions {
 
@@ -66,9 +66,8 @@ public final class DnssecQuestions {
     }
     CompletionStage<Message> sent;
     try {
-      sent = CompletableFuture.supplyAsync(() -> resolver.sendAsync(query, executor), executor)
-          .thenCompose(stage -> stage);
-    } catch (RuntimeException e) { // the executor was shut down
+      sent = resolver.sendAsync(query, executor); // no I/O here: the query goes out on a Vert.x socket
+    } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
     CompletionStage<DnssecAnswer> answer = sent.handle((response, error) -> {
