@@ -31,6 +31,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.hermod.delivery.DeliverySettings;
 import io.hermod.delivery.DeliveryVerticle;
+import io.hermod.delivery.OutboundTls;
+import io.hermod.config.OutboundTlsConfig;
+import io.hermod.tlspolicy.DaneSource;
+import io.hermod.tlspolicy.MtaStsSource;
+import io.hermod.tlspolicy.PkixCheck;
+import io.hermod.tlspolicy.dane.DanePeerCheck;
+import io.hermod.tlspolicy.dane.DaneSources;
+import io.hermod.tlspolicy.PolicyPeerCheck;
+import io.hermod.tlspolicy.TlsPolicyPlanner;
+import io.hermod.tlspolicy.TlsReportSink;
 import io.hermod.egress.EgressSource;
 import io.hermod.egress.SourceAddresses;
 import io.hermod.delivery.NodeConnections;
@@ -102,8 +112,8 @@ public final class Hermod {
   private final BounceClassifier bounces; // shared by the router (events) and the delivery verticles (log lines)
   // The egress sources whose address exists on this node (checked once at start; delivery.sources needs a restart).
   private Map<String, EgressSource> egressSources = Map.of();
-  // DANE lookups (outboundTls.dane), for the router's TLS policy planning; NONE when DANE is off.
-  private io.hermod.tlspolicy.DaneSource daneSource = io.hermod.tlspolicy.DaneSource.NONE;
+  // DANE lookups (outboundTls.dane) for the router's TLS planner, built by startDane(); NONE when DANE is off.
+  private DaneSource daneSource = DaneSource.NONE;
 
   private Hermod(Vertx vertx, HermodConfig config, Spool spool, PrometheusMeterRegistry registry,
                  ServerCertificate certificate, DkimKeyring dkim, BounceClassifier bounces,
@@ -249,7 +259,7 @@ public final class Hermod {
 
   /** DANE's source (docs/security.md "DANE"); reads the trust anchors off the event loop, a bad file stops the start. */
   private Future<Void> startDane() {
-    return vertx.executeBlocking(() -> io.hermod.tlspolicy.dane.DaneSources.create(vertx, config.outboundTls().dane(),
+    return vertx.executeBlocking(() -> DaneSources.create(vertx, config.outboundTls().dane(),
         resolver.dns(), metrics), false).onSuccess(source -> daneSource = source).mapEmpty();
   }
 
@@ -274,7 +284,29 @@ public final class Hermod {
             dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs())
         .withMaxConnectionsPerHost(dc.maxConnectionsPerHost())
         .withSources(egressSources);
-    return deploy(() -> new DeliveryVerticle(settings, metrics, nodeConnections, bounces), instances);
+    return outboundTls().compose(tls -> deploy(
+        () -> new DeliveryVerticle(settings.withClient(settings.client().withTls(tls)), metrics, nodeConnections,
+            bounces), instances));
+  }
+
+  /**
+   * The delivery client's TLS (docs/security.md "Outbound TLS"): versions, ciphers, the peer check (PKIX against
+   * outboundTls.caFile or the JDK's trust store, read here off the event loop; DANE) and the TLS-RPT sink.
+   */
+  private Future<OutboundTls> outboundTls() {
+    OutboundTlsConfig c = config.outboundTls();
+    return vertx.executeBlocking(() -> c.caFile() == null ? PkixCheck.jdkAnchors()
+            : PkixCheck.pemAnchors(Path.of(c.caFile())), false)
+        .map(anchors -> new OutboundTls(c.protocols(), c.ciphers(),
+            new PolicyPeerCheck(new PkixCheck(anchors, Clock.systemUTC()),
+                new DanePeerCheck(Clock.systemUTC())),
+            TlsReportSink.NONE /* TLS-RPT: h/mtasts */));
+  }
+
+  /** Each MX host's TLS policy for the router: the configured levels, MTA-STS and DANE (docs/security.md). */
+  private TlsPolicyPlanner tlsPlanner() {
+    OutboundTlsConfig c = config.outboundTls();
+    return new TlsPolicyPlanner(c.level(), c.policies(), MtaStsSource.NONE /* h/mtasts */, daneSource);
   }
 
   /** Metrics, health probes and the queue admin API (docs/operations.md), when http.enabled. */
@@ -299,7 +331,7 @@ public final class Hermod {
     }
     router = new RouterVerticle(live, spool, resolver, schedule, new DsnBuilder(DsnIdentifiers.random(new SecureRandom())),
         Clock.systemUTC(), endpoints, metrics, destinationLimits(), rateLimits(), egressSources.keySet())
-        .classifyingWith(bounces).indexedBy(queueIndex);
+        .classifyingWith(bounces).indexedBy(queueIndex).planningTlsWith(tlsPlanner());
     return deploy(router);
   }
 

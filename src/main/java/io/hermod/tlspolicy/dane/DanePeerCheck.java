@@ -1,5 +1,6 @@
 package io.hermod.tlspolicy.dane;
 
+import io.hermod.tlspolicy.CertificateNames;
 import io.hermod.tlspolicy.HostTlsPolicy;
 import io.hermod.tlspolicy.PeerCheck;
 import io.hermod.tlspolicy.TlsLevel;
@@ -22,8 +23,9 @@ import java.util.List;
  *       name, not the validity dates, not who signed it (RFC 7671 §5.1).</li>
  *   <li>DANE-TA(2): a certificate the server sent after its leaf matches the record (RFC 7671 §5.2: the server must
  *       send the trust anchor), each certificate from the leaf up to it is signed by the next one and within its
- *       validity dates, and the leaf names the MX host (§3.2.2-§3.2.3: the MX host name as the MX record gives it is
- *       the reference identifier; CNAME-expanded names and the next-hop domain are not accepted). A TA given only as
+ *       validity dates, and the leaf names the MX host ({@link CertificateNames}; §3.2.2-§3.2.3: the MX host name as the
+ *       MX record gives it is the reference identifier; CNAME-expanded names and the next-hop domain are not
+ *       accepted). A TA given only as
  *       a public key not in the chain is not supported.</li>
  * </ul>
  *
@@ -96,6 +98,7 @@ public final class DanePeerCheck implements PeerCheck {
         return TlsResultType.CERTIFICATE_EXPIRED;
       }
     }
-    return ReferenceIdentifiers.names(chain[0], mxHost) ? null : TlsResultType.CERTIFICATE_HOST_MISMATCH;
+    return CertificateNames.matches(CertificateNames.dnsNames(chain[0]), mxHost) ? null
+        : TlsResultType.CERTIFICATE_HOST_MISMATCH;
   }
 }

@@ -105,24 +105,6 @@ class DanePeerCheckTest {
         Arguments.of(TlsLevel.DANE_ONLY, TlsResultType.DANE_REQUIRED));
   }
 
-  @ParameterizedTest(name = "{0} vs {1}: {2}")
-  @MethodSource("names")
-  void presentedNamesAgainstTheMxHost(String presented, String reference, boolean expected) {
-    assertEquals(expected, ReferenceIdentifiers.matches(presented, reference));
-  }
-
-  static Stream<Arguments> names() {
-    return Stream.of(
-        Arguments.of("mx.dane.test", "mx.dane.test", true),
-        Arguments.of("*.dane.test", "mx.dane.test", true),
-        Arguments.of("*.dane.test", "dane.test", false),
-        Arguments.of("*.dane.test", "a.mx.dane.test", false),
-        Arguments.of("m*.dane.test", "mx.dane.test", false), // partial wildcards are not accepted
-        Arguments.of("*.*.test", "mx.dane.test", false),
-        Arguments.of("mx.dane.test", "mx.dane.test.evil", false),
-        Arguments.of("*", "mx", false));
-  }
-
   @ParameterizedTest(name = "{0}")
   @MethodSource("usability")
   void usableRecords(String name, Tlsa record, boolean usable) {
