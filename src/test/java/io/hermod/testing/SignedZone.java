@@ -89,6 +89,11 @@ public final class SignedZone {
     return new DSRecord(origin, DClass.IN, TTL, DNSSEC.Digest.SHA256, dnskey) + "\n";
   }
 
+  /** The zone's DNSKEY record in zone-file format: the other form a trust anchor file may take. */
+  public String trustAnchorKey() {
+    return dnskey + "\n";
+  }
+
   public SignedZone a(String host, String ip) {
     return add(new ARecord(name(host), DClass.IN, TTL, ip(ip)));
   }

@@ -202,6 +202,19 @@ class DaneLookupsTest {
   }
 
   @Test
+  void aDnskeyRecordServesAsTrustAnchorToo() throws Exception {
+    Path key = Files.writeString(dir.resolve("key.zone"), zone.trustAnchorKey());
+    DaneSource dane = DaneSources.create(vertx, new DaneConfig(true, key.toString(), false, 100), client,
+        new HermodMetrics(registry));
+    assertEquals(new DaneAnswer(Security.SECURE, List.of(EE)), await(dane.tlsa("mx-ee.dane.test", 25)));
+    // another zone's key: the signatures lead nowhere trusted
+    Path other = Files.writeString(dir.resolve("other.zone"), new SignedZone("dane.test").trustAnchorKey());
+    DaneSource stranger = DaneSources.create(vertx, new DaneConfig(true, other.toString(), false, 100), client,
+        new HermodMetrics(registry));
+    assertEquals(Security.BOGUS, await(stranger.tlsa("mx-ee.dane.test", 25)).security());
+  }
+
+  @Test
   void daneOffIsNone() {
     assertEquals(DaneSource.NONE, DaneSources.create(vertx, new DaneConfig(false), client, HermodMetrics.noop()));
   }
