@@ -66,4 +66,13 @@ class ReloadPlanTest {
     assertEquals(3600, plan.effective().delivery().lifetimeSeconds(), "the live key in the same section applies");
     assertEquals(List.of("auth", "delivery"), plan.changed());
   }
+
+  @Test
+  void daneKeysNeedARestart() {
+    HermodConfig running = config(new JsonObject());
+    ReloadPlan plan = ReloadPlan.between(running, config(new JsonObject().put("outboundTls",
+        new JsonObject().put("dane", new JsonObject().put("enabled", true).put("trustAdBit", true)))));
+    assertEquals(List.of("outboundTls.dane"), plan.restartRequired());
+    assertEquals(running.outboundTls().dane(), plan.effective().outboundTls().dane());
+  }
 }
