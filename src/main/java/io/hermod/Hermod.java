@@ -44,8 +44,9 @@ import io.hermod.delivery.OutboundTls;
 import io.hermod.config.OutboundTlsConfig;
 import io.hermod.tlspolicy.DaneSource;
 import io.hermod.tlspolicy.MtaStsSource;
-import io.hermod.tlspolicy.PeerCheck;
 import io.hermod.tlspolicy.PkixCheck;
+import io.hermod.tlspolicy.dane.DanePeerCheck;
+import io.hermod.tlspolicy.dane.DaneSources;
 import io.hermod.tlspolicy.PolicyPeerCheck;
 import io.hermod.tlspolicy.TlsPolicyPlanner;
 import io.hermod.tlspolicy.TlsReportSink;
@@ -125,6 +126,8 @@ public final class Hermod {
   private final BounceClassifier bounces; // shared by the router (events) and the delivery verticles (log lines)
   // The egress sources whose address exists on this node (checked once at start; delivery.sources needs a restart).
   private Map<String, EgressSource> egressSources = Map.of();
+  // DANE lookups (outboundTls.dane) for the router's TLS planner, built by startDane(); NONE when DANE is off.
+  private DaneSource daneSource = DaneSource.NONE;
 
   private Hermod(Vertx vertx, HermodConfig config, Spool spool, PrometheusMeterRegistry registry,
                  ServerCertificate certificate, DkimKeyring dkim, BounceClassifier bounces,
@@ -225,6 +228,7 @@ public final class Hermod {
             + " queued message(s)"))
         .compose(queued -> hermod.openEvents())
         .compose(v -> hermod.checkEgressSources())
+        .compose(v -> hermod.startDane())
         .compose(v -> hermod.deployListeners())
         .compose(v -> hermod.deploy(new SubmitVerticle(hermod.live::current, spool, Clock.systemUTC(),
             SubmitVerticle.DEFAULT_MAX_IN_FLIGHT, hermod.flow)))
@@ -274,6 +278,12 @@ public final class Hermod {
     return chain;
   }
 
+  /** DANE's source (docs/security.md "DANE"); reads the trust anchors off the event loop, a bad file stops the start. */
+  private Future<Void> startDane() {
+    return vertx.executeBlocking(() -> DaneSources.create(vertx, config.outboundTls().dane(),
+        resolver.dns(), metrics), false).onSuccess(source -> daneSource = source).mapEmpty();
+  }
+
   /** Which delivery.sources this node can bind; one WARNING per other one (SourceAddresses). */
   private Future<Void> checkEgressSources() {
     return vertx.executeBlocking(() -> SourceAddresses.usable(config.delivery().egress().sources()), false)
@@ -309,15 +319,15 @@ public final class Hermod {
     return vertx.executeBlocking(() -> c.caFile() == null ? PkixCheck.jdkAnchors()
             : PkixCheck.pemAnchors(Path.of(c.caFile())), false)
         .map(anchors -> new OutboundTls(c.protocols(), c.ciphers(),
-            new PolicyPeerCheck(new PkixCheck(anchors, Clock.systemUTC()), PeerCheck.ANY /* DANE: h/dane */),
+            new PolicyPeerCheck(new PkixCheck(anchors, Clock.systemUTC()),
+                new DanePeerCheck(Clock.systemUTC())),
             TlsReportSink.NONE /* TLS-RPT: h/mtasts */));
   }
 
   /** Each MX host's TLS policy for the router: the configured levels, MTA-STS and DANE (docs/security.md). */
   private TlsPolicyPlanner tlsPlanner() {
     OutboundTlsConfig c = config.outboundTls();
-    return new TlsPolicyPlanner(c.level(), c.policies(), MtaStsSource.NONE /* h/mtasts */,
-        DaneSource.NONE /* h/dane */);
+    return new TlsPolicyPlanner(c.level(), c.policies(), MtaStsSource.NONE /* h/mtasts */, daneSource);
   }
 
   /** Metrics, health probes and the queue admin API (docs/operations.md), when http.enabled. */

@@ -24,7 +24,8 @@ final class OutboundTlsSection {
   }
 
   private static DaneConfig dane(JsonSection s) {
-    return new DaneConfig(s.bool("enabled"));
+    return new DaneConfig(s.bool("enabled"), s.optionalString("trustAnchorFile"), s.bool("trustAdBit"),
+        s.intIn("cacheSize", 1, 10_000_000));
   }
 
   private static TlsRptConfig tlsRpt(JsonSection s) {

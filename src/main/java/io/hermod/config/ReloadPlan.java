@@ -122,11 +122,12 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
   /** Transports and user lists reload (the router and RCPT read them); the local verticle's pools do not. */
   /**
    * The levels (outboundTls.level, outboundTls.policies) reload into the router; the delivery client's trust
-   * anchors, versions and ciphers are set up at start.
+   * anchors, versions and ciphers are set up at start, and so is DANE's source (its trust anchors, cache).
    */
   private static OutboundTlsConfig outboundTls(OutboundTlsConfig run, OutboundTlsConfig next, List<String> restart) {
     Keep<OutboundTlsConfig> k = new Keep<>(run, next, restart, "outboundTls.");
-    return new OutboundTlsConfig(next.level(), next.mtaSts(), next.dane(), next.tlsRpt(), next.policies(),
+    return new OutboundTlsConfig(next.level(), next.mtaSts(), k.whole("dane", OutboundTlsConfig::dane), next.tlsRpt(),
+        next.policies(),
         k.whole("caFile", OutboundTlsConfig::caFile), k.whole("protocols", OutboundTlsConfig::protocols),
         k.whole("ciphers", OutboundTlsConfig::ciphers));
   }

@@ -19,8 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
@@ -69,8 +72,21 @@ public final class RetryingResolver implements Resolver {
   private final Map<Question, CompletableFuture<Message>> inFlight = new ConcurrentHashMap<>();
   private final SecureRandom ids = new SecureRandom();
 
-  /** The key of question sharing; {@link Name#equals} ignores case. */
-  private record Question(Name name, int type, int dclass) {
+  /**
+   * The key of question sharing; {@link Name#equals} ignores case. The DNSSEC flags are part of it: a query with
+   * DO, CD or AD (DANE's, RFC 4035 §3.2, RFC 6840 §5.7) must not take the answer of one without them, which lacks
+   * the signatures and the AD bit.
+   */
+  private record Question(Name name, int type, int dclass, boolean dnssecOk, boolean checkingDisabled,
+                          boolean authenticData) {
+
+    static Question of(Message query) {
+      Record q = query.getQuestion();
+      OPTRecord opt = query.getOPT();
+      return new Question(q.getName(), q.getType(), q.getDClass(),
+          opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0, query.getHeader().getFlag(Flags.CD),
+          query.getHeader().getFlag(Flags.AD));
+    }
   }
 
   /**
@@ -99,7 +115,7 @@ public final class RetryingResolver implements Resolver {
     if (question == null) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("a DNS query without a question"));
     }
-    Question key = new Question(question.getName(), question.getType(), question.getDClass());
+    Question key = Question.of(query);
     CompletableFuture<Message> mine = new CompletableFuture<>();
     CompletableFuture<Message> shared = inFlight.putIfAbsent(key, mine);
     if (shared == null) {

@@ -377,4 +377,16 @@ public final class HermodMetrics {
         .description("Delay before a webhook endpoint's failed batch is retried; 0 while its POSTs succeed")
         .tag("webhook", webhook).register(registry);
   }
+
+  /**
+   * One DANE lookup of an MX host that went to DNS (cache hits are not counted), by what it found:
+   * {@code usable} (secure TLSA records DANE can use), {@code unusable} (secure, none usable: encrypt only),
+   * {@code insecure} (no DNSSEC or no TLSA records: no DANE), {@code bogus} (validation failed), {@code failed}
+   * (no answer).
+   */
+  public void daneLookup(String result) {
+    Counter.builder("hermod.dane.lookups")
+        .description("DANE lookups of MX hosts (address security, then TLSA records), by result")
+        .tag("result", result).register(registry).increment();
+  }
 }

@@ -33,6 +33,7 @@ public final class DnsClient {
 
   private final LookupSession session;
   private final Executor executor;
+  private final RetryingResolver resolver;
 
   /** As {@link #DnsClient(Vertx, DnsConfig, Executor, HermodMetrics)}, counting nothing. */
   public DnsClient(Vertx vertx, DnsConfig config, Executor executor) {
@@ -48,8 +49,9 @@ public final class DnsClient {
     List<InetSocketAddress> servers = config.resolvers().isEmpty()
         ? ResolverConfig.getCurrentConfig().servers()
         : config.resolvers().stream().map(DnsClient::literal).toList();
+    this.resolver = new RetryingResolver(servers, config, new VertxDnsTransport(vertx), metrics);
     LookupSession.LookupSessionBuilder builder = LookupSession.builder()
-        .resolver(new RetryingResolver(servers, config, new VertxDnsTransport(vertx), metrics))
+        .resolver(resolver)
         .executor(executor)
         .clearSearchPath(); // names are absolute; no /etc/hosts either (builder() sets no hosts file)
     if (config.cacheSize() > 0) {
@@ -76,6 +78,19 @@ public final class DnsClient {
     }
     CompletableFuture<DnsAnswer> answer = lookup.handle((result, error) -> DnsAnswer.of(result, error, name, type));
     return Future.fromCompletionStage(answer, context);
+  }
+
+  /**
+   * The resolver under the lookups (no cache, no CNAME following), for questions asked as whole messages: DANE's
+   * DNSSEC queries share its per-resolver bounds and metrics.
+   */
+  public RetryingResolver resolver() {
+    return resolver;
+  }
+
+  /** The executor dnsjava's work runs on. */
+  public Executor executor() {
+    return executor;
   }
 
   /** Resolvers must be IP addresses: finding the DNS server through DNS would need a DNS server. */

@@ -80,4 +80,13 @@ class ReloadPlanTest {
     assertEquals(null, plan.effective().outboundTls().caFile());
     assertEquals(running.outboundTls().protocols(), plan.effective().outboundTls().protocols());
   }
+
+  @Test
+  void daneKeysNeedARestart() {
+    HermodConfig running = config(new JsonObject());
+    ReloadPlan plan = ReloadPlan.between(running, config(new JsonObject().put("outboundTls",
+        new JsonObject().put("dane", new JsonObject().put("enabled", true).put("trustAdBit", true)))));
+    assertEquals(List.of("outboundTls.dane"), plan.restartRequired());
+    assertEquals(running.outboundTls().dane(), plan.effective().outboundTls().dane());
+  }
 }

@@ -79,6 +79,7 @@ class MetricsDashboardNamesTest {
     m.dnsQuerySent("127.0.0.1:53", true);
     m.dnsQueryTimedOut("127.0.0.1:53");
     m.dnsResolverLoad("127.0.0.1:53", () -> 1, () -> 0);
+    m.daneLookup("usable");
     m.flowState(() -> 0, () -> 0);
     m.flowDelayed("smtp");
     m.eventJournal(() -> 4096, () -> 10);

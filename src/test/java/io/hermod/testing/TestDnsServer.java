@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.Address;
 import org.xbill.DNS.ARecord;
@@ -55,6 +56,7 @@ public final class TestDnsServer {
   private final Map<String, AtomicInteger> tcpQueries = new ConcurrentHashMap<>();
   private final Map<String, List<Integer>> ids = new ConcurrentHashMap<>();
   private final Map<Name, Boolean> truncated = new ConcurrentHashMap<>();
+  private final List<Function<Message, Message>> responders = new CopyOnWriteArrayList<>();
   private final AtomicInteger received = new AtomicInteger();
   private final AtomicInteger dropped = new AtomicInteger();
   private final AtomicInteger held = new AtomicInteger();
@@ -212,6 +214,15 @@ public final class TestDnsServer {
     return this;
   }
 
+  /**
+   * Lets {@code responder} answer first: its non-null answer (e.g. a {@link SignedZone}'s) goes back as it is;
+   * for null the configured records answer. Faults (drops, delays, truncation) still apply.
+   */
+  public TestDnsServer answerWith(Function<Message, Message> responder) {
+    responders.add(responder);
+    return this;
+  }
+
   private TestDnsServer add(Record record) {
     zone.computeIfAbsent(record.getName(), n -> new CopyOnWriteArrayList<>()).add(record);
     return this;
@@ -298,6 +309,12 @@ public final class TestDnsServer {
   }
 
   private Message respond(Message query, Record question) {
+    for (Function<Message, Message> responder : responders) {
+      Message answer = responder.apply(query);
+      if (answer != null) {
+        return answer;
+      }
+    }
     Message response = new Message(query.getHeader().getID());
     response.getHeader().setFlag(Flags.QR);
     response.getHeader().setFlag(Flags.AA);
