@@ -503,7 +503,8 @@ public final class RouterVerticle extends VerticleBase {
     }
     List<Route> routes = new ArrayList<>(byRoute.keySet());
     List<Future<Target>> targets = routes.stream()
-        .map(route -> destinations.resolve(route).compose(t -> tlsPlanning.apply(route, t))).toList();
+        .map(route -> destinations.resolve(route)
+            .compose(t -> tlsPlanning.apply(route, t, msg.envelope().tlsRequest()))).toList();
     Future.join(targets).onComplete(done -> {
       List<DeliveryReport.Result> unreachable = new ArrayList<>();
       List<DeliveryJob> jobs = new ArrayList<>();

@@ -1,7 +1,9 @@
 package io.hermod.routing;
 
 import io.hermod.delivery.DeliveryJob;
+import io.hermod.spool.TlsRequest;
 import io.hermod.tlspolicy.HostTlsPolicy;
+import io.hermod.tlspolicy.RequireTlsRule;
 import io.hermod.tlspolicy.TlsPlan;
 import io.hermod.tlspolicy.TlsPolicyPlanner;
 import io.vertx.core.Future;
@@ -26,22 +28,39 @@ final class TlsPlanning {
     return planner;
   }
 
-  /** {@code target} with the policies; never fails. */
+  /** {@code target} with the policies for a message without a TLS request of its sender's; never fails. */
   Future<Target> apply(Route route, Target target) {
+    return apply(route, target, TlsRequest.DEFAULT);
+  }
+
+  /**
+   * {@code target} with the policies for a message whose sender asked {@code request} (RFC 8689: REQUIRETLS keeps
+   * only authenticated hosts, {@code TLS-Required: No} ignores the published policies); never fails.
+   */
+  Future<Target> apply(Route route, Target target, TlsRequest request) {
     if (!(target instanceof Target.Hosts resolved)) {
       return Future.succeededFuture(target);
     }
     List<String> names = resolved.hosts().stream().map(DeliveryJob.Host::name).toList();
-    Future<TlsPlan> plan = route instanceof Route.Mx mx
-        ? planner.plan(mx.domain(), names, resolved.hosts().get(0).port())
-        : Future.succeededFuture(planner.planNextHop(route.destination(), names));
+    Future<TlsPlan> plan;
+    if (route instanceof Route.Mx mx) {
+      plan = request == TlsRequest.NOT_REQUIRED
+          ? Future.succeededFuture(planner.planIgnoringPublished(mx.domain(), names))
+          : planner.plan(mx.domain(), names, resolved.hosts().get(0).port());
+    } else {
+      plan = Future.succeededFuture(planner.planNextHop(route.destination(), names));
+    }
+    if (request == TlsRequest.REQUIRETLS) {
+      plan = plan.map(p -> RequireTlsRule.apply(route.destination(), p));
+    }
     return plan.map(p -> withPolicies(resolved, p))
         .otherwise(e -> new Target.Unreachable(451, "4.4.3", "TLS policy planning failed: " + e.getMessage()));
   }
 
   static Target withPolicies(Target.Hosts resolved, TlsPlan plan) {
     if (plan instanceof TlsPlan.Blocked blocked) {
-      return new Target.Unreachable(451, blocked.status(), blocked.reason());
+      // A 5.x.x status (REQUIRETLS with no authenticated host) fails the recipients; anything else defers them.
+      return new Target.Unreachable(blocked.status().startsWith("5") ? 550 : 451, blocked.status(), blocked.reason());
     }
     TlsPlan.Hosts hosts = (TlsPlan.Hosts) plan;
     List<DeliveryJob.Host> out = new ArrayList<>();

@@ -99,6 +99,22 @@ public final class TlsPolicyPlanner {
     return TlsPlanRules.decide(destination, hosts, configured, level, Optional.empty(), insecure);
   }
 
+  /**
+   * The plan for a message with {@code TLS-Required: No} (RFC 8689 §4.2.2): the recipient domain's published
+   * policies (MTA-STS, DANE) are not consulted; the configured levels hold, but a configured dane or dane-only
+   * (a demand to use the published TLSA records) becomes opportunistic.
+   */
+  public TlsPlan planIgnoringPublished(String domain, List<String> hosts) {
+    Map<String, DaneAnswer> insecure = new HashMap<>();
+    hosts.forEach(h -> insecure.put(TlsPolicyMap.normalise(h), DaneAnswer.INSECURE));
+    return TlsPlanRules.decide(domain, hosts, withoutDane(policies.lookup(domain)), withoutDane(defaultLevel),
+        Optional.empty(), insecure);
+  }
+
+  private static TlsLevel withoutDane(TlsLevel level) {
+    return level == TlsLevel.DANE || level == TlsLevel.DANE_ONLY ? TlsLevel.MAY : level;
+  }
+
   private static <T> Future<T> bounded(Future<T> lookup) {
     return lookup.timeout(LOOKUP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
   }
