@@ -14,5 +14,5 @@ public record OutboundTlsConfig(TlsLevel level, MtaStsConfig mtaSts, DaneConfig 
 
   /** Today's behaviour: opportunistic STARTTLS, no MTA-STS, DANE or TLS-RPT. */
   public static final OutboundTlsConfig OPPORTUNISTIC = new OutboundTlsConfig(TlsLevel.MAY,
-      new MtaStsConfig(false), new DaneConfig(false), new TlsRptConfig(false));
+      MtaStsConfig.disabled(), new DaneConfig(false), TlsRptConfig.disabled());
 }

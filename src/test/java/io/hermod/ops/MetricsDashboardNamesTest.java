@@ -80,6 +80,11 @@ class MetricsDashboardNamesTest {
     m.dnsResolverLoad("127.0.0.1:53", () -> 1, () -> 0);
     m.flowState(() -> 0, () -> 0);
     m.flowDelayed("smtp");
+    m.mtaStsFetch("ok");
+    m.mtaStsPolicies(() -> 1);
+    m.tlsRptSession(true, true);
+    m.tlsRptSession(false, false);
+    m.tlsRptReport("mail", true);
     return registry.scrape();
   }
 }
