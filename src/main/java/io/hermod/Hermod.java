@@ -98,6 +98,8 @@ public final class Hermod {
   // The delivery verticles' open connections per destination, which the cluster's slot leases count.
   private final NodeConnections nodeConnections = new NodeConnections();
   private RouterVerticle router;
+  // MTA-STS and TLS-RPT (docs/security.md); NONE sources until started, and when off.
+  private io.hermod.tlspolicy.wiring.StsAndRpt stsAndRpt;
   private OpsHttpVerticle http;
   private final BounceClassifier bounces; // shared by the router (events) and the delivery verticles (log lines)
   // The egress sources whose address exists on this node (checked once at start; delivery.sources needs a restart).
@@ -204,12 +206,15 @@ public final class Hermod {
             SubmitVerticle.DEFAULT_MAX_IN_FLIGHT, hermod.flow)))
         .compose(v -> hermod.deployDelivery())
         .compose(v -> hermod.deploy(new LocalDeliveryVerticle(config.local(), config.hostname())))
+        .compose(v -> hermod.startStsAndRpt())
         .compose(v -> hermod.deployRouter())
         .onSuccess(v -> hermod.readiness.recovered())
         .onSuccess(v -> hermod.hotReload.checkFilesEvery(config.configReloadSeconds()))
         .map(hermod)
         // What started is stopped again, so that the spool and its lock are free for another try.
-        .recover(e -> hermod.undeployAll().eventually(spool::close).eventually(() -> {
+        .recover(e -> hermod.undeployAll()
+            .eventually(() -> hermod.stsAndRpt == null ? Future.succeededFuture() : hermod.stsAndRpt.stop())
+            .eventually(spool::close).eventually(() -> {
           hermod.authWorkers.close();
           hermod.resolver.close();
           return Future.succeededFuture();
@@ -280,6 +285,22 @@ public final class Hermod {
     BulkJobs jobs = new BulkJobs(Path.of(config.spool().directory()).resolve("bulk"), admin, Clock.systemUTC());
     http = new OpsHttpVerticle(config.http(), registry, readiness, admin, jobs, metrics);
     return deploy(http);
+  }
+
+  /** MTA-STS and TLS-RPT (outboundTls.mtaSts, outboundTls.tlsRpt): before the router, which asks for policies. */
+  private Future<Void> startStsAndRpt() {
+    return io.hermod.tlspolicy.wiring.StsAndRpt.start(vertx, config, resolver.dns(), metrics)
+        .onSuccess(s -> stsAndRpt = s).mapEmpty();
+  }
+
+  /** The MTA-STS policies of recipient domains (MtaStsSource.NONE when outboundTls.mtaSts.enabled is false). */
+  public io.hermod.tlspolicy.MtaStsSource mtaStsSource() {
+    return stsAndRpt == null ? io.hermod.tlspolicy.MtaStsSource.NONE : stsAndRpt.mtaSts();
+  }
+
+  /** Where TLS outcomes are counted for TLS-RPT (TlsReportSink.NONE when outboundTls.tlsRpt.enabled is false). */
+  public io.hermod.tlspolicy.TlsReportSink tlsReportSink() {
+    return stsAndRpt == null ? io.hermod.tlspolicy.TlsReportSink.NONE : stsAndRpt.reports();
   }
 
   /** The router (qmgr): after the listeners, so that it knows their actual ports for loop detection. */
@@ -394,6 +415,7 @@ public final class Hermod {
     });
     return graceOver.future()
         .compose(v -> undeployAll())
+        .compose(v -> stsAndRpt == null ? Future.succeededFuture() : stsAndRpt.stop())
         .compose(v -> spool.close())
         .onComplete(x -> resolver.close())
         .eventually(() -> authWorkers.close())
