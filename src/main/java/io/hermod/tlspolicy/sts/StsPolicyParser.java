@@ -1,6 +1,7 @@
 package io.hermod.tlspolicy.sts;
 
 import io.hermod.tlspolicy.StsPolicy;
+import io.hermod.tlspolicy.web.TagRecord;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class StsPolicyParser {
       }
       String key = line.substring(0, colon);
       // sts-policy-field-delim = ":" *WSP; the value may be followed by *WSP before the line's end
-      String value = StsRecord.stripWsp(line.substring(colon + 1));
+      String value = TagRecord.stripWsp(line.substring(colon + 1));
       switch (key) {
         case "version" -> {
           once(version, key);
