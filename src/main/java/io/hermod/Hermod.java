@@ -204,9 +204,9 @@ public final class Hermod {
         .compose(v -> hermod.deployListeners())
         .compose(v -> hermod.deploy(new SubmitVerticle(hermod.live::current, spool, Clock.systemUTC(),
             SubmitVerticle.DEFAULT_MAX_IN_FLIGHT, hermod.flow)))
+        .compose(v -> hermod.startStsAndRpt())
         .compose(v -> hermod.deployDelivery())
         .compose(v -> hermod.deploy(new LocalDeliveryVerticle(config.local(), config.hostname())))
-        .compose(v -> hermod.startStsAndRpt())
         .compose(v -> hermod.deployRouter())
         .onSuccess(v -> hermod.readiness.recovered())
         .onSuccess(v -> hermod.hotReload.checkFilesEvery(config.configReloadSeconds()))
@@ -287,7 +287,10 @@ public final class Hermod {
     return deploy(http);
   }
 
-  /** MTA-STS and TLS-RPT (outboundTls.mtaSts, outboundTls.tlsRpt): before the router, which asks for policies. */
+  /**
+   * MTA-STS and TLS-RPT (outboundTls.mtaSts, outboundTls.tlsRpt): before the delivery verticles (which report TLS
+   * outcomes) and the router (which asks for policies).
+   */
   private Future<Void> startStsAndRpt() {
     return io.hermod.tlspolicy.wiring.StsAndRpt.start(vertx, config, resolver.dns(), metrics)
         .onSuccess(s -> stsAndRpt = s).mapEmpty();
