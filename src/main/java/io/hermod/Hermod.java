@@ -31,6 +31,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.hermod.delivery.DeliverySettings;
 import io.hermod.delivery.DeliveryVerticle;
+import io.hermod.delivery.OutboundTls;
+import io.hermod.config.OutboundTlsConfig;
+import io.hermod.tlspolicy.DaneSource;
+import io.hermod.tlspolicy.MtaStsSource;
+import io.hermod.tlspolicy.PeerCheck;
+import io.hermod.tlspolicy.PkixCheck;
+import io.hermod.tlspolicy.PolicyPeerCheck;
+import io.hermod.tlspolicy.TlsPolicyPlanner;
+import io.hermod.tlspolicy.TlsReportSink;
 import io.hermod.egress.EgressSource;
 import io.hermod.egress.SourceAddresses;
 import io.hermod.delivery.NodeConnections;
@@ -270,7 +279,29 @@ public final class Hermod {
             dc.maxMessagesPerConnection(), DeliverySettings.defaults(config.hostname()).idleTimeoutMs())
         .withMaxConnectionsPerHost(dc.maxConnectionsPerHost())
         .withSources(egressSources);
-    return deploy(() -> new DeliveryVerticle(settings, metrics, nodeConnections, bounces), instances);
+    return outboundTls().compose(tls -> deploy(
+        () -> new DeliveryVerticle(settings.withClient(settings.client().withTls(tls)), metrics, nodeConnections,
+            bounces), instances));
+  }
+
+  /**
+   * The delivery client's TLS (docs/security.md "Outbound TLS"): versions, ciphers, the peer check (PKIX against
+   * outboundTls.caFile or the JDK's trust store, read here off the event loop; DANE) and the TLS-RPT sink.
+   */
+  private Future<OutboundTls> outboundTls() {
+    OutboundTlsConfig c = config.outboundTls();
+    return vertx.executeBlocking(() -> c.caFile() == null ? PkixCheck.jdkAnchors()
+            : PkixCheck.pemAnchors(Path.of(c.caFile())), false)
+        .map(anchors -> new OutboundTls(c.protocols(), c.ciphers(),
+            new PolicyPeerCheck(new PkixCheck(anchors, Clock.systemUTC()), PeerCheck.ANY /* DANE: h/dane */),
+            tlsReportSink()));
+  }
+
+  /** Each MX host's TLS policy for the router: the configured levels, MTA-STS and DANE (docs/security.md). */
+  private TlsPolicyPlanner tlsPlanner() {
+    OutboundTlsConfig c = config.outboundTls();
+    return new TlsPolicyPlanner(c.level(), c.policies(), mtaStsSource(),
+        DaneSource.NONE /* h/dane */);
   }
 
   /** Metrics, health probes and the queue admin API (docs/operations.md), when http.enabled. */
@@ -314,7 +345,7 @@ public final class Hermod {
     }
     router = new RouterVerticle(live, spool, resolver, schedule, new DsnBuilder(DsnIdentifiers.random(new SecureRandom())),
         Clock.systemUTC(), endpoints, metrics, destinationLimits(), rateLimits(), egressSources.keySet())
-        .classifyingWith(bounces).indexedBy(queueIndex);
+        .classifyingWith(bounces).indexedBy(queueIndex).planningTlsWith(tlsPlanner());
     return deploy(router);
   }
 

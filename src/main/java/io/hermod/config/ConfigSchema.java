@@ -21,7 +21,8 @@ final class ConfigSchema {
 
   /** Objects whose keys are the user's (domains), not ours. */
   private static final Set<String> MAPS = Set.of("routing.routes", "local.transports", "local.users",
-      "delivery.sources", "delivery.pools", "delivery.poolSelection.users", "delivery.poolSelection.senderDomains");
+      "delivery.sources", "delivery.pools", "delivery.poolSelection.users", "delivery.poolSelection.senderDomains",
+      "outboundTls.policies");
   private static final String RESOURCE = "defaults.json";
 
   private final JsonObject defaults;

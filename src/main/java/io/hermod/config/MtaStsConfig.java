@@ -5,7 +5,7 @@ package io.hermod.config;
  *
  * @param enabled              look up and honour recipient domains' MTA-STS policies ("outboundTls.mtaSts.enabled")
  * @param caFile               PEM file of the CAs that policy hosts' (and TLS-RPT HTTPS endpoints') certificates
- *                             must chain to; null = the JDK's trust store ("outboundTls.mtaSts.caFile")
+ *                             must chain to; null = those of outboundTls.caFile, else the JDK's trust store ("outboundTls.mtaSts.caFile")
  * @param policyPort           the port of the policy host: 443 (RFC 8461 §3.3); another value is for tests only
  *                             ("outboundTls.mtaSts.policyPort")
  * @param fetchTimeoutMillis   the longest one policy fetch may take, connect to last byte

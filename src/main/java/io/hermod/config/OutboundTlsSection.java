@@ -15,7 +15,8 @@ final class OutboundTlsSection {
       throw ConfigException.bad(s.key("level"), "must be none, may, encrypt, verify, dane or dane-only", keyword);
     }
     return new OutboundTlsConfig(level, mtaSts(s.section("mtaSts")), dane(s.section("dane")),
-        tlsRpt(s.section("tlsRpt")));
+        tlsRpt(s.section("tlsRpt")), OutboundTlsPolicies.policies(s), OutboundTlsPolicies.caFile(s),
+        OutboundTlsPolicies.protocols(s), OutboundTlsPolicies.ciphers(s));
   }
 
   private static MtaStsConfig mtaSts(JsonSection s) {

@@ -43,7 +43,7 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
         auth, http, logging, next.dkim(), next.spf(), cluster, local, reloadSeconds,
         shaping(running.shaping(), next.shaping(), restart), next.flow(),
         keep.whole("events", HermodConfig::events), keep.whole("webhooks", HermodConfig::webhooks),
-        keep.whole("verticles", HermodConfig::verticles), next.outboundTls());
+        keep.whole("verticles", HermodConfig::verticles), outboundTls(running.outboundTls(), next.outboundTls(), restart));
     return new ReloadPlan(effective, changedSections(running, effective), restart);
   }
 
@@ -120,6 +120,17 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
   }
 
   /** Transports and user lists reload (the router and RCPT read them); the local verticle's pools do not. */
+  /**
+   * The levels (outboundTls.level, outboundTls.policies) reload into the router; the delivery client's trust
+   * anchors, versions and ciphers are set up at start.
+   */
+  private static OutboundTlsConfig outboundTls(OutboundTlsConfig run, OutboundTlsConfig next, List<String> restart) {
+    Keep<OutboundTlsConfig> k = new Keep<>(run, next, restart, "outboundTls.");
+    return new OutboundTlsConfig(next.level(), next.mtaSts(), next.dane(), next.tlsRpt(), next.policies(),
+        k.whole("caFile", OutboundTlsConfig::caFile), k.whole("protocols", OutboundTlsConfig::protocols),
+        k.whole("ciphers", OutboundTlsConfig::ciphers));
+  }
+
   private static LocalConfig local(LocalConfig run, LocalConfig next, List<String> restart) {
     Keep<LocalConfig> k = new Keep<>(run, next, restart, "local.");
     return new LocalConfig(next.transports(), next.users(), k.whole("timeoutSeconds", LocalConfig::timeoutSeconds),

@@ -41,13 +41,15 @@ final class ConnectionPool {
 
   /**
    * An idle session of this destination to one of {@code hosts}, earliest host first, now busy; or null.
-   * Sessions the server closed meanwhile are dropped on the way.
+   * Only a session whose TLS proved what the host's policy demands qualifies ({@link PooledSession#serves}): a
+   * plaintext or merely encrypted session never carries a job that needs verified TLS. Sessions the server
+   * closed meanwhile are dropped on the way.
    */
   PooledSession takeIdle(String destination, List<DeliveryJob.Host> hosts) {
     dropDeadIdle();
     for (DeliveryJob.Host h : hosts) {
       for (PooledSession s : idle) {
-        if (s.destination().equals(destination) && s.reaches(h)) {
+        if (s.destination().equals(destination) && s.serves(h)) {
           idle.remove(s);
           vertx.cancelTimer(s.idleTimer());
           busy.add(s);

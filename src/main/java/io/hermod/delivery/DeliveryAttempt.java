@@ -61,8 +61,9 @@ final class DeliveryAttempt {
         .recover(t -> {
           if (t instanceof HostFailover.AllHostsFailed) {
             ServerReply reply = ((HostFailover.AllHostsFailed) t).reply();
-            DeliveryReport report = logged(job, null, started, Outcomes.all(job, reply, false));
-            return Future.succeededFuture(new DeliveryReport(null, null, report.results(), true));
+            DeliveryTls tls = job.hosts().isEmpty() ? null : DeliveryTls.notConnected(job.hosts().get(0).tls());
+            DeliveryReport report = logged(job, null, tls, started, Outcomes.all(job, reply, false));
+            return Future.succeededFuture(new DeliveryReport(null, null, report.results(), true).withTls(tls));
           }
           return Future.failedFuture(t);
         });
@@ -123,7 +124,9 @@ final class DeliveryAttempt {
       List<DeliveryReport.Result> outcome = results;
       // RFC 3461 §5.2.2: a next hop that offers DSN got NOTIFY and reports success itself; else we say "relayed".
       DsnAction success = s.session().capabilities().dsn() ? null : DsnAction.RELAYED;
-      return settled.transform(x -> Future.succeededFuture(logged(job, host, started, outcome).withSuccess(success)));
+      DeliveryTls tls = DeliveryTls.of(s.session().tls());
+      return settled.transform(x -> Future.succeededFuture(logged(job, host, tls, started, outcome)
+          .withSuccess(success).withTls(tls)));
     });
   }
 
@@ -137,9 +140,9 @@ final class DeliveryAttempt {
   }
 
   /** The report, after one log line per recipient. */
-  private DeliveryReport logged(DeliveryJob job, DeliveryJob.Host relay, long started,
+  private DeliveryReport logged(DeliveryJob job, DeliveryJob.Host relay, DeliveryTls tls, long started,
                                 List<DeliveryReport.Result> results) {
-    results.forEach(r -> log.attempt(job, relay, started, r));
+    results.forEach(r -> log.attempt(job, relay, tls, started, r));
     return relay == null
         ? new DeliveryReport(null, null, results)
         : new DeliveryReport(relay.name(), relay.address(), results);

@@ -1,5 +1,6 @@
 package io.hermod.delivery;
 
+import io.hermod.tlspolicy.HostTlsPolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -70,14 +71,35 @@ public record DeliveryJob(String queueId, String destination, List<Host> hosts, 
         contentLength, null);
   }
 
-  /** One next-hop address to try: the MX name (for TLS SNI and logs), its IP address, and the port. */
-  public record Host(String name, String address, int port) {
+  /**
+   * One next-hop address to try: the MX name (for TLS SNI, certificate names and logs), its IP address, the port,
+   * and the TLS policy the router planned for it (docs/security.md "Outbound TLS"; JSON "tls", absent in a job
+   * from an older router = opportunistic).
+   */
+  public record Host(String name, String address, int port, HostTlsPolicy tls) {
+
+    public Host {
+      tls = tls == null ? HostTlsPolicy.OPPORTUNISTIC : tls;
+    }
+
+    /** A host without a policy of its own: opportunistic STARTTLS. */
+    public Host(String name, String address, int port) {
+      this(name, address, port, HostTlsPolicy.OPPORTUNISTIC);
+    }
+
+    /** The same host under {@code policy}. */
+    public Host withTls(HostTlsPolicy policy) {
+      return new Host(name, address, port, policy);
+    }
+
     JsonObject toJson() {
-      return new JsonObject().put("name", name).put("address", address).put("port", port);
+      JsonObject j = new JsonObject().put("name", name).put("address", address).put("port", port);
+      return tls.equals(HostTlsPolicy.OPPORTUNISTIC) ? j : j.put("tls", tls.toJson());
     }
 
     static Host fromJson(JsonObject j) {
-      return new Host(j.getString("name"), j.getString("address"), j.getInteger("port"));
+      return new Host(j.getString("name"), j.getString("address"), j.getInteger("port"),
+          HostTlsPolicy.fromJson(j.getJsonObject("tls")));
     }
   }
 

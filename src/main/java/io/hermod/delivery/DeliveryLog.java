@@ -9,7 +9,9 @@ import java.util.logging.Logger;
  * One line per recipient and attempt, shaped like Postfix's smtp(8) log:
  * {@code QUEUEID: to=<rcpt>, relay=mx.example[192.0.2.1]:25, delay=0.42, dsn=2.0.0, status=sent (250 2.0.0 ok)}.
  * A deferral or failure also names its bounce class before the status, so that the reply stays last:
- * {@code ..., dsn=4.2.2, class=QuotaIssues, status=deferred (452 4.2.2 mailbox full)}.
+ * {@code ..., dsn=4.2.2, class=QuotaIssues, status=deferred (452 4.2.2 mailbox full)}. An SMTP attempt names the
+ * TLS policy that applied and what TLS it got (docs/security.md "Outbound TLS"), after the delay:
+ * {@code ..., delay=0.42, tlsPolicy=verify/mta-sts, tls=TLSv1.3 TLS_AES_128_GCM_SHA256 verified, dsn=...}.
  */
 public final class DeliveryLog {
 
@@ -26,14 +28,20 @@ public final class DeliveryLog {
   }
 
   public void attempt(DeliveryJob job, DeliveryJob.Host relay, long startedNanos, DeliveryReport.Result r) {
+    attempt(job, relay, null, startedNanos, r);
+  }
+
+  public void attempt(DeliveryJob job, DeliveryJob.Host relay, DeliveryTls tls, long startedNanos,
+                      DeliveryReport.Result r) {
     double delay = (System.nanoTime() - startedNanos) / 1e9;
     String bounceClass = r.outcome() == DeliveryReport.Outcome.DELIVERED ? ""
         : ", class=" + bounces.classify(r.code(), r.status(), r.text()).label();
     // The egress source, when the job names one (docs/delivery.md "Sources and pools").
     String source = job.source() == null ? "" : ", source=" + job.source();
-    logger.info(String.format(Locale.ROOT, "%s: to=<%s>, relay=%s%s, delay=%.2f, dsn=%s%s, status=%s (%s)",
-        job.queueId(), r.address(), relay(relay), source, delay, r.status(), bounceClass, word(r.outcome()),
-        r.summary()));
+    String tlsText = tls == null ? "" : ", " + tls.logText();
+    logger.info(String.format(Locale.ROOT, "%s: to=<%s>, relay=%s%s, delay=%.2f%s, dsn=%s%s, status=%s (%s)",
+        job.queueId(), r.address(), relay(relay), source, delay, tlsText, r.status(), bounceClass,
+        word(r.outcome()), r.summary()));
   }
 
   /**

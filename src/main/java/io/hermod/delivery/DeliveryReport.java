@@ -20,12 +20,19 @@ import java.util.List;
  *                      NOTIFY=SUCCESS: {@link DsnAction#RELAYED} when the next hop does not offer DSN (RFC 3461
  *                      §5.2.2: it will send none), {@link DsnAction#DELIVERED} for a final (local) delivery; null
  *                      when none is ours to send (the next hop offers DSN and got NOTIFY with the message)
+ * @param tls           the TLS policy that applied and the TLS the session got; null when no SMTP delivery was
+ *                      attempted (decided by the router, local delivery)
  */
 public record DeliveryReport(String remoteHost, String remoteAddress, List<Result> results, boolean unreachable,
-                             DsnAction success) {
+                             DsnAction success, DeliveryTls tls) {
 
   public DeliveryReport {
     results = List.copyOf(results);
+  }
+
+  public DeliveryReport(String remoteHost, String remoteAddress, List<Result> results, boolean unreachable,
+                        DsnAction success) {
+    this(remoteHost, remoteAddress, results, unreachable, success, null);
   }
 
   /** No success notice of ours. */
@@ -40,7 +47,12 @@ public record DeliveryReport(String remoteHost, String remoteAddress, List<Resul
 
   /** The same report with the success notice its delivered recipients are owed. */
   public DeliveryReport withSuccess(DsnAction action) {
-    return new DeliveryReport(remoteHost, remoteAddress, results, unreachable, action);
+    return new DeliveryReport(remoteHost, remoteAddress, results, unreachable, action, tls);
+  }
+
+  /** The same report saying which TLS policy applied and what TLS the session got. */
+  public DeliveryReport withTls(DeliveryTls t) {
+    return new DeliveryReport(remoteHost, remoteAddress, results, unreachable, success, t);
   }
 
   public enum Outcome {
@@ -83,6 +95,9 @@ public record DeliveryReport(String remoteHost, String remoteAddress, List<Resul
     if (success != null) {
       json.put("success", success.name());
     }
+    if (tls != null) {
+      json.put("tls", tls.toJson());
+    }
     return unreachable ? json.put("unreachable", true) : json;
   }
 
@@ -91,6 +106,7 @@ public record DeliveryReport(String remoteHost, String remoteAddress, List<Resul
     j.getJsonArray("results").forEach(o -> results.add(Result.fromJson((JsonObject) o)));
     String success = j.getString("success");
     return new DeliveryReport(j.getString("remoteHost"), j.getString("remoteAddress"), results,
-        j.getBoolean("unreachable", false), success == null ? null : DsnAction.valueOf(success));
+        j.getBoolean("unreachable", false), success == null ? null : DsnAction.valueOf(success),
+        DeliveryTls.fromJson(j.getJsonObject("tls")));
   }
 }

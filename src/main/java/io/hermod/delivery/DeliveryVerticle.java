@@ -58,7 +58,12 @@ public final class DeliveryVerticle extends VerticleBase {
   /** @param bounces the bounce classification of the log lines (shared with the router's events) */
   public DeliveryVerticle(DeliverySettings options, io.hermod.metrics.HermodMetrics metrics,
                           NodeConnections nodeConnections, BounceClassifier bounces) {
-    this.options = options;
+    ClientOptions client = options.client();
+    OutboundTls.Counter given = client.tls().counter();
+    this.options = options.withClient(client.withTls(client.tls().withCounter((source, result) -> {
+      metrics.deliveryTls(source.label(), result);
+      given.count(source, result);
+    })));
     this.metrics = metrics;
     this.nodeConnections = nodeConnections;
     this.bounces = bounces;

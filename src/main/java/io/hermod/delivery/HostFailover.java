@@ -80,7 +80,7 @@ final class HostFailover {
       return attempt(hosts, pool, i + 1, stories, last, true);
     }
     return SmtpClientSession.connect(vertx, netClient, options, host.name(),
-            SocketAddress.inetSocketAddress(host.port(), host.address()))
+            SocketAddress.inetSocketAddress(host.port(), host.address()), host.tls())
         .map(session -> new Connected(host, session))
         .recover(t -> {
           pool.releaseHost(host);
@@ -106,6 +106,9 @@ final class HostFailover {
     }
     SmtpClientException e = (SmtpClientException) t;
     String stage = e.stage().name().toLowerCase(java.util.Locale.ROOT);
+    if (e.kind() == SmtpClientException.Kind.TLS_FAILED) {
+      return e.asReply().text(); // our own 4.7.x: the policy and why it was not met
+    }
     if (e.reply() != null) {
       return "refused to talk to me at " + stage + ": " + e.reply();
     }

@@ -46,7 +46,15 @@ final class PooledSession {
     idleTimer = id;
   }
 
-  /** Same address and port: a pooled session to it can carry a job that lists this host. */
+  /**
+   * Same address and port, and the TLS the session achieved satisfies the host's policy in the job
+   * ({@link SessionTls#satisfies}): a pooled session to it can carry a job that lists this host.
+   */
+  boolean serves(DeliveryJob.Host h) {
+    return reaches(h) && session.tls().satisfies(h.tls(), h.name());
+  }
+
+  /** Same address and port. */
   boolean reaches(DeliveryJob.Host h) {
     return host.address().equals(h.address()) && host.port() == h.port();
   }

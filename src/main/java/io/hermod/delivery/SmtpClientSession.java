@@ -2,17 +2,20 @@ package io.hermod.delivery;
 
 import io.hermod.smtp.EhloCapabilities;
 import io.hermod.smtp.ServerReply;
+import io.hermod.tlspolicy.CertificateNames;
+import io.hermod.tlspolicy.HostTlsPolicy;
+import io.hermod.tlspolicy.TlsOutcome;
+import io.hermod.tlspolicy.TlsResultType;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 
-import java.util.concurrent.TimeUnit;
+import java.security.cert.X509Certificate;
 import java.util.function.Supplier;
 
 /**
@@ -28,54 +31,71 @@ public final class SmtpClientSession {
   private final Context context;
   private final ClientOptions options;
   private final String host;
+  private final SocketAddress address;
+  private final HostTlsPolicy policy;
   private final SmtpConnection connection;
   private ServerReply greeting;
   private EhloCapabilities capabilities = EhloCapabilities.none();
+  private SessionTls tls;
   private boolean busy;
   private volatile boolean usable = true;
 
-  private SmtpClientSession(Vertx vertx, Context context, ClientOptions options, String host, NetSocket socket) {
+  private SmtpClientSession(Vertx vertx, Context context, ClientOptions options, String host, SocketAddress address,
+                            HostTlsPolicy policy, NetSocket socket) {
     this.vertx = vertx;
     this.context = context;
     this.options = options;
     this.host = host;
+    this.address = address;
+    this.policy = policy;
+    this.tls = SessionTls.plaintext(policy, host, null);
     this.connection = new SmtpConnection(vertx, socket, options);
   }
 
-  /**
-   * Connects, reads the greeting, says EHLO and upgrades with STARTTLS as the TLS policy says.
-   *
-   * @param host    the server's name, for SNI and messages (not resolved: {@code address} is used)
-   * @param address where to connect
-   */
+  /** As {@link #connect(Vertx, NetClient, ClientOptions, String, SocketAddress, HostTlsPolicy)}, the client's default policy. */
   public static Future<SmtpClientSession> connect(Vertx vertx, NetClient client, ClientOptions options, String host,
                                                   SocketAddress address) {
+    return connect(vertx, client, options, host, address, HostTlsPolicy.OPPORTUNISTIC);
+  }
+
+  /**
+   * Connects, reads the greeting, says EHLO and upgrades with STARTTLS as the host's TLS policy says
+   * (docs/security.md "Outbound TLS"). A policy that cannot be met fails with {@link SmtpClientException.Kind#TLS_FAILED}
+   * and a local 4.7.x reply naming the policy and the failure; it never goes on in plaintext.
+   *
+   * @param host    the server's name, for SNI, the certificate check and messages (not resolved: {@code address} is used)
+   * @param address where to connect
+   * @param planned the host's policy from the job ({@link HostTlsPolicy#OPPORTUNISTIC}: the client's default)
+   */
+  public static Future<SmtpClientSession> connect(Vertx vertx, NetClient client, ClientOptions options, String host,
+                                                  SocketAddress address, HostTlsPolicy planned) {
     Context context = vertx.getOrCreateContext();
+    HostTlsPolicy policy = TlsDemand.effective(planned, options.tlsPolicy());
     Promise<SmtpClientSession> result = Promise.promise();
-    context.runOnContext(v -> attempt(vertx, context, client, options, host, address,
-        options.tlsPolicy() != TlsPolicy.NONE).onComplete(result));
+    context.runOnContext(v -> attempt(vertx, context, client, options, host, address, policy,
+        TlsDemand.tries(policy)).onComplete(result));
     return result.future();
   }
 
   private static Future<SmtpClientSession> attempt(Vertx vertx, Context context, NetClient client,
                                                    ClientOptions options, String host, SocketAddress address,
-                                                   boolean tryStartTls) {
+                                                   HostTlsPolicy policy, boolean tryStartTls) {
     ConnectOptions connect = new ConnectOptions().setRemoteAddress(address)
         .setTimeout((int) Math.min(Integer.MAX_VALUE, options.timeouts().connectMs()));
     return client.connect(connect)
         .recover(t -> Future.failedFuture(new SmtpClientException(SmtpClientException.Kind.CONNECT_FAILED,
             Stage.CONNECT, null, host + " " + address + ": " + t.getMessage(), t)))
         .compose(socket -> {
-          SmtpClientSession session = new SmtpClientSession(vertx, context, options, host, socket);
+          SmtpClientSession session = new SmtpClientSession(vertx, context, options, host, address, policy, socket);
           // Whatever went wrong while opening, the socket must not outlive the failed attempt.
           return session.open(tryStartTls).map(session).onFailure(t -> session.connection.close());
         })
         .recover(t -> {
           // RFC 7435 §3: opportunistic TLS must not make delivery worse than plaintext; a failed handshake is
-          // retried once without STARTTLS (Postfix "may" does the same).
-          if (tryStartTls && options.tlsPolicy() == TlsPolicy.OPPORTUNISTIC && t instanceof SmtpClientException
+          // retried once without STARTTLS (Postfix "may" does the same). Never when the policy demands TLS.
+          if (tryStartTls && !TlsDemand.mustEncrypt(policy) && t instanceof SmtpClientException
               && ((SmtpClientException) t).kind() == SmtpClientException.Kind.TLS_FAILED) {
-            return attempt(vertx, context, client, options, host, address, false);
+            return attempt(vertx, context, client, options, host, address, policy, false);
           }
           return Future.failedFuture(t);
         });
@@ -93,12 +113,31 @@ public final class SmtpClientSession {
       if (tryStartTls && capabilities.startTls()) {
         return startTls();
       }
-      if (options.requireTls()) {
-        return rejectAndClose(SmtpClientException.Kind.TLS_FAILED, Stage.STARTTLS,
-            ServerReply.local(451, "4.7.4", "TLS is required, but was not offered by " + host));
+      if (tryStartTls) {
+        return withoutTls("did not offer STARTTLS");
       }
+      settle(null, "plaintext", host + ": no STARTTLS at level " + policy.level().keyword());
       return Future.succeededFuture();
     });
+  }
+
+  /**
+   * STARTTLS was not offered or was refused: a policy that demands TLS defers (4.7.4, RFC 3207 §4.1 leaves the
+   * choice to the client), a report-only one reports and goes on, opportunistic TLS just goes on.
+   */
+  private Future<Void> withoutTls(String why) {
+    String detail = host + " " + why;
+    if (TlsDemand.mustEncrypt(policy) || TlsDemand.checksPeer(policy)) {
+      settle(TlsResultType.STARTTLS_NOT_SUPPORTED, null, detail);
+      tls = SessionTls.plaintext(policy, host, TlsResultType.STARTTLS_NOT_SUPPORTED);
+    } else {
+      settle(null, "plaintext", detail);
+    }
+    if (TlsDemand.mustEncrypt(policy)) {
+      return rejectAndClose(SmtpClientException.Kind.TLS_FAILED, Stage.STARTTLS, ServerReply.local(451, "4.7.4",
+          "TLS policy " + TlsDemand.describe(policy) + " not met: " + detail));
+    }
+    return Future.succeededFuture();
   }
 
   /** EHLO, or HELO when EHLO is refused with 5xx (RFC 5321 §3.2). */
@@ -122,35 +161,74 @@ public final class SmtpClientSession {
     });
   }
 
-  /** RFC 3207: STARTTLS, handshake, then EHLO again (the server forgets everything, §4.2). */
+  /** RFC 3207: STARTTLS, handshake, the policy's check of the peer, then EHLO again (the server forgets everything, §4.2). */
   private Future<Void> startTls() {
     long timeout = options.timeouts().startTlsMs();
     connection.expectStartTlsReply();
     return command("STARTTLS", Stage.STARTTLS, timeout).compose(reply -> {
       if (reply.code() != 220) {
-        // e.g. 454 TLS not available: go on in plaintext on this connection, unless TLS is required.
-        return options.requireTls()
-            ? rejectAndClose(SmtpClientException.Kind.TLS_FAILED, Stage.STARTTLS, reply)
-            : Future.succeededFuture();
+        // e.g. 454 TLS not available: go on in plaintext on this connection, unless the policy demands TLS.
+        return withoutTls("refused STARTTLS: " + reply);
       }
-      return connection.upgradeToTls(tlsOptions(timeout), sniName())
+      return connection.upgradeToTls(options.tls().sslOptions(timeout), sniName())
           .recover(t -> {
+            String why = "TLS handshake with " + host + " failed: " + t.getMessage();
+            settle(TlsResultType.VALIDATION_FAILURE, null, why);
+            ServerReply local = TlsDemand.mustEncrypt(policy)
+                ? ServerReply.local(451, "4.7.5", "TLS policy " + TlsDemand.describe(policy) + " not met: " + why)
+                : null;
             SmtpClientException e = new SmtpClientException(SmtpClientException.Kind.TLS_FAILED,
-                Stage.TLS_HANDSHAKE, null, "TLS handshake with " + host + " failed: " + t.getMessage(), t);
+                Stage.TLS_HANDSHAKE, local, why, t);
             connection.fail(e);
             return Future.failedFuture(e);
           })
+          .compose(v -> checkPeer())
           .compose(v -> hello());
     });
   }
 
   /**
-   * Opportunistic TLS does not verify the certificate (RFC 7435, Postfix "may"/"encrypt"): an MX host name
-   * comes from unauthenticated DNS, so verifying it would only turn delivery off without adding security.
+   * The policy's check of the presented chain (PKIX and name for verify, TLSA for DANE), reported to TLS-RPT;
+   * a failure defers with 4.7.5 unless the policy is report-only (MTA-STS testing, RFC 8461 §5).
    */
-  private static ClientSSLOptions tlsOptions(long handshakeTimeoutMs) {
-    return new ClientSSLOptions().setTrustAll(true).setHostnameVerificationAlgorithm("")
-        .setSslHandshakeTimeout(handshakeTimeoutMs).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+  private Future<Void> checkPeer() {
+    javax.net.ssl.SSLSession ssl = connection.sslSession();
+    String protocol = ssl == null ? "TLS" : ssl.getProtocol();
+    String cipher = ssl == null ? "unknown" : ssl.getCipherSuite();
+    TlsResultType failure = null;
+    String detail = protocol + " " + cipher;
+    if (TlsDemand.checksPeer(policy)) {
+      X509Certificate[] chain = connection.peerChain();
+      failure = options.tls().peers().check(policy, host, chain);
+      if (chain.length > 0) {
+        detail += ", certificate names " + CertificateNames.describe(chain[0]);
+      }
+    }
+    tls = new SessionTls(protocol, cipher, policy, host, failure);
+    settle(failure, tls.checkResult(), detail);
+    if (failure != null && TlsDemand.mustEncrypt(policy)) {
+      return rejectAndClose(SmtpClientException.Kind.TLS_FAILED, Stage.TLS_HANDSHAKE, ServerReply.local(451,
+          "4.7.5", "TLS policy " + TlsDemand.describe(policy) + " not met by " + host + ": " + failure.label()
+              + " (" + detail + ")"));
+    }
+    return Future.succeededFuture();
+  }
+
+  /**
+   * The TLS result of this connection: counted by policy source ("result" when it succeeded, else the failure
+   * type), and, under a published policy, reported to TLS-RPT (never letting the sink break a delivery).
+   */
+  private void settle(TlsResultType failure, String result, String detail) {
+    options.tls().counter().count(policy.source(), failure == null ? result : failure.label());
+    if (!TlsDemand.reported(policy)) {
+      return;
+    }
+    try {
+      options.tls().reports().record(new TlsOutcome(policy, host, address.hostAddress(), failure, detail));
+    } catch (RuntimeException e) {
+      java.util.logging.Logger.getLogger("io.hermod.delivery").log(java.util.logging.Level.WARNING,
+          "TLS report sink failed", e);
+    }
   }
 
   // SNI carries host names only (RFC 6066 §3), never address literals.
@@ -227,6 +305,11 @@ public final class SmtpClientSession {
 
   public boolean isTls() {
     return connection.isTls();
+  }
+
+  /** What TLS this session achieved and under which policy. */
+  SessionTls tls() {
+    return tls;
   }
 
   public EhloCapabilities capabilities() {

@@ -58,6 +58,21 @@ final class SmtpConnection {
     return socket.isSsl();
   }
 
+  /** The TLS session after {@link #upgradeToTls}, else null. */
+  javax.net.ssl.SSLSession sslSession() {
+    return socket.isSsl() ? socket.sslSession() : null;
+  }
+
+  /** The chain the server presented in the handshake, leaf first; empty when there is none. */
+  java.security.cert.X509Certificate[] peerChain() {
+    try {
+      return socket.peerCertificates().stream().filter(c -> c instanceof java.security.cert.X509Certificate)
+          .map(c -> (java.security.cert.X509Certificate) c).toArray(java.security.cert.X509Certificate[]::new);
+    } catch (javax.net.ssl.SSLPeerUnverifiedException | RuntimeException e) {
+      return new java.security.cert.X509Certificate[0];
+    }
+  }
+
   /** The next reply; fails with TIMEOUT after {@code timeoutMs}, or at once if the connection is gone. */
   Future<ServerReply> readReply(Stage stage, long timeoutMs) {
     if (replyWaiter == null && drainWaiter == null) {

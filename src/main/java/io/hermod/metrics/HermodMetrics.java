@@ -167,6 +167,17 @@ public final class HermodMetrics {
     }
   }
 
+  /**
+   * One outbound connection's TLS under its policy (docs/security.md "Outbound TLS"): {@code policy} = none,
+   * config, mta-sts, dane; {@code result} = verified, dane, encrypted, plaintext, or an RFC 8460 failure type
+   * (starttls-not-supported, certificate-expired, ...): at most 4 × 15 series.
+   */
+  public void deliveryTls(String policy, String result) {
+    Counter.builder("hermod.delivery.tls.sessions")
+        .description("Outbound connections by TLS policy source and TLS result or failure type")
+        .tag("policy", policy).tag("result", result).register(registry).increment();
+  }
+
   /** "4.7" for "4.7.1": class 2, 4 or 5 and subject 0..7 (RFC 3463 §3), else "other"; null is "none". */
   static String statusClass(String status) {
     if (status == null || status.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.hermod.routing;
 
 import io.hermod.api.Addresses;
+import io.hermod.delivery.DeliveryTls;
 import io.hermod.shaping.BounceClassifier;
 import io.hermod.spool.Envelope;
 import io.vertx.core.eventbus.EventBus;
@@ -23,8 +24,20 @@ final class DeliveryEvents {
 
   /** Call only once the outcome is durably in the spool. */
   void publish(Envelope env, RecipientOutcome o, Instant now) {
+    publish(env, o, now, null);
+  }
+
+  /** @param tls the TLS policy and outcome of the delivery attempt (null when none was made) */
+  void publish(Envelope env, RecipientOutcome o, Instant now, DeliveryTls tls) {
     metrics.deliveryOutcome(o.kind().keyword(), o.status(), java.time.Duration.between(env.arrival(), now)); // metrics
-    bus.publish(Addresses.EVENTS, toJson(env, o, now, classification(o)));
+    bus.publish(Addresses.EVENTS, toJson(env, o, now, classification(o)).mergeIn(tlsFields(tls)));
+  }
+
+  /** "tlsPolicy": {"source", "level"} and "tls": the outcome; both null when no SMTP attempt was made. */
+  static JsonObject tlsFields(DeliveryTls tls) {
+    return tls == null ? new JsonObject().putNull("tlsPolicy").putNull("tls")
+        : new JsonObject().put("tlsPolicy", new JsonObject().put("source", tls.source()).put("level", tls.level()))
+            .put("tls", tls.outcome());
   }
 
   /** The bounce class of a deferral or failure (docs/delivery.md "Bounce classification"); null when delivered. */

@@ -77,7 +77,7 @@ final class OutcomePersister {
         : bounces.write(rec.envelope(), msg.content, dsnReports, now);
     return dsn.compose(dsnId -> spool.update(rec.envelope()).map(v -> {
       msg.envelope(rec.envelope());
-      rec.outcomes().forEach(o -> events.publish(rec.envelope(), o, now));
+      rec.outcomes().forEach(o -> events.publish(rec.envelope(), o, now, report.tls()));
       rec.outcomes().stream().filter(o -> decidedHere || o.kind() == RecipientOutcome.Kind.EXPIRED)
           .forEach(o -> log(rec.envelope(), o, now));
       if (dsnId != null) {

@@ -92,6 +92,7 @@ public final class RouterVerticle extends VerticleBase {
   /** Sites whose probe message was handed out, and when: one probe per site at a time. */
   private final Map<String, Long> probing = new java.util.HashMap<>();
   private BounceClassifier classifier = BounceClassifier.shipped();
+  private TlsPlanning tlsPlanning; // each host's TLS policy (docs/security.md "Outbound TLS")
 
   /**
    * @param ownEndpoints the address and port of every listener of this instance (actual ports), so that
@@ -167,8 +168,21 @@ public final class RouterVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * The TLS policy planner with its MTA-STS and DANE sources (docs/security.md "Outbound TLS"); call before
+   * deploying. Unset: the configured levels only.
+   */
+  public RouterVerticle planningTlsWith(io.hermod.tlspolicy.TlsPolicyPlanner planner) {
+    this.tlsPlanning = new TlsPlanning(planner);
+    return this;
+  }
+
   @Override
   public Future<?> start() {
+    if (tlsPlanning == null) {
+      planningTlsWith(io.hermod.tlspolicy.TlsPolicyPlanner.configured(config.outboundTls().level(),
+          config.outboundTls().policies()));
+    }
     if (index == null) {
       return Future.failedFuture(new IllegalStateException("RouterVerticle needs its queue index: indexedBy(...)"));
     }
@@ -245,6 +259,7 @@ public final class RouterVerticle extends VerticleBase {
   private void reconfigure(HermodConfig next) {
     config = next;
     planner = new RoutePlanner(next);
+    tlsPlanning.planner().reconfigure(next.outboundTls().level(), next.outboundTls().policies());
     siteKeys = siteKeysOf(next);
     egress = egressOf(next);
     schedule.reconfigure(next.delivery());
@@ -480,7 +495,8 @@ public final class RouterVerticle extends VerticleBase {
       return;
     }
     List<Route> routes = new ArrayList<>(byRoute.keySet());
-    List<Future<Target>> targets = routes.stream().map(destinations::resolve).toList();
+    List<Future<Target>> targets = routes.stream()
+        .map(route -> destinations.resolve(route).compose(t -> tlsPlanning.apply(route, t))).toList();
     Future.join(targets).onComplete(done -> {
       List<DeliveryReport.Result> unreachable = new ArrayList<>();
       List<DeliveryJob> jobs = new ArrayList<>();

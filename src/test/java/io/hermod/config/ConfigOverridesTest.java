@@ -264,6 +264,15 @@ class ConfigOverridesTest {
             c -> c.outboundTls().tlsRpt().from(), "rpt@example.org"),
         row("outboundTls.tlsRpt.maxPolicies", "HERMOD_OUTBOUND_TLS_TLS_RPT_MAX_POLICIES", "100",
             c -> c.outboundTls().tlsRpt().maxPolicies(), 100),
+        row("outboundTls.policies", "HERMOD_OUTBOUND_TLS_POLICIES", "{\"Example.COM\":\"verify\",\".b.test\":\"none\"}",
+            c -> c.outboundTls().policies().entries(), Map.of("example.com", io.hermod.tlspolicy.TlsLevel.VERIFY,
+                ".b.test", io.hermod.tlspolicy.TlsLevel.NONE)),
+        row("outboundTls.caFile", "HERMOD_OUTBOUND_TLS_CA_FILE", "/etc/hermod/ca.pem",
+            c -> c.outboundTls().caFile(), "/etc/hermod/ca.pem"),
+        row("outboundTls.protocols", "HERMOD_OUTBOUND_TLS_PROTOCOLS", "[\"TLSv1.3\"]",
+            c -> c.outboundTls().protocols(), List.of("TLSv1.3")),
+        row("outboundTls.ciphers", "HERMOD_OUTBOUND_TLS_CIPHERS", "[\"TLS_AES_128_GCM_SHA256\"]",
+            c -> c.outboundTls().ciphers(), List.of("TLS_AES_128_GCM_SHA256")),
         row("shutdownGraceSeconds", "HERMOD_SHUTDOWN_GRACE_SECONDS", "5", HermodConfig::shutdownGraceSeconds, 5),
         row("configReloadSeconds", "HERMOD_CONFIG_RELOAD_SECONDS", "0", HermodConfig::configReloadSeconds, 0));
   }

@@ -155,6 +155,15 @@ class ConfigValidationTest {
         bad("{'flow':{'maxDelayMillis':10001}}", "flow.maxDelayMillis"),
         bad("{'flow':{'burstSeconds':3601}}", "flow.burstSeconds"),
         bad("{'flow':{'burstSecs':5}}", "flow.burstSecs"),
+        bad("{'outboundTls':{'policies':{'example.com':'strict'}}}", "outboundTls.policies.example.com"),
+        bad("{'outboundTls':{'policies':{'example.com':1}}}", "outboundTls.policies.example.com"),
+        bad("{'outboundTls':{'policies':{'bad key!':'verify'}}}", "outboundTls.policies.bad key!"),
+        bad("{'outboundTls':{'policies':['example.com']}}", "outboundTls.policies"),
+        bad("{'outboundTls':{'caFile':''}}", "outboundTls.caFile"),
+        bad("{'outboundTls':{'protocols':['SSLv3']}}", "outboundTls.protocols"),
+        bad("{'outboundTls':{'protocols':[]}}", "outboundTls.protocols"),
+        bad("{'outboundTls':{'ciphers':['TLS_NO_SUCH_SUITE']}}", "outboundTls.ciphers"),
+        bad("{'outboundTls':{'ciphers':'TLS_AES_128_GCM_SHA256'}}", "outboundTls.ciphers"),
         bad("{'shutdownGraceSeconds':-1}", "shutdownGraceSeconds"));
   }
 

@@ -96,7 +96,8 @@ class DeliveryVerticleTest {
     assertEquals(List.of("RCPT TO:<a@peer.test>", "RCPT TO:<b@peer.test>"), got.rcptTo());
     String line = fixture.logLines().stream().filter(l -> l.contains("to=<a@peer.test>")).findFirst().orElseThrow();
     assertTrue(line.matches("Q1: to=<a@peer\\.test>, relay=mx\\.peer\\.test\\[127\\.0\\.0\\.1]:" + p.port()
-        + ", delay=\\d+\\.\\d\\d, dsn=2\\.0\\.0, status=sent \\(250 2\\.0\\.0 queued\\)"), line);
+        + ", delay=\\d+\\.\\d\\d, tlsPolicy=none/config, tls=none, dsn=2\\.0\\.0, status=sent \\(250 2\\.0\\.0 queued\\)"),
+        line);
   }
 
   @Test

@@ -71,6 +71,7 @@ class MetricsDashboardNamesTest {
     m.queueBulkJobs(() -> 0);
     m.deliveryOutcome("delivered", "2.0.0", Duration.ofSeconds(1));
     m.deliveryDuration(1_000_000);
+    m.deliveryTls("mta-sts", "verified");
     m.shapingDecision("suspend", "provider:google");
     m.shapingRefused("dead");
     m.siteDied();

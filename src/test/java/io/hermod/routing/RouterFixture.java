@@ -59,6 +59,8 @@ final class RouterFixture implements AutoCloseable {
   final io.hermod.queue.QueueIndex index = new io.hermod.queue.QueueIndex();
   MxResolver resolver;
   RouterVerticle router;
+  /** The router's TLS policy planner (its MTA-STS and DANE sources); null = the configured levels only. */
+  io.hermod.tlspolicy.TlsPolicyPlanner tlsPlanner;
   private String deployment;
 
   RouterFixture(Vertx vertx, Path dir) throws Exception {
@@ -105,6 +107,9 @@ final class RouterFixture implements AutoCloseable {
     resolver = new MxResolver(vertx, new DnsConfig(List.of(dns.address()), 2000, 1000));
     router = new RouterVerticle(config, spool, resolver, new RetrySchedule(config.delivery(), new Random(1)),
         new DsnBuilder(DsnIdentifiers.random(new Random(2))), Clock.systemUTC(), ownEndpoints).indexedBy(index);
+    if (tlsPlanner != null) {
+      router.planningTlsWith(tlsPlanner);
+    }
     deployment = await(vertx.deployVerticle(router));
     return this;
   }

@@ -79,6 +79,7 @@ public final class ScriptedSmtpPeer {
   private volatile long replyByteDelayMs;
   private volatile TlsMode tlsMode = TlsMode.OFF;
   private SelfSignedCertificate certificate;
+  private volatile io.vertx.core.net.KeyCertOptions keyCert; // the test's own certificate, else the self-signed one
   private NetServer server;
 
   public ScriptedSmtpPeer(Vertx vertx) {
@@ -135,6 +136,13 @@ public final class ScriptedSmtpPeer {
   }
 
   /** Must be set before {@link #start()} for {@link TlsMode#REAL}. */
+  /** STARTTLS offered, the handshake with this key and certificate chain (e.g. one io.hermod.tls.TestCa issued). */
+  public ScriptedSmtpPeer startTls(io.vertx.core.net.KeyCertOptions own) {
+    this.keyCert = own;
+    this.tlsMode = TlsMode.REAL;
+    return this;
+  }
+
   public ScriptedSmtpPeer startTls(TlsMode mode) {
     this.tlsMode = mode;
     return this;
@@ -151,12 +159,13 @@ public final class ScriptedSmtpPeer {
     this.host = host;
     // RFC 3207 STARTTLS: a plain listener that holds the key so that a socket can be upgraded.
     // Generating a key takes a moment: only when STARTTLS may be offered (startTls() is set before start()).
-    if (tlsMode != TlsMode.OFF) {
+    if (tlsMode != TlsMode.OFF && keyCert == null) {
       certificate = SelfSignedCertificate.create("localhost");
+      keyCert = certificate.keyCertOptions();
     }
     NetServerOptions options = new NetServerOptions().setSsl(false);
-    if (certificate != null) {
-      options.setKeyCertOptions(certificate.keyCertOptions());
+    if (keyCert != null) {
+      options.setKeyCertOptions(keyCert);
     }
     server = vertx.createNetServer(options).connectHandler(socket -> {
       PeerSession session = new PeerSession();
@@ -264,8 +273,8 @@ public final class ScriptedSmtpPeer {
     return tlsMode;
   }
 
-  io.vertx.core.net.PemKeyCertOptions keyCertOptions() {
-    return certificate.keyCertOptions();
+  io.vertx.core.net.KeyCertOptions keyCertOptions() {
+    return keyCert;
   }
 
   void received(ReceivedMessage message) {

@@ -44,7 +44,9 @@ public final class StsAndRpt {
       return Future.succeededFuture(new StsAndRpt(null, null, null));
     }
     PolicyDns dns = new DnsjavaPolicyDns(vertx, dnsClient);
-    HttpsClient https = new HttpsClient(vertx, dns, tls.mtaSts().caFile());
+    // outboundTls.mtaSts.caFile, else the CAs the delivery client's verify trusts (outboundTls.caFile), else the JDK's.
+    HttpsClient https = new HttpsClient(vertx, dns, tls.mtaSts().caFile() != null ? tls.mtaSts().caFile()
+        : tls.caFile());
     Clock clock = Clock.systemUTC();
     MtaStsPolicies[] sts = new MtaStsPolicies[1]; // the reporter reads policy lines of the source made after it
     TlsRptReporter reporter = tls.tlsRpt().enabled()
