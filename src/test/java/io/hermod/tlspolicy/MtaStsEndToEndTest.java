@@ -15,14 +15,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * MTA-STS through a whole Hermod: its source fetches the policies (HTTPS server and DNS on loopback, a CA made in
@@ -31,22 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS-RPT success); one whose policy names no MX of the domain is deferred and never sent.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class MtaStsEndToEndTest {
+class MtaStsEndToEndTest extends HermodAndPeersTest {
 
-  @TempDir
-  Path dir;
-  private Vertx peers;
-  private TestHermod hermod;
 
-  @AfterEach
-  void stop() throws Exception {
-    if (hermod != null) {
-      hermod.close();
-    }
-    if (peers != null) {
-      peers.close().await(10, TimeUnit.SECONDS);
-    }
-  }
 
   @Test
   void enforceDeliversToAMatchingMxOverVerifiedTlsAndDefersWithoutOne() throws Exception {

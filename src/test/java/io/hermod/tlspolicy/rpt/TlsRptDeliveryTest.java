@@ -8,6 +8,7 @@ import io.hermod.testing.ReceivedMessage;
 import io.hermod.testing.TestDnsServer;
 import io.hermod.testing.TestHermod;
 import io.hermod.testing.Wait;
+import io.hermod.tlspolicy.HermodAndPeersTest;
 import io.hermod.tlspolicy.HostTlsPolicy;
 import io.hermod.tlspolicy.OpensslCa;
 import io.hermod.tlspolicy.PolicyHttpsServer;
@@ -24,7 +25,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -34,10 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TLS-RPT end to end in a whole Hermod: outcomes recorded on its sink become, once the (2-second) period ended,
@@ -48,25 +46,12 @@ import org.junit.jupiter.api.io.TempDir;
  * report's policy-string.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class TlsRptDeliveryTest {
+class TlsRptDeliveryTest extends HermodAndPeersTest {
 
-  @TempDir
-  Path dir;
-  private Vertx peers;
-  private TestHermod hermod;
   private TestDnsServer dns;
   private PolicyHttpsServer https;
   private ScriptedSmtpPeer peer;
 
-  @AfterEach
-  void stop() throws Exception {
-    if (hermod != null) {
-      hermod.close();
-    }
-    if (peers != null) {
-      peers.close().await(10, TimeUnit.SECONDS);
-    }
-  }
 
   @Test
   void reportsGoByMailThroughHermodAndByHttpsPost() throws Exception {
