@@ -23,7 +23,8 @@ import java.util.logging.Logger;
 /**
  * MTA-STS (RFC 8461) for the router: a recipient domain's policy from the cache, or discovered and fetched.
  *
- * <p>Per call (§3.3, §5.1): the {@code _mta-sts} TXT record is looked up (the DNS client caches it).
+ * <p>Per call (§3.3, §5.1): the {@code _mta-sts} TXT record is looked up (the DNS client caches it); the
+ * cluster's shared cache is asked only when this node has no policy and the domain publishes a record.
  * <ul>
  *   <li>With a fresh cached policy: the same id → the cached policy; another id → fetch, and on failure keep the
  *       cached one; no usable record (or a DNS failure) → the cached policy.</li>
@@ -80,9 +81,13 @@ public final class MtaStsPolicies implements MtaStsSource {
   public Future<Optional<StsPolicy>> policy(String recipientDomain) {
     String domain = normalize(recipientDomain);
     Optional<CachedPolicy> local = cache.local(domain);
-    Future<Optional<CachedPolicy>> known = local.isPresent() ? Future.succeededFuture(local) : cache.shared(domain);
-    return known.compose(cached -> dns.txt("_mta-sts." + domain).compose(txt -> decide(domain, cached, txt)))
-        .map(p -> p.filter(c -> c.policy().mode() != StsPolicy.Mode.NONE).map(CachedPolicy::policy));
+    return dns.txt("_mta-sts." + domain).compose(txt -> {
+      Optional<StsRecord> record = txt.kind() == PolicyDns.Txt.Kind.RECORDS ? StsRecord.select(txt.texts())
+          : Optional.empty();
+      // Shared data costs milliseconds on a cluster: asked only for a domain that publishes MTA-STS.
+      return local.isPresent() || record.isEmpty() ? decide(domain, local, record)
+          : cache.shared(domain).compose(shared -> decide(domain, shared, record));
+    }).map(p -> p.filter(c -> c.policy().mode() != StsPolicy.Mode.NONE).map(CachedPolicy::policy));
   }
 
   /** The policy lines of the domain's cached policy, for TLS-RPT's policy-string (RFC 8460 §4.4). */
@@ -95,9 +100,8 @@ public final class MtaStsPolicies implements MtaStsSource {
     return cache.flushed();
   }
 
-  private Future<Optional<CachedPolicy>> decide(String domain, Optional<CachedPolicy> cached, PolicyDns.Txt txt) {
-    Optional<StsRecord> record = txt.kind() == PolicyDns.Txt.Kind.RECORDS ? StsRecord.select(txt.texts())
-        : Optional.empty();
+  private Future<Optional<CachedPolicy>> decide(String domain, Optional<CachedPolicy> cached,
+                                                Optional<StsRecord> record) {
     if (cached.isPresent()) {
       if (record.isEmpty() || record.get().id().equals(cached.get().policy().id())) {
         return Future.succeededFuture(cached);
