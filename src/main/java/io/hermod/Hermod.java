@@ -119,6 +119,8 @@ public final class Hermod {
   private RouterVerticle router;
   // The application verticles of "verticles": deployed once Hermod is ready, undeployed before it stops.
   private final AppVerticles apps;
+  // MTA-STS and TLS-RPT (docs/security.md); NONE sources until started, and when off.
+  private io.hermod.tlspolicy.wiring.StsAndRpt stsAndRpt;
   private OpsHttpVerticle http;
   private FileEventJournal journal; // null unless events.journal.enabled (docs/events.md)
   private FileCursorStore cursors;
@@ -232,6 +234,7 @@ public final class Hermod {
         .compose(v -> hermod.deployListeners())
         .compose(v -> hermod.deploy(new SubmitVerticle(hermod.live::current, spool, Clock.systemUTC(),
             SubmitVerticle.DEFAULT_MAX_IN_FLIGHT, hermod.flow)))
+        .compose(v -> hermod.startStsAndRpt())
         .compose(v -> hermod.deployDelivery())
         .compose(v -> hermod.deploy(new LocalDeliveryVerticle(config.local(), config.hostname())))
         .compose(v -> hermod.deployRouter())
@@ -242,8 +245,9 @@ public final class Hermod {
         .onSuccess(v -> hermod.hotReload.checkFilesEvery(config.configReloadSeconds()))
         .map(hermod)
         // What started is stopped again, so that the spool and its lock are free for another try.
-        .recover(e -> hermod.stopApps().eventually(hermod::undeployAll).eventually(spool::close)
-            .eventually(hermod::closeEvents).eventually(() -> {
+        .recover(e -> hermod.stopApps().eventually(hermod::undeployAll)
+            .eventually(() -> hermod.stsAndRpt == null ? Future.succeededFuture() : hermod.stsAndRpt.stop())
+            .eventually(spool::close).eventually(hermod::closeEvents).eventually(() -> {
           hermod.authWorkers.close();
           hermod.resolver.close();
           return Future.succeededFuture();
@@ -321,13 +325,13 @@ public final class Hermod {
         .map(anchors -> new OutboundTls(c.protocols(), c.ciphers(),
             new PolicyPeerCheck(new PkixCheck(anchors, Clock.systemUTC()),
                 new DanePeerCheck(Clock.systemUTC())),
-            TlsReportSink.NONE /* TLS-RPT: h/mtasts */));
+            tlsReportSink()));
   }
 
   /** Each MX host's TLS policy for the router: the configured levels, MTA-STS and DANE (docs/security.md). */
   private TlsPolicyPlanner tlsPlanner() {
     OutboundTlsConfig c = config.outboundTls();
-    return new TlsPolicyPlanner(c.level(), c.policies(), MtaStsSource.NONE /* h/mtasts */, daneSource);
+    return new TlsPolicyPlanner(c.level(), c.policies(), mtaStsSource(), daneSource);
   }
 
   /** Metrics, health probes and the queue admin API (docs/operations.md), when http.enabled. */
@@ -342,6 +346,25 @@ public final class Hermod {
     BulkJobs jobs = new BulkJobs(Path.of(config.spool().directory()).resolve("bulk"), admin, Clock.systemUTC());
     http = new OpsHttpVerticle(config.http(), registry, readiness, admin, jobs, metrics);
     return deploy(http);
+  }
+
+  /**
+   * MTA-STS and TLS-RPT (outboundTls.mtaSts, outboundTls.tlsRpt): before the delivery verticles (which report TLS
+   * outcomes) and the router (which asks for policies).
+   */
+  private Future<Void> startStsAndRpt() {
+    return io.hermod.tlspolicy.wiring.StsAndRpt.start(vertx, config, resolver.dns(), metrics)
+        .onSuccess(s -> stsAndRpt = s).mapEmpty();
+  }
+
+  /** The MTA-STS policies of recipient domains (MtaStsSource.NONE when outboundTls.mtaSts.enabled is false). */
+  public io.hermod.tlspolicy.MtaStsSource mtaStsSource() {
+    return stsAndRpt == null ? io.hermod.tlspolicy.MtaStsSource.NONE : stsAndRpt.mtaSts();
+  }
+
+  /** Where TLS outcomes are counted for TLS-RPT (TlsReportSink.NONE when outboundTls.tlsRpt.enabled is false). */
+  public io.hermod.tlspolicy.TlsReportSink tlsReportSink() {
+    return stsAndRpt == null ? io.hermod.tlspolicy.TlsReportSink.NONE : stsAndRpt.reports();
   }
 
   /** The router (qmgr): after the listeners, so that it knows their actual ports for loop detection. */
@@ -541,6 +564,7 @@ public final class Hermod {
     });
     return graceOver.future()
         .compose(v -> undeployAll())
+        .compose(v -> stsAndRpt == null ? Future.succeededFuture() : stsAndRpt.stop())
         .compose(v -> spool.close())
         .eventually(this::closeEvents)
         .onComplete(x -> resolver.close())

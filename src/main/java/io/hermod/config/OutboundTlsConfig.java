@@ -22,7 +22,7 @@ public record OutboundTlsConfig(TlsLevel level, MtaStsConfig mtaSts, DaneConfig 
 
   /** Today's behaviour: opportunistic STARTTLS, no MTA-STS, DANE or TLS-RPT. */
   public static final OutboundTlsConfig OPPORTUNISTIC = new OutboundTlsConfig(TlsLevel.MAY,
-      new MtaStsConfig(false), new DaneConfig(false), new TlsRptConfig(false), TlsPolicyMap.EMPTY, null,
+      MtaStsConfig.disabled(), new DaneConfig(false), TlsRptConfig.disabled(), TlsPolicyMap.EMPTY, null,
       List.of("TLSv1.2", "TLSv1.3"), List.of());
 
   public OutboundTlsConfig {

@@ -20,7 +20,10 @@ final class OutboundTlsSection {
   }
 
   private static MtaStsConfig mtaSts(JsonSection s) {
-    return new MtaStsConfig(s.bool("enabled"));
+    return new MtaStsConfig(s.bool("enabled"), s.optionalString("caFile"), s.intIn("policyPort", 1, 65535),
+        s.intIn("fetchTimeoutMillis", 100, 300_000), s.intIn("maxPolicyBytes", 1024, 1 << 20),
+        s.intIn("cacheSize", 1, 10_000_000), s.intIn("maxConcurrentFetches", 1, 10_000),
+        s.intIn("refreshSeconds", 1, 86_400));
   }
 
   private static DaneConfig dane(JsonSection s) {
@@ -29,6 +32,12 @@ final class OutboundTlsSection {
   }
 
   private static TlsRptConfig tlsRpt(JsonSection s) {
-    return new TlsRptConfig(s.bool("enabled"));
+    String from = s.optionalString("from");
+    if (from != null && !from.matches("[^@\\s<>]+@[^@\\s<>]+")) {
+      throw ConfigException.bad(s.key("from"), "must be a mail address (local@domain)", from);
+    }
+    return new TlsRptConfig(s.bool("enabled"), s.intIn("intervalSeconds", 1, 7 * 86_400),
+        s.optionalString("organizationName"), s.optionalString("contactInfo"), s.optionalString("submitter"), from,
+        s.intIn("maxPolicies", 1, 10_000_000));
   }
 }

@@ -389,4 +389,42 @@ public final class HermodMetrics {
         .description("DANE lookups of MX hosts (address security, then TLSA records), by result")
         .tag("result", result).register(registry).increment();
   }
+
+  // ---- MTA-STS and TLS-RPT (docs/security.md) ----
+
+  /**
+   * hermod_mtasts_fetches_total{result=ok|sts-policy-fetch-error|sts-policy-invalid|sts-webpki-invalid}: one
+   * MTA-STS policy fetch (RFC 8461 §3.3), by outcome (the TLS-RPT result type of a failure).
+   */
+  public void mtaStsFetch(String result) {
+    Counter.builder("hermod.mtasts.fetches").description("MTA-STS policy fetches, by result")
+        .tag("result", result).register(registry).increment();
+  }
+
+  /** hermod_mtasts_policies: the MTA-STS policies this node has cached, read at scrape time. */
+  public void mtaStsPolicies(IntSupplier cached) {
+    Gauge.builder("hermod.mtasts.policies", cached::getAsInt)
+        .description("MTA-STS policies cached on this node").register(registry);
+  }
+
+  /**
+   * hermod_tlsrpt_sessions_total{result=success|failure}: TLS sessions (and policy fetch failures) counted for
+   * TLS-RPT; hermod_tlsrpt_sessions_dropped_total: those not counted (outboundTls.tlsRpt.maxPolicies reached).
+   */
+  public void tlsRptSession(boolean success, boolean counted) {
+    if (counted) {
+      Counter.builder("hermod.tlsrpt.sessions").description("TLS sessions counted for TLS-RPT reports, by result")
+          .tag("result", success ? "success" : "failure").register(registry).increment();
+    } else {
+      Counter.builder("hermod.tlsrpt.sessions.dropped")
+          .description("TLS sessions not counted for TLS-RPT: outboundTls.tlsRpt.maxPolicies reached")
+          .register(registry).increment();
+    }
+  }
+
+  /** hermod_tlsrpt_reports_total{via=mail|https, result=sent|failed}: one TLS-RPT report to one rua. */
+  public void tlsRptReport(String via, boolean sent) {
+    Counter.builder("hermod.tlsrpt.reports").description("TLS-RPT reports sent to a rua, by way and result")
+        .tag("via", via).tag("result", sent ? "sent" : "failed").register(registry).increment();
+  }
 }

@@ -92,6 +92,11 @@ class MetricsDashboardNamesTest {
     m.webhookEvents("billing", 3);
     m.webhookSkipped("billing", 1);
     m.webhookState("billing", () -> 0, () -> 0);
+    m.mtaStsFetch("ok");
+    m.mtaStsPolicies(() -> 1);
+    m.tlsRptSession(true, true);
+    m.tlsRptSession(false, false);
+    m.tlsRptReport("mail", true);
     return registry.scrape();
   }
 }
