@@ -8,6 +8,8 @@ import io.hermod.testing.TestHermod;
 import io.hermod.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,70 +37,81 @@ class EventJournalEndToEndTest {
 
   @TempDir
   Path temp;
+  Vertx peerVertx;
+  ScriptedSmtpPeer peer;
+
+  @BeforeEach
+  void startPeer() {
+    peerVertx = Vertx.vertx();
+    peer = new ScriptedSmtpPeer(peerVertx).start().await();
+  }
+
+  @AfterEach
+  void stopPeer() {
+    peerVertx.close().await();
+  }
+
+  /** Mail for peer.test goes to the scripted peer. */
+  JsonObject relayToPeer() {
+    return new JsonObject()
+        .put("routing", new JsonObject().put("routes", new JsonObject().put("peer.test", "[127.0.0.1]:" + peer.port())));
+  }
+
+  /** Submits N messages over SMTP and returns their queue ids. */
+  static Set<String> sendAll(TestHermod h) throws Exception {
+    Set<String> sent = new HashSet<>();
+    for (int i = 0; i < N; i++) {
+      sent.add(send(h.port(), i));
+    }
+    return sent;
+  }
 
   @Test
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void everyDeliveryIsJournaledAndSurvivesAGracefulRestart() throws Exception {
-    Vertx peerVertx = Vertx.vertx();
-    try {
-      ScriptedSmtpPeer peer = new ScriptedSmtpPeer(peerVertx).start().await();
-      JsonObject config = new JsonObject()
-          .put("routing", new JsonObject().put("routes", new JsonObject().put("peer.test", "[127.0.0.1]:" + peer.port())));
-      Path spool = temp.resolve("spool");
-      Set<String> sent = new HashSet<>();
-      try (TestHermod h = TestHermod.start(spool, config)) {
-        for (int i = 0; i < N; i++) {
-          sent.add(send(h.port(), i));
-        }
-        Wait.until(() -> h.hermod.eventJournal().lastSeq() >= N, N + " events journaled", 60);
-        List<JournalEntry> entries = readAll(h.hermod.eventJournal());
-        assertEquals(N, entries.size());
-        assertDelivered(entries, sent);
-        assertEquals(N, peer.messages().size());
-      }
-      assertTrue(Files.isDirectory(spool.resolve("events")), "the journal lives in <spool>/events");
+    Path spool = temp.resolve("spool");
+    Set<String> sent;
+    try (TestHermod h = TestHermod.start(spool, relayToPeer())) {
+      sent = sendAll(h);
+      Wait.until(() -> h.hermod.eventJournal().lastSeq() >= N, N + " events journaled", 60);
+      List<JournalEntry> entries = readAll(h.hermod.eventJournal());
+      assertEquals(N, entries.size());
+      assertDelivered(entries, sent);
+      assertEquals(N, peer.messages().size());
+      h.hermod.cursors().commit("e2e", 25).await();
+    }
+    assertTrue(Files.isDirectory(spool.resolve("events")), "the journal lives in <spool>/events");
 
-      try (TestHermod again = TestHermod.start(spool, config)) {
-        EventJournal journal = again.hermod.eventJournal();
-        assertEquals(N, journal.lastSeq(), "the seqs survive the restart");
-        assertDelivered(readAll(journal), sent);
-        String one = send(again.port(), N);
-        Wait.until(() -> journal.lastSeq() == N + 1, "the next event", 30);
-        JournalEntry next = journal.read(N, 10, 1 << 20).await().get(0);
-        assertEquals(N + 1, next.seq());
-        assertEquals(one, next.event().getString("queueId"));
-      }
-    } finally {
-      peerVertx.close().await();
+    try (TestHermod again = TestHermod.start(spool, relayToPeer())) {
+      EventJournal journal = again.hermod.eventJournal();
+      assertEquals(N, journal.lastSeq(), "the seqs survive the restart");
+      assertDelivered(readAll(journal), sent);
+      assertEquals(java.util.Optional.of(25L), again.hermod.cursors().position("e2e").await(),
+          "cursors survive the restart");
+      String one = send(again.port(), N);
+      Wait.until(() -> journal.lastSeq() == N + 1, "the next event", 30);
+      JournalEntry next = journal.read(N, 10, 1 << 20).await().get(0);
+      assertEquals(N + 1, next.seq());
+      assertEquals(one, next.event().getString("queueId"));
     }
   }
 
   @Test
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void aGracefulStopWhileDeliveringLosesNoEvent() throws Exception {
-    Vertx peerVertx = Vertx.vertx();
-    try {
-      ScriptedSmtpPeer peer = new ScriptedSmtpPeer(peerVertx).start().await();
-      JsonObject config = new JsonObject()
-          .put("routing", new JsonObject().put("routes", new JsonObject().put("peer.test", "[127.0.0.1]:" + peer.port())));
-      Path spool = temp.resolve("spool");
-      Set<String> sent = new HashSet<>();
-      try (TestHermod h = TestHermod.start(spool, config)) {
-        for (int i = 0; i < N; i++) {
-          sent.add(send(h.port(), i));
-        }
-        // Stop as soon as half the messages reached the peer: outcomes are being recorded right now.
-        Wait.until(() -> peer.messages().size() >= N / 2, "half of the messages delivered", 60);
-      }
-      try (TestHermod again = TestHermod.start(spool, config)) {
-        EventJournal journal = again.hermod.eventJournal();
-        // What the stop left queued is delivered again (at least once): wait for the spool to empty.
-        Wait.until(() -> again.hermod.spool().list().await().isEmpty(), "the rest delivered", 60);
-        Wait.until(() -> delivered(journal).containsAll(sent), "a delivered event for every message", 30);
-        assertEquals(sent, delivered(journal));
-      }
-    } finally {
-      peerVertx.close().await();
+    Path spool = temp.resolve("spool");
+    Set<String> sent;
+    try (TestHermod h = TestHermod.start(spool, relayToPeer())) {
+      sent = sendAll(h);
+      // Stop as soon as half the messages reached the peer: outcomes are being recorded right now.
+      Wait.until(() -> peer.messages().size() >= N / 2, "half of the messages delivered", 60);
+    }
+    try (TestHermod again = TestHermod.start(spool, relayToPeer())) {
+      EventJournal journal = again.hermod.eventJournal();
+      // What the stop left queued is delivered again (at least once): wait for the spool to empty.
+      Wait.until(() -> again.hermod.spool().list().await().isEmpty(), "the rest delivered", 60);
+      Wait.until(() -> delivered(journal).containsAll(sent), "a delivered event for every message", 30);
+      assertEquals(sent, delivered(journal));
     }
   }
 

@@ -38,6 +38,7 @@ public final class FileCursorStore implements CursorStore {
   private List<Promise<Void>> waiting = new ArrayList<>(); // guarded by this: commits the next write carries
   private boolean writing; // guarded by this
   private boolean dirty; // guarded by this
+  private boolean closed; // guarded by this
 
   private FileCursorStore(Vertx vertx, CursorFile file, WorkerExecutor writerThread, int maxCursors,
                           Map<String, Long> cursors, CursorLagGauges lag) {
@@ -91,6 +92,9 @@ public final class FileCursorStore implements CursorStore {
       return Future.failedFuture(new IllegalArgumentException("cursor " + name + ": seq " + seq + " is negative"));
     }
     synchronized (this) {
+      if (closed) {
+        return Future.failedFuture(new IllegalStateException("cursor " + name + ": the cursor store is closed"));
+      }
       Long current = cursors.get(name);
       if (current == null && cursors.size() >= maxCursors) {
         return Future.failedFuture(new IllegalStateException("cursor " + name + ": there are already " + maxCursors
@@ -113,6 +117,9 @@ public final class FileCursorStore implements CursorStore {
       return invalid(name);
     }
     synchronized (this) {
+      if (closed) {
+        return Future.failedFuture(new IllegalStateException("cursor " + name + ": the cursor store is closed"));
+      }
       if (cursors.remove(name) == null) {
         return Future.succeededFuture();
       }
@@ -170,10 +177,11 @@ public final class FileCursorStore implements CursorStore {
         + "'") + " is not valid: 1 to 100 of A-Z a-z 0-9 . _ : - starting with a letter or digit"));
   }
 
-  /** Waits for the last write; the store is not used after. */
+  /** Waits for the last write; commits and removals after it fail. */
   public Future<Void> close() {
     Promise<Void> done = Promise.promise();
     synchronized (this) {
+      closed = true;
       if (writing) {
         waiting.add(done);
         dirty = true; // one more (identical) write, after which everything before close is durable

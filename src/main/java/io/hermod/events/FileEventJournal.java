@@ -85,7 +85,7 @@ public final class FileEventJournal implements EventJournal {
   /** As above, with the clock that stamps entries and drives age retention, and where to count. */
   public static Future<FileEventJournal> open(Vertx vertx, Path dir, JournalLimits limits, Clock clock,
                                               HermodMetrics metrics) {
-    Context context = vertx.getOrCreateContext();
+    Context context = ownContext(vertx);
     WorkerExecutor writerThread = vertx.createSharedWorkerExecutor(writerPoolName(dir), 1);
     WorkerExecutor readerThreads = vertx.createSharedWorkerExecutor("hermod-journal-readers-" + dir, 2);
     Promise<FileEventJournal> opened = Promise.promise();
@@ -98,6 +98,17 @@ public final class FileEventJournal implements EventJournal {
         })
         .onComplete(opened));
     return opened.future();
+  }
+
+  /**
+   * A context of the journal's own, never the caller's verticle's: undeploying that verticle would cancel the
+   * journal's timers (retention, write retries). A context made on a thread outside Vert.x belongs to no verticle.
+   */
+  private static Context ownContext(Vertx vertx) {
+    if (Vertx.currentContext() == null) {
+      return vertx.getOrCreateContext();
+    }
+    return java.util.concurrent.CompletableFuture.supplyAsync(vertx::getOrCreateContext).join();
   }
 
   /** The writer's thread pool (one thread): its name, per journal directory. */

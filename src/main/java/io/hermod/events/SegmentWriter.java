@@ -70,15 +70,13 @@ final class SegmentWriter {
       startSegment(1);
       return;
     }
+    List<Segment> older = new ArrayList<>();
     for (int i = 0; i < firstSeqs.size() - 1; i++) {
       Segment s = new Segment(firstSeqs.get(i), dir.resolve(Segment.fileName(firstSeqs.get(i))));
       long size = Files.size(s.path);
-      long firstTime = firstTimeOf(s.path, size);
-      // Written before this start: its entries end where the next segment's begin; its newest entry is about
-      // as old as the file's last change.
-      long modified = Files.getLastModifiedTime(s.path).toMillis();
-      s.known(size, firstSeqs.get(i + 1), firstTime, Math.max(firstTime, modified));
-      segments.add(s);
+      // Written before this start: its entries end where the next segment's begin (its newest time is set below).
+      s.known(size, firstSeqs.get(i + 1), firstTimeOf(s.path, size), -1);
+      older.add(s);
     }
     long last = firstSeqs.get(firstSeqs.size() - 1);
     active = new Segment(last, dir.resolve(Segment.fileName(last)));
@@ -92,6 +90,16 @@ final class SegmentWriter {
       out.force(true);
     }
     active.indexed();
+    // An older segment's newest entry is no newer than its file's last change, nor than the next segment's
+    // first entry: age retention goes by the lower of the two, without reading every segment at start.
+    for (int i = 0; i < older.size(); i++) {
+      Segment s = older.get(i);
+      long nextFirst = i + 1 < older.size() ? older.get(i + 1).firstTime() : active.firstTime();
+      long modified = Files.getLastModifiedTime(s.path).toMillis();
+      long bound = nextFirst >= 0 ? Math.min(nextFirst, modified) : modified;
+      s.known(s.size(), s.nextSeq(), s.firstTime(), Math.max(s.firstTime(), bound));
+    }
+    segments.addAll(older);
     segments.add(active);
     nextSeq = active.nextSeq();
     lastTime = active.lastTime();

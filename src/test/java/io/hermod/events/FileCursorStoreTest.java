@@ -1,11 +1,7 @@
 package io.hermod.events;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,21 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Named cursors on a real file: durable across restarts, never back, bounded, validated. */
-class FileCursorStoreTest {
+class FileCursorStoreTest extends JournalDirTest {
 
-  @TempDir
-  Path dir;
-  Vertx vertx;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
 
   FileCursorStore open(int max) {
     return FileCursorStore.open(vertx, dir.resolve("cursors.json"), max).await();
@@ -54,6 +37,7 @@ class FileCursorStoreTest {
     assertEquals(Map.of("billing", 42L, "webhook:crm", 7L), again.snapshot());
     again.remove("billing").await();
     again.close().await();
+    assertTrue(failure(again.commit("billing", 50)).getMessage().contains("closed"));
     assertEquals(Map.of("webhook:crm", 7L), open(10).snapshot());
   }
 

@@ -2,43 +2,25 @@ package io.hermod.events;
 
 import io.hermod.metrics.HermodMetrics;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The journal on real files with fsync: order, restarts, torn tails, the index. */
-class FileEventJournalTest {
+class FileEventJournalTest extends JournalDirTest {
 
   static final JournalLimits SMALL = new JournalLimits(1 << 20, Duration.ofDays(7), 8192, 10_000);
 
-  @TempDir
-  Path dir;
-  Vertx vertx;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
 
   static JsonObject event(int i) {
     return new JsonObject().put("queueId", "Q" + i).put("recipient", "r" + i + "@example.org")
@@ -125,44 +107,53 @@ class FileEventJournalTest {
     again.close().await();
   }
 
-  @Test
-  void aTornTailIsCutAtOpenAndAppendsContinueAfterTheLastWholeEntry() throws Exception {
+  /** What a crash can leave at the end of the newest segment, and how many of 10 entries stay whole. */
+  enum Damage {
+    /** The last write stopped part way: entry 10 is short. */
+    TORN_LAST_ENTRY(9),
+    /** The last entry's bytes are half old, half new: its checksum fails. */
+    FLIPPED_BYTE_IN_LAST_ENTRY(9),
+    /** The file grew but its new blocks were never written: zeros after entry 10. */
+    ZEROS_AFTER_THE_LAST_ENTRY(10),
+    /** A torn header: two bytes of an eleventh entry. */
+    TWO_BYTES_AFTER_THE_LAST_ENTRY(10);
+
+    final int kept;
+
+    Damage(int kept) {
+      this.kept = kept;
+    }
+
+    void apply(Path segment) throws java.io.IOException {
+      byte[] bytes = Files.readAllBytes(segment);
+      switch (this) {
+        case TORN_LAST_ENTRY -> bytes = java.util.Arrays.copyOf(bytes, bytes.length - 5);
+        case FLIPPED_BYTE_IN_LAST_ENTRY -> bytes[bytes.length - 3] ^= 0x55;
+        case ZEROS_AFTER_THE_LAST_ENTRY -> bytes = java.util.Arrays.copyOf(bytes, bytes.length + 4096);
+        case TWO_BYTES_AFTER_THE_LAST_ENTRY -> bytes = java.util.Arrays.copyOf(bytes, bytes.length + 2);
+      }
+      Files.write(segment, bytes);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Damage.class)
+  void aDamagedTailIsCutAtOpenAndAppendsContinueAfterTheLastWholeEntry(Damage damage) throws Exception {
     FileEventJournal journal = open();
     appendAll(journal, 1, 10);
     journal.close().await();
-    Path last = segments().get(segments().size() - 1);
-    long size = Files.size(last);
-    try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
-      ch.truncate(size - 5); // the crash tore entry 10
-    }
+    damage.apply(lastSegment());
 
     FileEventJournal again = open();
-    assertEquals(9, again.lastSeq());
-    assertEquals(10L, again.append(event(100)).await());
-    assertEquals(11L, again.append(event(101)).await());
+    assertEquals(damage.kept, again.lastSeq());
+    assertEquals(damage.kept + 1L, again.append(event(100)).await());
+    assertEquals(damage.kept + 2L, again.append(event(101)).await());
     List<JournalEntry> read = readAll(again, 0, 100);
-    assertEquals(11, read.size());
-    assertEquals(event(9), read.get(8).event());
-    assertEquals(event(100), read.get(9).event());
+    assertEquals(damage.kept + 2, read.size());
+    assertEquals(event(damage.kept), read.get(damage.kept - 1).event());
+    assertEquals(event(100), read.get(damage.kept).event());
     again.close().await();
-  }
-
-  @Test
-  void garbageAfterTheLastEntryIsCutToo() throws Exception {
-    FileEventJournal journal = open();
-    appendAll(journal, 1, 3);
-    journal.close().await();
-    Path last = segments().get(segments().size() - 1);
-    byte[] whole = Files.readAllBytes(last);
-    byte[] flipped = whole.clone();
-    flipped[flipped.length - 3] ^= 0x55; // a half-written last entry: its checksum fails
-    Files.write(last, flipped);
-
-    FileEventJournal again = open();
-    assertEquals(2, again.lastSeq());
-    assertEquals(3L, again.append(event(33)).await());
-    assertEquals(event(33), again.read(2, 10, 1000).await().get(0).event());
-    again.close().await();
+    assertEquals(damage.kept + 2, readAll(open(), 0, 100).size(), "the cut was made durable, and what followed");
   }
 
   @Test
@@ -183,13 +174,6 @@ class FileEventJournalTest {
     assertTrue(again.append(event(2)).failed(), "a closed journal refuses appends");
   }
 
-  List<Path> segments() {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   static HermodMetrics metrics() {
     return HermodMetrics.noop();

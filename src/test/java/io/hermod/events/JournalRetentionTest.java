@@ -3,11 +3,7 @@ package io.hermod.events;
 import io.hermod.metrics.HermodMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static io.hermod.events.FileEventJournalTest.appendAll;
 import static io.hermod.events.FileEventJournalTest.event;
@@ -25,11 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Retention drops whole old segments by size and by age; readers behind skip them; seqs go on. */
-class JournalRetentionTest {
+class JournalRetentionTest extends JournalDirTest {
 
-  @TempDir
-  Path dir;
-  Vertx vertx;
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T10:00:00Z"));
 
@@ -61,16 +53,6 @@ class JournalRetentionTest {
     }
   }
 
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
-
   FileEventJournal open(JournalLimits limits) {
     return FileEventJournal.open(vertx, dir, limits, clock, new HermodMetrics(registry)).await();
   }
@@ -92,7 +74,7 @@ class JournalRetentionTest {
     assertTrue(first > 1, "old entries were dropped: first seq " + first);
     assertTrue(journal.bytes() <= limits.maxBytes(), journal.bytes() + " bytes on disk");
     assertEquals(first - 1, (long) retired(), "every dropped entry is counted");
-    assertEquals(journal.bytes(), segments().stream().mapToLong(JournalRetentionTest::size).sum());
+    assertEquals(journal.bytes(), segments().stream().mapToLong(JournalDirTest::size).sum());
 
     // A cursor at 5 reads on from the oldest kept entry: the gap says how many it lost.
     List<JournalEntry> next = journal.read(5, 3, 1 << 20).await();
@@ -103,7 +85,7 @@ class JournalRetentionTest {
   }
 
   @Test
-  void ageRetentionDropsSegmentsWhoseNewestEntryIsTooOldAndTheSeqsNeverRestart() {
+  void ageRetentionDropsSegmentsWhoseNewestEntryIsTooOldAndTheSeqsNeverRestart() throws Exception {
     JournalLimits limits = new JournalLimits(1 << 20, Duration.ofHours(2), 4096, 10_000);
     FileEventJournal journal = open(limits);
     for (int round = 0; round < 10; round++) {
@@ -111,6 +93,13 @@ class JournalRetentionTest {
     }
     clock.advance(Duration.ofMinutes(90));
     appendAll(journal, 201, 210); // newer: rolls the old active segment (its first entry is over an hour old)
+    journal.close().await();
+    // After a restart the journal knows an old segment's newest time from its file's last change (here: when
+    // the test clock says it was written) and from the next segment's first entry.
+    for (Path p : segments().subList(0, segments().size() - 1)) {
+      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(clock.instant().minus(Duration.ofMinutes(90))));
+    }
+    journal = open(limits);
     clock.advance(Duration.ofMinutes(40)); // the first 200 are 130 min old, the last 10 are 40 min old
     journal.retain().await();
     assertEquals(201, journal.firstSeq());
@@ -142,23 +131,9 @@ class JournalRetentionTest {
     appendAll(journal, 1001, 1001);
     journal.close().await();
     assertTrue(retired() > 0, "retention ran after commits");
-    assertTrue(segments().stream().mapToLong(JournalRetentionTest::size).sum() <= 16 * 1024 + 4096 + 2600,
+    assertTrue(segments().stream().mapToLong(JournalDirTest::size).sum() <= 16 * 1024 + 4096 + 2600,
         "the journal stays within maxBytes plus the segment being written and a batch: " + segments());
   }
 
-  List<Path> segments() {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
-  static long size(Path p) {
-    try {
-      return Files.size(p);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 }
