@@ -101,6 +101,7 @@ class EventJournalEndToEndTest {
   void aGracefulStopWhileDeliveringLosesNoEvent() throws Exception {
     Path spool = temp.resolve("spool");
     Set<String> sent;
+    peer.afterData(io.hermod.testing.PeerAction.replyAfter(100, "250 2.0.0 queued")); // deliveries take a while
     try (TestHermod h = TestHermod.start(spool, relayToPeer())) {
       sent = sendAll(h);
       // Stop as soon as half the messages reached the peer: outcomes are being recorded right now.

@@ -126,15 +126,21 @@ public final class FileEventJournal implements EventJournal {
   public Future<Long> append(JsonObject event) {
     Context caller = vertx.getOrCreateContext();
     Promise<Long> promise = Promise.promise();
+    byte[] payload = event.toBuffer().getBytes();
     boolean startWriting;
     synchronized (lock) {
+      if (payload.length > JournalRecord.MAX_PAYLOAD_BYTES) {
+        // Never written: a reader (and the check at open) would take it for damage and stop there.
+        return refused("too_large", "the event has " + payload.length + " bytes, more than "
+            + JournalRecord.MAX_PAYLOAD_BYTES);
+      }
       if (closing) {
         return refused("closed", "the journal is closed");
       }
       if (pending.size() >= limits.maxPending()) {
         return refused("queue_full", "the journal's append queue is full (" + limits.maxPending() + " waiting)");
       }
-      pending.add(new Pending(event.toBuffer().getBytes(), promise, caller));
+      pending.add(new Pending(payload, promise, caller));
       startWriting = !writing;
       writing = true;
     }
@@ -168,6 +174,10 @@ public final class FileEventJournal implements EventJournal {
         }
         batch.add(p);
       }
+    }
+    if (batch.isEmpty()) {
+      next();
+      return;
     }
     List<byte[]> payloads = batch.stream().map(Pending::payload).toList();
     writerThread.executeBlocking(() -> writer.write(payloads, clock.millis()))

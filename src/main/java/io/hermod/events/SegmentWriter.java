@@ -63,7 +63,8 @@ final class SegmentWriter {
     Files.createDirectories(dir);
     List<Long> firstSeqs = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      files.map(p -> Segment.firstSeqOf(p.getFileName().toString())).filter(s -> s > 0).sorted()
+      files.filter(Files::isRegularFile).map(p -> Segment.firstSeqOf(p.getFileName().toString()))
+          .filter(s -> s > 0).sorted()
           .forEach(firstSeqs::add);
     }
     if (firstSeqs.isEmpty()) {
@@ -193,18 +194,26 @@ final class SegmentWriter {
       return;
     }
     out.force(true);
-    out.close();
-    startSegment(nextSeq);
+    FileChannel previous = out;
+    startSegment(nextSeq); // if this fails, the old segment stays the active one and the next write tries again
+    previous.close();
     rollBeforeNextWrite = false;
   }
 
   private void startSegment(long firstSeq) throws IOException {
     Segment s = new Segment(firstSeq, dir.resolve(Segment.fileName(firstSeq)));
-    out = FileChannel.open(s.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+    FileChannel channel = FileChannel.open(s.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
-    fsyncDirectory();
+    try {
+      fsyncDirectory();
+    } catch (IOException e) {
+      channel.close();
+      Files.deleteIfExists(s.path);
+      throw e;
+    }
     s.indexed();
     segments.add(s);
+    out = channel;
     active = s;
     nextSeq = firstSeq;
   }

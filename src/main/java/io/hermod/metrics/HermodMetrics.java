@@ -305,7 +305,10 @@ public final class HermodMetrics {
         .register(registry).increment(entries);
   }
 
-  /** hermod_events_journal_append_failures_total{reason=queue_full|closed}: events that were not journaled. */
+  /**
+   * hermod_events_journal_append_failures_total{reason=queue_full|closed|too_large}: events that were not
+   * journaled.
+   */
   public void journalAppendFailed(String reason) {
     Counter.builder("hermod.events.journal.append.failures")
         .description("Events not journaled: the append queue was full (slow or failing disk), or the journal closed")

@@ -157,6 +157,17 @@ class FileEventJournalTest extends JournalDirTest {
   }
 
   @Test
+  void anEventOverOneMebibyteIsRefusedAndTheJournalGoesOn() {
+    FileEventJournal journal = open();
+    appendAll(journal, 1, 2);
+    Future<Long> huge = journal.append(new JsonObject().put("text", "x".repeat(JournalRecord.MAX_PAYLOAD_BYTES)));
+    assertTrue(huge.failed() && huge.cause().getMessage().contains("bytes"), String.valueOf(huge.cause()));
+    assertEquals(3L, journal.append(event(3)).await());
+    journal.close().await();
+    assertEquals(3, readAll(open(), 0, 10).size(), "nothing after the refusal was taken for damage");
+  }
+
+  @Test
   void aCloseWritesEveryAppendAlreadyMade() {
     FileEventJournal journal = open();
     List<Future<Long>> appends = new ArrayList<>();

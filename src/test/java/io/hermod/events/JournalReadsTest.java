@@ -9,6 +9,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,7 @@ import static io.hermod.events.FileEventJournalTest.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Reads by seq far behind the tail, by time, and the bound on waiting appends. */
+/** Reads by seq far behind the tail and by time; appends while the disk is busy or failing; onAppend. */
 class JournalReadsTest extends JournalDirTest {
 
 
@@ -123,6 +124,33 @@ class JournalReadsTest extends JournalDirTest {
     assertEquals(new JsonObject(event(50).encode()), journal.read(49, 1, 1 << 20).await().get(0).event());
     sameThread.close();
     journal.close().await();
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void aFailedWriteIsRetriedUntilItSucceedsAndLosesNothing() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    FileEventJournal journal = FileEventJournal.open(vertx, dir, FileEventJournalTest.SMALL,
+        java.time.Clock.systemUTC(), new HermodMetrics(registry)).await();
+    appendAll(journal, 1, 100); // over 8 KiB: the next write starts a new segment
+    // The new segment's name is taken by a directory: creating it fails, as it would on a full or broken disk.
+    Path blocker = Files.createDirectory(dir.resolve(Segment.fileName(101)));
+    Future<Long> first = journal.append(event(101));
+    Future<Long> second = journal.append(event(102));
+    io.hermod.testing.Wait.until(() -> registry.find("hermod.events.journal.write.errors").counter() != null
+        && registry.get("hermod.events.journal.write.errors").counter().count() >= 2, "two failed writes", 20);
+    assertTrue(!first.isComplete() && !second.isComplete(), "the appends wait while the disk fails");
+    assertEquals(100, journal.lastSeq());
+    Files.delete(blocker); // the disk recovers
+    assertEquals(101L, first.await());
+    assertEquals(102L, second.await());
+    journal.close().await();
+
+    FileEventJournal again = FileEventJournal.open(vertx, dir, FileEventJournalTest.SMALL).await();
+    List<JournalEntry> all = FileEventJournalTest.readAll(again, 0, 1000);
+    assertEquals(102, all.size());
+    assertEquals(event(101), all.get(100).event());
+    again.close().await();
   }
 
   @Test
