@@ -55,6 +55,9 @@ def median_of(results):
         elif any(key in r for r in results):
             out[key] = "; ".join(str(r[key]) for r in results if key in r)
     out["rounds"] = len(results)
+    out["relay_per_round"] = ", ".join(str(r.get("relay_msgs_s")) for r in results)
+    if any("lag_p99_ms" in r for r in results):
+        out["lag_p99_per_round"] = ", ".join(str(r.get("lag_p99_ms")) for r in results)
     return out
 
 
@@ -128,11 +131,13 @@ def write(results, facts, p, res, quick):
               "|---|" + "---|" * len(MODES)]
     names = [("error", "error"), ("rounds", "rounds (median of)"), ("relayed", "messages at the sink"),
              ("relay_seconds", "relay time, s (start to last at the sink)"), ("relay_msgs_s", "relay rate, msgs/s"),
+             ("relay_per_round", "relay rate per round (in run order), msgs/s"),
              ("events", "events at the consumer (distinct; slow: when the relay was done)"),
              ("duplicates", "duplicates at the consumer"), ("batches", "batches"),
              ("feed_events_s", "feed throughput, events/s (first to last event at the consumer)"),
              ("feed_tail_seconds", "last event at the consumer after the last message at the sink, s"),
              ("lag_p50_ms", "lag p50, ms (consumer clock - outcome timestamp)"), ("lag_p99_ms", "lag p99, ms"),
+             ("lag_p99_per_round", "lag p99 per round, ms"),
              ("lag_max_ms", "lag max, ms")]
     for key, label in names:
         if any(key in res.get(mode, {}) for mode, _ in MODES):

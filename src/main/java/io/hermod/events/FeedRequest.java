@@ -38,9 +38,10 @@ sealed interface FeedRequest {
     }
   }
 
-  static FeedRequest parse(JsonObject body, EventFeedConfig limits) {
-    if (body == null) {
-      throw new Invalid("no request body");
+  static FeedRequest parse(Object message, EventFeedConfig limits) {
+    if (!(message instanceof JsonObject body)) {
+      throw new Invalid("the request must be a JSON object, not " + (message == null ? "nothing"
+          : message.getClass().getSimpleName()));
     }
     String cursor = text(body, FeedProtocol.CURSOR);
     if (!FeedProtocol.isValidCursorName(cursor)) {

@@ -43,7 +43,7 @@ public final class FeedVerticle extends VerticleBase {
   private long announceTimer = -1;
   private volatile boolean stopped;
 
-  private record Waiting(Message<JsonObject> msg, FeedRequest.Read read, long timer) {
+  private record Waiting(Message<Object> msg, FeedRequest.Read read, long timer) {
   }
 
   public FeedVerticle(String nodeId, EventJournal journal, CursorStore cursors, EventFeedConfig limits) {
@@ -66,7 +66,7 @@ public final class FeedVerticle extends VerticleBase {
         });
       }
     });
-    var requests = vertx.eventBus().<JsonObject>consumer(Addresses.feedNode(nodeId), this::handle);
+    var requests = vertx.eventBus().<Object>consumer(Addresses.feedNode(nodeId), this::handle);
     var hellos = vertx.eventBus().<JsonObject>consumer(Addresses.FEED_HELLO, msg -> announce());
     return Future.all(requests.completion(), hellos.completion()).onSuccess(v -> {
       announce();
@@ -87,7 +87,16 @@ public final class FeedVerticle extends VerticleBase {
     vertx.eventBus().publish(Addresses.FEED_NODES, announcement);
   }
 
-  private void handle(Message<JsonObject> msg) {
+  /** Whatever a request holds, the requester gets a reply or a failure, never a timeout. */
+  private void handle(Message<Object> msg) {
+    try {
+      serve(msg);
+    } catch (RuntimeException e) {
+      fail(msg, e);
+    }
+  }
+
+  private void serve(Message<Object> msg) {
     FeedRequest request;
     try {
       request = FeedRequest.parse(msg.body(), limits);
@@ -151,7 +160,7 @@ public final class FeedVerticle extends VerticleBase {
     return cursors.commit(key, ack.seq()).map(v -> position(ack.seq()));
   }
 
-  private void read(Message<JsonObject> msg, FeedRequest.Read read) {
+  private void read(Message<Object> msg, FeedRequest.Read read) {
     if (!cursors.snapshot().containsKey(key(read.cursor()))) {
       fail(msg, noSuchCursor(read.cursor()));
       return;
@@ -222,7 +231,7 @@ public final class FeedVerticle extends VerticleBase {
     return new Refused(FeedProtocol.NO_SUCH_CURSOR, "no feed cursor " + cursor + " on this node: open it first");
   }
 
-  private void fail(Message<JsonObject> msg, Throwable cause) {
+  private void fail(Message<Object> msg, Throwable cause) {
     if (cause instanceof Refused r) {
       msg.fail(r.code, r.getMessage());
     } else {

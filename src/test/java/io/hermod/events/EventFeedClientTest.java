@@ -125,7 +125,9 @@ class EventFeedClientTest {
     EventFeed second = subscribe("two", two::handle);
     waitUntil(() -> cursors.get("n3").snapshot().keySet().containsAll(java.util.Set.of("feed.one", "feed.two")));
     append("n3", 20);
-    assertEquals(7, blocker.await(10, TimeUnit.SECONDS).body().getJsonArray("events").size(), "woken, one batch");
+    // Woken by the appends (how many it got depends on when the wake ran), not answered empty by its timeout.
+    JsonObject woken = blocker.await(10, TimeUnit.SECONDS).body().getJsonArray("events").getJsonObject(0);
+    assertEquals(1L, woken.getLong("seq"));
     one.waitFor(Map.of("n3", 20L));
     two.waitFor(Map.of("n3", 20L));
     first.close().await(10, TimeUnit.SECONDS);

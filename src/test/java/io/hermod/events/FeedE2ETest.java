@@ -102,6 +102,9 @@ class FeedE2ETest {
     Seen seen = new Seen();
     EventFeed feed = subscribe("restart", new EventFeedOptions(), seen::add);
     waitUntil(() -> seen.queueIds.containsAll(submitted), "the first 10 events");
+    // The stop comes after the last ack is durable: an ack lost in a stop re-delivers its batch, as documented.
+    Hermod before = hermod;
+    waitUntil(() -> before.cursors().snapshot().getOrDefault("feed.restart", 0L) == seen.highest(), "the last ack");
     hermod.stop().await(30, TimeUnit.SECONDS);
     hermod = null;
     hermod = startHermod();

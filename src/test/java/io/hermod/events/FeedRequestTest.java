@@ -63,6 +63,14 @@ class FeedRequestTest {
         Arguments.of("{\"op\":\"open\",\"cursor\":\"x\",\"start\":\"time\",\"time\":\"yesterday\"}", "ISO-8601"));
   }
 
+  @org.junit.jupiter.api.Test
+  void aBodyThatIsNoJsonObjectIsRefused() {
+    assertTrue(assertThrows(FeedRequest.Invalid.class, () -> FeedRequest.parse("read", LIMITS)).getMessage()
+        .contains("JSON object"));
+    assertTrue(assertThrows(FeedRequest.Invalid.class, () -> FeedRequest.parse(null, LIMITS)).getMessage()
+        .contains("nothing"));
+  }
+
   @ParameterizedTest
   @MethodSource("invalid")
   void refusesWithTheReason(String json, String reason) {

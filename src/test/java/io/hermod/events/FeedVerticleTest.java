@@ -136,6 +136,9 @@ class FeedVerticleTest {
     call(open("c", "beginning"));
     assertEquals(400, failure(ack("c", 1)), "an ack beyond the last event");
     assertEquals(400, failure(new JsonObject().put("op", "read").put("cursor", "c")));
+    ReplyException notJson = assertThrows(ReplyException.class, () -> vertx.eventBus()
+        .request(Addresses.feedNode(NODE), "read everything").await(10, TimeUnit.SECONDS));
+    assertEquals(400, notJson.failureCode(), "a body that is no JSON object: " + notJson.getMessage());
     call(new JsonObject().put("op", "remove").put("cursor", "c"));
     assertEquals(404, failure(read("c", 0, 10, 0)), "removed");
   }
