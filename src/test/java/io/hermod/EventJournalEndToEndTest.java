@@ -51,10 +51,14 @@ class EventJournalEndToEndTest {
     peerVertx.close().await();
   }
 
-  /** Mail for peer.test goes to the scripted peer. */
+  /**
+   * Mail for peer.test goes to the scripted peer. A delivery cut off by a stop is deferred: its retry comes after
+   * a second, so that the restarted node delivers it within the test.
+   */
   JsonObject relayToPeer() {
     return new JsonObject()
-        .put("routing", new JsonObject().put("routes", new JsonObject().put("peer.test", "[127.0.0.1]:" + peer.port())));
+        .put("routing", new JsonObject().put("routes", new JsonObject().put("peer.test", "[127.0.0.1]:" + peer.port())))
+        .put("delivery", new JsonObject().put("retryInitialSeconds", 1).put("retrySpreadSeconds", 0));
   }
 
   /** Submits N messages over SMTP and returns their queue ids. */
