@@ -57,6 +57,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class OwnJvmApplicationIT {
 
+  /** The project's directory (failsafe may run the ITs elsewhere; it is found from hermod.client.jar). */
+  private static final Path PROJECT = io.hermod.testing.ApplicationSources.projectDir();
+
   private static final int MESSAGES = 1000;
   private static final int OUTSTANDING = 32;
   /** Maven repository paths of the cluster manager and what it needs: vertx-core's closure, vertx-hazelcast. */
@@ -84,7 +87,7 @@ class OwnJvmApplicationIT {
     }
     if (node != null) {
       node.close();
-      Files.writeString(Path.of("target", "own-jvm-hermod.log"), node.log()); // for a failed run's post-mortem
+      Files.writeString(PROJECT.resolve("target").resolve("own-jvm-hermod.log"), node.log()); // for a failed run's post-mortem
     }
     if (peerVertx != null) {
       peerVertx.close().await(10, TimeUnit.SECONDS);
@@ -107,7 +110,7 @@ class OwnJvmApplicationIT {
     int appPort = Ports.free();
     JsonObject submitter = new JsonObject().put("count", MESSAGES).put("outstanding", OUTSTANDING)
         .put("from", "app@app.test").put("to", "sink@peer.test").put("feed", "own-jvm-it").put("timeoutSeconds", 120);
-    Path appLog = Path.of("target", "own-jvm-app.log");
+    Path appLog = PROJECT.resolve("target").resolve("own-jvm-app.log");
     String output = runApplication(classes, appClassPath, List.of(clusterName, "127.0.0.1:" + nodePort, "127.0.0.1",
         String.valueOf(appPort), submitter.encode()), appLog, 180);
     assertEquals(0, app.exitValue(), "the application failed:\n" + tail(output));
@@ -153,7 +156,7 @@ class OwnJvmApplicationIT {
     List<String> appClassPath = applicationClassPath();
     Path classes = compileExample(appClassPath);
     try (Ports.Refusing nobody = Ports.refusing()) {
-      Path appLog = Path.of("target", "own-jvm-app-alone.log");
+      Path appLog = PROJECT.resolve("target").resolve("own-jvm-app-alone.log");
       String output = runApplication(classes, appClassPath, List.of("hermod-it-" + UUID.randomUUID(),
           "127.0.0.1:" + nobody.port(), "127.0.0.1", String.valueOf(Ports.free()), "{\"count\": 1}"), appLog, 90);
       assertEquals(1, app.exitValue(), tail(output));
@@ -210,7 +213,7 @@ class OwnJvmApplicationIT {
     Path out = Files.createDirectories(temp.resolve("app-classes"));
     List<String> args = new ArrayList<>(List.of("-proc:none", "-nowarn", "-d", out.toString(),
         "-cp", String.join(File.pathSeparator, classPath)));
-    try (Stream<Path> sources = Files.list(Path.of("docs", "examples", "own-jvm"))) {
+    try (Stream<Path> sources = Files.list(PROJECT.resolve("docs").resolve("examples").resolve("own-jvm"))) {
       sources.filter(p -> p.toString().endsWith(".java")).map(Path::toString).forEach(args::add);
     }
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
