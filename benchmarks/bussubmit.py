@@ -20,7 +20,7 @@ import uuid
 import procs
 
 QUICK = dict(rounds=2, messages=2000, warmup=500, concurrency=32, size=1024, drain=180, timeout=300)
-FULL = dict(rounds=3, messages=10000, warmup=2000, concurrency=32, size=1024, drain=600, timeout=900)
+FULL = dict(rounds=3, messages=30000, warmup=5000, concurrency=32, size=1024, drain=600, timeout=900)
 MODES = [("smtp", "SMTP intake (smtp-source -d)"),
          ("local", "bus: verticle in Hermod's JVM"),
          ("cluster", "bus: separate JVM in the cluster (lite member)")]
