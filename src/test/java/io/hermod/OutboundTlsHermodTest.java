@@ -86,10 +86,7 @@ class OutboundTlsHermodTest {
       try (TestHermod h = TestHermod.start(temp, routedTo(peer.port(), "may"))) {
         SmtpLineClient.transaction(h.port(), "alice@local.test", "", List.of("carol@lax.test"),
             "Subject: tls\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (peer.messages().isEmpty() && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-        }
+        io.hermod.testing.Wait.until(() -> !peer.messages().isEmpty(), "the delivery", 20);
         assertEquals(1, peer.messages().size());
       }
     } finally {

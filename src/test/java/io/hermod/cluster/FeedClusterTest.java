@@ -68,11 +68,7 @@ class FeedClusterTest {
       Set<String> submitted = new HashSet<>();
       submitted.addAll(submitLocally(a, 10)); // spooled, delivered and journaled on node A
       submitted.addAll(submitLocally(b, 10)); // on node B
-      long deadline = System.nanoTime() + 60_000_000_000L;
-      while (!delivered.containsAll(submitted)) {
-        assertTrue(System.nanoTime() < deadline, "not every event within 60 s: " + delivered.size() + " of 20");
-        Thread.sleep(20);
-      }
+      io.hermod.testing.Wait.until(() -> delivered.containsAll(submitted), "every event of both nodes", 60);
       feed.close().await(10, TimeUnit.SECONDS);
       synchronized (seqs) {
         assertEquals(Set.of(a.hermod.nodeId(), b.hermod.nodeId()), seqs.keySet(), "events from both nodes");

@@ -231,11 +231,7 @@ class EventFeedClientTest {
   }
 
   private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "condition not met within 20 s");
-      Thread.sleep(10);
-    }
+    io.hermod.testing.Wait.until(condition, "the condition", 20);
   }
 
   /** What a handler got, per node, in the order it got it. */

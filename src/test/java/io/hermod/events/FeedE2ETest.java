@@ -176,11 +176,7 @@ class FeedE2ETest {
   }
 
   private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "not within 60 s: " + what);
-      Thread.sleep(20);
-    }
+    io.hermod.testing.Wait.until(condition, what, 60);
   }
 
   /** What one subscription's handler got. */
