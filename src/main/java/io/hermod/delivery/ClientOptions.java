@@ -1,5 +1,7 @@
 package io.hermod.delivery;
 
+import io.hermod.tlspolicy.TlsLevel;
+
 import io.hermod.smtp.ReplyParser;
 
 import java.util.Objects;
@@ -8,13 +10,13 @@ import java.util.Objects;
  * Settings of one outbound SMTP session.
  *
  * @param heloName          the name we give in EHLO/HELO (our FQDN)
- * @param tlsPolicy         STARTTLS use when a job's host brings no policy of its own (see {@link TlsPolicy})
+ * @param tlsPolicy         the TLS level when a job's host brings no policy of its own ({@link TlsLevel}; may by default)
  * @param timeouts          per-stage timeouts
  * @param maxReplyLineLength longest reply line accepted from the server, in octets
  * @param maxReplyLines     most lines accepted in one reply
  * @param tls               TLS versions, ciphers, the peer check and the TLS-RPT sink ({@link OutboundTls})
  */
-public record ClientOptions(String heloName, TlsPolicy tlsPolicy, StageTimeouts timeouts, int maxReplyLineLength,
+public record ClientOptions(String heloName, TlsLevel tlsPolicy, StageTimeouts timeouts, int maxReplyLineLength,
                             int maxReplyLines, OutboundTls tls) {
 
   public ClientOptions {
@@ -30,15 +32,11 @@ public record ClientOptions(String heloName, TlsPolicy tlsPolicy, StageTimeouts 
 
   /** Opportunistic TLS, RFC 5321 timeouts, reply limits 4096 octets × 100 lines. */
   public static ClientOptions defaults(String heloName) {
-    return new ClientOptions(heloName, TlsPolicy.OPPORTUNISTIC, StageTimeouts.rfc5321(),
+    return new ClientOptions(heloName, TlsLevel.MAY, StageTimeouts.rfc5321(),
         ReplyParser.DEFAULT_MAX_LINE_LENGTH, ReplyParser.DEFAULT_MAX_LINES, OutboundTls.OPPORTUNISTIC);
   }
 
-  public boolean requireTls() {
-    return tlsPolicy == TlsPolicy.REQUIRED;
-  }
-
-  public ClientOptions withTlsPolicy(TlsPolicy policy) {
+  public ClientOptions withTlsPolicy(TlsLevel policy) {
     return new ClientOptions(heloName, policy, timeouts, maxReplyLineLength, maxReplyLines, tls);
   }
 

@@ -44,20 +44,13 @@ final class TlsDemand {
   }
 
   /**
-   * The job's own policy, or the client's default when the job brings none (a job from an older router, or a
-   * test's client options): {@link TlsPolicy} NONE → none, OPPORTUNISTIC → may, REQUIRED → encrypt.
+   * The job's own policy, or the client's default level when the job brings none (a job from an older router, or
+   * a test's client options).
    */
-  static HostTlsPolicy effective(HostTlsPolicy fromJob, TlsPolicy clientDefault) {
-    if (!fromJob.equals(HostTlsPolicy.OPPORTUNISTIC)) {
+  static HostTlsPolicy effective(HostTlsPolicy fromJob, TlsLevel clientDefault) {
+    if (!fromJob.equals(HostTlsPolicy.OPPORTUNISTIC) || clientDefault == TlsLevel.MAY) {
       return fromJob;
     }
-    switch (clientDefault) {
-      case NONE:
-        return new HostTlsPolicy(TlsLevel.NONE, PolicySource.CONFIG, null, false, java.util.List.of());
-      case REQUIRED:
-        return new HostTlsPolicy(TlsLevel.ENCRYPT, PolicySource.CONFIG, null, false, java.util.List.of());
-      default:
-        return fromJob;
-    }
+    return new HostTlsPolicy(clientDefault, PolicySource.CONFIG, null, false, java.util.List.of());
   }
 }

@@ -94,7 +94,7 @@ class DaneDeliveryTest {
             CA.certificatePem())), Clock.systemUTC()), new DanePeerCheck(Clock.systemUTC())),
         reported::add);
     DeliverySettings settings = DeliveryFixture.options(30_000); // generous: first handshakes on a busy host
-    fixture.deploy(settings.withClient(settings.client().withTlsPolicy(TlsPolicy.OPPORTUNISTIC).withTls(tls)));
+    fixture.deploy(settings.withClient(settings.client().withTlsPolicy(io.hermod.tlspolicy.TlsLevel.MAY).withTls(tls)));
   }
 
   @AfterEach

@@ -37,7 +37,7 @@ final class DeliveryFixture {
   }
 
   static DeliverySettings options(long timeoutMs) {
-    ClientOptions client = ClientOptions.defaults("client.test").withTlsPolicy(TlsPolicy.NONE)
+    ClientOptions client = ClientOptions.defaults("client.test").withTlsPolicy(io.hermod.tlspolicy.TlsLevel.NONE)
         .withTimeouts(StageTimeouts.uniform(timeoutMs));
     return new DeliverySettings("hermod.test", client, 50, 5, 100, 10_000, 0);
   }

@@ -89,7 +89,7 @@ class OutboundTlsDeliveryTest {
     // for a timeout.
     DeliverySettings settings = DeliveryFixture.options(30_000);
     // The jobs' hosts bring their policies; the client default is opportunistic as in production.
-    fixture.deploy(settings.withClient(settings.client().withTlsPolicy(TlsPolicy.OPPORTUNISTIC).withTls(tls)));
+    fixture.deploy(settings.withClient(settings.client().withTlsPolicy(io.hermod.tlspolicy.TlsLevel.MAY).withTls(tls)));
   }
 
   @AfterEach

@@ -401,14 +401,14 @@ class SmtpClientSessionTest {
   @Test
   void failedHandshakeFailsWhenTlsIsRequired() throws Exception {
     peer.startTls(TlsMode.BROKEN);
-    SmtpClientException e = awaitFailure(connectFuture(OPTIONS.withTlsPolicy(TlsPolicy.REQUIRED)));
+    SmtpClientException e = awaitFailure(connectFuture(OPTIONS.withTlsPolicy(io.hermod.tlspolicy.TlsLevel.ENCRYPT)));
     assertEquals(SmtpClientException.Kind.TLS_FAILED, e.kind());
     assertEquals(1, peer.sessions().size());
   }
 
   @Test
   void missingStartTlsFailsWhenTlsIsRequired() throws Exception {
-    SmtpClientException e = awaitFailure(connectFuture(OPTIONS.withTlsPolicy(TlsPolicy.REQUIRED)));
+    SmtpClientException e = awaitFailure(connectFuture(OPTIONS.withTlsPolicy(io.hermod.tlspolicy.TlsLevel.ENCRYPT)));
     assertEquals(SmtpClientException.Kind.TLS_FAILED, e.kind());
     assertEquals("4.7.4", e.asReply().enhancedStatus());
   }
