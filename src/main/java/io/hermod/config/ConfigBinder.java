@@ -194,7 +194,8 @@ final class ConfigBinder {
   private static SpoolConfig spool(JsonSection s) {
     return new SpoolConfig(s.string("directory"), s.intIn("ioThreads", 1, 64), s.intIn("maxBatch", 1, 65536),
         s.longIn("highWaterMessages", 1, LMAX), s.longIn("highWaterBytes", 1, LMAX),
-        s.longIn("minFreeBytes", 0, LMAX), s.intIn("compactBelowLivePercent", 0, 100));
+        s.longIn("minFreeBytes", 0, LMAX), s.intIn("compactBelowLivePercent", 0, 100),
+        s.intIn("removalSyncMillis", 0, 10_000));
   }
 
   private static Limits limits(JsonSection s) {

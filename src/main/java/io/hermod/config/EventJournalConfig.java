@@ -16,12 +16,15 @@ import java.time.Duration;
  * @param maxCursors   durable cursors this node keeps at most ("events.journal.maxCursors")
  * @param maxPending   appends waiting for their group commit at most; beyond, events are counted and not
  *                     journaled ("events.journal.maxPending")
+ * @param commitDelayMillis how long an append waits for others to share one write and fsync
+ *                     ("events.journal.commitDelayMillis")
  */
 public record EventJournalConfig(boolean enabled, long maxBytes, int maxAgeHours, long segmentBytes, int maxCursors,
-                                 int maxPending) {
+                                 int maxPending, int commitDelayMillis) {
 
   /** The journal's bounds as {@link io.hermod.events.FileEventJournal} takes them. */
   public JournalLimits limits() {
-    return new JournalLimits(maxBytes, Duration.ofHours(maxAgeHours), segmentBytes, maxPending);
+    return new JournalLimits(maxBytes, Duration.ofHours(maxAgeHours), segmentBytes, maxPending,
+        Duration.ofMillis(commitDelayMillis));
   }
 }

@@ -19,7 +19,8 @@ final class EventsSection {
           + segmentBytes + ")", maxBytes);
     }
     return new EventJournalConfig(s.bool("enabled"), maxBytes, s.intIn("maxAgeHours", 1, 24 * 366),
-        segmentBytes, s.intIn("maxCursors", 1, 100_000), s.intIn("maxPending", 1, 1_000_000));
+        segmentBytes, s.intIn("maxCursors", 1, 100_000), s.intIn("maxPending", 1, 1_000_000),
+        s.intIn("commitDelayMillis", 0, 10_000));
   }
 
   private static EventFeedConfig feed(JsonSection s) {

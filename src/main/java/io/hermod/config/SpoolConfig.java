@@ -10,11 +10,22 @@ package io.hermod.config;
  * @param compactBelowLivePercent a journal segment whose live bytes are under this share of its size has
  *                          its live messages copied forward so that it can be deleted; 0 = never
  *                          ("spool.compactBelowLivePercent")
+ * @param removalSyncMillis longest a removal's tombstone waits for another commit's fsync to ride on before it
+ *                          takes one of its own; 0 = an fsync of its own at once ("spool.removalSyncMillis")
  */
 public record SpoolConfig(String directory, int ioThreads, int maxBatch, long highWaterMessages,
-                          long highWaterBytes, long minFreeBytes, int compactBelowLivePercent) {
+                          long highWaterBytes, long minFreeBytes, int compactBelowLivePercent,
+                          int removalSyncMillis) {
 
   public static final int DEFAULT_COMPACT_BELOW_LIVE_PERCENT = 50;
+  public static final int DEFAULT_REMOVAL_SYNC_MILLIS = 100;
+
+  /** With the default removal window. */
+  public SpoolConfig(String directory, int ioThreads, int maxBatch, long highWaterMessages, long highWaterBytes,
+                     long minFreeBytes, int compactBelowLivePercent) {
+    this(directory, ioThreads, maxBatch, highWaterMessages, highWaterBytes, minFreeBytes, compactBelowLivePercent,
+        DEFAULT_REMOVAL_SYNC_MILLIS);
+  }
 
   /** With the default compaction threshold. */
   public SpoolConfig(String directory, int ioThreads, int maxBatch, long highWaterMessages, long highWaterBytes,

@@ -25,7 +25,9 @@ import java.util.logging.Logger;
  *
  * <p>Appends are group-committed: they wait in a bounded queue ({@link JournalLimits#maxPending()}) while one
  * batch is written and fsynced on the journal's single writer thread; the next batch takes everything that
- * arrived meanwhile. An append completes with its seq once its batch is durable. When the disk fails (full, I/O
+ * arrived meanwhile; a batch's first append waits {@link JournalLimits#commitDelay()} for others, so that a steady
+ * trickle of events (one session's deliveries) shares one fsync per delay rather than taking one each (issue #17:
+ * fsyncs per message). An append completes with its seq once its batch is durable. When the disk fails (full, I/O
  * error) the batch is cut off again and retried every second, and the queue fills; once it is full, further
  * appends are refused: each is logged (at most one line per 10 s) and counted in
  * {@code hermod_events_journal_append_failures_total{reason="queue_full"}}. Reads and {@link #seqBefore} run on
@@ -59,6 +61,7 @@ public final class FileEventJournal implements EventJournal {
   private final Promise<Void> closed = Promise.promise();
   private volatile long lastSeq;
   private long retentionTimer = -1;
+  private long delayedBatch = -1; // guarded by lock: the timer of a batch waiting out the commit delay
 
   private record Pending(byte[] payload, Promise<Long> promise, Context context) {
   }
@@ -145,7 +148,7 @@ public final class FileEventJournal implements EventJournal {
       writing = true;
     }
     if (startWriting) {
-      context.runOnContext(v -> writeBatch());
+      writeAfterDelay();
     }
     return promise.future();
   }
@@ -162,6 +165,25 @@ public final class FileEventJournal implements EventJournal {
       lastRefusalLog = now;
     }
     return Future.failedFuture(new IllegalStateException("event not journaled: " + why));
+  }
+
+  /** Starts the next batch after the commit delay (at once without one, or when a whole batch waits). */
+  private void writeAfterDelay() {
+    long delay = limits.commitDelay().toMillis();
+    synchronized (lock) {
+      if (delay > 0 && pending.size() < MAX_BATCH && !closing) {
+        delayedBatch = vertx.setTimer(delay, t -> context.runOnContext(v -> delayedBatchDue()));
+        return;
+      }
+    }
+    context.runOnContext(v -> writeBatch());
+  }
+
+  private void delayedBatchDue() {
+    synchronized (lock) {
+      delayedBatch = -1;
+    }
+    writeBatch();
   }
 
   /** On the journal's context: writes what is pending now as one batch, then the next, until none is left. */
@@ -254,7 +276,7 @@ public final class FileEventJournal implements EventJournal {
       finish = !more && closing;
     }
     if (more) {
-      writeBatch();
+      writeAfterDelay();
     } else if (finish) {
       finishClose();
     }
@@ -329,8 +351,22 @@ public final class FileEventJournal implements EventJournal {
     vertx.cancelTimer(retentionTimer);
     if (finishNow) {
       context.runOnContext(v -> finishClose());
+    } else {
+      writeDelayedBatchNow();
     }
     return closed.future();
+  }
+
+  /** At close, a batch waiting out its commit delay is written at once. */
+  private void writeDelayedBatchNow() {
+    boolean due;
+    synchronized (lock) {
+      due = delayedBatch >= 0 && vertx.cancelTimer(delayedBatch);
+      delayedBatch = -1;
+    }
+    if (due) {
+      context.runOnContext(v -> writeBatch());
+    }
   }
 
   private void finishClose() {

@@ -22,7 +22,9 @@ import java.util.logging.Logger;
  * <ol>
  *   <li>the DSN owed for this round (failures, a delay warning when due, success notices) is spooled and
  *   committed;</li>
- *   <li>the envelope with the new recipient states is persisted ({@code spool.update});</li>
+ *   <li>the envelope with the new recipient states is persisted ({@code spool.update}), unless every recipient
+ *   is final and no DSN was owed: then the removal of step 4 stands for it (one journal record, and no fsync of
+ *   its own: issue #17), and a crash that loses the removal means one more delivery, never a lost message;</li>
  *   <li>the events are published and the DSN is triggered;</li>
  *   <li>a message whose recipients are all final is removed.</li>
  * </ol>
@@ -75,7 +77,7 @@ final class OutcomePersister {
     dsnReports.addAll(rec.successes());
     Future<String> dsn = dsnReports.isEmpty() ? Future.succeededFuture()
         : bounces.write(rec.envelope(), msg.content, dsnReports, now);
-    return dsn.compose(dsnId -> spool.update(rec.envelope()).map(v -> {
+    return dsn.compose(dsnId -> persisted(rec.envelope(), dsnId).map(v -> {
       msg.envelope(rec.envelope());
       rec.outcomes().forEach(o -> events.publish(rec.envelope(), o, now, report.tls()));
       rec.outcomes().stream().filter(o -> decidedHere || o.kind() == RecipientOutcome.Kind.EXPIRED)
@@ -88,6 +90,11 @@ final class OutcomePersister {
     })).compose(v -> rec.envelope().isDone() ? spool.remove(msg.id()) : Future.<Void>succeededFuture())
         .onFailure(e -> LOG.warning("queue id " + msg.id() + ": could not record outcomes (" + e.getMessage()
             + "); the recipients stay as last persisted and are retried"));
+  }
+
+  /** Step 2: nothing to write when the removal that follows says it all (see the class comment). */
+  private Future<Void> persisted(Envelope updated, String dsnId) {
+    return updated.isDone() && dsnId == null ? Future.succeededFuture() : spool.update(updated);
   }
 
   private static void log(Envelope env, RecipientOutcome o, Instant now) {

@@ -70,7 +70,8 @@ public final class FileSpool implements Spool {
     this.io = new SpoolIo(Math.max(1, config.ioThreads()));
     this.journal = new Journal(files, dirs, new JournalIndex(), segmentBytes, compactedGraceNanos);
     this.compactor = new JournalCompactor(journal, config.compactBelowLivePercent());
-    this.committer = new GroupCommitter(files, dirs, journal, config.maxBatch(), compactor);
+    this.committer = new GroupCommitter(files, dirs, journal, config.maxBatch(), compactor,
+        config.removalSyncMillis());
   }
 
   @Override

@@ -20,6 +20,12 @@ import java.util.logging.Logger;
  * and ONE fsync of its segment; big messages, already written and fsynced in incoming/, are renamed into
  * {@code queue/} and share ONE fsync of that directory. Publications that arrive meanwhile form the next
  * batch, so concurrent sessions share fsyncs without any timer.
+ *
+ * <p>A batch of nothing but removals is written (and done: its futures complete) without an fsync: its
+ * tombstones ride on the next commit's fsync, or get one of their own after "spool.removalSyncMillis". At one
+ * session that takes a message from two fsyncs (acceptance, removal) to one; a process crash keeps the
+ * tombstones (they are in the file), and a power failure in between only brings a delivered message back, to be
+ * delivered again (README.md "Where duplicates come from").
  */
 final class GroupCommitter {
 
@@ -56,6 +62,10 @@ final class GroupCommitter {
   private final SpoolDirs dirs;
   private final Journal journal;
   private final int maxBatch;
+  private final long removalSyncNanos;
+  /** Set while removals were written without an fsync: when the committer fsyncs them at the latest. */
+  private long unsyncedDeadline = NONE;
+  private static final long NONE = Long.MAX_VALUE;
   private final LinkedBlockingQueue<Publication> pending = new LinkedBlockingQueue<>();
   private final Thread thread;
   private final Promise<Void> stopped = Promise.promise();
@@ -74,6 +84,13 @@ final class GroupCommitter {
   private final JournalCompactor compactor;
 
   GroupCommitter(SpoolFiles files, SpoolDirs dirs, Journal journal, int maxBatch, JournalCompactor compactor) {
+    this(files, dirs, journal, maxBatch, compactor, 0);
+  }
+
+  /** @param removalSyncMillis longest a removal waits for another commit's fsync; 0 = none (fsynced at once) */
+  GroupCommitter(SpoolFiles files, SpoolDirs dirs, Journal journal, int maxBatch, JournalCompactor compactor,
+                 int removalSyncMillis) {
+    this.removalSyncNanos = TimeUnit.MILLISECONDS.toNanos(removalSyncMillis);
     this.files = files;
     this.dirs = dirs;
     this.journal = journal;
@@ -116,14 +133,20 @@ final class GroupCommitter {
     try {
       while (true) {
         batch.clear();
-        Publication first = compactor.hasWork() ? pending.poll(IDLE_COMPACTION_MILLIS, TimeUnit.MILLISECONDS)
-            : pending.take();
+        Publication first = next();
         if (first == null) {
+          if (System.nanoTime() - unsyncedDeadline >= 0) {
+            syncRemovals();
+          }
           appendToJournal(List.of()); // idle: a batch of compaction copies alone
           continue;
         }
         batch.add(first);
         pending.drainTo(batch, maxBatch - 1);
+        if (onlyRemovals(batch)) {
+          writeUnsynced(batch);
+          continue;
+        }
         gatherStragglers(batch);
         boolean stop = batch.remove(STOP);
         if (!batch.isEmpty()) {
@@ -142,8 +165,73 @@ final class GroupCommitter {
     List<Publication> stranded = new ArrayList<>();
     pending.drainTo(stranded);
     stranded.stream().filter(p -> p != STOP).forEach(p -> fail(p, SpoolErrors.closed()));
+    syncRemovals(); // a graceful stop leaves no removal to chance
     journal.close();
     stopped.tryComplete();
+  }
+
+  /**
+   * The next publication, or null when the committer should append without one: compaction has work and
+   * nothing came for {@link #IDLE_COMPACTION_MILLIS}, or unsynced removals waited their longest.
+   */
+  private Publication next() throws InterruptedException {
+    long waitNanos = compactor.hasWork() ? TimeUnit.MILLISECONDS.toNanos(IDLE_COMPACTION_MILLIS) : Long.MAX_VALUE;
+    if (unsyncedDeadline != NONE) {
+      waitNanos = Math.min(waitNanos, unsyncedDeadline - System.nanoTime());
+    }
+    if (waitNanos == Long.MAX_VALUE) {
+      return pending.take();
+    }
+    return waitNanos > 0 ? pending.poll(waitNanos, TimeUnit.NANOSECONDS) : pending.poll();
+  }
+
+  private boolean onlyRemovals(List<Publication> batch) {
+    if (removalSyncNanos == 0) {
+      return false;
+    }
+    for (Publication p : batch) {
+      if (!(p instanceof JournalAppend append) || append.record().type() != JournalRecord.Type.REMOVE) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Writes a batch of removals without an fsync; the next journal append (or the deadline) makes them durable. */
+  private void writeUnsynced(List<Publication> batch) {
+    List<JournalAppend> removals = new ArrayList<>(batch.size());
+    batch.forEach(p -> removals.add((JournalAppend) p));
+    List<Boolean> applied;
+    try {
+      applied = journal.writeUnsynced(removals.stream().map(JournalAppend::record).toList());
+    } catch (IOException | RuntimeException e) {
+      SpoolException error = SpoolErrors.map("appending to the journal", e);
+      removals.forEach(p -> fail(p, error));
+      return;
+    }
+    if (unsyncedDeadline == NONE) {
+      unsyncedDeadline = System.nanoTime() + removalSyncNanos;
+    }
+    for (int i = 0; i < removals.size(); i++) {
+      completed(removals.get(i), applied.get(i));
+    }
+    commits.addAndGet(removals.size());
+  }
+
+  /** The fsync that removals written without one waited for, when no other commit came in time. */
+  private void syncRemovals() {
+    if (unsyncedDeadline == NONE) {
+      return;
+    }
+    unsyncedDeadline = NONE;
+    try {
+      journal.sync();
+      batches.incrementAndGet();
+      journal.collectGarbage(); // what the tombstones freed may go now that they are durable
+    } catch (IOException | RuntimeException e) {
+      // Their removal stands in this process; a power failure now could bring those messages back (duplicates).
+      LOG.log(Level.WARNING, "spool: could not fsync the journal after removals", e);
+    }
   }
 
   /**
@@ -200,18 +288,14 @@ final class GroupCommitter {
     List<Boolean> applied;
     try {
       applied = journal.append(records);
+      unsyncedDeadline = NONE; // that fsync covered the removals written before
     } catch (IOException | RuntimeException e) {
       SpoolException error = SpoolErrors.map("appending to the journal", e);
       appends.forEach(p -> fail(p, error));
       return 0;
     }
     for (int i = 0; i < appends.size(); i++) {
-      JournalAppend p = appends.get(i);
-      boolean changed = applied.get(copies + i);
-      if (changed) {
-        tell(p.record());
-      }
-      p.context().runOnContext(v -> p.promise().complete(changed));
+      completed(appends.get(i), applied.get(copies + i));
     }
     try {
       journal.collectGarbage();
@@ -220,6 +304,13 @@ final class GroupCommitter {
       LOG.log(Level.WARNING, "spool: could not delete an unneeded journal segment", e);
     }
     return appends.size();
+  }
+
+  private void completed(JournalAppend p, boolean changed) {
+    if (changed) {
+      tell(p.record());
+    }
+    p.context().runOnContext(v -> p.promise().complete(changed));
   }
 
   /** Copies are an optimisation: a failure to read them is logged and the batch goes on without them. */

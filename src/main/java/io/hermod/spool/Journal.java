@@ -34,6 +34,7 @@ final class Journal {
    */
   private final java.util.Map<Long, Long> compacted = new java.util.HashMap<>();
   private final long compactedGraceNanos;
+  private boolean dirty; // the active segment has writes no fsync covers yet (see writeUnsynced)
   private SpoolFiles.OpenFile active;
   private long activeSegment = -1;
   private long position;
@@ -58,8 +59,9 @@ final class Journal {
   }
 
   /**
-   * Appends {@code records} and fsyncs the segment; only then applies them to the index. On failure the
-   * segment is cut back to where the batch began, so no record of a failed batch can come back at recovery.
+   * Appends {@code records} and fsyncs the segment (which makes records {@link #writeUnsynced written earlier
+   * without an fsync} durable too); only then applies them to the index. On failure the segment is cut back to
+   * where the batch began, so no record of a failed batch can come back at recovery.
    *
    * @return per record, whether it changed the index (an update or removal of a message already gone
    *         does not)
@@ -69,13 +71,8 @@ final class Journal {
     if (active == null || (position > 0 && position + total > segmentBytes)) {
       rotate();
     }
-    ByteBuffer batch = ByteBuffer.allocate(total);
-    List<Long> starts = new ArrayList<>(records.size());
-    for (JournalRecord record : records) {
-      starts.add(position + batch.position());
-      record.encodeInto(batch);
-    }
-    batch.flip();
+    ByteBuffer batch = encode(records, total);
+    List<Long> starts = startsOf(records, position);
     long start = position;
     try {
       files.write(active, batch);
@@ -84,6 +81,7 @@ final class Journal {
       undo(start);
       throw e;
     }
+    dirty = false;
     position += total;
     index.sized(activeSegment, position);
     List<Boolean> applied = new ArrayList<>(records.size());
@@ -91,6 +89,64 @@ final class Journal {
       applied.add(apply(records.get(i), activeSegment, starts.get(i)));
     }
     return applied;
+  }
+
+  /**
+   * Writes {@code records} and applies them to the index at once, without an fsync: for removals, whose loss in
+   * a power failure only means a duplicate delivery (issue #17: fsyncs per message). A process crash keeps them
+   * (they are in the file); the next {@link #append} or {@link #sync} makes them durable. They are always in the
+   * active segment, and garbage collection (after an append's fsync only) never deletes that one, so a segment
+   * is never deleted on the strength of a tombstone that is not yet durable.
+   *
+   * @return per record, whether it changed the index
+   */
+  List<Boolean> writeUnsynced(List<JournalRecord> records) throws IOException {
+    int total = records.stream().mapToInt(JournalRecord::encodedLength).sum();
+    if (active == null || (position > 0 && position + total > segmentBytes)) {
+      rotate();
+    }
+    ByteBuffer batch = encode(records, total);
+    long start = position;
+    try {
+      files.write(active, batch);
+    } catch (IOException | RuntimeException e) {
+      undo(start);
+      throw e;
+    }
+    dirty = true;
+    position += total;
+    index.sized(activeSegment, position);
+    List<Long> starts = startsOf(records, start);
+    List<Boolean> applied = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      applied.add(apply(records.get(i), activeSegment, starts.get(i)));
+    }
+    return applied;
+  }
+
+  /** Makes what {@link #writeUnsynced} wrote durable (an fsync of the active segment), if anything. */
+  void sync() throws IOException {
+    if (dirty && active != null) {
+      files.force(active);
+      dirty = false;
+    }
+  }
+
+  private static ByteBuffer encode(List<JournalRecord> records, int total) {
+    ByteBuffer batch = ByteBuffer.allocate(total);
+    records.forEach(r -> r.encodeInto(batch));
+    return batch.flip();
+  }
+
+  /** Where each record starts in the segment when the first one starts at {@code first}. */
+  private static List<Long> startsOf(List<JournalRecord> records, long first) {
+    List<Long> starts = new ArrayList<>(records.size());
+    long at = first;
+    for (JournalRecord record : records) {
+      starts.add(at);
+      at += record.encodedLength();
+    }
+    return starts;
   }
 
   /** Applies one durable record at {@code offset} of {@code segment} to the index (also used by recovery). */
@@ -177,8 +233,12 @@ final class Journal {
     }
   }
 
-  /** Starts a new segment; its directory entry is made durable before anything in it is acknowledged. */
+  /**
+   * Starts a new segment; its directory entry is made durable before anything in it is acknowledged. Records
+   * written unsynced to the old segment are fsynced first.
+   */
   private void rotate() throws IOException {
+    sync();
     close();
     long next = Math.max(activeSegment, index.lastSegment()) + 1;
     Path file = dirs.segment(next);
@@ -200,6 +260,7 @@ final class Journal {
     try {
       files.truncate(active, start);
       files.force(active);
+      dirty = false;
     } catch (IOException | RuntimeException e) {
       // The failed batch may stay in this segment; it must never get more records after it, so leave it.
       LOG.log(Level.SEVERE, "spool: could not cut journal segment " + activeSegment + " back to " + start

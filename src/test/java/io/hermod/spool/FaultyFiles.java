@@ -99,10 +99,18 @@ public final class FaultyFiles implements SpoolFiles {
     real.write(file, data);
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger forces = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** How many file fsyncs (not directory ones) were made so far. */
+  public int forces() {
+    return forces.get();
+  }
+
   @Override
   public void force(OpenFile file) throws IOException {
     maybeFail(Op.FORCE, file.path());
     real.force(file);
+    forces.incrementAndGet();
   }
 
   @Override
