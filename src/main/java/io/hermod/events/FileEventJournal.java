@@ -167,16 +167,22 @@ public final class FileEventJournal implements EventJournal {
     return Future.failedFuture(new IllegalStateException("event not journaled: " + why));
   }
 
-  /** Starts the next batch after the commit delay (at once without one, or when a whole batch waits). */
+  /**
+   * Starts the next batch after the commit delay (at once without one, or when a whole batch waits). The timer
+   * is set on the journal's own context: one set on the caller's (the router's) would die with its verticle, and
+   * a stop would then wait forever for that batch.
+   */
   private void writeAfterDelay() {
-    long delay = limits.commitDelay().toMillis();
-    synchronized (lock) {
-      if (delay > 0 && pending.size() < MAX_BATCH && !closing) {
-        delayedBatch = vertx.setTimer(delay, t -> context.runOnContext(v -> delayedBatchDue()));
-        return;
+    context.runOnContext(v -> {
+      long delay = limits.commitDelay().toMillis();
+      synchronized (lock) {
+        if (delay > 0 && pending.size() < MAX_BATCH && !closing) {
+          delayedBatch = vertx.setTimer(delay, t -> delayedBatchDue());
+          return;
+        }
       }
-    }
-    context.runOnContext(v -> writeBatch());
+      writeBatch();
+    });
   }
 
   private void delayedBatchDue() {

@@ -54,6 +54,35 @@ class FileEventJournalTest extends JournalDirTest {
     return FileEventJournal.open(vertx, dir, SMALL).await();
   }
 
+  /**
+   * events.journal.commitDelayMillis: a batch's first append waits for others (here far longer than the test), so
+   * none of a trickle of appends is written before the close; the close writes them at once, even though the
+   * verticle that appended (whose context a timer set there would have belonged to) is gone by then.
+   */
+  @Test
+  void aCommitDelayHoldsATrickleUntilOneWriteAndACloseWritesItAtOnce() throws Exception {
+    JournalLimits delayed = new JournalLimits(1 << 20, Duration.ofDays(7), 8192, 10_000, Duration.ofSeconds(30));
+    FileEventJournal journal = FileEventJournal.open(vertx, dir, delayed).await();
+    List<Future<Long>> appended = new java.util.concurrent.CopyOnWriteArrayList<>();
+    String verticle = vertx.deployVerticle(new io.vertx.core.AbstractVerticle() {
+      @Override
+      public void start() {
+        for (int i = 1; i <= 20; i++) {
+          appended.add(journal.append(event(i)));
+        }
+      }
+    }).await();
+    vertx.undeploy(verticle).await();
+    assertEquals(20, appended.size());
+    assertTrue(appended.stream().noneMatch(Future::isComplete), "an append was written before its commit delay");
+    journal.close().await();
+    assertEquals(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList(),
+        appended.stream().map(Future::result).toList());
+    FileEventJournal reopened = open();
+    assertEquals(20, readAll(reopened, 0, 100).size());
+    reopened.close().await();
+  }
+
   @Test
   void appendsGetConsecutiveSeqsAndReadBackInOrder() {
     FileEventJournal journal = open();
