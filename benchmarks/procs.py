@@ -117,6 +117,10 @@ class SmtpSink:
             hits = re.findall(rb"mesg=(\d+)", f.read())
         return int(hits[-1]) if hits else 0
 
+    def cpu(self):
+        """CPU seconds of the sink (one process): the ceiling's own cost."""
+        return cpu_seconds(self.p.pid)
+
     def stop(self):
         self.p.stop()
 
@@ -140,6 +144,9 @@ class PySink:
 
     def reset_latencies(self):
         ask(self.status, "LATRESET")
+
+    def cpu(self):
+        return cpu_seconds(self.p.pid)
 
     def stop(self):
         self.p.stop()
@@ -166,6 +173,98 @@ def stop_all(started, log):
             x.stop()
         except Exception as e:
             log("stopping %s: %s" % (type(x).__name__, e))
+
+
+# ---------------------------------------------------------------- syscalls of process trees
+
+# Every way a process can ask for data to reach the disk (fsync(2), fdatasync(2), sync_file_range(2),
+# msync(2) with MS_SYNC, syncfs(2), sync(2)).
+SYNC_CALLS = ("fsync", "fdatasync", "sync_file_range", "msync", "syncfs", "sync")
+
+
+class SyscallCounter:
+    """`strace -f -y -e trace=SYNC_CALLS -p PID ...` attached to every pid of an MTA's process tree (all threads
+    of each; -f follows what they fork later, e.g. Postfix's master starting smtpd and cleanup), writing one line
+    per call (with the path of its file descriptor, -y) to WORK/NAME.trace until stop(). start() returns once
+    strace has attached to every pid; stop() detaches (SIGINT: strace detaches from every tracee and exits) and
+    counts the calls, by call and by file. strace is a Tracked process: run.sh's EXIT trap stops it by PID if
+    Python dies, and the tracees go on running without it."""
+
+    def __init__(self, work, name, pids, calls=SYNC_CALLS):
+        self.work, self.name, self.pids, self.calls = work, name, list(pids), calls
+        self.trace = os.path.join(work, name + ".trace")
+        self.err = os.path.join(work, name + ".log")
+        self.p = None
+
+    def start(self, timeout=15):
+        if not self.pids:
+            raise RuntimeError("no process to trace")
+        if shutil.which("strace") is None:
+            raise RuntimeError("strace is not installed (run.sh installs the package strace)")
+        for path in (self.trace, self.err):
+            if os.path.exists(path):
+                os.remove(path)
+        argv = ["strace", "-f", "-y", "-e", "signal=none", "-e", "trace=" + ",".join(self.calls), "-o", self.trace]
+        for pid in self.pids:
+            argv += ["-p", str(pid)]
+        self.p = Tracked(self.work, self.name, argv, self.err)
+        deadline = time.monotonic() + timeout
+        while self._attached() < len(self.pids):
+            if not self.p.alive() or time.monotonic() > deadline:
+                tail = open(self.err, errors="replace").read()[-300:].strip().replace("\n", " | ")
+                self.stop()
+                raise RuntimeError("strace did not attach to %d pids: %s" % (len(self.pids), tail))
+            time.sleep(0.05)
+
+    def _attached(self):
+        """Pids strace reports attached so far ("Process N attached", "... attached with M threads"), plus those
+        that exited meanwhile (a Postfix smtpd at its idle timeout): nothing is left to wait for there."""
+        try:
+            text = open(self.err, errors="replace").read()
+        except OSError:
+            text = ""
+        seen = {int(p) for p in re.findall(r"^strace: Process (\d+) attached", text, re.M)}
+        return sum(1 for pid in self.pids if pid in seen or not os.path.exists("/proc/%d" % pid))
+
+    def stop(self):
+        """Detach from everything; ({call: count}, {file: count}) from the trace, or None when strace wrote none.
+        Safe to call again (None then); a strace that does not detach within 10 s is stopped as any Tracked
+        process (TERM, then KILL)."""
+        if self.p is None:
+            return None
+        if self.p.alive():
+            self.p.proc.send_signal(signal.SIGINT)
+            try:
+                self.p.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                pass
+        self.p.stop()
+        self.p = None
+        if not os.path.exists(self.trace):
+            return None
+        with open(self.trace, errors="replace") as f:
+            return count_sync_calls(f, self.work)
+
+
+def count_sync_calls(lines, work=""):
+    """strace -f -y output -> ({call: count}, {file: count}). A call counts once where it starts ("PID call(fd<path>,
+    ..." or "... <unfinished ...>"; its "<... call resumed>" line is not counted again). Files are named relative
+    to `work`, with queue ids and sequence numbers (runs of 5 or more hex digits and any decimal digits) as "N",
+    so a message's files fold into one row per kind."""
+    calls, files = {}, {}
+    for line in lines:
+        m = re.match(r"^(?:\[pid\s+)?\d+\]?\s+(\w+)\((?:(\d+)<([^>]*)>)?", line)
+        if not m:
+            continue
+        calls[m.group(1)] = calls.get(m.group(1), 0) + 1
+        path = m.group(3)
+        if path is None:
+            key = "(%s: no file)" % m.group(1)
+        else:
+            path = os.path.relpath(path, work) if work and path.startswith(work + "/") else path
+            key = re.sub(r"[0-9A-Fa-f]*\d[0-9A-Fa-f]*", "N", re.sub(r"\b[0-9A-F]{5,}\b", "N", path))
+        files[key] = files.get(key, 0) + 1
+    return calls, files
 
 
 # ---------------------------------------------------------------- memory of process trees
