@@ -211,7 +211,8 @@ class SyscallCounter:
         deadline = time.monotonic() + timeout
         while self._attached() < len(self.pids):
             if not self.p.alive() or time.monotonic() > deadline:
-                tail = open(self.err, errors="replace").read()[-300:].strip().replace("\n", " | ")
+                with open(self.err, errors="replace") as f:
+                    tail = f.read()[-300:].strip().replace("\n", " | ")
                 self.stop()
                 raise RuntimeError("strace did not attach to %d pids: %s" % (len(self.pids), tail))
             time.sleep(0.05)
@@ -220,7 +221,8 @@ class SyscallCounter:
         """Pids strace reports attached so far ("Process N attached", "... attached with M threads"), plus those
         that exited meanwhile (a Postfix smtpd at its idle timeout): nothing is left to wait for there."""
         try:
-            text = open(self.err, errors="replace").read()
+            with open(self.err, errors="replace") as f:
+                text = f.read()
         except OSError:
             text = ""
         seen = {int(p) for p in re.findall(r"^strace: Process (\d+) attached", text, re.M)}
@@ -253,7 +255,7 @@ def count_sync_calls(lines, work=""):
     so a message's files fold into one row per kind."""
     calls, files = {}, {}
     for line in lines:
-        m = re.match(r"^(?:\[pid\s+)?\d+\]?\s+(\w+)\((?:(\d+)<([^>]*)>)?", line)
+        m = re.match(r"^(?:\[pid\s+\d+\]\s*|\d+\s+)?(\w+)\((?:(\d+)<([^>]*)>)?", line)
         if not m:
             continue
         calls[m.group(1)] = calls.get(m.group(1), 0) + 1

@@ -127,6 +127,11 @@ set +e
 rc=$?
 set -e
 LATEST=$RESULTS/latest.md
+for i in "${!ARGS[@]}"; do  # --only a,b: bench.py writes latest-a-b.md (the full list: latest.md)
+  if [ "${ARGS[$i]}" = --only ] && [ "${ARGS[$((i + 1))]// /}" != throughput,fsync,latency,concurrency,big,submission ]; then
+    only=${ARGS[$((i + 1))]// /}; LATEST=$RESULTS/latest-${only//,/-}.md
+  fi
+done
 [ "$SHAPING" = 0 ] || LATEST=$RESULTS/latest-shaping.md
 [ "$SUSTAINED" = 0 ] || LATEST=$RESULTS/latest-sustained.md
 [[ " ${ARGS[*]} " != *" --only deepqueue "* ]] || LATEST=$RESULTS/latest-deepqueue.md

@@ -177,8 +177,9 @@ def fsyncs(target, domain, messages, stall, limit, work):
 
 
 def _percentile(sorted_values, p):
-    """Nearest-rank percentile."""
-    return sorted_values[max(0, math.ceil(p / 100 * len(sorted_values)) - 1)]
+    """Nearest-rank percentile. The rank is rounded before its ceiling: 99.9 / 100 * 2000 is 1998.0000000000002 in
+    floating point, whose ceiling would be the 1999th value."""
+    return sorted_values[max(0, math.ceil(round(p / 100 * len(sorted_values), 6)) - 1)]
 
 
 def latency(target, rate, seconds, stall):
