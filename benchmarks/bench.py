@@ -17,10 +17,10 @@ from scenarios import Target
 
 QUICK = dict(rounds=1, sizes=[1024, 32768], sessions=[4, 32, 200], msgs={1024: 400, 32768: 300}, per_session=4,
              lat_rate=200, lat_seconds=2, idle=[2000], big=5 * 1024 * 1024, stall=4, limit=60, calibration=2000,
-             idle_overall=75, sub_msgs=100, sub_threads=16, fsync_msgs=200)
+             idle_overall=75, sub_msgs=100, sub_threads=16, fsync_msgs=200, warmup=400)
 FULL = dict(rounds=3, sizes=[1024, 32768], sessions=[4, 32, 200], msgs={1024: 4000, 32768: 2000}, per_session=10,
             lat_rate=200, lat_seconds=10, idle=[2000, 10000], big=50 * 1024 * 1024, stall=15, limit=300, calibration=10000,
-            idle_overall=600, sub_msgs=300, sub_threads=16, fsync_msgs=1000)
+            idle_overall=600, sub_msgs=300, sub_threads=16, fsync_msgs=1000, warmup=2000)
 SCENARIOS = ("throughput", "fsync", "latency", "concurrency", "big", "submission")
 # Connection-per-message submission: (label, listener, AUTH PLAIN?, resume TLS sessions?)
 SUBMISSION_VARIANTS = [
@@ -211,6 +211,13 @@ def main():
             # TLS, AUTH and PBKDF2 code paths: without a warm-up the JVM's first round measures its JIT compiler.
             log("connection-per-message submission: warm-up (not recorded)")
             submissions(max(32, p["sub_msgs"] // 5), False, mtas)
+        if {"throughput", "fsync"} & set(want):
+            # A fresh JVM's first thousands of messages run in its interpreter and JIT compiler: without this,
+            # round 1's first case measures them (its CPU per message several times the steady state's).
+            log("throughput: warm-up, 1 KiB x32 sessions x%d into each MTA (not recorded)" % p["warmup"])
+            for t in mtas:
+                r = scenarios.throughput(t, domain, 1024, 32, p["warmup"], p["stall"], p["limit"], a.work)
+                log("  warm-up %s: %s" % (t.name, describe(r)))
         for rnd in range(1, p["rounds"] + 1):
             if "submission" in want:
                 log("round %d/%d: connection-per-message submission" % (rnd, p["rounds"]))

@@ -84,7 +84,7 @@ def rows(res, params):
 
 def markdown(facts, res, params, quick, source):
     """The sentence that introduces the table, and the table."""
-    lead = ("%s (%d round%s, medians; %s cores; Hermod with %s listener and two delivery instances; %s), from "
+    lead = ("%s (%d round%s, medians; %s cores; Hermod with %s listener and 2 delivery instances; %s), from "
             "[benchmarks/results/%s](benchmarks/results/%s):\n\n" % (
                 "Quick run, indicative only" if quick else "Latest full run", params["rounds"],
                 "" if params["rounds"] == 1 else "s", facts.get("nproc", "?"), facts.get("hermod listener instances", "2"), str(facts.get("date", "?"))[:10],

@@ -103,8 +103,8 @@ def throughput_section(thr):
     md.append("\n## Durable accept rate and CPU per message (same runs)\n\n"
               "Accept: first send until smtp-source exited (every message had its 250). CPU: utime+stime of the "
               "whole process tree from the first send until it went quiet after the last arrival, per message; "
-              "the ceiling's is its sink's alone (the rig's own cost). The first case of a fresh JVM includes its JIT "
-              "compiler's warm-up.\n\n")
+              "the ceiling's is its sink's alone (the rig's own cost). Each MTA had an unrecorded warm-up before round 1 "
+              "(a fresh JVM's JIT compiler).\n\n")
     rows = []
     for (size, sessions, m), by in sorted(thr.items()):
         acc = [_median(by.get(n, []), "accept_rate") for n in TARGETS]
