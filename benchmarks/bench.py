@@ -95,7 +95,8 @@ def main():
     ap.add_argument("--deep-drain-limit", type=int, help="deepqueue: longest wait for the drain, s (default 1800)")
     ap.add_argument("--deep-hold", type=int, help="deepqueue: keep the queue this many s after intake before the "
                     "drain (more retry rounds before disk is measured again; default 0)")
-    ap.add_argument("--render", help="write the markdown of a shaping or deepqueue run again from its results-*.json")
+    ap.add_argument("--render", help="write the markdown of a run (the suite, shaping, deepqueue, bussubmit) again "
+                    "from its results-*.json")
     a = ap.parse_args()
     if a.render:
         import json
