@@ -224,6 +224,84 @@ class SyscallCounterTest(unittest.TestCase):
                 alive.wait(5)
 
 
+# An "MTA" at the seam the scenarios use (Target.mta: port, pids, cpu, alive): sink.py's SMTP server with one
+# fsync of a spool file per message before its 250, and a second thread that fdatasyncs once per 10 messages.
+# Known counts, so the fsync scenario's whole path (strace attached around a real smtp-source run) can be checked.
+SYNCING_SINK = textwrap.dedent("""
+    import asyncio, os, sys, threading
+    sys.path.insert(0, sys.argv[1])
+    import sink
+    fd = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT, 0o600)
+    tick = threading.Semaphore(0)
+    def every_tenth():
+        while True:
+            for _ in range(10):
+                tick.acquire()
+            os.fdatasync(fd)
+    threading.Thread(target=every_tenth, daemon=True).start()
+    counted = sink.Stats.message
+    def message(self, head):
+        os.write(fd, bytes(head[:64]))
+        os.fsync(fd)
+        counted(self, head)
+        tick.release()
+    sink.Stats.message = message
+    asyncio.run(sink.serve(sink.arguments().parse_args(sys.argv[3:]), sink.SmtpSink))
+""")
+
+
+class SyncingSink:
+    name = "syncing-sink"
+
+    def __init__(self, work):
+        self.port, self.status = procs.free_port(), procs.free_port()
+        here = os.path.dirname(os.path.abspath(__file__))
+        self.p = procs.Tracked(work, "syncing-sink", [
+            sys.executable, "-c", SYNCING_SINK, here, os.path.join(work, "spool.dat"), "--port", str(self.port),
+            "--status-port", str(self.status)], os.path.join(work, "syncing-sink.log"))
+        if not (procs.wait_port(self.port, 10, self.p.alive) and procs.wait_port(self.status, 10, self.p.alive)):
+            raise RuntimeError("the syncing sink did not start")
+
+    def count(self):
+        return int(procs.ask(self.status, "COUNT").split()[0])
+
+    def pids(self):
+        return [self.p.pid]
+
+    def cpu(self):
+        return procs.cpu_seconds(self.p.pid)
+
+    def alive(self):
+        return self.p.alive()
+
+    def stop(self):
+        self.p.stop()
+
+
+@unittest.skipUnless(shutil.which("strace") and shutil.which("smtp-source"), "strace or smtp-source missing")
+class FsyncScenarioTest(unittest.TestCase):
+    def test_counts_the_syncs_of_a_run_per_message_and_detaches(self):
+        with tempfile.TemporaryDirectory() as work:
+            mta = SyncingSink(work)
+            try:
+                target = scenarios.Target("Syncing", {"fast.test": mta}, mta)
+                r = scenarios.fsyncs(target, "fast.test", 50, stall=4, limit=60, work=work)
+                self.assertEqual(_tracer(mta.p.pid), 0, "strace is still attached")
+                self.assertTrue(mta.alive(), "the traced process must survive the detach")
+            finally:
+                mta.stop()
+        self.assertTrue(r["ok"], r)
+        self.assertEqual(r["syncs"], {"fsync": 50, "fdatasync": 5})
+        self.assertEqual(r["sync_files"], {"spool.dat": 55})
+        self.assertAlmostEqual(r["fsyncs_per_msg"], 1.1)
+        self.assertIn("accept_rate", r)
+
+    def test_an_mta_that_is_not_running_is_skipped(self):
+        target = scenarios.Target("Gone", {}, mta=None, why_not="did not start")
+        self.assertEqual(scenarios.fsyncs(target, "fast.test", 10, 1, 1, "/nonexistent"),
+                         {"ok": False, "reason": "did not start", "skipped": True})
+
+
 @unittest.skipUnless(shutil.which("smtp-source") and shutil.which("smtp-sink"), "postfix's tools are not installed")
 class CeilingThroughputTest(unittest.TestCase):
     def test_relay_accept_and_cpu_of_one_run(self):
