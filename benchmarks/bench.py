@@ -63,7 +63,7 @@ def log(msg):
 def describe(r):
     if not r["ok"] and "rate" not in r and "p50" not in r and "held" not in r:
         return "FAILED(%s)" % r["reason"]
-    keys = [k for k in ("rate", "accept_rate", "cpu_us", "fsyncs_per_msg", "p50", "p90", "p99", "p99_9", "max",
+    keys = [k for k in ("rate", "accept_rate", "cpu_us", "fsyncs_per_msg", "perf_fsyncs_per_msg", "p50", "p90", "p99", "p99_9", "max",
                         "login_p50", "login_p99", "resumed", "cpu_ms", "held", "rss", "pss", "probe_ms", "seconds",
                         "peak_rss") if k in r]
     text = " ".join("%s=%.1f" % (k, r[k]) for k in keys)
@@ -231,7 +231,7 @@ def main():
                         r = scenarios.throughput(t, domain, size, sessions, m, p["stall"], p["limit"], a.work)
                         results["throughput"].setdefault((size, sessions, m), {}).setdefault(t.name, []).append(r)
                         log("  %s %dB x%d s=%d: %s" % (t.name, size, m, sessions, describe(r)))
-            log("round %d/%d: fsyncs per message at one session (strace)" % (rnd, p["rounds"]))
+            log("round %d/%d: fsyncs per message at one session (perf, then strace)" % (rnd, p["rounds"]))
             for t in mtas if "fsync" in want else []:
                 r = scenarios.fsyncs(t, domain, p["fsync_msgs"], p["stall"], p["limit"], a.work)
                 results["fsync"].setdefault(p["fsync_msgs"], {}).setdefault(t.name, []).append(r)

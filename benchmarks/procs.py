@@ -269,6 +269,86 @@ def count_sync_calls(lines, work=""):
     return calls, files
 
 
+class SyncTracepoints:
+    """The same count without ptrace: `perf record -a` of the kernel's tracepoints syscalls:sys_enter_<call> for
+    SYNC_CALLS, machine-wide, with sched:sched_process_fork to follow the tree; afterwards only the calls of the
+    given pids and everything they forked while recording are counted. The traced processes never stop, so their
+    timing (and any batching that depends on it) is the real one; perf knows no file paths, only calls. After
+    start() the harness fsyncs a file of its own: stop() gives None unless perf saw that call too (it started
+    recording too late). Same interface as SyscallCounter; a Tracked process, stopped by PID like it."""
+
+    def __init__(self, work, name, pids, calls=SYNC_CALLS):
+        self.work, self.name, self.pids, self.calls = work, name, list(pids), calls
+        self.data = os.path.join(work, name + ".data")
+        self.log = os.path.join(work, name + ".log")
+        self.p = None
+
+    def start(self, timeout=15):
+        if not self.pids:
+            raise RuntimeError("no process to count")
+        if shutil.which("perf") is None:
+            raise RuntimeError("perf is not installed")
+        if os.path.exists(self.data):
+            os.remove(self.data)
+        events = ",".join(["syscalls:sys_enter_" + c for c in self.calls] + ["sched:sched_process_fork"])
+        self.p = Tracked(self.work, self.name, ["perf", "record", "-q", "-a", "-e", events, "-o", self.data], self.log)
+        deadline = time.monotonic() + timeout
+        while not (os.path.exists(self.data) and os.path.getsize(self.data) > 0):
+            if not self.p.alive() or time.monotonic() > deadline:
+                with open(self.log, errors="replace") as f:
+                    tail = f.read()[-300:].strip().replace("\n", " | ")
+                self.stop()
+                raise RuntimeError("perf record did not start: %s" % tail)
+            time.sleep(0.05)
+        time.sleep(0.3)
+        with open(os.path.join(self.work, self.name + ".sentinel"), "wb") as f:
+            f.write(b"x")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def stop(self):
+        """({call: count}, {}) of the tree, or None (perf wrote nothing usable). Safe to call again (None then)."""
+        if self.p is None:
+            return None
+        if self.p.alive():
+            self.p.proc.send_signal(signal.SIGINT)  # perf record writes its data and exits
+            try:
+                self.p.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                pass
+        self.p.stop()
+        self.p = None
+        try:
+            out = subprocess.run(["perf", "script", "-i", self.data, "-F", "pid,tid,event,trace"],
+                                 capture_output=True, text=True, timeout=120).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        calls, sentinel_seen = count_tracepoint_syncs(out.splitlines(), self.pids, os.getpid())
+        return (calls, {}) if sentinel_seen else None
+
+
+def count_tracepoint_syncs(lines, roots, sentinel_pid):
+    """`perf script -F pid,tid,event,trace` lines -> ({call: count} of the tree under `roots`, whether a sync call
+    of sentinel_pid was seen). The tree grows in the order of the events: a fork by a member (its pid, the
+    thread group) makes the child a member."""
+    tree, calls, sentinel = set(roots), {}, False
+    for line in lines:
+        m = re.match(r"^\s*(\d+)/\d+\s+(\w+):(\w+):\s*(.*)$", line)
+        if not m:
+            continue
+        pid, system, event = int(m.group(1)), m.group(2), m.group(3)
+        if system == "sched" and event == "sched_process_fork":
+            child = re.search(r"child_pid=(\d+)", m.group(4))
+            if child and pid in tree:
+                tree.add(int(child.group(1)))
+        elif system == "syscalls" and event.startswith("sys_enter_"):
+            sentinel = sentinel or pid == sentinel_pid
+            if pid in tree:
+                call = event[len("sys_enter_"):]
+                calls[call] = calls.get(call, 0) + 1
+    return calls, sentinel
+
+
 # ---------------------------------------------------------------- memory of process trees
 
 def _status_kb(pid, key):

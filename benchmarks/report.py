@@ -130,17 +130,20 @@ def _per_message(runs, key, messages):
 
 
 def fsync_section(fs):
-    md = ["\n## fsyncs per message at one session (1 KiB, smtp-source -d -s 1; strace on the MTA's process tree)\n\n"
+    md = ["\n## fsyncs per message at one session (1 KiB, smtp-source -d -s 1, the MTA's whole process tree)\n\n"
           "Every fsync, fdatasync, sync_file_range, msync, syncfs and sync of every process and thread of the MTA, "
-          "from the first send until it went quiet after the last arrival, per message. By call and by file: summed "
-          "over the rounds, per message. The msg/s of these runs are slowed by strace and are no measure of "
-          "speed.\n\n"]
+          "from the first send until it went quiet after the last arrival, per message, counted twice in two runs: "
+          "by perf from the kernel's tracepoints (no ptrace: the MTA at its own speed) and by strace (by call and "
+          "by file, summed over the rounds, per message; its msg/s are slowed by strace and are no measure of "
+          "speed).\n\n"]
     rows = []
     for m, by in sorted(fs.items()):
         for name, runs in by.items():
-            rows.append([name, m, cell(runs, "fsyncs_per_msg", "%.2f"), _per_message(runs, "syncs", m),
+            rows.append([name, m, cell(runs, "perf_fsyncs_per_msg", "%.2f"), _per_message(runs, "perf_syncs", m),
+                         cell(runs, "perf_rate"), cell(runs, "fsyncs_per_msg", "%.2f"), _per_message(runs, "syncs", m),
                          _per_message(runs, "sync_files", m), cell(runs, "rate")])
-    md.append(_table(["MTA", "messages", "syncs per message", "by call", "by file", "msg/s under strace"], rows))
+    md.append(_table(["MTA", "messages", "syncs/msg (perf)", "by call (perf)", "msg/s (perf run)",
+                      "syncs/msg (strace)", "by call (strace)", "by file (strace)", "msg/s under strace"], rows))
     return "".join(md)
 
 

@@ -58,10 +58,10 @@ cleanup() {
   for f in "$WORK"/pids/*.pid; do
     [ -e "$f" ] || continue
     pid=$(cat "$f")
-    # only a process that is still what we started (PIDs get reused): a sink, a peer, our dnsmasq, our strace, Hermod, or
-    # our Postfix master
+    # only a process that is still what we started (PIDs get reused): a sink, a peer, our dnsmasq, our strace or
+    # perf record, Hermod, or our Postfix master
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
-       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "smtp-sink|sink\.py|peer\.py|\.jar -conf|example\.(EmbeddedHermod|ClusterApp) |FeedConsumer\.java|dovecot -c $WORK/dovecot/|dnsmasq .*--conf-file=$WORK/|^strace .* -o $WORK/" ||
+       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "smtp-sink|sink\.py|peer\.py|\.jar -conf|example\.(EmbeddedHermod|ClusterApp) |FeedConsumer\.java|dovecot -c $WORK/dovecot/|dnsmasq .*--conf-file=$WORK/|^strace .* -o $WORK/|^perf record .* -o $WORK/" ||
          tr '\0' '\n' <"/proc/$pid/environ" | grep -qxE "MAIL_CONFIG=$WORK/postfix(-shaping|-deepqueue)?"; }; then
       kill "$pid" 2>/dev/null || true
       for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.3; done

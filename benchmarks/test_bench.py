@@ -52,6 +52,27 @@ class CountSyncCallsTest(unittest.TestCase):
                 self.assertEqual(procs.count_sync_calls(lines, "/w"), (calls, files))
 
 
+class CountTracepointSyncsTest(unittest.TestCase):
+    FORK = "%d/%d     sched:sched_process_fork: comm=x pid=%d child_comm=x child_pid=%d"
+    SYNC = "%d/%d      syscalls:sys_enter_%s: fd: 0x00000017"
+    CASES = [
+        # (lines, roots, expected calls, sentinel seen); the sentinel is pid 1000
+        ([SYNC % (10, 11, "fsync"), SYNC % (20, 20, "fsync"), SYNC % (1000, 1000, "fsync")], [10],
+         {"fsync": 1}, True),
+        # a child forked by a member (from any of its threads) is a member from then on, not before
+        ([SYNC % (30, 30, "fdatasync"), FORK % (10, 12, 12, 30), SYNC % (30, 30, "fdatasync"),
+          FORK % (30, 30, 30, 31), SYNC % (31, 31, "fsync")], [10],
+         {"fdatasync": 1, "fsync": 1}, False),
+        # a fork by a process outside the tree adds nothing
+        ([FORK % (20, 20, 20, 40), SYNC % (40, 40, "fsync"), "garbage", ""], [10], {}, False),
+    ]
+
+    def test_cases(self):
+        for lines, roots, calls, sentinel in self.CASES:
+            with self.subTest(lines=lines):
+                self.assertEqual(procs.count_tracepoint_syncs(lines, roots, 1000), (calls, sentinel))
+
+
 class LatencyMathTest(unittest.TestCase):
     def test_histogram_buckets_are_inclusive_above(self):
         cases = [
@@ -90,9 +111,11 @@ RESULTS = {
         "Hermod": [{"ok": False, "reason": "delivered 10/2000", "skipped": False}],
         "Postfix": [_run(rate=400.0, accept_rate=451.0, cpu_us=5000.0)]}},
     "fsync": {1000: {"Hermod": [_run(rate=150.0, fsyncs_per_msg=2.05, syncs={"fdatasync": 2050},
-                                     sync_files={"hermod-spool/journal/N.log": 2050})],
+                                     sync_files={"hermod-spool/journal/N.log": 2050}, perf_fsyncs_per_msg=1.5,
+                                     perf_syncs={"fdatasync": 1500}, perf_rate=700.0)],
                      "Postfix": [_run(rate=120.0, fsyncs_per_msg=1.0, syncs={"fsync": 1000},
-                                      sync_files={"postfix/queue/incoming/N": 1000})]}},
+                                      sync_files={"postfix/queue/incoming/N": 1000}, perf_fsyncs_per_msg=1.0,
+                                      perf_syncs={"fsync": 1000}, perf_rate=300.0)]}},
     "latency": {(163, 10): {
         "ceiling": [_run(p50=0.6, p90=0.8, p99=1.5, p99_9=2.0, max=3.0, arrived=1630, late=0.0,
                          hist=[100, 1500, 30, 0, 0, 0, 0, 0, 0])],
@@ -119,7 +142,8 @@ class SuiteJsonTest(unittest.TestCase):
     def test_markdown_has_every_new_figure(self):
         md = report.markdown({"nproc": "2"}, RESULTS, PARAMS, False)
         for text in ("| 1 KiB | 32 | 4000 | 11476 | 2443 | 478 | 5.11 | 79 | 979 | 4667 | 0.21 |",
-                     "| Hermod | 1000 | 2.05 | fdatasync 2.05 | hermod-spool/journal/N.log 2.05 | 150 |",
+                     "| Hermod | 1000 | 1.50 | fdatasync 1.50 | 700 | 2.05 | fdatasync 2.05 | "
+                     "hermod-spool/journal/N.log 2.05 | 150 |",
                      "| Hermod | 163 msg/s x 10 s | 1630 | 2.7 | 5.0 | 23.5 | 40.0 | 41.0 | 0.00 |",
                      "| Postfix | 163 msg/s | 0 | 0 | 100 | 1000 | 400 | 120 | 10 | 0 | 0 |",
                      "FAILED(delivered 10/2000)"):
@@ -136,8 +160,10 @@ class ReadmeTableTest(unittest.TestCase):
                          ["979 µs", "4,667 µs", "0.21 (lower is better)", "79 µs (sink)"])
         self.assertEqual(rows["32 KiB × 32 sessions: durable accept / relay"][0],
                          "FAILED(delivered 10/2000) / FAILED(delivered 10/2000) msg/s")
-        self.assertEqual(rows["fsyncs per message, 1 KiB, one session (1,000 messages)"],
+        self.assertEqual(rows["fsyncs per message, 1 KiB, one session (1,000 messages; strace)"],
                          ["2.05", "1.00", "2.05 (lower is better)", "–"])
+        self.assertEqual(rows["fsyncs per message, 1 KiB, one session (1,000 messages; perf)"],
+                         ["1.50", "1.00", "1.50 (lower is better)", "–"])
         self.assertEqual(rows["relay latency at 163 msg/s, p50 / p99"],
                          ["2.7 / 23.5 ms", "5.1 / 19.8 ms", "0.53 / 1.19 (lower is better)", "0.6 / 1.5 ms"])
         self.assertEqual(rows["2,000 idle sessions: memory (PSS)"][:2],
@@ -202,6 +228,32 @@ class SyscallCounterTest(unittest.TestCase):
                 self.assertEqual(_tracer(tree.pid), 0, "strace is still attached")
                 self.assertFalse(os.path.exists(os.path.join(work, "pids", "strace-test.pid")))
                 self.assertIsNone(counter.stop(), "a second stop is a no-op")
+            finally:
+                counter.stop()
+                tree.stdin.close()
+                tree.wait(10)
+                tree.stdout.close()
+
+    def test_perf_counts_the_same_tree_without_ptrace(self):
+        if not shutil.which("perf"):
+            self.skipTest("perf is not installed")
+        with tempfile.TemporaryDirectory() as work:
+            os.makedirs(os.path.join(work, "pids"))
+            tree = subprocess.Popen([sys.executable, "-c", TREE, os.path.join(work, "data")],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            counter = procs.SyncTracepoints(work, "perf-test", [tree.pid])
+            try:
+                self.assertEqual(tree.stdout.readline().strip(), "ready")
+                try:
+                    counter.start()
+                except RuntimeError as e:
+                    self.skipTest("perf cannot record tracepoints here: %s" % e)
+                self.assertEqual(_tracer(tree.pid), 0)
+                tree.stdin.write("go\n")
+                tree.stdin.flush()
+                self.assertEqual(tree.stdout.readline().strip(), "done")
+                self.assertEqual(counter.stop(), ({"fsync": 7, "fdatasync": 2}, {}))
+                self.assertFalse(os.path.exists(os.path.join(work, "pids", "perf-test.pid")))
             finally:
                 counter.stop()
                 tree.stdin.close()
@@ -294,6 +346,9 @@ class FsyncScenarioTest(unittest.TestCase):
         self.assertEqual(r["syncs"], {"fsync": 50, "fdatasync": 5})
         self.assertEqual(r["sync_files"], {"spool.dat": 55})
         self.assertAlmostEqual(r["fsyncs_per_msg"], 1.1)
+        if shutil.which("perf"):
+            self.assertEqual(r.get("perf_syncs"), {"fsync": 50, "fdatasync": 5}, r.get("perf_reason"))
+            self.assertAlmostEqual(r["perf_fsyncs_per_msg"], 1.1)
         self.assertIn("accept_rate", r)
 
     def test_an_mta_that_is_not_running_is_skipped(self):
