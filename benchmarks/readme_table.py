@@ -89,5 +89,9 @@ def markdown(facts, res, params, quick, source):
                 "Quick run, indicative only" if quick else "Latest full run", params["rounds"],
                 "" if params["rounds"] == 1 else "s", facts.get("nproc", "?"), facts.get("hermod listener instances", "2"), str(facts.get("date", "?"))[:10],
                 source.replace(".json", ".md"), source.replace(".json", ".md")))
-    return lead + report._table(["Scenario", "Hermod", "Postfix", "Hermod / Postfix", "rig ceiling (sink alone)"],
+    text = lead + report._table(["Scenario", "Hermod", "Postfix", "Hermod / Postfix", "rig ceiling (sink alone)"],
                                 rows(res, params))
+    if res.get("latency"):
+        text += ("\nRelay latency, messages per bucket (all rounds):\n\n" +
+                 report.latency_histogram(res["latency"]))
+    return text

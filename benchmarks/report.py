@@ -167,14 +167,19 @@ def latency_section(lat):
                       "sender late s"], rows))
     md.append("\nHistogram: messages per latency bucket, summed over the rounds (runs where some never arrived "
               "included: the missing ones are in no bucket).\n\n")
+    md.append(latency_histogram(lat))
+    return "".join(md)
+
+
+def latency_histogram(lat):
+    """A table: per target and offered rate, the messages in each latency bucket, summed over the rounds."""
     rows = []
     for (rate, secs), by in lat.items():
         for name, runs in by.items():
             hists = [r["hist"] for r in runs if r.get("hist")]
             rows.append([name, "%d msg/s" % rate] + ([sum(c) for c in zip(*hists)] if hists else
                                                     ["–"] * (len(scenarios.LATENCY_BUCKETS_MS) + 1)))
-    md.append(_table(["target", "load"] + _bucket_names(scenarios.LATENCY_BUCKETS_MS), rows))
-    return "".join(md)
+    return _table(["target", "load"] + _bucket_names(scenarios.LATENCY_BUCKETS_MS), rows)
 
 
 def submission_section(sub, p):

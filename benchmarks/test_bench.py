@@ -172,12 +172,13 @@ class ReadmeTableTest(unittest.TestCase):
     def test_markdown_is_one_table_after_its_sentence(self):
         text = readme_table.markdown({"nproc": "2", "date": "2026-12-06T16:00:00"}, RESULTS, PARAMS, False,
                                      "results-x.json")
-        lead, table = text.split("\n\n", 1)
+        lead, table, hist_lead, hist = text.split("\n\n")
         self.assertIn("[benchmarks/results/results-x.md]", lead)
         lines = table.strip().splitlines()
         self.assertTrue(all(line.startswith("| ") and line.endswith("|") or line.startswith("|---")
                             for line in lines))
         self.assertEqual(len(lines), 2 + len(readme_table.rows(RESULTS, PARAMS)))
+        self.assertIn("| Hermod | 163 msg/s | 0 | 10 | 900 | 600 | 80 | 30 | 10 | 0 | 0 |", hist)
 
 
 # A process tree that syncs a known number of times once told to: 3 fsyncs in its main thread, 2 fdatasyncs
