@@ -3,6 +3,7 @@ WORK/pids/ so run.sh's EXIT trap can stop it even if Python dies; nothing is eve
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -273,9 +274,10 @@ class SyncTracepoints:
     """The same count without ptrace: `perf record -a` of the kernel's tracepoints syscalls:sys_enter_<call> for
     SYNC_CALLS, machine-wide, with sched:sched_process_fork to follow the tree; afterwards only the calls of the
     given pids and everything they forked while recording are counted. The traced processes never stop, so their
-    timing (and any batching that depends on it) is the real one; perf knows no file paths, only calls. After
-    start() the harness fsyncs a file of its own: stop() gives None unless perf saw that call too (it started
-    recording too late). Same interface as SyscallCounter; a Tracked process, stopped by PID like it."""
+    timing (and any batching that depends on it) is the real one; perf knows no file paths, only calls. start()
+    returns once perf has acknowledged that recording is on; then the harness fsyncs a file of its own, and
+    stop() gives None unless perf saw that call too. Same interface as SyscallCounter; a Tracked process, stopped
+    by PID like it."""
 
     def __init__(self, work, name, pids, calls=SYNC_CALLS):
         self.work, self.name, self.pids, self.calls = work, name, list(pids), calls
@@ -283,24 +285,35 @@ class SyncTracepoints:
         self.log = os.path.join(work, name + ".log")
         self.p = None
 
-    def start(self, timeout=15):
+    def start(self, timeout=30):
         if not self.pids:
             raise RuntimeError("no process to count")
         if shutil.which("perf") is None:
             raise RuntimeError("perf is not installed")
-        if os.path.exists(self.data):
-            os.remove(self.data)
+        ctl, ack = self.data + ".ctl", self.data + ".ack"
+        for path in (self.data, ctl, ack):
+            if os.path.exists(path):
+                os.remove(path)
+        os.mkfifo(ctl)
+        os.mkfifo(ack)
         events = ",".join(["syscalls:sys_enter_" + c for c in self.calls] + ["sched:sched_process_fork"])
-        self.p = Tracked(self.work, self.name, ["perf", "record", "-q", "-a", "-e", events, "-o", self.data], self.log)
-        deadline = time.monotonic() + timeout
-        while not (os.path.exists(self.data) and os.path.getsize(self.data) > 0):
-            if not self.p.alive() or time.monotonic() > deadline:
-                with open(self.log, errors="replace") as f:
-                    tail = f.read()[-300:].strip().replace("\n", " | ")
-                self.stop()
-                raise RuntimeError("perf record did not start: %s" % tail)
-            time.sleep(0.05)
-        time.sleep(0.3)
+        # Started with its events disabled (-D -1), then enabled over its control FIFO: its "ack" says recording
+        # has begun (perf takes a second or more to get there on a busy machine; a fixed wait missed calls).
+        self.p = Tracked(self.work, self.name, ["perf", "record", "-q", "-a", "-D", "-1", "--control",
+                                                "fifo:%s,%s" % (ctl, ack), "-e", events, "-o", self.data], self.log)
+        ctl_fd, ack_fd = os.open(ctl, os.O_RDWR), os.open(ack, os.O_RDWR)  # O_RDWR: a FIFO opens without a peer
+        try:
+            os.write(ctl_fd, b"enable\n")
+            ready, _, _ = select.select([ack_fd], [], [], timeout)
+            acked = bool(ready) and os.read(ack_fd, 64).startswith(b"ack")
+        finally:
+            os.close(ctl_fd)
+            os.close(ack_fd)
+        if not acked:
+            with open(self.log, errors="replace") as f:
+                tail = f.read()[-300:].strip().replace("\n", " | ")
+            self.stop()
+            raise RuntimeError("perf record did not start recording in %d s: %s" % (timeout, tail))
         with open(os.path.join(self.work, self.name + ".sentinel"), "wb") as f:
             f.write(b"x")
             f.flush()
