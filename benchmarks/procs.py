@@ -183,37 +183,68 @@ def stop_all(started, log):
 SYNC_CALLS = ("fsync", "fdatasync", "sync_file_range", "msync", "syncfs", "sync")
 
 
-class SyscallCounter:
+class _TreeSyncCounter:
+    """What the two counters of an MTA's sync calls share: the tree's pids, a log, and a Tracked tool process
+    stopped with SIGINT (both strace and perf record finish their output on it) and then as any Tracked process."""
+    tool = None
+
+    def __init__(self, work, name, pids, calls=SYNC_CALLS):
+        self.work, self.name, self.pids, self.calls = work, name, list(pids), calls
+        self.log = os.path.join(work, name + ".log")
+        self.p = None
+
+    def _prepare(self, *outputs):
+        """Refuses to start without pids or without the tool; removes an earlier run's outputs."""
+        if not self.pids:
+            raise RuntimeError("no process to count")
+        if shutil.which(self.tool) is None:
+            raise RuntimeError("%s is not installed" % self.tool)
+        for path in outputs + (self.log,):
+            if os.path.exists(path):
+                os.remove(path)
+
+    def _log_tail(self):
+        with open(self.log, errors="replace") as f:
+            return f.read()[-300:].strip().replace("\n", " | ")
+
+    def _finish(self, wait):
+        """SIGINT and up to `wait` s for the tool to finish; False when it was not running (stopped before)."""
+        if self.p is None:
+            return False
+        if self.p.alive():
+            self.p.proc.send_signal(signal.SIGINT)
+            try:
+                self.p.proc.wait(wait)
+            except subprocess.TimeoutExpired:
+                pass
+        self.p.stop()
+        self.p = None
+        return True
+
+
+class SyscallCounter(_TreeSyncCounter):
     """`strace -f -y -e trace=SYNC_CALLS -p PID ...` attached to every pid of an MTA's process tree (all threads
     of each; -f follows what they fork later, e.g. Postfix's master starting smtpd and cleanup), writing one line
     per call (with the path of its file descriptor, -y) to WORK/NAME.trace until stop(). start() returns once
     strace has attached to every pid; stop() detaches (SIGINT: strace detaches from every tracee and exits) and
     counts the calls, by call and by file. strace is a Tracked process: run.sh's EXIT trap stops it by PID if
     Python dies, and the tracees go on running without it."""
+    tool = "strace"
 
     def __init__(self, work, name, pids, calls=SYNC_CALLS):
-        self.work, self.name, self.pids, self.calls = work, name, list(pids), calls
+        super().__init__(work, name, pids, calls)
         self.trace = os.path.join(work, name + ".trace")
-        self.err = os.path.join(work, name + ".log")
-        self.p = None
 
     def start(self, timeout=15):
-        if not self.pids:
-            raise RuntimeError("no process to trace")
-        if shutil.which("strace") is None:
-            raise RuntimeError("strace is not installed (run.sh installs the package strace)")
-        for path in (self.trace, self.err):
-            if os.path.exists(path):
-                os.remove(path)
+        self._prepare(self.trace)
         argv = ["strace", "-f", "-y", "-e", "signal=none", "-e", "trace=" + ",".join(self.calls), "-o", self.trace]
         for pid in self.pids:
             argv += ["-p", str(pid)]
-        self.p = Tracked(self.work, self.name, argv, self.err)
+        self.p = Tracked(self.work, self.name, argv, self.log)
         deadline = time.monotonic() + timeout
         while self._attached() < len(self.pids):
             if not self.p.alive() or time.monotonic() > deadline:
-                with open(self.err, errors="replace") as f:
-                    tail = f.read()[-300:].strip().replace("\n", " | ")
+                tail = self._log_tail()
                 self.stop()
                 raise RuntimeError("strace did not attach to %d pids: %s" % (len(self.pids), tail))
             time.sleep(0.05)
@@ -222,7 +253,7 @@ class SyscallCounter:
         """Pids strace reports attached so far ("Process N attached", "... attached with M threads"), plus those
         that exited meanwhile (a Postfix smtpd at its idle timeout): nothing is left to wait for there."""
         try:
-            with open(self.err, errors="replace") as f:
+            with open(self.log, errors="replace") as f:
                 text = f.read()
         except OSError:
             text = ""
@@ -233,17 +264,7 @@ class SyscallCounter:
         """Detach from everything; ({call: count}, {file: count}) from the trace, or None when strace wrote none.
         Safe to call again (None then); a strace that does not detach within 10 s is stopped as any Tracked
         process (TERM, then KILL)."""
-        if self.p is None:
-            return None
-        if self.p.alive():
-            self.p.proc.send_signal(signal.SIGINT)
-            try:
-                self.p.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                pass
-        self.p.stop()
-        self.p = None
-        if not os.path.exists(self.trace):
+        if not self._finish(10) or not os.path.exists(self.trace):
             return None
         with open(self.trace, errors="replace") as f:
             return count_sync_calls(f, self.work)
@@ -270,7 +291,7 @@ def count_sync_calls(lines, work=""):
     return calls, files
 
 
-class SyncTracepoints:
+class SyncTracepoints(_TreeSyncCounter):
     """The same count without ptrace: `perf record -a` of the kernel's tracepoints syscalls:sys_enter_<call> for
     SYNC_CALLS, machine-wide, with sched:sched_process_fork to follow the tree; afterwards only the calls of the
     given pids and everything they forked while recording are counted. The traced processes never stop, so their
@@ -279,21 +300,15 @@ class SyncTracepoints:
     stop() gives None unless perf saw that call too. Same interface as SyscallCounter; a Tracked process, stopped
     by PID like it."""
 
+    tool = "perf"
+
     def __init__(self, work, name, pids, calls=SYNC_CALLS):
-        self.work, self.name, self.pids, self.calls = work, name, list(pids), calls
+        super().__init__(work, name, pids, calls)
         self.data = os.path.join(work, name + ".data")
-        self.log = os.path.join(work, name + ".log")
-        self.p = None
 
     def start(self, timeout=30):
-        if not self.pids:
-            raise RuntimeError("no process to count")
-        if shutil.which("perf") is None:
-            raise RuntimeError("perf is not installed")
         ctl, ack = self.data + ".ctl", self.data + ".ack"
-        for path in (self.data, ctl, ack):
-            if os.path.exists(path):
-                os.remove(path)
+        self._prepare(self.data, ctl, ack)
         os.mkfifo(ctl)
         os.mkfifo(ack)
         events = ",".join(["syscalls:sys_enter_" + c for c in self.calls] + ["sched:sched_process_fork"])
@@ -310,8 +325,7 @@ class SyncTracepoints:
             os.close(ctl_fd)
             os.close(ack_fd)
         if not acked:
-            with open(self.log, errors="replace") as f:
-                tail = f.read()[-300:].strip().replace("\n", " | ")
+            tail = self._log_tail()
             self.stop()
             raise RuntimeError("perf record did not start recording in %d s: %s" % (timeout, tail))
         with open(os.path.join(self.work, self.name + ".sentinel"), "wb") as f:
@@ -321,16 +335,8 @@ class SyncTracepoints:
 
     def stop(self):
         """({call: count}, {}) of the tree, or None (perf wrote nothing usable). Safe to call again (None then)."""
-        if self.p is None:
+        if not self._finish(30):  # on SIGINT perf record writes its data and exits
             return None
-        if self.p.alive():
-            self.p.proc.send_signal(signal.SIGINT)  # perf record writes its data and exits
-            try:
-                self.p.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                pass
-        self.p.stop()
-        self.p = None
         try:
             out = subprocess.run(["perf", "script", "-i", self.data, "-F", "pid,tid,event,trace"],
                                  capture_output=True, text=True, timeout=120).stdout

@@ -159,8 +159,7 @@ class SyncCounts:
     def stop(self):
         counted = self.counter.stop()
         if counted is None:
-            return {"ok": False, "reason": "%s counted nothing usable (see %s)" % (
-                type(self.counter).__name__, getattr(self.counter, "err", getattr(self.counter, "log", "")))}
+            return {"ok": False, "reason": "%s counted nothing usable (see %s)" % (self.counter.tool, self.counter.log)}
         calls, files = counted
         return {"syncs": calls, "sync_files": files, "fsyncs_per_msg": sum(calls.values()) / self.messages}
 

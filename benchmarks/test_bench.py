@@ -208,58 +208,50 @@ def _tracer(pid):
         return int(next(line.split()[1] for line in f if line.startswith("TracerPid:")))
 
 
+def _count_tree(counter_type, name, while_counting):
+    """Runs TREE with a counter_type counter started before it syncs; while_counting(tree) is called while the
+    counter is running (the tree has synced, not exited). Returns (what stop() gave, the tree's TracerPid
+    afterwards, whether the counter's pid file was left behind)."""
+    with tempfile.TemporaryDirectory() as work:
+        os.makedirs(os.path.join(work, "pids"))
+        tree = subprocess.Popen([sys.executable, "-c", TREE, os.path.join(work, "data")],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        counter = counter_type(work, name, [tree.pid])
+        try:
+            assert tree.stdout.readline().strip() == "ready"
+            counter.start()
+            tree.stdin.write("go\n")
+            tree.stdin.flush()
+            assert tree.stdout.readline().strip() == "done"
+            while_counting(tree)
+            counted = counter.stop()
+            return counted, _tracer(tree.pid), os.path.exists(os.path.join(work, "pids", name + ".pid"))
+        finally:
+            counter.stop()
+            tree.stdin.close()
+            tree.wait(10)
+            tree.stdout.close()
+
+
 @unittest.skipUnless(shutil.which("strace"), "strace is not installed")
 class SyscallCounterTest(unittest.TestCase):
     def test_counts_every_sync_of_the_tree_and_detaches(self):
-        with tempfile.TemporaryDirectory() as work:
-            os.makedirs(os.path.join(work, "pids"))
-            tree = subprocess.Popen([sys.executable, "-c", TREE, os.path.join(work, "data")],
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-            counter = procs.SyscallCounter(work, "strace-test", [tree.pid])
-            try:
-                self.assertEqual(tree.stdout.readline().strip(), "ready")
-                counter.start()
-                self.assertNotEqual(_tracer(tree.pid), 0)
-                tree.stdin.write("go\n")
-                tree.stdin.flush()
-                self.assertEqual(tree.stdout.readline().strip(), "done")
-                calls, files = counter.stop()
-                self.assertEqual(calls, {"fsync": 7, "fdatasync": 2})
-                self.assertEqual(files, {"data": 9})
-                self.assertEqual(_tracer(tree.pid), 0, "strace is still attached")
-                self.assertFalse(os.path.exists(os.path.join(work, "pids", "strace-test.pid")))
-                self.assertIsNone(counter.stop(), "a second stop is a no-op")
-            finally:
-                counter.stop()
-                tree.stdin.close()
-                tree.wait(10)
-                tree.stdout.close()
+        counted, tracer, pid_file_left = _count_tree(
+            procs.SyscallCounter, "strace-test", lambda tree: self.assertNotEqual(_tracer(tree.pid), 0))
+        self.assertEqual(counted, ({"fsync": 7, "fdatasync": 2}, {"data": 9}))
+        self.assertEqual(tracer, 0, "strace is still attached")
+        self.assertFalse(pid_file_left)
 
     def test_perf_counts_the_same_tree_without_ptrace(self):
         if not shutil.which("perf"):
             self.skipTest("perf is not installed")
-        with tempfile.TemporaryDirectory() as work:
-            os.makedirs(os.path.join(work, "pids"))
-            tree = subprocess.Popen([sys.executable, "-c", TREE, os.path.join(work, "data")],
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-            counter = procs.SyncTracepoints(work, "perf-test", [tree.pid])
-            try:
-                self.assertEqual(tree.stdout.readline().strip(), "ready")
-                try:
-                    counter.start()
-                except RuntimeError as e:
-                    self.skipTest("perf cannot record tracepoints here: %s" % e)
-                self.assertEqual(_tracer(tree.pid), 0)
-                tree.stdin.write("go\n")
-                tree.stdin.flush()
-                self.assertEqual(tree.stdout.readline().strip(), "done")
-                self.assertEqual(counter.stop(), ({"fsync": 7, "fdatasync": 2}, {}))
-                self.assertFalse(os.path.exists(os.path.join(work, "pids", "perf-test.pid")))
-            finally:
-                counter.stop()
-                tree.stdin.close()
-                tree.wait(10)
-                tree.stdout.close()
+        try:
+            counted, tracer, pid_file_left = _count_tree(
+                procs.SyncTracepoints, "perf-test", lambda tree: self.assertEqual(_tracer(tree.pid), 0))
+        except RuntimeError as e:
+            self.skipTest("perf cannot record tracepoints here: %s" % e)
+        self.assertEqual(counted, ({"fsync": 7, "fdatasync": 2}, {}))
+        self.assertFalse(pid_file_left)
 
     def test_a_pid_that_is_gone_does_not_block_start(self):
         with tempfile.TemporaryDirectory() as work:
@@ -271,6 +263,7 @@ class SyscallCounterTest(unittest.TestCase):
                 counter.start(timeout=10)
                 self.assertEqual(counter.stop(), ({}, {}))
                 self.assertEqual(_tracer(alive.pid), 0)
+                self.assertIsNone(counter.stop(), "a second stop is a no-op")
             finally:
                 counter.stop()
                 alive.kill()
