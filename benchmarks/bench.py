@@ -17,11 +17,11 @@ from scenarios import Target
 
 QUICK = dict(rounds=1, sizes=[1024, 32768], sessions=[4, 32, 200], msgs={1024: 400, 32768: 300}, per_session=4,
              lat_rate=200, lat_seconds=2, idle=[2000], big=5 * 1024 * 1024, stall=4, limit=60, calibration=2000,
-             idle_overall=75, sub_msgs=100, sub_threads=16)
+             idle_overall=75, sub_msgs=100, sub_threads=16, fsync_msgs=200, warmup=400)
 FULL = dict(rounds=3, sizes=[1024, 32768], sessions=[4, 32, 200], msgs={1024: 4000, 32768: 2000}, per_session=10,
             lat_rate=200, lat_seconds=10, idle=[2000, 10000], big=50 * 1024 * 1024, stall=15, limit=300, calibration=10000,
-            idle_overall=600, sub_msgs=300, sub_threads=16)
-SCENARIOS = ("throughput", "latency", "concurrency", "big", "submission")
+            idle_overall=600, sub_msgs=300, sub_threads=16, fsync_msgs=1000, warmup=2000)
+SCENARIOS = ("throughput", "fsync", "latency", "concurrency", "big", "submission")
 # Connection-per-message submission: (label, listener, AUTH PLAIN?, resume TLS sessions?)
 SUBMISSION_VARIANTS = [
     ("STARTTLS + AUTH PLAIN (submission)", "submission", True, False),
@@ -63,8 +63,9 @@ def log(msg):
 def describe(r):
     if not r["ok"] and "rate" not in r and "p50" not in r and "held" not in r:
         return "FAILED(%s)" % r["reason"]
-    keys = [k for k in ("rate", "p50", "p99", "login_p50", "login_p99", "resumed", "cpu_ms", "held", "rss", "pss",
-                        "probe_ms", "seconds", "peak_rss") if k in r]
+    keys = [k for k in ("rate", "accept_rate", "cpu_us", "fsyncs_per_msg", "perf_fsyncs_per_msg", "p50", "p90", "p99", "p99_9", "max",
+                        "login_p50", "login_p99", "resumed", "cpu_ms", "held", "rss", "pss", "probe_ms", "seconds",
+                        "peak_rss") if k in r]
     text = " ".join("%s=%.1f" % (k, r[k]) for k in keys)
     return text + ("" if r["ok"] else " FAILED(%s)" % r.get("reason", ""))
 
@@ -79,6 +80,7 @@ def main():
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated: " + ",".join(SCENARIOS))
     ap.add_argument("--listener-instances", type=int, default=2, help="Hermod's listeners[].instances")
+    ap.add_argument("--latency-rate", type=int, help="latency scenario: offered msgs/s (default 200)")
     ap.add_argument("--dead-destination", action="store_true", help="shaping scenario: dead destination")
     ap.add_argument("--campaign", action="store_true", help="shaping scenario: campaign over simulated providers")
     ap.add_argument("--dead-messages", type=int, help="messages to the dead smarthost (default 20,000; quick 2,000)")
@@ -93,11 +95,18 @@ def main():
     ap.add_argument("--deep-drain-limit", type=int, help="deepqueue: longest wait for the drain, s (default 1800)")
     ap.add_argument("--deep-hold", type=int, help="deepqueue: keep the queue this many s after intake before the "
                     "drain (more retry rounds before disk is measured again; default 0)")
-    ap.add_argument("--render", help="write the markdown of a shaping or deepqueue run again from its results-*.json")
+    ap.add_argument("--render", help="write the markdown of a run (the suite, shaping, deepqueue, bussubmit) again "
+                    "from its results-*.json")
     a = ap.parse_args()
     if a.render:
         import json
         d = json.load(open(a.render))
+        if d.get("tag") == "suite":
+            facts, res, params, quick = report.load_suite(a.render)
+            with open(a.render[:-5] + ".md", "w") as f:
+                f.write(report.markdown(facts, res, params, quick))
+            log("rendered " + a.render[:-5] + ".md")
+            return 0
         write = {"deepqueue": report.write_deepqueue, "bussubmit": report.write_bussubmit}.get(d.get("tag"),
                                                                                                 report.write_shaping)
         log("rendered " + write(a.results, d["facts"], d["params"], d["results"], d["quick"],
@@ -110,6 +119,8 @@ def main():
     p = dict(QUICK if a.quick else FULL)
     if a.rounds:
         p["rounds"] = max(1, a.rounds)
+    if a.latency_rate:
+        p["lat_rate"] = max(1, a.latency_rate)
     want = [s.strip() for s in a.only.split(",") if s.strip()]
     if want == ["deepqueue"]:
         return deepqueue_main(a)
@@ -129,7 +140,8 @@ def main():
     facts["scenarios"] = ",".join(want)
     facts["hermod jar"] = "%s (sha256 %s)" % (a.jar, sh(["sh", "-c", "sha256sum '%s' | cut -c1-12" % a.jar]))
     facts["hermod listener instances"] = str(a.listener_instances)
-    results = {"throughput": {}, "latency": {}, "concurrency": {}, "big": {}, "calibration": {}, "submission": {}}
+    results = {"throughput": {}, "fsync": {}, "latency": {}, "concurrency": {}, "big": {}, "calibration": {},
+               "submission": {}}
     started = []
 
     def keep(x):
@@ -200,6 +212,13 @@ def main():
             # TLS, AUTH and PBKDF2 code paths: without a warm-up the JVM's first round measures its JIT compiler.
             log("connection-per-message submission: warm-up (not recorded)")
             submissions(max(32, p["sub_msgs"] // 5), False, mtas)
+        if {"throughput", "fsync"} & set(want):
+            # A fresh JVM's first thousands of messages run in its interpreter and JIT compiler: without this,
+            # round 1's first case measures them (its CPU per message several times the steady state's).
+            log("throughput: warm-up, 1 KiB x32 sessions x%d into each MTA (not recorded)" % p["warmup"])
+            for t in mtas:
+                r = scenarios.throughput(t, domain, 1024, 32, p["warmup"], p["stall"], p["limit"], a.work)
+                log("  warm-up %s: %s" % (t.name, describe(r)))
         for rnd in range(1, p["rounds"] + 1):
             if "submission" in want:
                 log("round %d/%d: connection-per-message submission" % (rnd, p["rounds"]))
@@ -212,6 +231,11 @@ def main():
                         r = scenarios.throughput(t, domain, size, sessions, m, p["stall"], p["limit"], a.work)
                         results["throughput"].setdefault((size, sessions, m), {}).setdefault(t.name, []).append(r)
                         log("  %s %dB x%d s=%d: %s" % (t.name, size, m, sessions, describe(r)))
+            log("round %d/%d: fsyncs per message at one session (perf, then strace)" % (rnd, p["rounds"]))
+            for t in mtas if "fsync" in want else []:
+                r = scenarios.fsyncs(t, domain, p["fsync_msgs"], p["stall"], p["limit"], a.work)
+                results["fsync"].setdefault(p["fsync_msgs"], {}).setdefault(t.name, []).append(r)
+                log("  %s 1024B x%d s=1: %s %s" % (t.name, p["fsync_msgs"], describe(r), r.get("sync_files", "")))
             log("round %d/%d: latency" % (rnd, p["rounds"]))
             for t in targets if "latency" in want else []:
                 r = scenarios.latency(t, p["lat_rate"], p["lat_seconds"], p["stall"])

@@ -3,6 +3,7 @@ WORK/pids/ so run.sh's EXIT trap can stop it even if Python dies; nothing is eve
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -117,6 +118,10 @@ class SmtpSink:
             hits = re.findall(rb"mesg=(\d+)", f.read())
         return int(hits[-1]) if hits else 0
 
+    def cpu(self):
+        """CPU seconds of the sink (one process): the ceiling's own cost."""
+        return cpu_seconds(self.p.pid)
+
     def stop(self):
         self.p.stop()
 
@@ -140,6 +145,9 @@ class PySink:
 
     def reset_latencies(self):
         ask(self.status, "LATRESET")
+
+    def cpu(self):
+        return cpu_seconds(self.p.pid)
 
     def stop(self):
         self.p.stop()
@@ -166,6 +174,198 @@ def stop_all(started, log):
             x.stop()
         except Exception as e:
             log("stopping %s: %s" % (type(x).__name__, e))
+
+
+# ---------------------------------------------------------------- syscalls of process trees
+
+# Every way a process can ask for data to reach the disk (fsync(2), fdatasync(2), sync_file_range(2),
+# msync(2) with MS_SYNC, syncfs(2), sync(2)).
+SYNC_CALLS = ("fsync", "fdatasync", "sync_file_range", "msync", "syncfs", "sync")
+
+
+class _TreeSyncCounter:
+    """What the two counters of an MTA's sync calls share: the tree's pids, a log, and a Tracked tool process
+    stopped with SIGINT (both strace and perf record finish their output on it) and then as any Tracked process."""
+    tool = None
+
+    def __init__(self, work, name, pids, calls=SYNC_CALLS):
+        self.work, self.name, self.pids, self.calls = work, name, list(pids), calls
+        self.log = os.path.join(work, name + ".log")
+        self.p = None
+
+    def _prepare(self, *outputs):
+        """Refuses to start without pids or without the tool; removes an earlier run's outputs."""
+        if not self.pids:
+            raise RuntimeError("no process to count")
+        if shutil.which(self.tool) is None:
+            raise RuntimeError("%s is not installed" % self.tool)
+        for path in outputs + (self.log,):
+            if os.path.exists(path):
+                os.remove(path)
+
+    def _log_tail(self):
+        with open(self.log, errors="replace") as f:
+            return f.read()[-300:].strip().replace("\n", " | ")
+
+    def _finish(self, wait):
+        """SIGINT and up to `wait` s for the tool to finish; False when it was not running (stopped before)."""
+        if self.p is None:
+            return False
+        if self.p.alive():
+            self.p.proc.send_signal(signal.SIGINT)
+            try:
+                self.p.proc.wait(wait)
+            except subprocess.TimeoutExpired:
+                pass
+        self.p.stop()
+        self.p = None
+        return True
+
+
+class SyscallCounter(_TreeSyncCounter):
+    """`strace -f -y -e trace=SYNC_CALLS -p PID ...` attached to every pid of an MTA's process tree (all threads
+    of each; -f follows what they fork later, e.g. Postfix's master starting smtpd and cleanup), writing one line
+    per call (with the path of its file descriptor, -y) to WORK/NAME.trace until stop(). start() returns once
+    strace has attached to every pid; stop() detaches (SIGINT: strace detaches from every tracee and exits) and
+    counts the calls, by call and by file. strace is a Tracked process: run.sh's EXIT trap stops it by PID if
+    Python dies, and the tracees go on running without it."""
+    tool = "strace"
+
+    def __init__(self, work, name, pids, calls=SYNC_CALLS):
+        super().__init__(work, name, pids, calls)
+        self.trace = os.path.join(work, name + ".trace")
+
+    def start(self, timeout=15):
+        self._prepare(self.trace)
+        argv = ["strace", "-f", "-y", "-e", "signal=none", "-e", "trace=" + ",".join(self.calls), "-o", self.trace]
+        for pid in self.pids:
+            argv += ["-p", str(pid)]
+        self.p = Tracked(self.work, self.name, argv, self.log)
+        deadline = time.monotonic() + timeout
+        while self._attached() < len(self.pids):
+            if not self.p.alive() or time.monotonic() > deadline:
+                tail = self._log_tail()
+                self.stop()
+                raise RuntimeError("strace did not attach to %d pids: %s" % (len(self.pids), tail))
+            time.sleep(0.05)
+
+    def _attached(self):
+        """Pids strace reports attached so far ("Process N attached", "... attached with M threads"), plus those
+        that exited meanwhile (a Postfix smtpd at its idle timeout): nothing is left to wait for there."""
+        try:
+            with open(self.log, errors="replace") as f:
+                text = f.read()
+        except OSError:
+            text = ""
+        seen = {int(p) for p in re.findall(r"^strace: Process (\d+) attached", text, re.M)}
+        return sum(1 for pid in self.pids if pid in seen or not os.path.exists("/proc/%d" % pid))
+
+    def stop(self):
+        """Detach from everything; ({call: count}, {file: count}) from the trace, or None when strace wrote none.
+        Safe to call again (None then); a strace that does not detach within 10 s is stopped as any Tracked
+        process (TERM, then KILL)."""
+        if not self._finish(10) or not os.path.exists(self.trace):
+            return None
+        with open(self.trace, errors="replace") as f:
+            return count_sync_calls(f, self.work)
+
+
+def count_sync_calls(lines, work=""):
+    """strace -f -y output -> ({call: count}, {file: count}). A call counts once where it starts ("PID call(fd<path>,
+    ..." or "... <unfinished ...>"; its "<... call resumed>" line is not counted again). Files are named relative
+    to `work`, with queue ids and sequence numbers (runs of 5 or more hex digits and any decimal digits) as "N",
+    so a message's files fold into one row per kind."""
+    calls, files = {}, {}
+    for line in lines:
+        m = re.match(r"^(?:\[pid\s+\d+\]\s*|\d+\s+)?(\w+)\((?:(\d+)<([^>]*)>)?", line)
+        if not m:
+            continue
+        calls[m.group(1)] = calls.get(m.group(1), 0) + 1
+        path = m.group(3)
+        if path is None:
+            key = "(%s: no file)" % m.group(1)
+        else:
+            path = os.path.relpath(path, work) if work and path.startswith(work + "/") else path
+            key = re.sub(r"[0-9A-Fa-f]*\d[0-9A-Fa-f]*", "N", re.sub(r"\b[0-9A-F]{5,}\b", "N", path))
+        files[key] = files.get(key, 0) + 1
+    return calls, files
+
+
+class SyncTracepoints(_TreeSyncCounter):
+    """The same count without ptrace: `perf record -a` of the kernel's tracepoints syscalls:sys_enter_<call> for
+    SYNC_CALLS, machine-wide, with sched:sched_process_fork to follow the tree; afterwards only the calls of the
+    given pids and everything they forked while recording are counted. The traced processes never stop, so their
+    timing (and any batching that depends on it) is the real one; perf knows no file paths, only calls. start()
+    returns once perf has acknowledged that recording is on; then the harness fsyncs a file of its own, and
+    stop() gives None unless perf saw that call too. Same interface as SyscallCounter; a Tracked process, stopped
+    by PID like it."""
+
+    tool = "perf"
+
+    def __init__(self, work, name, pids, calls=SYNC_CALLS):
+        super().__init__(work, name, pids, calls)
+        self.data = os.path.join(work, name + ".data")
+
+    def start(self, timeout=30):
+        ctl, ack = self.data + ".ctl", self.data + ".ack"
+        self._prepare(self.data, ctl, ack)
+        os.mkfifo(ctl)
+        os.mkfifo(ack)
+        events = ",".join(["syscalls:sys_enter_" + c for c in self.calls] + ["sched:sched_process_fork"])
+        # Started with its events disabled (-D -1), then enabled over its control FIFO: its "ack" says recording
+        # has begun (perf takes a second or more to get there on a busy machine; a fixed wait missed calls).
+        self.p = Tracked(self.work, self.name, ["perf", "record", "-q", "-a", "-D", "-1", "--control",
+                                                "fifo:%s,%s" % (ctl, ack), "-e", events, "-o", self.data], self.log)
+        ctl_fd, ack_fd = os.open(ctl, os.O_RDWR), os.open(ack, os.O_RDWR)  # O_RDWR: a FIFO opens without a peer
+        try:
+            os.write(ctl_fd, b"enable\n")
+            ready, _, _ = select.select([ack_fd], [], [], timeout)
+            acked = bool(ready) and os.read(ack_fd, 64).startswith(b"ack")
+        finally:
+            os.close(ctl_fd)
+            os.close(ack_fd)
+        if not acked:
+            tail = self._log_tail()
+            self.stop()
+            raise RuntimeError("perf record did not start recording in %d s: %s" % (timeout, tail))
+        with open(os.path.join(self.work, self.name + ".sentinel"), "wb") as f:
+            f.write(b"x")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def stop(self):
+        """({call: count}, {}) of the tree, or None (perf wrote nothing usable). Safe to call again (None then)."""
+        if not self._finish(30):  # on SIGINT perf record writes its data and exits
+            return None
+        try:
+            out = subprocess.run(["perf", "script", "-i", self.data, "-F", "pid,tid,event,trace"],
+                                 capture_output=True, text=True, timeout=120).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        calls, sentinel_seen = count_tracepoint_syncs(out.splitlines(), self.pids, os.getpid())
+        return (calls, {}) if sentinel_seen else None
+
+
+def count_tracepoint_syncs(lines, roots, sentinel_pid):
+    """`perf script -F pid,tid,event,trace` lines -> ({call: count} of the tree under `roots`, whether a sync call
+    of sentinel_pid was seen). The tree grows in the order of the events: a fork by a member (its pid, the
+    thread group) makes the child a member."""
+    tree, calls, sentinel = set(roots), {}, False
+    for line in lines:
+        m = re.match(r"^\s*(\d+)/\d+\s+(\w+):(\w+):\s*(.*)$", line)
+        if not m:
+            continue
+        pid, system, event = int(m.group(1)), m.group(2), m.group(3)
+        if system == "sched" and event == "sched_process_fork":
+            child = re.search(r"child_pid=(\d+)", m.group(4))
+            if child and pid in tree:
+                tree.add(int(child.group(1)))
+        elif system == "syscalls" and event.startswith("sys_enter_"):
+            sentinel = sentinel or pid == sentinel_pid
+            if pid in tree:
+                call = event[len("sys_enter_"):]
+                calls[call] = calls.get(call, 0) + 1
+    return calls, sentinel
 
 
 # ---------------------------------------------------------------- memory of process trees

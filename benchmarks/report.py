@@ -6,6 +6,8 @@ import statistics
 import subprocess
 import time
 
+import scenarios
+
 
 def _ok(runs, key):
     return [r[key] for r in runs if r["ok"] and key in r]
@@ -46,6 +48,9 @@ def _size(n):
     return "%d KiB" % (n // 1024) if n < 1024 * 1024 else "%d MiB" % (n // (1024 * 1024))
 
 
+TARGETS = ("ceiling", "Hermod", "Postfix")
+
+
 def markdown(facts, res, p, quick):
     md = ["# Hermod vs Postfix benchmark%s\n" % (" (--quick: indicative only)" if quick else ""),
           "Rounds: %d, interleaved (ceiling, Hermod, Postfix per case). Medians over successful rounds. "
@@ -54,48 +59,127 @@ def markdown(facts, res, p, quick):
 
     if res.get("submission"):
         md.append(submission_section(res["submission"], p))
-    if not res["calibration"] and not res["throughput"]:
-        return "\n".join(md)
+    if res.get("calibration"):
+        md.append("\n## Sink calibration (ceiling, 1 KiB, smtp-source straight into the sink)\n")
+        kinds = sorted({k for (_, k) in res["calibration"]})
+        sessions = sorted({s for (s, _) in res["calibration"]})
+        md.append(_table(["sessions"] + ["%s msg/s" % k for k in kinds],
+                         [[s] + [cell(res["calibration"].get((s, k), []), "rate") for k in kinds] for s in sessions]))
+    if res.get("throughput"):
+        md.append(throughput_section(res["throughput"]))
+    if res.get("fsync"):
+        md.append(fsync_section(res["fsync"]))
+    if res.get("latency"):
+        md.append(latency_section(res["latency"]))
+    if res.get("concurrency"):
+        md.append("\n## Idle sessions (opened, greeted, EHLO; then memory and one new client's transaction)\n")
+        rows = []
+        for n, by in sorted(res["concurrency"].items()):
+            for name, runs in by.items():
+                rows.append([n, name, cell(runs, "held"), cell(runs, "open_s", "%.1f"), cell(runs, "rss"),
+                             cell(runs, "pss"), cell(runs, "procs"), cell(runs, "probe_ms")])
+        md.append(_table(["sessions", "MTA", "held", "open s", "RSS MiB (sum VmRSS)", "PSS MiB", "processes",
+                          "new client ms"], rows))
+    if res.get("big"):
+        md.append("\n## One large message (accepted and relayed)\n")
+        rows = []
+        for size, by in sorted(res["big"].items()):
+            for name, runs in by.items():
+                rows.append([_size(size), name, cell(runs, "seconds", "%.2f"), cell(runs, "peak_rss")])
+        md.append(_table(["size", "target", "seconds", "peak RSS MiB"], rows))
+    return "\n".join(md)
 
-    md.append("\n## Sink calibration (ceiling, 1 KiB, smtp-source straight into the sink)\n")
-    kinds = sorted({k for (_, k) in res["calibration"]})
-    sessions = sorted({s for (s, _) in res["calibration"]})
-    md.append(_table(["sessions"] + ["%s msg/s" % k for k in kinds],
-                     [[s] + [cell(res["calibration"].get((s, k), []), "rate") for k in kinds] for s in sessions]))
 
-    md.append("\n## Accept + relay throughput (first send until the sink counted every message)\n")
+def throughput_section(thr):
+    """Relay rates with their ratios, then durable accept rates and CPU per message."""
+    md = ["\n## Accept + relay throughput (relay: first send until the sink counted every message)\n\n"]
     rows = []
-    for (size, sessions, m), by in sorted(res["throughput"].items()):
-        c, h, f = (_median(by.get(n, []), "rate") for n in ("ceiling", "Hermod", "Postfix"))
-        rows.append([_size(size), sessions, m, cell(by.get("ceiling", []), "rate"), cell(by.get("Hermod", []), "rate"),
-                     cell(by.get("Postfix", []), "rate"), ratio(h, c), ratio(f, c), ratio(h, f)])
+    for (size, sessions, m), by in sorted(thr.items()):
+        c, h, f = (_median(by.get(n, []), "rate") for n in TARGETS)
+        rows.append([_size(size), sessions, m] + [cell(by.get(n, []), "rate") for n in TARGETS] +
+                    [ratio(h, c), ratio(f, c), ratio(h, f)])
     md.append(_table(["size", "sessions", "messages", "ceiling msg/s", "Hermod msg/s", "Postfix msg/s",
                       "Hermod/ceiling", "Postfix/ceiling", "Hermod/Postfix"], rows))
-
-    md.append("\n## Relay latency (send stamp to arrival at the sink, fixed rate)\n")
+    md.append("\n## Durable accept rate and CPU per message (same runs)\n\n"
+              "Accept: first send until smtp-source exited (every message had its 250). CPU: utime+stime of the "
+              "whole process tree from the first send until it went quiet after the last arrival, per message; "
+              "the ceiling's is its sink's alone (the rig's own cost). Each MTA had an unrecorded warm-up before round 1 "
+              "(a fresh JVM's JIT compiler).\n\n")
     rows = []
-    for (rate, secs), by in res["latency"].items():
-        for name, runs in by.items():
-            rows.append([name, "%d msg/s x %d s" % (rate, secs), cell(runs, "arrived"), cell(runs, "p50", "%.1f"),
-                         cell(runs, "p99", "%.1f")])
-    md.append(_table(["target", "load", "arrived", "p50 ms", "p99 ms"], rows))
+    for (size, sessions, m), by in sorted(thr.items()):
+        acc = [_median(by.get(n, []), "accept_rate") for n in TARGETS]
+        cpu = [_median(by.get(n, []), "cpu_us") for n in TARGETS]
+        rows.append([_size(size), sessions, m] + [cell(by.get(n, []), "accept_rate") for n in TARGETS] +
+                    [ratio(acc[1], acc[2])] + [cell(by.get(n, []), "cpu_us") for n in TARGETS] +
+                    [ratio(cpu[1], cpu[2])])
+    md.append(_table(["size", "sessions", "messages", "ceiling accept msg/s", "Hermod accept msg/s",
+                      "Postfix accept msg/s", "Hermod/Postfix accept", "ceiling (sink) CPU µs/msg",
+                      "Hermod CPU µs/msg", "Postfix CPU µs/msg", "Hermod/Postfix CPU"], rows))
+    return "".join(md)
 
-    md.append("\n## Idle sessions (opened, greeted, EHLO; then memory and one new client's transaction)\n")
-    rows = []
-    for n, by in sorted(res["concurrency"].items()):
-        for name, runs in by.items():
-            rows.append([n, name, cell(runs, "held"), cell(runs, "open_s", "%.1f"), cell(runs, "rss"),
-                         cell(runs, "pss"), cell(runs, "procs"), cell(runs, "probe_ms")])
-    md.append(_table(["sessions", "MTA", "held", "open s", "RSS MiB (sum VmRSS)", "PSS MiB", "processes",
-                      "new client ms"], rows))
 
-    md.append("\n## One large message (accepted and relayed)\n")
+def _per_message(runs, key, messages):
+    """{name: count} summed over the successful runs, per message, as "name 1.00, other 0.50" (largest first)."""
+    ok = [r for r in runs if r["ok"] and key in r]
+    total = {}
+    for r in ok:
+        for k, v in r[key].items():
+            total[k] = total.get(k, 0) + v
+    return ", ".join("%s %.2f" % (k, v / (messages * len(ok))) for k, v in
+                     sorted(total.items(), key=lambda kv: -kv[1])) or "none"
+
+
+def fsync_section(fs):
+    md = ["\n## fsyncs per message at one session (1 KiB, smtp-source -d -s 1, the MTA's whole process tree)\n\n"
+          "Every fsync, fdatasync, sync_file_range, msync, syncfs and sync of every process and thread of the MTA, "
+          "from the first send until it went quiet after the last arrival, per message, counted twice in two runs: "
+          "by perf from the kernel's tracepoints (no ptrace: the MTA at its own speed) and by strace (by call and "
+          "by file, summed over the rounds, per message; its msg/s are slowed by strace and are no measure of "
+          "speed).\n\n"]
     rows = []
-    for size, by in sorted(res["big"].items()):
+    for m, by in sorted(fs.items()):
         for name, runs in by.items():
-            rows.append([_size(size), name, cell(runs, "seconds", "%.2f"), cell(runs, "peak_rss")])
-    md.append(_table(["size", "target", "seconds", "peak RSS MiB"], rows))
-    return "\n".join(md)
+            rows.append([name, m, cell(runs, "perf_fsyncs_per_msg", "%.2f"), _per_message(runs, "perf_syncs", m),
+                         cell(runs, "perf_rate"), cell(runs, "fsyncs_per_msg", "%.2f"), _per_message(runs, "syncs", m),
+                         _per_message(runs, "sync_files", m), cell(runs, "rate")])
+    md.append(_table(["MTA", "messages", "syncs/msg (perf)", "by call (perf)", "msg/s (perf run)",
+                      "syncs/msg (strace)", "by call (strace)", "by file (strace)", "msg/s under strace"], rows))
+    return "".join(md)
+
+
+def _bucket_names(bounds):
+    names, low = [], None
+    for b in bounds:
+        names.append("≤ %g ms" % b if low is None else "%g–%g" % (low, b))
+        low = b
+    return names + ["> %g ms" % low]
+
+
+def latency_section(lat):
+    md = ["\n## Relay latency (send stamp to arrival at the sink, fixed rate)\n\n"]
+    rows = []
+    for (rate, secs), by in lat.items():
+        for name, runs in by.items():
+            rows.append([name, "%d msg/s x %d s" % (rate, secs), cell(runs, "arrived")] +
+                        [cell(runs, k, "%.1f") for k in ("p50", "p90", "p99", "p99_9", "max")] +
+                        [cell(runs, "late", "%.2f")])
+    md.append(_table(["target", "load", "arrived", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms",
+                      "sender late s"], rows))
+    md.append("\nHistogram: messages per latency bucket, summed over the rounds (runs where some never arrived "
+              "included: the missing ones are in no bucket).\n\n")
+    md.append(latency_histogram(lat))
+    return "".join(md)
+
+
+def latency_histogram(lat):
+    """A table: per target and offered rate, the messages in each latency bucket, summed over the rounds."""
+    rows = []
+    for (rate, secs), by in lat.items():
+        for name, runs in by.items():
+            hists = [r["hist"] for r in runs if r.get("hist")]
+            rows.append([name, "%d msg/s" % rate] + ([sum(c) for c in zip(*hists)] if hists else
+                                                    ["–"] * (len(scenarios.LATENCY_BUCKETS_MS) + 1)))
+    return _table(["target", "load"] + _bucket_names(scenarios.LATENCY_BUCKETS_MS), rows)
 
 
 def submission_section(sub, p):
@@ -157,8 +241,9 @@ plot '%s' using 2:xtic(1) title columnheader(2), '' using 3 title columnheader(3
 
 
 def write(results_dir, facts, res, p, quick, only=""):
-    """results-DATE.md and latest.md; for a run of some scenarios only (--only), results-DATE-ONLY.md and
-    latest-ONLY.md, so a partial run never replaces the full one."""
+    """results-DATE.md and .json, copies as latest.md and latest.json; for a run of some scenarios only (--only),
+    results-DATE-ONLY.* and latest-ONLY.*, so a partial run never replaces the full one. The .json holds every
+    run's numbers (suite_json), from which `report.py --readme FILE` prints README.md's table."""
     os.makedirs(results_dir, exist_ok=True)
     text = markdown(facts, res, p, quick)
     png = chart(res, results_dir) if not only else None
@@ -166,10 +251,31 @@ def write(results_dir, facts, res, p, quick, only=""):
         text += "\n![throughput](latest.png)\n"
     suffix = "-" + only if only else ""
     dated = os.path.join(results_dir, "results-%s%s.md" % (time.strftime("%Y-%m-%d-%H%M%S"), suffix))
+    raw = suite_json(facts, res, p, quick)
     for path in (dated, os.path.join(results_dir, "latest%s.md" % suffix)):
         with open(path, "w") as f:
             f.write(text)
+        with open(path[:-3] + ".json", "w") as f:
+            f.write(raw)
     return dated, png
+
+
+def suite_json(facts, res, p, quick):
+    """The suite's results as JSON: each scenario a list of [case key, {target: [run, ...]}] (keys are tuples
+    such as (size, sessions, messages), which JSON objects cannot hold)."""
+    import json
+    return json.dumps({"tag": "suite", "facts": facts, "params": p, "quick": quick,
+                       "results": {s: [[list(k) if isinstance(k, tuple) else k, by] for k, by in cases.items()]
+                                   for s, cases in res.items()}}, indent=1, default=str)
+
+
+def load_suite(path):
+    """suite_json's file -> (facts, results with tuple keys again, params, quick)."""
+    import json
+    with open(path) as f:
+        d = json.load(f)
+    res = {s: {tuple(k) if isinstance(k, list) else k: by for k, by in cases} for s, cases in d["results"].items()}
+    return d["facts"], res, d["params"], d["quick"]
 
 
 # ---------------------------------------------------------------- shaping scenarios (benchmarks/shaping.py)
@@ -410,3 +516,16 @@ def write_bussubmit(results_dir, facts, p, res, quick, dated=None):
     import bussubmit
     return write_named(results_dir, "bussubmit", bussubmit.markdown(facts, p, res, quick),
                        {"facts": facts, "params": p, "results": res, "quick": quick}, dated)
+
+
+if __name__ == "__main__":
+    import argparse
+    import sys
+    import readme_table
+    ap = argparse.ArgumentParser(description="README.md's benchmark table from a suite run's results JSON")
+    ap.add_argument("--readme", nargs="?", const=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results",
+                                                              "latest.json"), required=True,
+                    metavar="RESULTS_JSON", help="default: benchmarks/results/latest.json")
+    a = ap.parse_args()
+    facts, res, params, quick = load_suite(a.readme)
+    sys.stdout.write(readme_table.markdown(facts, res, params, quick, os.path.basename(a.readme)))

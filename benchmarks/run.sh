@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Hermod vs Postfix vs the rig's ceiling, in one run:  benchmarks/run.sh [--quick] [--rounds N] [--no-build]
-#   [--only throughput,latency,concurrency,big,submission] [--listener-instances N] [--jar PATH]
+#   [--only throughput,fsync,latency,concurrency,big,submission] [--listener-instances N] [--jar PATH]
+#   [--latency-rate MSGS_PER_S]
 # Sending at scale instead:  benchmarks/run.sh [--quick] [--no-build] [--dead-destination] [--campaign]
 #   [--dead-messages N] [--campaign-messages N] [--campaign-domains N] [--backoff SECONDS]
 # Load above relay capacity:  benchmarks/run.sh [--quick] [--no-build] --sustained [--sustained-seconds N]
@@ -29,6 +30,8 @@ while [ $# -gt 0 ]; do
     --only) [ $# -ge 2 ] || { echo "--only needs a list" >&2; exit 64; }; ARGS+=(--only "$2"); shift ;;
     --listener-instances) [ $# -ge 2 ] || { echo "--listener-instances needs a number" >&2; exit 64; }
       ARGS+=(--listener-instances "$2"); shift ;;
+    --latency-rate) [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -gt 0 ] || { echo "$1 needs a number" >&2; exit 64; }
+      ARGS+=("$1" "$2"); shift ;;
     --jar) [ $# -ge 2 ] || { echo "--jar needs a path" >&2; exit 64; }; JAR_ARG=$2; BUILD=0; shift ;;
     --dead-destination|--campaign) ARGS+=("$1"); SHAPING=1 ;;
     --sustained) ARGS+=("$1"); SUSTAINED=1 ;;
@@ -37,7 +40,7 @@ while [ $# -gt 0 ]; do
     --dead-messages|--campaign-messages|--campaign-domains|--backoff|--deep-messages|--deep-postfix-messages|--deep-drain-limit|--deep-hold)
       [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1 needs a number" >&2; exit 64; }
       ARGS+=("$1" "$2"); shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
   shift
@@ -55,10 +58,10 @@ cleanup() {
   for f in "$WORK"/pids/*.pid; do
     [ -e "$f" ] || continue
     pid=$(cat "$f")
-    # only a process that is still what we started (PIDs get reused): a sink, a peer, our dnsmasq, Hermod, or
-    # our Postfix master
+    # only a process that is still what we started (PIDs get reused): a sink, a peer, our dnsmasq, our strace or
+    # perf record, Hermod, or our Postfix master
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
-       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "smtp-sink|sink\.py|peer\.py|\.jar -conf|example\.(EmbeddedHermod|ClusterApp) |FeedConsumer\.java|dovecot -c $WORK/dovecot/|dnsmasq .*--conf-file=$WORK/" ||
+       { tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "smtp-sink|sink\.py|peer\.py|\.jar -conf|example\.(EmbeddedHermod|ClusterApp) |FeedConsumer\.java|dovecot -c $WORK/dovecot/|dnsmasq .*--conf-file=$WORK/|^strace .* -o $WORK/|^perf record .* -o $WORK/" ||
          tr '\0' '\n' <"/proc/$pid/environ" | grep -qxE "MAIL_CONFIG=$WORK/postfix(-shaping|-deepqueue)?"; }; then
       kill "$pid" 2>/dev/null || true
       for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.3; done
@@ -74,6 +77,7 @@ need=()
 command -v postfix >/dev/null || need+=(postfix)
 command -v smtp-source >/dev/null || need+=(postfix)
 command -v swaks >/dev/null || need+=(swaks)
+command -v strace >/dev/null || need+=(strace)  # fsyncs per message (procs.SyscallCounter)
 command -v gnuplot >/dev/null || need+=(gnuplot-nox)
 [ -x /usr/bin/python3 ] || need+=(python3)
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
@@ -123,6 +127,11 @@ set +e
 rc=$?
 set -e
 LATEST=$RESULTS/latest.md
+for i in "${!ARGS[@]}"; do  # --only a,b: bench.py writes latest-a-b.md (the full list: latest.md)
+  if [ "${ARGS[$i]}" = --only ] && [ "${ARGS[$((i + 1))]// /}" != throughput,fsync,latency,concurrency,big,submission ]; then
+    only=${ARGS[$((i + 1))]// /}; LATEST=$RESULTS/latest-${only//,/-}.md
+  fi
+done
 [ "$SHAPING" = 0 ] || LATEST=$RESULTS/latest-shaping.md
 [ "$SUSTAINED" = 0 ] || LATEST=$RESULTS/latest-sustained.md
 [[ " ${ARGS[*]} " != *" --only deepqueue "* ]] || LATEST=$RESULTS/latest-deepqueue.md

@@ -1,5 +1,6 @@
 """One measurement of each scenario against one target. Each returns a dict with "ok" and either the
 numbers or "reason". Every loop is bounded by a deadline; nothing here asserts anything about timing."""
+import bisect
 import math
 import os
 import subprocess
@@ -36,6 +37,11 @@ class Target:
     def sink(self, domain):
         return self.sinks[domain]
 
+    def cpu_meter(self, domain):
+        """A function giving CPU seconds so far: the MTA's whole process tree, or for the ceiling the sink alone
+        (the rig's own cost per message)."""
+        return self.mta.cpu if self.mta else self.sinks[domain].cpu
+
 
 def _failed(reason, skipped=False):
     return {"ok": False, "reason": reason, "skipped": skipped}
@@ -60,8 +66,25 @@ def _settled_count(sink, limit):
     return count
 
 
+def _settled_cpu(cpu, limit=3.0):
+    """CPU seconds of a process tree once it has gone quiet (under a fifth of a core over 0.1 s; at most `limit`
+    s): the work after the last arrival (removal records, queue-file unlinks, the last QUIT) belongs to the run."""
+    before, deadline = cpu(), time.monotonic() + limit
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = cpu()
+        if now - before < 0.02:
+            return now
+        before = now
+    return before
+
+
 def throughput(target, domain, size, sessions, messages, stall, limit, work, sampler=None):
-    """smtp-source -d into the target; elapsed = first send until the sink counted every message."""
+    """smtp-source -d into the target. relay: first send until the sink counted every message ("rate");
+    durable accept: first send until smtp-source exited, every message having had its 250 ("accept_rate");
+    CPU per message of the target's process tree, in µs ("cpu_us": the MTA's, or the sink's for the ceiling).
+    sampler: anything with start() and stop() -> dict, started before the first send and stopped once the CPU
+    has settled after the last arrival; what stop() returns is merged into the result (e.g. syscall counts)."""
     if not target.ready():
         return _failed(target.why_not, skipped=True)
     sink = target.sink(domain)
@@ -69,13 +92,23 @@ def throughput(target, domain, size, sessions, messages, stall, limit, work, sam
     err = os.path.join(work, "smtp-source.err")
     argv = ["smtp-source", "-d", "-s", str(sessions), "-m", str(messages), "-l", str(size),
             "-f", SENDER, "-t", "u@" + domain, "127.0.0.1:%d" % target.port(domain)]
-    with open(err, "wb") as errf:
-        t0 = time.monotonic()
-        src = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errf, stdin=subprocess.DEVNULL)
+    cpu = target.cpu_meter(domain)
+    _settled_cpu(cpu)  # the previous case's tail is not this one's
     if sampler:
-        sampler.start()
-    last, last_change, src_end = 0, t0, None
+        try:
+            sampler.start()
+        except RuntimeError as e:
+            return _failed("harness: %s" % e)
+    exited = []  # (exit code, monotonic time), set by the waiter the moment smtp-source exits
+    src, extra = None, {}
     try:
+        cpu0 = cpu()
+        with open(err, "wb") as errf:
+            t0 = time.monotonic()
+            src = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errf, stdin=subprocess.DEVNULL)
+        waiter = threading.Thread(target=lambda: exited.append((src.wait(), time.monotonic())), daemon=True)
+        waiter.start()
+        last, last_change = 0, t0
         while True:
             now = time.monotonic()
             got = sink.count() - base
@@ -84,31 +117,81 @@ def throughput(target, domain, size, sessions, messages, stall, limit, work, sam
                 break
             if got != last:
                 last, last_change = got, now
-            if src_end is None and src.poll() is not None:
-                src_end = now
             if now - t0 > limit:
                 return _failed("timeout after %d s, %d/%d delivered" % (limit, got, messages))
-            if src_end is not None and now - max(last_change, src_end) > stall:
+            if exited and now - max(last_change, exited[0][1]) > stall:
                 what = "no delivery" if got == 0 else "delivered %d/%d" % (got, messages)
-                if src.returncode != 0:
-                    what += "; smtp-source exit %d: %s" % (src.returncode, _tail(err))
+                if exited[0][0] != 0:
+                    what += "; smtp-source exit %d: %s" % (exited[0][0], _tail(err))
                 return _failed(what)
             time.sleep(0.01)
+        waiter.join(stall)  # every message arrived; smtp-source may still be waiting for its last 250 or QUIT
+        cpu1 = _settled_cpu(cpu)
     finally:
         if sampler:
-            sampler.stop()
-        if src.poll() is None:
+            extra = sampler.stop() or {}
+        if src is not None and src.poll() is None:
             try:
                 src.wait(10)
             except subprocess.TimeoutExpired:
                 src.kill()
                 src.wait(5)
-    return {"ok": True, "seconds": elapsed, "rate": messages / elapsed}
+    out = {"ok": True, "seconds": elapsed, "rate": messages / elapsed, "cpu_us": (cpu1 - cpu0) * 1e6 / messages}
+    if exited and exited[0][0] == 0:
+        out.update(accept_seconds=exited[0][1] - t0, accept_rate=messages / (exited[0][1] - t0))
+    else:
+        out["accept_reason"] = ("smtp-source exit %d: %s" % (exited[0][0], _tail(err)) if exited
+                                else "smtp-source still running %d s after the last arrival" % stall)
+    out.update(extra)
+    return out
+
+
+class SyncCounts:
+    """A throughput() sampler: a counter of the sync calls of an MTA's process tree (procs.SyscallCounter, or
+    procs.SyncTracepoints) running from before the first send until the tree went quiet after the last arrival."""
+
+    def __init__(self, counter, messages):
+        self.counter, self.messages = counter, messages
+
+    def start(self):
+        self.counter.start()
+
+    def stop(self):
+        counted = self.counter.stop()
+        if counted is None:
+            return {"ok": False, "reason": "%s counted nothing usable (see %s)" % (self.counter.tool, self.counter.log)}
+        calls, files = counted
+        return {"syncs": calls, "sync_files": files, "fsyncs_per_msg": sum(calls.values()) / self.messages}
+
+
+def fsyncs(target, domain, messages, stall, limit, work):
+    """1 KiB messages over one session (smtp-source -d -s 1), twice: first counting every sync call of the MTA's
+    whole process tree with perf's tracepoints (procs.SyncTracepoints: no ptrace, the MTA at its own speed; "perf"
+    keys), then with strace attached (procs.SyscallCounter: by call and by file). Result: the strace run's
+    ("syncs", "sync_files", "fsyncs_per_msg"; its rates are slowed by strace, each traced thread stopping at every
+    system call) and the perf run's as "perf_fsyncs_per_msg", "perf_syncs", "perf_rate" (or "perf_reason")."""
+    if not target.ready() or target.mta is None:
+        return _failed(target.why_not or "no MTA", skipped=True)
+    runs = []
+    for kind in (procs.SyncTracepoints, procs.SyscallCounter):
+        counter = kind(work, "%s-%s" % ("perf" if kind is procs.SyncTracepoints else "strace", target.name.lower()),
+                       target.mta.pids())
+        try:
+            runs.append(throughput(target, domain, 1024, 1, messages, stall, limit, work, SyncCounts(counter, messages)))
+        finally:
+            counter.stop()  # a no-op after throughput()'s own stop: no tracer ever stays attached
+    perf, r = runs
+    if perf["ok"]:
+        r.update(perf_fsyncs_per_msg=perf["fsyncs_per_msg"], perf_syncs=perf["syncs"], perf_rate=perf["rate"])
+    else:
+        r["perf_reason"] = perf.get("reason", "?")
+    return r
 
 
 def _percentile(sorted_values, p):
-    """Nearest-rank percentile."""
-    return sorted_values[max(0, math.ceil(p / 100 * len(sorted_values)) - 1)]
+    """Nearest-rank percentile. The rank is rounded before its ceiling: 99.9 / 100 * 2000 is 1998.0000000000002 in
+    floating point, whose ceiling would be the 1999th value."""
+    return sorted_values[max(0, math.ceil(round(p / 100 * len(sorted_values), 6)) - 1)]
 
 
 def latency(target, rate, seconds, stall):
@@ -140,9 +223,23 @@ def latency(target, rate, seconds, stall):
         return _failed("no delivery (%d/%d accepted%s)" % (len(accepted), sent,
                                                           "; " + errors[0] if errors else ""))
     ms = sorted(ns / 1e6 for ns in seen.values())
-    return {"ok": len(seen) == sent, "reason": "arrived %d/%d" % (len(seen), sent) if len(seen) < sent else "",
-            "p50": _percentile(ms, 50), "p99": _percentile(ms, 99), "arrived": len(seen), "sent": sent,
-            "late": late}
+    out = {"ok": len(seen) == sent, "reason": "arrived %d/%d" % (len(seen), sent) if len(seen) < sent else "",
+           "arrived": len(seen), "sent": sent, "late": max(0.0, late), "max": ms[-1], "hist": histogram(ms)}
+    out.update(("p%s" % str(q).replace(".", "_"), _percentile(ms, q)) for q in LATENCY_PERCENTILES)
+    return out
+
+
+# Latency percentiles reported (nearest rank; keys p50, p90, p99, p99_9) and histogram bucket bounds, ms
+LATENCY_PERCENTILES = (50, 90, 99, 99.9)
+LATENCY_BUCKETS_MS = (0.5, 1, 2, 5, 10, 20, 50, 100)
+
+
+def histogram(values, bounds=LATENCY_BUCKETS_MS):
+    """Counts of values in (previous bound, bound] for each bound, and a last count above the last bound."""
+    counts = [0] * (len(bounds) + 1)
+    for v in values:
+        counts[bisect.bisect_left(bounds, v)] += 1
+    return counts
 
 
 def concurrency(target, sessions, open_timeout, overall):
