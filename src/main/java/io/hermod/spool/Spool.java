@@ -54,7 +54,11 @@ public interface Spool {
   /** Where the message bytes of a committed message can be read: a file and the byte range in it. */
   Future<Content> content(String id);
 
-  /** Removes a message once every recipient is final. Idempotent. */
+  /**
+   * Removes a message once every recipient is final. Idempotent. Unlike a commit or an update it completes
+   * once its tombstone is written, before an fsync: that rides on the next commit's, or comes at most
+   * "spool.removalSyncMillis" later (a removal lost in a power failure only means one more delivery).
+   */
   Future<Void> remove(String id);
 
   /** Ids of all committed messages currently in the spool (for periodic scans). */
