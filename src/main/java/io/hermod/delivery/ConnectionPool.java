@@ -158,6 +158,7 @@ final class ConnectionPool {
       return atMost(quitAndRelease(s), QUIT_WAIT_MS);
     }
     idle.add(s);
+    s.wentIdle(System.nanoTime());
     s.idleTimer(vertx.setTimer(options.idleTimeoutMs(), id -> {
       if (idle.remove(s)) {
         quitAndRelease(s);

@@ -1,6 +1,7 @@
 package io.hermod.delivery;
 
 import io.hermod.smtp.ServerReply;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
@@ -12,9 +13,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Carries out one {@link DeliveryJob}: a session from the pool (an idle one, checked with RSET, or a new
- * one through {@link HostFailover}), one transaction, the per-recipient outcomes, the log lines. Runs on
- * the delivery verticle's context.
+ * Carries out one {@link DeliveryJob}: a session from the pool (an idle one, or a new one through
+ * {@link HostFailover}), one transaction, the per-recipient outcomes, the log lines. Runs on the delivery
+ * verticle's context.
+ *
+ * <p>A session idle for less than {@link #TRUSTED_IDLE_NANOS} is reused as it is: its last transaction ended with
+ * the reply to the end of data, which clears the server's transaction state (RFC 5321 §4.1.1.4), so the RSET that
+ * checks an older one is alive would only cost a round trip on every message (issue #17: latency). If the server
+ * dropped it meanwhile, or answers its MAIL with 421, nothing was accepted, and the transaction goes once more
+ * on a new connection.
  */
 final class DeliveryAttempt {
 
@@ -27,6 +34,8 @@ final class DeliveryAttempt {
   private final HostFailover failover;
   private final Map<String, HostFailover> sources;
   private final DeliveryLog log;
+  /** An idle session younger than this is reused without RSET (Postfix caches sessions for 2 s by default). */
+  static final long TRUSTED_IDLE_NANOS = 2_000_000_000L;
 
   DeliveryAttempt(ConnectionPool pool, HostFailover failover, DeliveryLog log) {
     this(pool, failover, Map.of(), log);
@@ -57,7 +66,13 @@ final class DeliveryAttempt {
           "malformed delivery job: " + e.getMessage()));
     }
     return session(job)
-        .compose(s -> send(job, tx, s, started))
+        .compose(s -> sendOnce(tx, s).compose(result -> {
+          if (!stale(s, result)) {
+            return report(job, s, started, result);
+          }
+          pool.discard(s); // an idle session the server had given up on: nothing was accepted
+          return connect(job).compose(fresh -> sendOnce(tx, fresh).compose(r -> report(job, fresh, started, r)));
+        }))
         .recover(t -> {
           if (t instanceof HostFailover.AllHostsFailed) {
             ServerReply reply = ((HostFailover.AllHostsFailed) t).reply();
@@ -69,11 +84,19 @@ final class DeliveryAttempt {
         });
   }
 
-  /** A pooled session if one is idle and still answers RSET (RFC 5321 §4.1.1.5), else a new connection. */
+  /**
+   * A pooled session if one is idle: as it is when it went idle lately, else once it answered RSET (RFC 5321
+   * §4.1.1.5); or else a new connection.
+   */
   private Future<PooledSession> session(DeliveryJob job) {
     PooledSession reusable = pool.takeIdle(job.queueKey(), job.hosts());
     if (reusable == null) {
       return connect(job);
+    }
+    boolean trusted = reusable.idleNanos(System.nanoTime()) < TRUSTED_IDLE_NANOS;
+    reusable.unverified(trusted);
+    if (trusted) {
+      return Future.succeededFuture(reusable);
     }
     return reusable.session().reset().transform(ar -> {
       if (ar.succeeded() && ar.result().code() == 250) {
@@ -97,37 +120,56 @@ final class DeliveryAttempt {
             : Future.failedFuture(t));
   }
 
-  private Future<DeliveryReport> send(DeliveryJob job, Transaction tx, PooledSession s, long started) {
+  /** The transaction on {@code s}; never fails: the result or its failure. */
+  private static Future<AsyncResult<TransactionResult>> sendOnce(Transaction tx, PooledSession s) {
+    return s.session().send(tx).transform(Future::succeededFuture);
+  }
+
+  /**
+   * A session reused without RSET that turned out dead: the server closed it before answering MAIL, or answered
+   * MAIL with 421 (RFC 5321 §3.8: closing). Nothing of the transaction was accepted.
+   */
+  static boolean stale(PooledSession s, AsyncResult<TransactionResult> ar) {
+    if (!s.unverified()) {
+      return false;
+    }
+    if (ar.succeeded()) {
+      return ar.result().mailReply() != null && ar.result().mailReply().code() == 421;
+    }
+    return ar.cause() instanceof SmtpClientException e && e.kind() == SmtpClientException.Kind.CONNECTION_DROPPED
+        && e.stage() == Stage.MAIL;
+  }
+
+  private Future<DeliveryReport> report(DeliveryJob job, PooledSession s, long started,
+                                        AsyncResult<TransactionResult> ar) {
     DeliveryJob.Host host = s.host();
-    return s.session().send(tx).transform(ar -> {
-      List<DeliveryReport.Result> results;
-      Future<Void> settled = Future.succeededFuture();
-      if (ar.succeeded()) {
-        TransactionResult tr = ar.result();
-        if (tr.sentToRemote()) {
-          s.countTransaction();
-        }
-        results = new ArrayList<>();
-        for (RecipientResult r : tr.recipients()) {
-          results.add(Outcomes.result(r.recipient().address(), r.reply(), tr.sentToRemote()));
-        }
-        settled = pool.giveBack(s);
-      } else {
-        pool.discard(s);
-        // Anything else (e.g. IllegalStateException) is our fault, not the peer's: deferred as 4.3.0.
-        SmtpClientException e = ar.cause() instanceof SmtpClientException
-            ? (SmtpClientException) ar.cause()
-            : new SmtpClientException(SmtpClientException.Kind.CONTENT_FAILED, Stage.MAIL, null,
-                String.valueOf(ar.cause().getMessage()), ar.cause());
-        results = Outcomes.deferredAll(job, e, DeliveryLog.relay(host));
+    List<DeliveryReport.Result> results;
+    Future<Void> settled = Future.succeededFuture();
+    if (ar.succeeded()) {
+      TransactionResult tr = ar.result();
+      if (tr.sentToRemote()) {
+        s.countTransaction();
       }
-      List<DeliveryReport.Result> outcome = results;
-      // RFC 3461 §5.2.2: a next hop that offers DSN got NOTIFY and reports success itself; else we say "relayed".
-      DsnAction success = s.session().capabilities().dsn() ? null : DsnAction.RELAYED;
-      DeliveryTls tls = DeliveryTls.of(s.session().tls());
-      return settled.transform(x -> Future.succeededFuture(logged(job, host, tls, started, outcome)
-          .withSuccess(success).withTls(tls)));
-    });
+      results = new ArrayList<>();
+      for (RecipientResult r : tr.recipients()) {
+        results.add(Outcomes.result(r.recipient().address(), r.reply(), tr.sentToRemote()));
+      }
+      settled = pool.giveBack(s);
+    } else {
+      pool.discard(s);
+      // Anything else (e.g. IllegalStateException) is our fault, not the peer's: deferred as 4.3.0.
+      SmtpClientException e = ar.cause() instanceof SmtpClientException
+          ? (SmtpClientException) ar.cause()
+          : new SmtpClientException(SmtpClientException.Kind.CONTENT_FAILED, Stage.MAIL, null,
+              String.valueOf(ar.cause().getMessage()), ar.cause());
+      results = Outcomes.deferredAll(job, e, DeliveryLog.relay(host));
+    }
+    List<DeliveryReport.Result> outcome = results;
+    // RFC 3461 §5.2.2: a next hop that offers DSN got NOTIFY and reports success itself; else we say "relayed".
+    DsnAction success = s.session().capabilities().dsn() ? null : DsnAction.RELAYED;
+    DeliveryTls tls = DeliveryTls.of(s.session().tls());
+    return settled.transform(x -> Future.succeededFuture(logged(job, host, tls, started, outcome)
+        .withSuccess(success).withTls(tls)));
   }
 
   private static Transaction transaction(DeliveryJob job) {

@@ -11,6 +11,8 @@ final class PooledSession {
   private final SmtpClientSession session;
   private int transactions;
   private long idleTimer = -1;
+  private long idleSince;
+  private boolean unverified;
 
   PooledSession(String destination, DeliveryJob.Host host, SmtpClientSession session) {
     this.destination = destination;
@@ -36,6 +38,25 @@ final class PooledSession {
 
   void countTransaction() {
     transactions++;
+  }
+
+  /** It went idle now: its last transaction ended cleanly ({@link ConnectionPool#giveBack}). */
+  void wentIdle(long nanoTime) {
+    idleSince = nanoTime;
+  }
+
+  /** How long it has been idle, as of {@code nanoTime}. */
+  long idleNanos(long nanoTime) {
+    return nanoTime - idleSince;
+  }
+
+  /** Reused without the RSET that would have proved it alive (see {@link DeliveryAttempt}). */
+  boolean unverified() {
+    return unverified;
+  }
+
+  void unverified(boolean value) {
+    unverified = value;
   }
 
   long idleTimer() {

@@ -1,6 +1,7 @@
 package io.hermod.delivery;
 
 import io.hermod.delivery.DeliveryFixture.Content;
+import io.hermod.testing.PeerAction;
 import io.hermod.testing.ScriptedSmtpPeer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -56,8 +57,9 @@ class DeliveryPoolTest {
     return commands.stream().map(c -> c.split("[ :]")[0]).toList();
   }
 
+  /** A session idle only a moment is reused as it is: no RSET round trip in front of every message (issue #17). */
   @Test
-  void secondJobReusesTheConnectionAfterRset() throws Exception {
+  void secondJobReusesTheConnectionAtOnce() throws Exception {
     fixture.deploy(DeliveryFixture.options(5_000));
 
     fixture.deliver(jobFor("R1"));
@@ -65,8 +67,43 @@ class DeliveryPoolTest {
 
     assertEquals(1, peer.sessions().size());
     assertEquals(2, peer.messages().size());
+    assertEquals(List.of("EHLO", "MAIL", "RCPT", "DATA", "MAIL", "RCPT", "DATA"),
+        verbs(peer.sessions().get(0).commands()));
+  }
+
+  /** One idle longer than the trust window is proved alive with RSET first (RFC 5321 §4.1.1.5). */
+  @Test
+  void aSessionIdleForLongerIsCheckedWithRsetFirst() throws Exception {
+    fixture.deploy(DeliveryFixture.options(5_000));
+
+    fixture.deliver(jobFor("L1"));
+    Thread.sleep(DeliveryAttempt.TRUSTED_IDLE_NANOS / 1_000_000 + 200);
+    fixture.deliver(jobFor("L2"));
+
+    assertEquals(1, peer.sessions().size());
     assertEquals(List.of("EHLO", "MAIL", "RCPT", "DATA", "RSET", "MAIL", "RCPT", "DATA"),
         verbs(peer.sessions().get(0).commands()));
+  }
+
+  /**
+   * The server dropped an idle session without our noticing (it closes as the next MAIL arrives), or answers
+   * that MAIL with 421: nothing was accepted, so the message goes on a new connection at once instead of being
+   * deferred.
+   */
+  @Test
+  void aReusedSessionTheServerDroppedIsReplacedNotDeferred() throws Exception {
+    // In turn over all sessions: D1; D2 on the reused session, then on a new one; D3 likewise.
+    peer.on("MAIL", PeerAction.reply("250 2.1.0 Ok"), PeerAction.drop(), PeerAction.reply("250 2.1.0 Ok"),
+        PeerAction.reply("421 4.4.2 idle too long"), PeerAction.reply("250 2.1.0 Ok"));
+    fixture.deploy(DeliveryFixture.options(5_000));
+
+    for (String id : List.of("D1", "D2", "D3")) {
+      DeliveryReport report = fixture.deliver(jobFor(id));
+      assertEquals(DeliveryReport.Outcome.DELIVERED, report.results().get(0).outcome(), id + ": " + report);
+    }
+
+    assertEquals(3, peer.messages().size());
+    assertEquals(3, peer.sessions().size(), "a new connection after the drop and after the 421");
   }
 
   @Test
