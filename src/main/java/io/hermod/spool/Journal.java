@@ -35,6 +35,9 @@ final class Journal {
   private final java.util.Map<Long, Long> compacted = new java.util.HashMap<>();
   private final long compactedGraceNanos;
   private boolean dirty; // the active segment has writes no fsync covers yet (see writeUnsynced)
+  /** Batches are encoded here (committer thread only); see {@link #encode}. */
+  private ByteBuffer scratch = ByteBuffer.allocateDirect(256 * 1024);
+  static final int MAX_SCRATCH_BYTES = 4 * 1024 * 1024;
   private SpoolFiles.OpenFile active;
   private long activeSegment = -1;
   private long position;
@@ -132,8 +135,21 @@ final class Journal {
     }
   }
 
-  private static ByteBuffer encode(List<JournalRecord> records, int total) {
-    ByteBuffer batch = ByteBuffer.allocate(total);
+  /**
+   * The batch's bytes in the reused direct buffer (grown up to {@link #MAX_SCRATCH_BYTES}; a bigger batch gets
+   * a buffer of its own): a fresh heap buffer per batch, which the channel then copied into a direct one, was a
+   * twentieth of all the bytes Hermod allocated while relaying (issue #17's profile).
+   */
+  private ByteBuffer encode(List<JournalRecord> records, int total) {
+    ByteBuffer batch;
+    if (total <= scratch.capacity()) {
+      batch = scratch.clear().limit(total);
+    } else if (total <= MAX_SCRATCH_BYTES) {
+      scratch = ByteBuffer.allocateDirect(Math.max(total, Math.min(MAX_SCRATCH_BYTES, 2 * scratch.capacity())));
+      batch = scratch.limit(total);
+    } else {
+      batch = ByteBuffer.allocate(total);
+    }
     records.forEach(r -> r.encodeInto(batch));
     return batch.flip();
   }
