@@ -7,6 +7,7 @@ import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 /**
  * Log records on stderr (java.util.logging, which Vert.x uses by default): one line each, as text or as
@@ -33,6 +34,6 @@ final class Logging {
   }
 
   static Formatter formatter(LoggingConfig.Format format) {
-    return format == LoggingConfig.Format.JSON ? new JsonLogFormatter() : new TextLogFormatter();
+    return format == LoggingConfig.Format.JSON ? new JsonLogFormatter() : new SimpleFormatter();
   }
 }
