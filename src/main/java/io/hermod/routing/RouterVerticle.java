@@ -87,6 +87,7 @@ public final class RouterVerticle extends VerticleBase {
   /** How often the router looks at the index for due messages and closed sites that opened. */
   static final long TICK_MILLIS = 1000;
   private QueueIndex index;
+  private RecentEnvelopes recent; // null: every envelope is loaded from the spool
   private long tickTimer = -1;
   private boolean pullAsked;
   /** Sites whose probe message was handed out, and when: one probe per site at a time. */
@@ -160,6 +161,15 @@ public final class RouterVerticle extends VerticleBase {
    */
   public RouterVerticle indexedBy(QueueIndex queueIndex) {
     this.index = queueIndex;
+    return this;
+  }
+
+  /**
+   * Takes the envelopes the spool just stored from {@code recent} (the spool's observer) instead of reading them
+   * back; call before deploying. Unset: every envelope is loaded from the spool.
+   */
+  public RouterVerticle handedOverBy(RecentEnvelopes recent) {
+    this.recent = recent;
     return this;
   }
 
@@ -417,7 +427,7 @@ public final class RouterVerticle extends VerticleBase {
       askPull();
       return Future.succeededFuture();
     }
-    return spool.load(id).compose(env -> {
+    return envelopeOf(id).compose(env -> {
       if (env.bounceDsnId() != null) {
         // An operator bounce marked but not finished (a crash, or a failed step): finish it, held or not.
         return operatorBounce.finish(env).onComplete(x -> release(id));
@@ -440,6 +450,12 @@ public final class RouterVerticle extends VerticleBase {
       LOG.fine("queue id " + id + " not activated: " + e.getMessage());
       releaseFor(id, lookAgain());
     }).mapEmpty();
+  }
+
+  /** The durable envelope of {@code id}: handed over in memory when the spool just stored it, else read back. */
+  private Future<Envelope> envelopeOf(String id) {
+    Envelope handedOver = recent == null ? null : recent.take(id);
+    return handedOver != null ? Future.succeededFuture(handedOver) : spool.load(id);
   }
 
   /** True when the site of {@code id}'s last routing is closed (or is a dead site whose probe is already out). */
