@@ -1,6 +1,7 @@
 package io.hermod.routing;
 
 import io.hermod.api.Addresses;
+import io.hermod.api.HandOverJson;
 import io.hermod.config.DeliveryConfig;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.LiveConfig;
@@ -239,6 +240,7 @@ public final class RouterVerticle extends VerticleBase {
     persister = new OutcomePersister(spool, new OutcomeRecorder(schedule, DnsRetry.of(config.dns())), bounces, events,
         vertx.eventBus(), clock);
     operatorBounce = new OperatorBounce(spool, bounces, events, vertx.eventBus(), clock);
+    HandOverJson.register(vertx.eventBus());
     triggers = vertx.eventBus().localConsumer(Addresses.ROUTER_TRIGGER, this::onTrigger); // node-local: our spool
     bounceRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_BOUNCE, this::onBounce);
     siteRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_SITES, m -> m.reply(dispatcher.snapshot(SITES_SHOWN)));
@@ -604,7 +606,9 @@ public final class RouterVerticle extends VerticleBase {
 
   /** Jobs name a file of this node's spool: they stay on this node (Addresses.nodeLocal()). */
   private Future<DeliveryReport> request(String address, JsonObject job) {
-    DeliveryOptions options = Addresses.nodeLocal().setSendTimeout(config.delivery().jobTimeoutSeconds() * 1000L);
+    // The job's JSON is built for this send only: handed over, not copied (HandOverJson).
+    DeliveryOptions options = HandOverJson.handOver(Addresses.nodeLocal())
+        .setSendTimeout(config.delivery().jobTimeoutSeconds() * 1000L);
     return vertx.eventBus().<JsonObject>request(address, job, options)
         .map(reply -> DeliveryReport.fromJson(reply.body()));
   }
