@@ -26,6 +26,8 @@ final class MeterCache {
 
   private final MeterRegistry registry;
   private final Map<Key, Meter> meters = new ConcurrentHashMap<>();
+  /** Meters without tags, by name alone: no key to build per call (the per-message timers and counters). */
+  private final Map<String, Meter> untagged = new ConcurrentHashMap<>();
 
   MeterCache(MeterRegistry registry) {
     this.registry = registry;
@@ -42,6 +44,10 @@ final class MeterCache {
    */
   @SuppressWarnings("unchecked")
   <M extends Meter> M meter(String name, String[] tags, Supplier<M> build) {
+    if (tags.length == 0) {
+      Meter known = untagged.get(name);
+      return (M) (known != null ? known : untagged.computeIfAbsent(name, n -> build.get()));
+    }
     Key key = new Key(name, tagValues(tags));
     Meter known = meters.get(key);
     if (known == null) {
@@ -51,9 +57,6 @@ final class MeterCache {
   }
 
   private static List<String> tagValues(String[] tags) {
-    if (tags.length == 0) {
-      return List.of();
-    }
     String[] values = new String[tags.length / 2];
     for (int i = 1; i < tags.length; i += 2) {
       values[i / 2] = tags[i];
