@@ -1,14 +1,12 @@
 package io.hermod.delivery;
 
 import io.hermod.shaping.BounceClassifier;
+import io.hermod.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -20,6 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fields in the same order, and a delay printed exactly as {@code %.2f} printed it.
  */
 class DeliveryLogTest {
+
+  private static final String LOGGER = "io.hermod.delivery.DeliveryLogTest";
 
   @Test
   void secondsArePrintedAsPercentTwoFWasForEveryMillisecond() {
@@ -43,50 +43,36 @@ class DeliveryLogTest {
 
   @Test
   void anAttemptLineHasEveryFieldInPostfixOrder() {
-    List<String> lines = new ArrayList<>();
-    DeliveryLog log = new DeliveryLog(capturing(lines), BounceClassifier.shipped());
-    DeliveryJob job = new DeliveryJob("Q1", "example.test", List.of(), "s@x.test",
-        List.of(new DeliveryJob.Rcpt("u@example.test", null)), null, false, "f", 0, 10, null, null, "blue");
-    DeliveryJob.Host host = new DeliveryJob.Host("mx.example.test", "192.0.2.1", 25, null);
-    log.attempt(job, host, System.nanoTime(), new DeliveryReport.Result("u@example.test",
-        DeliveryReport.Outcome.DELIVERED, 250, "2.0.0", "ok", true));
-    log.attempt(job, null, System.nanoTime(), new DeliveryReport.Result("u@example.test",
-        DeliveryReport.Outcome.DEFERRED, 452, "4.2.2", "mailbox full", true));
-    assertTrue(Pattern.matches("Q1: to=<u@example.test>, relay=mx.example.test\\[192.0.2.1]:25, source=blue, "
-        + "delay=\\d+\\.\\d\\d, dsn=2.0.0, status=sent \\(250 2.0.0 ok\\)", lines.get(0)), lines.get(0));
-    assertTrue(Pattern.matches("Q1: to=<u@example.test>, relay=none, source=blue, delay=\\d+\\.\\d\\d, dsn=4.2.2, "
-        + "class=\\w+, status=deferred \\(452 4.2.2 mailbox full\\)", lines.get(1)), lines.get(1));
+    try (LogCapture capture = new LogCapture(LOGGER)) {
+      DeliveryLog log = new DeliveryLog(Logger.getLogger(LOGGER), BounceClassifier.shipped());
+      DeliveryJob job = new DeliveryJob("Q1", "example.test", List.of(), "s@x.test",
+          List.of(new DeliveryJob.Rcpt("u@example.test", null)), null, false, "f", 0, 10, null, null, "blue");
+      DeliveryJob.Host host = new DeliveryJob.Host("mx.example.test", "192.0.2.1", 25, null);
+      log.attempt(job, host, System.nanoTime(), new DeliveryReport.Result("u@example.test",
+          DeliveryReport.Outcome.DELIVERED, 250, "2.0.0", "ok", true));
+      log.attempt(job, null, System.nanoTime(), new DeliveryReport.Result("u@example.test",
+          DeliveryReport.Outcome.DEFERRED, 452, "4.2.2", "mailbox full", true));
+      List<String> lines = capture.messages();
+      assertTrue(Pattern.matches("Q1: to=<u@example.test>, relay=mx.example.test\\[192.0.2.1]:25, source=blue, "
+          + "delay=\\d+\\.\\d\\d, dsn=2.0.0, status=sent \\(250 2.0.0 ok\\)", lines.get(0)), lines.get(0));
+      assertTrue(Pattern.matches("Q1: to=<u@example.test>, relay=none, source=blue, delay=\\d+\\.\\d\\d, "
+          + "dsn=4.2.2, class=\\w+, status=deferred \\(452 4.2.2 mailbox full\\)", lines.get(1)), lines.get(1));
+    }
   }
 
   @Test
   void aDecidedLineHasTheQueueTime() {
-    List<String> lines = new ArrayList<>();
-    DeliveryLog log = new DeliveryLog(capturing(lines), BounceClassifier.shipped());
-    log.decided("Q2", "u@nowhere.test", Duration.ofMillis(61_235), "5.1.2", DeliveryReport.Outcome.FAILED,
-        "550 5.1.2 no such domain");
-    log.decided("Q3", "u@x.test", Duration.ofMillis(-5), "2.0.0", DeliveryReport.Outcome.DELIVERED, "250 2.0.0 ok");
-    assertTrue(Pattern.matches("Q2: to=<u@nowhere.test>, relay=none, delay=61.24, dsn=5.1.2, class=\\w+, "
-        + "status=bounced \\(550 5.1.2 no such domain\\)", lines.get(0)), lines.get(0));
-    assertEquals("Q3: to=<u@x.test>, relay=none, delay=0.00, dsn=2.0.0, status=sent (250 2.0.0 ok)", lines.get(1));
-  }
-
-  private static Logger capturing(List<String> lines) {
-    Logger logger = Logger.getAnonymousLogger();
-    logger.setUseParentHandlers(false);
-    logger.addHandler(new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    });
-    return logger;
+    try (LogCapture capture = new LogCapture(LOGGER)) {
+      DeliveryLog log = new DeliveryLog(Logger.getLogger(LOGGER), BounceClassifier.shipped());
+      log.decided("Q2", "u@nowhere.test", Duration.ofMillis(61_235), "5.1.2", DeliveryReport.Outcome.FAILED,
+          "550 5.1.2 no such domain");
+      log.decided("Q3", "u@x.test", Duration.ofMillis(-5), "2.0.0", DeliveryReport.Outcome.DELIVERED,
+          "250 2.0.0 ok");
+      List<String> lines = capture.messages();
+      assertTrue(Pattern.matches("Q2: to=<u@nowhere.test>, relay=none, delay=61.24, dsn=5.1.2, class=\\w+, "
+          + "status=bounced \\(550 5.1.2 no such domain\\)", lines.get(0)), lines.get(0));
+      assertEquals("Q3: to=<u@x.test>, relay=none, delay=0.00, dsn=2.0.0, status=sent (250 2.0.0 ok)",
+          lines.get(1));
+    }
   }
 }
