@@ -50,6 +50,28 @@ class MeterCacheTest {
   }
 
   @Test
+  void threadsCountingAtOnceLoseNothing() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    HermodMetrics metrics = new HermodMetrics(registry);
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      String verb = t % 2 == 0 ? "MAIL" : "RCPT";
+      threads[t] = new Thread(() -> {
+        for (int i = 0; i < 10_000; i++) {
+          metrics.command(verb, 250);
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertEquals(20_000.0, registry.get("hermod.smtp.commands").tags("verb", "MAIL").counter().count());
+    assertEquals(20_000.0, registry.get("hermod.smtp.commands").tags("verb", "RCPT").counter().count());
+    assertEquals(2, registry.find("hermod.smtp.commands").counters().size());
+  }
+
+  @Test
   void timersAreKeptToo() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     HermodMetrics metrics = new HermodMetrics(registry);

@@ -3,6 +3,7 @@ package io.hermod.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hermod.smtp.BodyType;
 import io.hermod.smtp.DsnRet;
@@ -78,6 +79,36 @@ class RecentEnvelopesTest {
     assertEquals("C", recent.take("C").id());
     recent.stored(envelope("E", 5)); // exactly the bound fits, after C was taken
     assertEquals("E", recent.take("E").id());
+  }
+
+  @Test
+  void committerAndRouterThreadsAtOnceKeepTheBoundsAndTheNewestVersion() throws Exception {
+    RecentEnvelopes recent = new RecentEnvelopes(SpoolObserver.NONE, 64, 200);
+    int messages = 2_000;
+    Thread committer = new Thread(() -> {
+      for (int i = 0; i < messages; i++) {
+        recent.stored(envelope("M" + i, 1 + i % 3));
+        recent.stored(envelope("M" + i, 1 + i % 3).withHeld(true)); // its update, always after
+      }
+    });
+    Thread router = new Thread(() -> {
+      for (int round = 0; round < 50; round++) {
+        for (int i = 0; i < messages; i++) {
+          recent.take("M" + i);
+        }
+      }
+    });
+    committer.start();
+    router.start();
+    committer.join();
+    router.join();
+    assertTrue(recent.size() <= 64, "held: " + recent.size());
+    for (int i = 0; i < messages; i++) {
+      Envelope last = recent.take("M" + i);
+      if (last != null) {
+        assertTrue(last.held(), "what stays is the newest version of M" + i);
+      }
+    }
   }
 
   private static Envelope envelope(String id, int recipients) {
