@@ -27,6 +27,7 @@ import io.hermod.routing.DestinationLimits;
 import io.hermod.local.LocalDeliveryVerticle;
 import io.hermod.routing.LoopDetector;
 import io.hermod.routing.MxResolver;
+import io.hermod.routing.RecentEnvelopes;
 import io.hermod.routing.RouterVerticle;
 import io.hermod.shaping.BounceClassifier;
 import io.hermod.config.DeliveryConfig;
@@ -114,6 +115,8 @@ public final class Hermod {
   private final Readiness readiness;
   // What is queued, in memory (io.hermod.queue): the queue admin's lists, shape, counts and bulk jobs read it.
   private final QueueIndex queueIndex = new QueueIndex();
+  /** The envelopes just stored, handed to the router in memory (issue #17); tells the queue index of every change. */
+  private final RecentEnvelopes recentEnvelopes = new RecentEnvelopes(queueIndex);
   // The delivery verticles' open connections per destination, which the cluster's slot leases count.
   private final NodeConnections nodeConnections = new NodeConnections();
   private RouterVerticle router;
@@ -223,7 +226,7 @@ public final class Hermod {
     Hermod hermod = new Hermod(vertx, config, spool, registry, certificate, dkim, bounces, lock);
     // The HTTP server comes first, so that probes answer (not ready) during a long recovery.
     // The index follows the spool from the first recovered message on: nothing ever scans the spool after.
-    spool.observe(hermod.queueIndex);
+    spool.observe(hermod.recentEnvelopes); // and through it the queue index
     return hermod.deployHttp()
         .compose(v -> spool.recover())
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued
@@ -375,7 +378,8 @@ public final class Hermod {
     }
     router = new RouterVerticle(live, spool, resolver, schedule, new DsnBuilder(DsnIdentifiers.random(new SecureRandom())),
         Clock.systemUTC(), endpoints, metrics, destinationLimits(), rateLimits(), egressSources.keySet())
-        .classifyingWith(bounces).indexedBy(queueIndex).journalingTo(journal).planningTlsWith(tlsPlanner());
+        .classifyingWith(bounces).indexedBy(queueIndex).handedOverBy(recentEnvelopes).journalingTo(journal)
+        .planningTlsWith(tlsPlanner());
     return deploy(router);
   }
 

@@ -7,13 +7,15 @@ import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /**
  * Log records on stderr (java.util.logging, which Vert.x uses by default): one line each, as text or as
  * JSON (logging.format, docs/operations.md).
  */
 final class Logging {
+
+  /** The text format, as SimpleFormatter's format string: what {@link TextLogFormatter} prints. */
+  static final String TEXT_FORMAT = "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n";
 
   private Logging() {
   }
@@ -23,7 +25,7 @@ final class Logging {
     if (System.getProperty("java.util.logging.config.file") != null) {
       return; // the operator brought their own
     }
-    System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+    System.setProperty("java.util.logging.SimpleFormatter.format", TEXT_FORMAT); // for any other SimpleFormatter
     LogManager.getLogManager().reset();
     ConsoleHandler handler = new ConsoleHandler();
     handler.setFormatter(formatter(format));
@@ -34,6 +36,6 @@ final class Logging {
   }
 
   static Formatter formatter(LoggingConfig.Format format) {
-    return format == LoggingConfig.Format.JSON ? new JsonLogFormatter() : new SimpleFormatter();
+    return format == LoggingConfig.Format.JSON ? new JsonLogFormatter() : new TextLogFormatter();
   }
 }

@@ -32,7 +32,6 @@ class JsonLogFormatterTest {
 
   @Test
   void textIsTheDefaultOneLineFormat() {
-    assertEquals("java.util.logging.SimpleFormatter",
-        Logging.formatter(LoggingConfig.Format.TEXT).getClass().getName());
+    assertEquals(TextLogFormatter.class, Logging.formatter(LoggingConfig.Format.TEXT).getClass());
   }
 }

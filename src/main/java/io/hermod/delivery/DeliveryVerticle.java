@@ -1,9 +1,11 @@
 package io.hermod.delivery;
 
 import io.hermod.api.Addresses;
+import io.hermod.api.HandOverJson;
 import io.hermod.shaping.BounceClassifier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -29,6 +31,8 @@ import java.util.logging.Logger;
 public final class DeliveryVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger("io.hermod.delivery");
+  /** Reports go back to the router on this node, their JSON handed over (HandOverJson). */
+  private static final DeliveryOptions REPLY = HandOverJson.handOver(new DeliveryOptions());
 
   private final DeliverySettings options;
   private final NodeConnections nodeConnections;
@@ -75,6 +79,7 @@ public final class DeliveryVerticle extends VerticleBase {
     pool = new ConnectionPool(vertx, options, nodeConnections);
     attempt = new DeliveryAttempt(pool, new HostFailover(vertx, netClient, options.client()), sourceFailovers(),
         new DeliveryLog(LOG, bounces));
+    HandOverJson.register(vertx.eventBus());
     consumer = vertx.eventBus().localConsumer(Addresses.DELIVERY_JOB, this::onJob); // node-local: jobs name spool files
     return consumer.completion();
   }
@@ -105,7 +110,7 @@ public final class DeliveryVerticle extends VerticleBase {
     attempt.run(job).onComplete(ar -> {
       metrics.deliveryDuration(System.nanoTime() - started); // metrics
       if (ar.succeeded()) {
-        message.reply(ar.result().toJson());
+        message.reply(ar.result().toJson(), REPLY); // built for this reply only: handed over, not copied
       } else if (ar.cause() instanceof ReplyException) {
         ReplyException e = (ReplyException) ar.cause();
         message.fail(e.failureCode(), e.getMessage());

@@ -2,7 +2,6 @@ package io.hermod.metrics;
 
 import io.hermod.auth.Verification;
 import io.hermod.tls.Handshake;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -30,12 +29,17 @@ import java.util.regex.Pattern;
 public final class HermodMetrics {
 
   private static final Pattern TLS_VERSION = Pattern.compile("TLSv1(\\.[0-3])?");
+  private static final String[] NO_TAGS = {};
+  /** "2xx" for 250: the reply classes of hermod_smtp_commands_total, made once rather than per command. */
+  private static final String[] REPLY_CLASSES = {"0xx", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx", "7xx", "8xx", "9xx"};
 
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> sessions = new ConcurrentHashMap<>();
+  private final MeterCache meters;
 
   public HermodMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.meters = new MeterCache(registry);
   }
 
   /** Counts nothing anyone can read: for tests and tools that do not care about metrics. */
@@ -61,34 +65,39 @@ public final class HermodMetrics {
 
   /** hermod_smtp_connections_total{listener, result=accepted|refused}. */
   public void connection(String listener, boolean accepted) {
-    Counter.builder("hermod.smtp.connections").description("Inbound SMTP connections")
-        .tags("listener", listener, "result", accepted ? "accepted" : "refused").register(registry).increment();
+    meters.counter("hermod.smtp.connections",
+        "Inbound SMTP connections",
+        "listener", listener, "result", accepted ? "accepted" : "refused").increment();
   }
 
   /** hermod_smtp_commands_total{verb, reply=2xx|3xx|4xx|5xx}; {@code verb} is from the parser's fixed set. */
   public void command(String verb, int replyCode) {
-    Counter.builder("hermod.smtp.commands").description("SMTP commands received, by verb and reply class")
-        .tags("verb", verb, "reply", (replyCode / 100) + "xx").register(registry).increment();
+    meters.counter("hermod.smtp.commands",
+        "SMTP commands received, by verb and reply class",
+        "verb", verb, "reply", replyClass(replyCode)).increment();
+  }
+
+  private static String replyClass(int code) {
+    int c = code / 100;
+    return c >= 0 && c < REPLY_CLASSES.length ? REPLY_CLASSES[c] : c + "xx";
   }
 
   /** hermod_messages_accepted_total and hermod_bytes_received_total. */
   public void messageAccepted(long bytes) {
-    Counter.builder("hermod.messages.accepted").description("Messages accepted and spooled")
-        .register(registry).increment();
-    Counter.builder("hermod.bytes.received").description("Message bytes accepted into the spool")
-        .register(registry).increment(bytes);
+    meters.counter("hermod.messages.accepted", "Messages accepted and spooled").increment();
+    meters.counter("hermod.bytes.received", "Message bytes accepted into the spool").increment(bytes);
   }
 
   /** hermod_messages_rejected_total{reason}. */
   public void messageRejected(RejectReason reason) {
-    Counter.builder("hermod.messages.rejected").description("Messages (or transactions) refused, by reason")
-        .tag("reason", reason.tag()).register(registry).increment();
+    meters.counter("hermod.messages.rejected",
+        "Messages (or transactions) refused, by reason",
+        "reason", reason.tag()).increment();
   }
 
   /** hermod_auth_failures_total. */
   public void authFailure() {
-    Counter.builder("hermod.auth.failures").description("SMTP AUTH attempts with invalid credentials")
-        .register(registry).increment();
+    meters.counter("hermod.auth.failures", "SMTP AUTH attempts with invalid credentials").increment();
   }
 
   /**
@@ -97,10 +106,10 @@ public final class HermodMetrics {
    * remembered verification answered without PBKDF2 (failures are always misses).
    */
   public void login(String mechanism, boolean success, Verification verification) {
-    Counter.builder("hermod.auth.logins")
-        .description("SMTP AUTH logins that checked credentials, by mechanism, outcome and login cache use")
-        .tags("mechanism", mechanism, "outcome", success ? "success" : "failure", "cache", verification.cacheTag())
-        .register(registry).increment();
+    meters.counter("hermod.auth.logins",
+        "SMTP AUTH logins that checked credentials, by mechanism, outcome and login cache use",
+        "mechanism", mechanism, "outcome", success ? "success" : "failure", "cache", verification.cacheTag())
+        .increment();
   }
 
   /**
@@ -109,10 +118,9 @@ public final class HermodMetrics {
    */
   public void tlsHandshake(String version, Handshake handshake) {
     String tag = version == null ? "failed" : TLS_VERSION.matcher(version).matches() ? version : "other";
-    Counter.builder("hermod.tls.handshakes")
-        .description("Inbound TLS handshakes, by protocol version and whether they resumed an earlier session")
-        .tag("version", tag).tag("session", version == null || handshake == null ? "none" : handshake.tag())
-        .register(registry).increment();
+    meters.counter("hermod.tls.handshakes",
+        "Inbound TLS handshakes, by protocol version and whether they resumed an earlier session",
+        "version", tag, "session", version == null || handshake == null ? "none" : handshake.tag()).increment();
   }
 
   // ---- spool and router ----
@@ -138,8 +146,9 @@ public final class HermodMetrics {
 
   /** hermod_flow_delayed_total{intake=smtp|submit}: transactions that waited for flow control. */
   public void flowDelayed(String intake) {
-    Counter.builder("hermod.flow.delayed").description("Transactions delayed by flow control before their reply")
-        .tag("intake", intake).register(registry).increment();
+    meters.counter("hermod.flow.delayed",
+        "Transactions delayed by flow control before their reply",
+        "intake", intake).increment();
   }
 
   /** hermod_queue_active: messages in the router's active window. */
@@ -157,12 +166,14 @@ public final class HermodMetrics {
    */
   public void deliveryOutcome(String outcome, String status, Duration sinceArrival) {
     String tag = outcome.toLowerCase(Locale.ROOT);
-    Counter.builder("hermod.delivery.attempts").description("Recipient delivery outcomes")
-        .tag("outcome", tag).tag("status_class", statusClass(status)).register(registry).increment();
+    meters.counter("hermod.delivery.attempts",
+        "Recipient delivery outcomes",
+        "outcome", tag, "status_class", statusClass(status)).increment();
     if (!tag.equals("deferred")) {
-      Timer.builder("hermod.queue.residence").description("Time from arrival to a final outcome, per recipient")
-          .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
-          .maximumExpectedValue(Duration.ofDays(7)).register(registry)
+      meters.<Timer>meter("hermod.queue.residence", NO_TAGS, () -> Timer.builder("hermod.queue.residence")
+              .description("Time from arrival to a final outcome, per recipient")
+              .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
+              .maximumExpectedValue(Duration.ofDays(7)).register(registry))
           .record(sinceArrival.isNegative() ? Duration.ZERO : sinceArrival);
     }
   }
@@ -173,9 +184,9 @@ public final class HermodMetrics {
    * (starttls-not-supported, certificate-expired, ...): at most 4 × 15 series.
    */
   public void deliveryTls(String policy, String result) {
-    Counter.builder("hermod.delivery.tls.sessions")
-        .description("Outbound connections by TLS policy source and TLS result or failure type")
-        .tag("policy", policy).tag("result", result).register(registry).increment();
+    meters.counter("hermod.delivery.tls.sessions",
+        "Outbound connections by TLS policy source and TLS result or failure type",
+        "policy", policy, "result", result).increment();
   }
 
   /** "4.7" for "4.7.1": class 2, 4 or 5 and subject 0..7 (RFC 3463 §3), else "other"; null is "none". */
@@ -190,9 +201,10 @@ public final class HermodMetrics {
 
   /** hermod_delivery_duration_seconds: one delivery job (connect, transaction, report). */
   public void deliveryDuration(long nanos) {
-    Timer.builder("hermod.delivery.duration").description("Duration of one delivery job to one destination")
+    meters.<Timer>meter("hermod.delivery.duration", NO_TAGS, () -> Timer.builder("hermod.delivery.duration")
+        .description("Duration of one delivery job to one destination")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofMinutes(30)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        .maximumExpectedValue(Duration.ofMinutes(30)).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -202,12 +214,12 @@ public final class HermodMetrics {
    * ({@code provider:<name>}), a configured next hop ({@code [host]:port}), or an MX host set.
    */
   public void shapingDecision(String action, String site) {
-    Counter.builder("hermod.shaping.decisions").description("Shaping rules that fired, by action")
-        .tag("action", action).register(registry).increment();
+    meters.counter("hermod.shaping.decisions", "Shaping rules that fired, by action", "action", action).increment();
     if (action.equals("suspend")) {
       String kind = site.startsWith("provider:") ? "provider" : site.startsWith("[") ? "nexthop" : "mx";
-      Counter.builder("hermod.shaping.suspensions").description("Sites suspended after a throttling reply")
-          .tag("destination", kind).register(registry).increment();
+      meters.counter("hermod.shaping.suspensions",
+          "Sites suspended after a throttling reply",
+          "destination", kind).increment();
     }
   }
 
@@ -216,14 +228,14 @@ public final class HermodMetrics {
    * because their (source, site) queue was suspended, dead, or bouncing by a rule.
    */
   public void shapingRefused(String reason) {
-    Counter.builder("hermod.shaping.refused").description("Delivery jobs answered without a connection attempt")
-        .tag("reason", reason).register(registry).increment();
+    meters.counter("hermod.shaping.refused",
+        "Delivery jobs answered without a connection attempt",
+        "reason", reason).increment();
   }
 
   /** hermod_shaping_sites_died_total: a (source, site) queue marked dead after a failed cohort of connections. */
   public void siteDied() {
-    Counter.builder("hermod.shaping.sites.died").description("Sites marked dead after a failed cohort")
-        .register(registry).increment();
+    meters.counter("hermod.shaping.sites.died", "Sites marked dead after a failed cohort").increment();
   }
 
   /** The states of hermod_queue_messages, as in the queue admin API (docs/operations.md); active has its own gauge. */
@@ -251,11 +263,13 @@ public final class HermodMetrics {
    * hermod_dns_lookup_duration_seconds: one MX resolution of a destination domain.
    */
   public void dnsLookup(String result, long nanos) {
-    Counter.builder("hermod.dns.lookups").description("MX resolutions of destination domains, by result")
-        .tag("result", result).register(registry).increment();
-    Timer.builder("hermod.dns.lookup.duration").description("Duration of one MX resolution (MX and addresses)")
+    meters.counter("hermod.dns.lookups",
+        "MX resolutions of destination domains, by result",
+        "result", result).increment();
+    meters.<Timer>meter("hermod.dns.lookup.duration", NO_TAGS, () -> Timer.builder("hermod.dns.lookup.duration")
+        .description("Duration of one MX resolution (MX and addresses)")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofMinutes(1)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        .maximumExpectedValue(Duration.ofMinutes(1)).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -264,20 +278,21 @@ public final class HermodMetrics {
    * "ip:port" (or one of /etc/resolv.conf), a fixed set.
    */
   public void dnsQuerySent(String resolver, boolean retransmission) {
-    Counter.builder("hermod.dns.queries").description("DNS queries sent, by resolver (retransmissions included)")
-        .tag("resolver", resolver).register(registry).increment();
+    meters.counter("hermod.dns.queries",
+        "DNS queries sent, by resolver (retransmissions included)",
+        "resolver", resolver).increment();
     if (retransmission) {
-      Counter.builder("hermod.dns.retransmissions")
-          .description("DNS queries sent again after an earlier query for the same question went unanswered")
-          .tag("resolver", resolver).register(registry).increment();
+      meters.counter("hermod.dns.retransmissions",
+          "DNS queries sent again after an earlier query for the same question went unanswered",
+          "resolver", resolver).increment();
     }
   }
 
   /** hermod_dns_query_timeouts_total{resolver}: a query that got no answer within its try timeout. */
   public void dnsQueryTimedOut(String resolver) {
-    Counter.builder("hermod.dns.query.timeouts")
-        .description("DNS queries unanswered within their try timeout (dns.tryTimeoutMillis, doubling)")
-        .tag("resolver", resolver).register(registry).increment();
+    meters.counter("hermod.dns.query.timeouts",
+        "DNS queries unanswered within their try timeout (dns.tryTimeoutMillis, doubling)",
+        "resolver", resolver).increment();
   }
 
   /**
@@ -305,15 +320,13 @@ public final class HermodMetrics {
 
   /** hermod_events_journal_appended_total: entries made durable (one fsync for a whole batch). */
   public void journalAppended(int entries) {
-    Counter.builder("hermod.events.journal.appended").description("Events appended durably to the event journal")
-        .register(registry).increment(entries);
+    meters.counter("hermod.events.journal.appended", "Events appended durably to the event journal").increment(entries);
   }
 
   /** hermod_events_journal_retired_total: entries dropped by retention (whole old segments). */
   public void journalRetired(long entries) {
-    Counter.builder("hermod.events.journal.retired")
-        .description("Event journal entries dropped by retention (events.journal.maxBytes, maxAgeHours)")
-        .register(registry).increment(entries);
+    meters.counter("hermod.events.journal.retired",
+        "Event journal entries dropped by retention (events.journal.maxBytes, maxAgeHours)").increment(entries);
   }
 
   /**
@@ -321,16 +334,15 @@ public final class HermodMetrics {
    * journaled.
    */
   public void journalAppendFailed(String reason) {
-    Counter.builder("hermod.events.journal.append.failures")
-        .description("Events not journaled: the append queue was full (slow or failing disk), or the journal closed")
-        .tag("reason", reason).register(registry).increment();
+    meters.counter("hermod.events.journal.append.failures",
+        "Events not journaled: the append queue was full (slow or failing disk), or the journal closed",
+        "reason", reason).increment();
   }
 
   /** hermod_events_journal_write_errors_total: failed batch writes or fsyncs (the batch is retried). */
   public void journalWriteError() {
-    Counter.builder("hermod.events.journal.write.errors")
-        .description("Event journal writes or fsyncs that failed (disk full, I/O error); the batch is retried")
-        .register(registry).increment();
+    meters.counter("hermod.events.journal.write.errors",
+        "Event journal writes or fsyncs that failed (disk full, I/O error); the batch is retried").increment();
   }
 
   /**
@@ -348,21 +360,23 @@ public final class HermodMetrics {
 
   /** hermod_webhook_posts_total{webhook, result=2xx|3xx|4xx|5xx|timeout|error}: one per POST attempt. */
   public void webhookPost(String webhook, String result) {
-    Counter.builder("hermod.webhook.posts").description("Webhook POSTs, by endpoint and result")
-        .tags("webhook", webhook, "result", result).register(registry).increment();
+    meters.counter("hermod.webhook.posts",
+        "Webhook POSTs, by endpoint and result",
+        "webhook", webhook, "result", result).increment();
   }
 
   /** hermod_webhook_events_total{webhook}: events acknowledged by the endpoint (a 2xx to their batch). */
   public void webhookEvents(String webhook, int events) {
-    Counter.builder("hermod.webhook.events").description("Events acknowledged by a webhook endpoint")
-        .tag("webhook", webhook).register(registry).increment(events);
+    meters.counter("hermod.webhook.events",
+        "Events acknowledged by a webhook endpoint",
+        "webhook", webhook).increment(events);
   }
 
   /** hermod_webhook_skipped_total{webhook}: events the journal's retention dropped before the endpoint had them. */
   public void webhookSkipped(String webhook, long events) {
-    Counter.builder("hermod.webhook.skipped")
-        .description("Events dropped by the journal's retention before a webhook endpoint acknowledged them")
-        .tag("webhook", webhook).register(registry).increment(events);
+    meters.counter("hermod.webhook.skipped",
+        "Events dropped by the journal's retention before a webhook endpoint acknowledged them",
+        "webhook", webhook).increment(events);
   }
 
   /**
@@ -385,9 +399,9 @@ public final class HermodMetrics {
    * (no answer).
    */
   public void daneLookup(String result) {
-    Counter.builder("hermod.dane.lookups")
-        .description("DANE lookups of MX hosts (address security, then TLSA records), by result")
-        .tag("result", result).register(registry).increment();
+    meters.counter("hermod.dane.lookups",
+        "DANE lookups of MX hosts (address security, then TLSA records), by result",
+        "result", result).increment();
   }
 
   // ---- MTA-STS and TLS-RPT (docs/security.md) ----
@@ -397,8 +411,7 @@ public final class HermodMetrics {
    * MTA-STS policy fetch (RFC 8461 §3.3), by outcome (the TLS-RPT result type of a failure).
    */
   public void mtaStsFetch(String result) {
-    Counter.builder("hermod.mtasts.fetches").description("MTA-STS policy fetches, by result")
-        .tag("result", result).register(registry).increment();
+    meters.counter("hermod.mtasts.fetches", "MTA-STS policy fetches, by result", "result", result).increment();
   }
 
   /** hermod_mtasts_policies: the MTA-STS policies this node has cached, read at scrape time. */
@@ -413,18 +426,19 @@ public final class HermodMetrics {
    */
   public void tlsRptSession(boolean success, boolean counted) {
     if (counted) {
-      Counter.builder("hermod.tlsrpt.sessions").description("TLS sessions counted for TLS-RPT reports, by result")
-          .tag("result", success ? "success" : "failure").register(registry).increment();
+      meters.counter("hermod.tlsrpt.sessions",
+          "TLS sessions counted for TLS-RPT reports, by result",
+          "result", success ? "success" : "failure").increment();
     } else {
-      Counter.builder("hermod.tlsrpt.sessions.dropped")
-          .description("TLS sessions not counted for TLS-RPT: outboundTls.tlsRpt.maxPolicies reached")
-          .register(registry).increment();
+      meters.counter("hermod.tlsrpt.sessions.dropped",
+          "TLS sessions not counted for TLS-RPT: outboundTls.tlsRpt.maxPolicies reached").increment();
     }
   }
 
   /** hermod_tlsrpt_reports_total{via=mail|https, result=sent|failed}: one TLS-RPT report to one rua. */
   public void tlsRptReport(String via, boolean sent) {
-    Counter.builder("hermod.tlsrpt.reports").description("TLS-RPT reports sent to a rua, by way and result")
-        .tag("via", via).tag("result", sent ? "sent" : "failed").register(registry).increment();
+    meters.counter("hermod.tlsrpt.reports",
+        "TLS-RPT reports sent to a rua, by way and result",
+        "via", via, "result", sent ? "sent" : "failed").increment();
   }
 }

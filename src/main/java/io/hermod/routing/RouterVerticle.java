@@ -1,6 +1,7 @@
 package io.hermod.routing;
 
 import io.hermod.api.Addresses;
+import io.hermod.api.HandOverJson;
 import io.hermod.config.DeliveryConfig;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.LiveConfig;
@@ -87,6 +88,7 @@ public final class RouterVerticle extends VerticleBase {
   /** How often the router looks at the index for due messages and closed sites that opened. */
   static final long TICK_MILLIS = 1000;
   private QueueIndex index;
+  private RecentEnvelopes recent; // null: every envelope is loaded from the spool
   private long tickTimer = -1;
   private boolean pullAsked;
   /** Sites whose probe message was handed out, and when: one probe per site at a time. */
@@ -163,6 +165,15 @@ public final class RouterVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * Takes the envelopes the spool just stored from {@code recent} (the spool's observer) instead of reading them
+   * back; call before deploying. Unset: every envelope is loaded from the spool.
+   */
+  public RouterVerticle handedOverBy(RecentEnvelopes recent) {
+    this.recent = recent;
+    return this;
+  }
+
   /** Appends every event to {@code journal} too (docs/events.md); call before deploying. */
   public RouterVerticle journalingTo(io.hermod.events.EventJournal journal) {
     this.journal = journal;
@@ -229,6 +240,7 @@ public final class RouterVerticle extends VerticleBase {
     persister = new OutcomePersister(spool, new OutcomeRecorder(schedule, DnsRetry.of(config.dns())), bounces, events,
         vertx.eventBus(), clock);
     operatorBounce = new OperatorBounce(spool, bounces, events, vertx.eventBus(), clock);
+    HandOverJson.register(vertx.eventBus());
     triggers = vertx.eventBus().localConsumer(Addresses.ROUTER_TRIGGER, this::onTrigger); // node-local: our spool
     bounceRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_BOUNCE, this::onBounce);
     siteRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_SITES, m -> m.reply(dispatcher.snapshot(SITES_SHOWN)));
@@ -417,7 +429,7 @@ public final class RouterVerticle extends VerticleBase {
       askPull();
       return Future.succeededFuture();
     }
-    return spool.load(id).compose(env -> {
+    return envelopeOf(id).compose(env -> {
       if (env.bounceDsnId() != null) {
         // An operator bounce marked but not finished (a crash, or a failed step): finish it, held or not.
         return operatorBounce.finish(env).onComplete(x -> release(id));
@@ -440,6 +452,12 @@ public final class RouterVerticle extends VerticleBase {
       LOG.fine("queue id " + id + " not activated: " + e.getMessage());
       releaseFor(id, lookAgain());
     }).mapEmpty();
+  }
+
+  /** The durable envelope of {@code id}: handed over in memory when the spool just stored it, else read back. */
+  private Future<Envelope> envelopeOf(String id) {
+    Envelope handedOver = recent == null ? null : recent.take(id);
+    return handedOver != null ? Future.succeededFuture(handedOver) : spool.load(id);
   }
 
   /** True when the site of {@code id}'s last routing is closed (or is a dead site whose probe is already out). */
@@ -588,7 +606,9 @@ public final class RouterVerticle extends VerticleBase {
 
   /** Jobs name a file of this node's spool: they stay on this node (Addresses.nodeLocal()). */
   private Future<DeliveryReport> request(String address, JsonObject job) {
-    DeliveryOptions options = Addresses.nodeLocal().setSendTimeout(config.delivery().jobTimeoutSeconds() * 1000L);
+    // The job's JSON is built for this send only: handed over, not copied (HandOverJson).
+    DeliveryOptions options = HandOverJson.handOver(Addresses.nodeLocal())
+        .setSendTimeout(config.delivery().jobTimeoutSeconds() * 1000L);
     return vertx.eventBus().<JsonObject>request(address, job, options)
         .map(reply -> DeliveryReport.fromJson(reply.body()));
   }

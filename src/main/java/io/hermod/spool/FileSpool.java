@@ -164,15 +164,20 @@ public final class FileSpool implements Spool {
   /** A journal message is a byte range of its segment; a big message is all of {@code queue/<id>.msg}. */
   @Override
   public Future<Content> content(String id) {
-    return checked(id).compose(v -> onIo("reading " + id, () -> {
-      JournalIndex.Entry entry = journal.index().get(id);
-      if (entry != null) {
-        JournalIndex.Range data = entry.data();
-        return new Content(dirs.segment(data.segment()), data.offset(), data.length());
-      }
+    Future<Void> valid = checked(id);
+    if (valid.failed()) {
+      return valid.mapEmpty();
+    }
+    // A journal message's range is in the in-memory index (thread-safe): no I/O thread needed (issue #17).
+    JournalIndex.Entry entry = journal.index().get(id);
+    if (entry != null) {
+      JournalIndex.Range data = entry.data();
+      return Future.succeededFuture(new Content(dirs.segment(data.segment()), data.offset(), data.length()));
+    }
+    return onIo("reading " + id, () -> {
       Path file = dirs.queuedMessage(id);
       return new Content(file, 0, files.size(file));
-    }));
+    });
   }
 
   /**

@@ -33,7 +33,9 @@ record SpoolDirs(Path root, Path incoming, Path queue, Path quarantine, Path jou
 
   /** Journal segment number {@code segment}: 16 hex digits, so that name order is number order. */
   Path segment(long segment) {
-    return journal.resolve(String.format("%016x%s", segment, SEGMENT));
+    // Not String.format: the router asks for a message's segment once per delivery (issue #17).
+    String hex = Long.toHexString(segment);
+    return journal.resolve("0".repeat(16 - hex.length()) + hex + SEGMENT);
   }
 
   /** The number of a segment file name, or -1 if it is not one. */

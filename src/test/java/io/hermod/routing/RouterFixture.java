@@ -57,6 +57,10 @@ final class RouterFixture implements AutoCloseable {
   Spool spool;
   /** Follows the spool as Hermod's does (observer from before recovery); the router is given it. */
   final io.hermod.queue.QueueIndex index = new io.hermod.queue.QueueIndex();
+  /** In front of the index in the spool's observer slot, as Hermod's: the router takes new envelopes from it. */
+  final RecentEnvelopes recent = new RecentEnvelopes(index);
+  /** False: the router is not given {@link #recent} and loads every envelope from the spool (set before openSpool). */
+  boolean handOff = true;
   MxResolver resolver;
   RouterVerticle router;
   /** The router's TLS policy planner (its MTA-STS and DANE sources); null = the configured levels only. */
@@ -88,7 +92,7 @@ final class RouterFixture implements AutoCloseable {
       configure(new JsonObject());
     }
     spool = new FileSpool(vertx, config.spool());
-    spool.observe(index);
+    spool.observe(handOff ? recent : index);
     onContext(() -> spool.recover());
     return this;
   }
@@ -107,6 +111,9 @@ final class RouterFixture implements AutoCloseable {
     resolver = new MxResolver(vertx, new DnsConfig(List.of(dns.address()), 2000, 1000));
     router = new RouterVerticle(config, spool, resolver, new RetrySchedule(config.delivery(), new Random(1)),
         new DsnBuilder(DsnIdentifiers.random(new Random(2))), Clock.systemUTC(), ownEndpoints).indexedBy(index);
+    if (handOff) {
+      router.handedOverBy(recent);
+    }
     if (tlsPlanner != null) {
       router.planningTlsWith(tlsPlanner);
     }

@@ -440,4 +440,44 @@ class RouterVerticleTest {
     return jobs.stream().filter(j -> j.destination().equals(destination)).findFirst()
         .orElseThrow(() -> new AssertionError("no job for " + destination + " in " + jobs));
   }
+
+  // The router takes a just-committed message's envelope from RecentEnvelopes instead of reading it back from the
+  // spool (issue #17), and routes it exactly as from disk; every other test here runs with that hand-off too.
+
+  @Test
+  void newMessagesAreRoutedWithoutReadingTheirEnvelopesBack() throws Exception {
+    DeepQueueRouterTest.CountingSpool counting = routeThree();
+    assertEquals(0, counting.loads.get(), "envelope reads");
+  }
+
+  @Test
+  void withoutTheHandOffEveryEnvelopeIsReadBack() throws Exception {
+    f.handOff = false;
+    DeepQueueRouterTest.CountingSpool counting = routeThree();
+    assertTrue(counting.loads.get() >= 3, "envelope reads: " + counting.loads.get());
+  }
+
+  /** Three messages submitted as the listener does, delivered and removed; the jobs are what the envelopes say. */
+  private DeepQueueRouterTest.CountingSpool routeThree() throws Exception {
+    f.configure(new JsonObject()).openSpool();
+    DeepQueueRouterTest.CountingSpool counting = new DeepQueueRouterTest.CountingSpool(f.spool);
+    f.spool = counting;
+    f.start();
+    List<String> ids = List.of(
+        f.submit(f.envelope("a@local.test", "one@remote.test")),
+        f.submit(f.envelope("b@local.test", "two@remote.test", "three@remote.test")),
+        f.submit(f.envelope("c@local.test", "four@remote.test")));
+    until("all delivered and removed", () -> f.delivery.jobs.size() == 3 && f.queued().isEmpty());
+    for (String id : ids) {
+      DeliveryJob job = f.delivery.jobs.stream().map(FakeDelivery.Received::job)
+          .filter(j -> j.queueId().equals(id)).findFirst().orElseThrow();
+      assertEquals(RouterFixture.MESSAGE.length, job.contentLength());
+    }
+    DeliveryJob second = f.delivery.jobs.stream().map(FakeDelivery.Received::job)
+        .filter(j -> j.queueId().equals(ids.get(1))).findFirst().orElseThrow();
+    assertEquals("b@local.test", second.sender());
+    assertEquals(List.of("two@remote.test", "three@remote.test"),
+        second.recipients().stream().map(DeliveryJob.Rcpt::address).toList());
+    return counting;
+  }
 }

@@ -1,6 +1,7 @@
 package io.hermod.smtp;
 
 import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -8,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 class DotStufferTest {
 
@@ -38,6 +41,37 @@ class DotStufferTest {
       out.appendBuffer(stuffer.finish());
       assertEquals(want, out.toString(StandardCharsets.ISO_8859_1), "seed " + seed);
     }
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "a\\r\\n.b\\r\\nc.d\\r\\n..\\r\\n | a\\r\\n..b\\r\\nc.d\\r\\n...\\r\\n.\\r\\n",
+      ".\\r\\n.\\r\\n.          | ..\\r\\n..\\r\\n..\\r\\n.\\r\\n"})
+  void slicesOfALargerBufferAreEncodedFromTheirOwnStart(String input, String expected) {
+    byte[] in = unescape(input);
+    Buffer whole = Buffer.buffer("xx.\r\n").appendBytes(in).appendString("\r\n.yy"); // bytes around the slice
+    String want = new String(unescape(expected), StandardCharsets.ISO_8859_1);
+    for (int cut = 0; cut <= in.length; cut++) {
+      DotStuffer stuffer = new DotStuffer();
+      Buffer out = Buffer.buffer()
+          .appendBuffer(stuffer.encode(whole.slice(5, 5 + cut)))
+          .appendBuffer(stuffer.encode(whole.slice(5 + cut, 5 + in.length)))
+          .appendBuffer(stuffer.finish());
+      assertEquals(want, out.toString(StandardCharsets.ISO_8859_1), "cut at " + cut);
+    }
+  }
+
+  @Test
+  void aChunkWithNothingToStuffIsSentAsItIsAndStuffLeavesItsInputAlone() {
+    DotStuffer stuffer = new DotStuffer();
+    Buffer plain = Buffer.buffer("Subject: x\r\n\r\nno dot. at any line start\r\n");
+    assertSame(plain, stuffer.encode(plain), "no copy");
+    Buffer dotted = Buffer.buffer(".a\r\n");
+    assertNotSame(dotted, stuffer.encode(dotted));
+    assertEquals(".a\r\n", dotted.toString(StandardCharsets.ISO_8859_1), "the input is not changed");
+    Buffer message = Buffer.buffer("a\r\n");
+    assertEquals("a\r\n.\r\n", DotStuffer.stuff(message).toString(StandardCharsets.ISO_8859_1));
+    assertEquals("a\r\n", message.toString(StandardCharsets.ISO_8859_1), "stuff() appends to a new buffer");
   }
 
   private static byte[] unescape(String s) {
