@@ -124,6 +124,39 @@ class SmtpClientSessionTest {
 
   // ---- tests ----
 
+  /**
+   * The last chunk goes out with the end marker (joined when small, written before it when big): every size
+   * around the chunk size and the join threshold arrives byte for byte, dots stuffed and unstuffed, one message
+   * after another on one session.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 2, 3, TransactionRunner.JOIN_LAST_CHUNK_BYTES - 1,
+      TransactionRunner.JOIN_LAST_CHUNK_BYTES, TransactionRunner.JOIN_LAST_CHUNK_BYTES + 1,
+      ContentSource.CHUNK_SIZE - 1, ContentSource.CHUNK_SIZE, ContentSource.CHUNK_SIZE + 1,
+      ContentSource.CHUNK_SIZE + TransactionRunner.JOIN_LAST_CHUNK_BYTES + 1, 3 * ContentSource.CHUNK_SIZE + 7})
+  void everySizeArrivesExactlyWithItsEndMarker(int size) throws Exception {
+    peer.capabilities("PIPELINING", "SIZE 100000000");
+    SmtpClientSession session = connect(OPTIONS);
+    java.util.List<Buffer> sent = new java.util.ArrayList<>();
+    for (String start : List.of(".", "x")) { // a chunk that needs stuffing, and one that does not
+      StringBuilder text = new StringBuilder();
+      while (text.length() < size) {
+        text.append(start).append("y".repeat(70)).append("\r\n");
+      }
+      Buffer message = Buffer.buffer(text.substring(0, size)); // may end without CRLF: finish() adds it
+      sent.add(message);
+      assertEquals(250, await(session.send(tx(message, "a@peer.test"))).dataReply().code());
+    }
+    for (int i = 0; i < sent.size(); i++) {
+      Buffer expected = sent.get(i);
+      if (expected.length() > 0 && !expected.toString().endsWith("\r\n")) {
+        expected = expected.copy().appendString("\r\n");
+      }
+      assertEquals(expected, peer.messages().get(i).content(), "message " + i + " of " + size + " bytes");
+    }
+    await(session.quit());
+  }
+
   @Test
   void deliversBytesExactlyWithPipelining() throws Exception {
     peer.capabilities("PIPELINING", "SIZE 100000000", "8BITMIME", "ENHANCEDSTATUSCODES");
