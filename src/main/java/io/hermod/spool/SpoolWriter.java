@@ -198,6 +198,8 @@ final class SpoolWriter implements MessageWriter {
     if (state == State.OPEN || state == State.FAILED) {
       state = State.ABORTED;
       chunk = null;
+      used = 0;
+      chunkStart = 0;
       held = null;
       if (writable != null) {
         Promise<Void> waiting = writable;
@@ -231,8 +233,6 @@ final class SpoolWriter implements MessageWriter {
       int length = held == null ? CHUNK_SIZE : Math.min(CHUNK_SIZE, Math.max(nextChunk, wanted));
       chunk = new byte[length];
       nextChunk = Math.min(CHUNK_SIZE, length * 2);
-      chunkStart = 0;
-      used = 0;
     }
   }
 
@@ -258,6 +258,8 @@ final class SpoolWriter implements MessageWriter {
     ByteBuffer bytes = ByteBuffer.wrap(chunk, chunkStart, used - chunkStart);
     if (used == chunk.length) {
       chunk = null;
+      used = 0;
+      chunkStart = 0;
     } else {
       chunkStart = used; // later bytes go after these: the view handed on never changes
     }
