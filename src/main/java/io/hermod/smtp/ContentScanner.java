@@ -2,6 +2,9 @@ package io.hermod.smtp;
 
 import io.vertx.core.buffer.Buffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -28,6 +31,7 @@ public final class ContentScanner {
   private static final int MAX_TLS_REQUIRED_VALUE = 16; // "No" with room for blanks; longer is not "No"
   /** A CR held back at the end of one read (". CR") that turned out to be content in the next. */
   private static final byte[] CR = {'\r'};
+  private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Where DATA decoding is in a line that began with a dot. */
   private enum Dot { NONE, DOT, DOT_CR }
@@ -153,6 +157,17 @@ public final class ContentScanner {
    */
   private int scanBytes(byte[] a, int i, int to, boolean toLineStart) {
     while (i < to && inHeaders) {
+      if (!crPending && tlsMatch < 0 && (match < 0 || match == RECEIVED.length)) {
+        // The rest of a field that is neither Received nor TLS-Required: only its length counts.
+        int text = skipText(a, i, to);
+        headerBytes += text - i;
+        lineLength += text - i;
+        lineTooLong |= lineLength > maxLineLength - 2;
+        i = text;
+        if (i == to) {
+          break;
+        }
+      }
       byte c = a[i++];
       if (headerOctet(c) && toLineStart) {
         lineStart = true;
@@ -166,6 +181,14 @@ public final class ContentScanner {
     int limit = maxLineLength - 2;
     boolean tooLong = false;
     while (i < to) {
+      if (!cr) {
+        int text = skipText(a, i, to);
+        length += text - i;
+        i = text;
+        if (i == to) {
+          break;
+        }
+      }
       byte c = a[i++];
       if (c == '\n') {
         boolean crlf = cr;
@@ -173,8 +196,8 @@ public final class ContentScanner {
         cr = false;
         tooLong |= length > limit;
         length = 0;
-        if (crlf && toLineStart) {
-          lineStart = true;
+        if (crlf && toLineStart && (i == to || a[i] == '.')) {
+          lineStart = true; // DATA looks at this line's first octet (a line not starting with a dot goes on here)
           break;
         }
       } else {
@@ -189,6 +212,27 @@ public final class ContentScanner {
     crPending = cr;
     bareNewline |= bare;
     lineTooLong |= tooLong || length > limit;
+    return i;
+  }
+
+  /**
+   * The index of the first CR or LF in {@code a[i, to)}, or {@code to}. Eight octets at a time: a word's octets
+   * equal to CR or LF are found with the zero-byte test (the lowest flagged octet is always a true one).
+   */
+  private static int skipText(byte[] a, int i, int to) {
+    while (i + Long.BYTES <= to) {
+      long word = (long) WORDS.get(a, i);
+      long cr = word ^ 0x0D0D0D0D0D0D0D0DL;
+      long lf = word ^ 0x0A0A0A0A0A0A0A0AL;
+      long found = ((cr - 0x0101010101010101L) & ~cr | (lf - 0x0101010101010101L) & ~lf) & 0x8080808080808080L;
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+      i += Long.BYTES;
+    }
+    while (i < to && a[i] != '\r' && a[i] != '\n') {
+      i++;
+    }
     return i;
   }
 
