@@ -18,6 +18,12 @@ import io.vertx.core.internal.buffer.BufferInternal;
 public record ArrayView(byte[] array, int offset, int length) {
 
   public static ArrayView of(Buffer buffer) {
+    ArrayView heap = ofHeap(buffer);
+    return heap != null ? heap : new ArrayView(buffer.getBytes(), 0, buffer.length());
+  }
+
+  /** The view of a heap buffer's own array, or null when that would take a copy. */
+  public static ArrayView ofHeap(Buffer buffer) {
     if (buffer instanceof BufferInternal internal) {
       ByteBuf bytes = internal.getByteBuf(); // a view (a slice) of the readable bytes, not a copy
       // Buffer indexes are the ByteBuf's from 0: the view lines up when nothing was read from it.
@@ -25,15 +31,6 @@ public record ArrayView(byte[] array, int offset, int length) {
         return new ArrayView(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), buffer.length());
       }
     }
-    return new ArrayView(buffer.getBytes(), 0, buffer.length());
-  }
-
-  /** True when {@link #of} needs no copy for this buffer. */
-  public static boolean isHeap(Buffer buffer) {
-    if (buffer instanceof BufferInternal internal) {
-      ByteBuf bytes = internal.getByteBuf();
-      return bytes.hasArray() && bytes.readableBytes() == buffer.length();
-    }
-    return false;
+    return null;
   }
 }

@@ -22,12 +22,16 @@ public final class InputBuffer {
   private ArrayView view = EMPTY_VIEW;
 
   public void append(Buffer data) {
-    if (pos == buf.length() && ArrayView.isHeap(data)) {
+    ArrayView heap = pos == buf.length() ? ArrayView.ofHeap(data) : null;
+    if (heap != null) {
       // Nothing unread: adopt the chunk instead of copying it (a socket's reads are heap buffers of their own).
       buf = data;
       pos = 0;
       owned = false;
-    } else if (pos == 0 && owned) {
+      view = heap;
+      return;
+    }
+    if (pos == 0 && owned) {
       // A line still arriving in small reads: it grows in place (amortised), not copied again at every read.
       buf.appendBuffer(data);
     } else {

@@ -12,8 +12,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * The input's array: what a reader sees at {@code array()[arrayOffset() + i]} is the buffer's byte i, for
@@ -34,8 +34,8 @@ class InputBufferTest {
       assertArrayEquals(text, Arrays.copyOfRange(in.array(), in.arrayOffset() + in.position(),
           in.arrayOffset() + in.end()));
     }
-    assertFalse(ArrayView.isHeap(direct));
-    assertTrue(ArrayView.isHeap(sliced));
+    assertNull(ArrayView.ofHeap(direct));
+    assertNotNull(ArrayView.ofHeap(sliced));
   }
 
   @Test
