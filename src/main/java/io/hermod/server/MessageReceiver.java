@@ -3,9 +3,9 @@ package io.hermod.server;
 import io.hermod.config.Limits;
 import io.hermod.dkim.InboundAuthentication;
 import io.hermod.dkim.MessageDkim;
+import io.hermod.smtp.ArrayView;
 import io.hermod.smtp.AuthResultsFilter;
 import io.hermod.smtp.ContentScanner;
-import io.hermod.smtp.DotDecoder;
 import io.hermod.smtp.InputBuffer;
 import io.hermod.smtp.Replies;
 import io.hermod.smtp.Reply;
@@ -21,13 +21,18 @@ import java.time.Instant;
  * what the client sent (our own header fields do not count). Once the content is
  * refused the writer is aborted and the rest is read and dropped, so the client gets its reply at the end
  * of data (RFC 1870 §6.3) while memory stays bounded.
+ * <p>
+ * The content is read once ({@link ContentScanner} decodes and checks in one pass) and not copied on the way:
+ * DKIM hashing reads the input array, and the spool writer gets views of it ({@link MessageWriter#writeImmutable}),
+ * which it may keep (the {@link InputBuffer} never changes a byte it holds).
  */
 final class MessageReceiver {
 
   private final MessageWriter writer;
   private final ContentScanner scanner;
   private final Limits limits;
-  private final DotDecoder dots = new DotDecoder();
+  private final ContentScanner.ContentSink sink = this::accept;
+  private Future<Void> pending; // the last write of this read that did not complete at once
   private Reply refusal;
   private boolean aborted;
   private MessageDkim dkim; // follows the content when the message is to be DKIM-signed
@@ -84,14 +89,16 @@ final class MessageReceiver {
    * @return a pending write to wait for before reading on, or null to go on at once
    */
   Future<Void> readData(InputBuffer in) {
-    Buffer decoded = Buffer.buffer(in.available());
-    int next = dots.decode(in.buffer(), in.position(), in.end(), decoded);
-    in.consumeTo(next);
-    return accept(decoded, 0, decoded.length());
+    int base = in.arrayOffset();
+    pending = null;
+    int next = scanner.decodeData(in.array(), base + in.position(), base + in.end(), sink);
+    in.consumeTo(next - base);
+    checkLimits();
+    return pending;
   }
 
   boolean dataEnded() {
-    return dots.ended();
+    return scanner.dataEnded();
   }
 
   /**
@@ -101,9 +108,11 @@ final class MessageReceiver {
    */
   Future<Void> readChunk(InputBuffer in, long max) {
     int n = (int) Math.min(max, in.available());
-    int from = in.position();
-    Future<Void> pending = accept(in.buffer(), from, from + n);
-    in.consumeTo(from + n);
+    int from = in.arrayOffset() + in.position();
+    pending = null;
+    scanner.scan(in.array(), from, from + n);
+    accept(in.array(), from, from + n);
+    in.consumeTo(in.position() + n);
     return pending;
   }
 
@@ -150,8 +159,8 @@ final class MessageReceiver {
     }
   }
 
-  private Future<Void> accept(Buffer b, int from, int to) {
-    scanner.scan(b, from, to);
+  /** Refuses the content once the client's bytes so far break a limit. */
+  private void checkLimits() {
     if (refusal == null) {
       if (scanner.sizeExceeded()) {
         refusal = Replies.messageTooBig(limits.maxMessageSize());
@@ -164,34 +173,49 @@ final class MessageReceiver {
         abort();
       }
     }
+  }
+
+  /** Content {@code a[from, to)} the scanner checked: hashed and spooled unless the message is refused. */
+  private void accept(byte[] a, int from, int to) {
+    checkLimits(); // the checks cover every byte up to this run's end: nothing past a broken limit is kept
     if (refusal != null || to == from) {
-      return null;
+      return;
     }
-    Buffer slice = from == 0 && to == b.length() ? b : b.getBuffer(from, to);
     if (auth != null) {
-      byte[] bytes = slice.getBytes();
-      auth.update(bytes, 0, bytes.length); // as received: a forged field may be covered by a signature
+      auth.update(a, from, to); // as received: a forged field may be covered by a signature
     }
-    return store(forgedResults == null ? slice : forgedResults.filter(slice));
+    if (forgedResults == null || forgedResults.headerSectionOver()) {
+      store(a, from, to);
+    } else {
+      store(forgedResults.filter(Buffer.buffer().appendBytes(a, from, to - from)));
+    }
+  }
+
+  private void store(byte[] a, int from, int to) {
+    if (dkim != null) {
+      dkim.update(a, from, to);
+    }
+    written(writer.writeImmutable(a, from, to));
   }
 
   /** Signs (when we sign) and spools content bytes; the size limit was checked on what the client sent. */
-  private Future<Void> store(Buffer content) {
+  private void store(Buffer content) {
     if (content.length() == 0) {
-      return null;
+      return;
     }
-    if (dkim != null) {
-      byte[] bytes = content.getBytes();
-      dkim.update(bytes, 0, bytes.length);
-    }
-    Future<Void> w = writer.write(content);
+    ArrayView bytes = ArrayView.of(content); // a fresh buffer of the filter's: it is ours to keep
+    store(bytes.array(), bytes.offset(), bytes.offset() + bytes.length());
+  }
+
+  /** Remembers a write that is still pending (the caller waits for it before reading on). */
+  private void written(Future<Void> w) {
     if (w.isComplete()) {
       if (w.failed()) {
         fail(w.cause());
       }
-      return null;
+      return;
     }
-    return w.recover(err -> {
+    pending = w.recover(err -> {
       fail(err);
       return Future.succeededFuture();
     });

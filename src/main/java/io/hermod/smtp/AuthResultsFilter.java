@@ -68,6 +68,11 @@ public final class AuthResultsFilter {
     return out;
   }
 
+  /** The header section is over: from now on every byte passes, and {@link #filter} returns its input. */
+  public boolean headerSectionOver() {
+    return !inHeaders;
+  }
+
   /** How many fields were removed so far. */
   public int removed() {
     return removed;

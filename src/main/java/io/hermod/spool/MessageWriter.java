@@ -16,6 +16,15 @@ public interface MessageWriter {
    */
   Future<Void> write(Buffer data);
 
+  /**
+   * As {@link #write(Buffer)}, for bytes that the caller never changes afterwards: the writer may keep a view
+   * of {@code bytes[from, to)} instead of a copy (the spool keeps a small message's content so until it
+   * copies it once into its journal record).
+   */
+  default Future<Void> writeImmutable(byte[] bytes, int from, int to) {
+    return write(Buffer.buffer().appendBytes(bytes, from, to - from));
+  }
+
   /** Bytes written so far. */
   long size();
 

@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
@@ -19,8 +18,11 @@ import java.util.logging.Logger;
 
 /**
  * Takes one message. Its first {@value #JOURNAL_LIMIT} bytes stay in memory: a message that fits is
- * committed as one journal record (no file of its own). A bigger one streams into
- * {@code incoming/<id>.msg}: bytes collect in a 64 KiB chunk; full chunks become I/O steps that run one
+ * committed as one journal record (no file of its own). Until then the writer keeps views of the bytes
+ * given to {@link #writeImmutable} (the session's input, which never changes) and copies only other and small
+ * writes, into chunks that start small and double (none is ever copied into a bigger one): the journal
+ * record's encoding is then the one copy of a small message's content. A bigger one streams into
+ * {@code incoming/<id>.msg}: bytes are copied into 64 KiB chunks; full chunks become I/O steps that run one
  * at a time, in order, on the spool's I/O threads. {@link #write} holds the caller
  * back while more than {@value #MAX_STEPS_IN_FLIGHT} steps are queued, so memory per message stays at a few
  * chunks however fast the client sends. All fields except {@link #file} are used only on the session's
@@ -31,8 +33,13 @@ final class SpoolWriter implements MessageWriter {
   static final int CHUNK_SIZE = 64 * 1024;
   /** Messages up to this size go to the journal; they are held in memory until the commit. */
   static final int JOURNAL_LIMIT = 256 * 1024;
-  /** The first chunk of a message starts this small and grows, so that small mail does not take 64 KiB. */
-  private static final int FIRST_CHUNK = 8 * 1024;
+  /** The first chunk of a message is this small, each next one twice the last, so small mail takes little. */
+  private static final int FIRST_CHUNK = 2 * 1024;
+  /**
+   * Shorter immutable writes are copied rather than kept as views: a dot-stuffed message arrives as one run per
+   * line, and thousands of tiny views would cost more than the bytes.
+   */
+  static final int MIN_VIEW = 512;
   static final int MAX_STEPS_IN_FLIGHT = 2;
 
   private static final Logger LOG = Logger.getLogger("io.hermod.spool");
@@ -60,8 +67,10 @@ final class SpoolWriter implements MessageWriter {
   private final ArrayDeque<Step> steps = new ArrayDeque<>();
   private boolean stepRunning;
   private byte[] chunk;
+  private int chunkStart; // chunk[0, chunkStart) was handed on already (to held or a write step)
   private int used;
-  /** Full chunks kept in memory while the message may still go to the journal; null once it spilled. */
+  private int nextChunk = FIRST_CHUNK;
+  /** The bytes kept in memory (views and chunk parts) while the message may still go to the journal; null once it spilled. */
   private List<ByteBuffer> held = new ArrayList<>();
   private long size;
   private State state = State.OPEN;
@@ -85,24 +94,29 @@ final class SpoolWriter implements MessageWriter {
 
   @Override
   public Future<Void> write(Buffer data) {
+    return take(data, null, 0, data.length());
+  }
+
+  @Override
+  public Future<Void> writeImmutable(byte[] bytes, int from, int to) {
+    return take(null, bytes, from, to);
+  }
+
+  /** Takes {@code data} or {@code array} (the other is null), from {@code from} to {@code to}. */
+  private Future<Void> take(Buffer data, byte[] array, int from, int to) {
     Future<Void> refused = refusal();
     if (refused != null) {
       return refused;
     }
-    int length = data.length();
-    int pos = 0;
+    int length = to - from;
     if (held != null && size + length > JOURNAL_LIMIT) {
       spill();
     }
-    while (pos < length) {
-      makeRoom(length - pos);
-      int n = Math.min(chunk.length - used, length - pos);
-      data.getBytes(pos, pos + n, chunk, used);
-      used += n;
-      pos += n;
-      if (used == CHUNK_SIZE) {
-        flushChunk();
-      }
+    if (held != null && array != null && length >= MIN_VIEW) {
+      flushChunk(); // what was copied before comes first
+      held.add(ByteBuffer.wrap(array, from, length));
+    } else {
+      copy(data, array, from, to);
     }
     size += length;
     if (stepsInFlight() <= MAX_STEPS_IN_FLIGHT) {
@@ -112,6 +126,24 @@ final class SpoolWriter implements MessageWriter {
       writable = Promise.promise();
     }
     return writable.future();
+  }
+
+  private void copy(Buffer data, byte[] array, int from, int to) {
+    int pos = from;
+    while (pos < to) {
+      makeRoom(to - pos);
+      int n = Math.min(chunk.length - used, to - pos);
+      if (array != null) {
+        System.arraycopy(array, pos, chunk, used, n);
+      } else {
+        data.getBytes(pos, pos + n, chunk, used);
+      }
+      used += n;
+      pos += n;
+      if (used == chunk.length) {
+        flushChunk();
+      }
+    }
   }
 
   @Override
@@ -166,6 +198,8 @@ final class SpoolWriter implements MessageWriter {
     if (state == State.OPEN || state == State.FAILED) {
       state = State.ABORTED;
       chunk = null;
+      used = 0;
+      chunkStart = 0;
       held = null;
       if (writable != null) {
         Promise<Void> waiting = writable;
@@ -190,29 +224,45 @@ final class SpoolWriter implements MessageWriter {
     return null;
   }
 
-  /** Makes sure {@link #chunk} has room, growing a small first chunk up to {@value #CHUNK_SIZE}. */
+  /**
+   * Makes sure there is a {@link #chunk} with room (a full one was handed on): while the message may go to the
+   * journal each is twice the size of the last, up to {@value #CHUNK_SIZE}; after that {@value #CHUNK_SIZE}.
+   */
   private void makeRoom(int wanted) {
     if (chunk == null) {
-      chunk = new byte[held != null && held.isEmpty() ? Math.min(CHUNK_SIZE, Math.max(FIRST_CHUNK, wanted)) : CHUNK_SIZE];
-    } else if (used == chunk.length) {
-      chunk = Arrays.copyOf(chunk, Math.min(CHUNK_SIZE, Math.max(chunk.length * 2, used + wanted)));
+      int length = held == null ? CHUNK_SIZE : Math.min(CHUNK_SIZE, Math.max(nextChunk, wanted));
+      chunk = new byte[length];
+      nextChunk = Math.min(CHUNK_SIZE, length * 2);
     }
   }
 
-  /** The message is too big for the journal: from now on its bytes go to its own file. */
+  /** The message is too big for the journal: from now on its bytes go to its own file (in one I/O step first). */
   private void spill() {
     List<ByteBuffer> earlier = held;
     held = null;
-    earlier.forEach(this::enqueueWrite);
+    if (!earlier.isEmpty()) {
+      enqueue(() -> {
+        openIfNeeded();
+        for (ByteBuffer bytes : earlier) {
+          files.write(file, bytes);
+        }
+      });
+    }
   }
 
+  /** Hands on the chunk's bytes not handed on yet; the rest of a chunk that is not full is used on. */
   private void flushChunk() {
-    if (used == 0) {
+    if (used == chunkStart) {
       return;
     }
-    ByteBuffer bytes = ByteBuffer.wrap(chunk, 0, used);
-    chunk = null;
-    used = 0;
+    ByteBuffer bytes = ByteBuffer.wrap(chunk, chunkStart, used - chunkStart);
+    if (used == chunk.length) {
+      chunk = null;
+      used = 0;
+      chunkStart = 0;
+    } else {
+      chunkStart = used; // later bytes go after these: the view handed on never changes
+    }
     if (held != null) {
       held.add(bytes);
     } else {

@@ -38,18 +38,15 @@ class DotDecoderTest {
     String expected = unescape(contentEsc.strip());
     for (int seed = 0; seed < 40; seed++) {
       Random random = new Random(seed);
-      DotDecoder decoder = new DotDecoder();
       ContentScanner scanner = new ContentScanner(1 << 20, 1000, 1 << 20);
-      Buffer out = Buffer.buffer();
+      DataReads decoder = new DataReads(scanner);
       int pos = 0;
       int consumedEnd = -1;
       while (pos < wire.length) {
         int n = seed == 0 ? wire.length : 1 + random.nextInt(Math.max(1, Math.min(7, wire.length - pos)));
         n = Math.min(n, wire.length - pos);
         Buffer chunk = Buffer.buffer().appendBytes(wire, pos, n);
-        int before = out.length();
-        int used = decoder.decode(chunk, 0, n, out);
-        scanner.scan(out, before, out.length());
+        int used = decoder.read(chunk);
         if (decoder.ended()) {
           consumedEnd = pos + used;
           break;
@@ -59,7 +56,7 @@ class DotDecoderTest {
       if (decoder.ended()) {
         scanner.finish();
       }
-      assertEquals(expected, out.toString(), "content, seed " + seed);
+      assertEquals(expected, new String(decoder.content()), "content, seed " + seed);
       assertEquals(ended, decoder.ended(), "ended, seed " + seed);
       if (ended) {
         assertEquals(unescape(restEsc.strip()), new String(wire, consumedEnd, wire.length - consumedEnd),

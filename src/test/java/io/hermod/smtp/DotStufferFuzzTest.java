@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fuzzes the outbound DATA encoding: {@link DotStuffer} (as the client sends spooled content) then
- * {@link DotDecoder} (as a receiver reads it) must give back the content, however either side's chunks fall.
+ * {@link ContentScanner#decodeData} (as a receiver reads it) must give back the content, however either side's chunks fall.
  * The spool holds CRLF-only content, so the fuzzer's bytes are first made so: CRs dropped, LF made CRLF.
  */
 class DotStufferFuzzTest {
@@ -32,15 +32,13 @@ class DotStufferFuzzTest {
     }
     assertArrayEquals(wire, DotStuffer.stuff(Buffer.buffer(content)).getBytes(), "stuff() differs from encode()");
     for (List<Buffer> cutting : Chunks.cuttings(wire)) {
-      DotDecoder decoder = new DotDecoder();
-      Buffer out = Buffer.buffer();
-      int consumed = 0;
+      DataReads decoder = new DataReads(new ContentScanner(Long.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE));
       for (Buffer chunk : cutting) {
-        consumed += decoder.decode(chunk, 0, chunk.length(), out);
+        decoder.read(chunk);
       }
       assertTrue(decoder.ended(), "no end of data found");
-      assertEquals(wire.length, consumed, "end of data found before the end");
-      assertArrayEquals(expected, out.getBytes(), "round trip changed the content");
+      assertEquals(wire.length, decoder.consumed(), "end of data found before the end");
+      assertArrayEquals(expected, decoder.content(), "round trip changed the content");
     }
   }
 
