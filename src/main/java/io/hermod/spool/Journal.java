@@ -70,28 +70,7 @@ final class Journal {
    *         does not)
    */
   List<Boolean> append(List<JournalRecord> records) throws IOException {
-    int total = records.stream().mapToInt(JournalRecord::encodedLength).sum();
-    if (active == null || (position > 0 && position + total > segmentBytes)) {
-      rotate();
-    }
-    ByteBuffer batch = encode(records, total);
-    List<Long> starts = startsOf(records, position);
-    long start = position;
-    try {
-      files.write(active, batch);
-      files.force(active);
-    } catch (IOException | RuntimeException e) {
-      undo(start);
-      throw e;
-    }
-    dirty = false;
-    position += total;
-    index.sized(activeSegment, position);
-    List<Boolean> applied = new ArrayList<>(records.size());
-    for (int i = 0; i < records.size(); i++) {
-      applied.add(apply(records.get(i), activeSegment, starts.get(i)));
-    }
-    return applied;
+    return write(records, true);
   }
 
   /**
@@ -104,6 +83,11 @@ final class Journal {
    * @return per record, whether it changed the index
    */
   List<Boolean> writeUnsynced(List<JournalRecord> records) throws IOException {
+    return write(records, false);
+  }
+
+  /** One write of the batch (and its fsync when {@code sync}), then the records applied to the index. */
+  private List<Boolean> write(List<JournalRecord> records, boolean sync) throws IOException {
     int total = records.stream().mapToInt(JournalRecord::encodedLength).sum();
     if (active == null || (position > 0 && position + total > segmentBytes)) {
       rotate();
@@ -112,11 +96,14 @@ final class Journal {
     long start = position;
     try {
       files.write(active, batch);
+      if (sync) {
+        files.force(active);
+      }
     } catch (IOException | RuntimeException e) {
       undo(start);
       throw e;
     }
-    dirty = true;
+    dirty = !sync;
     position += total;
     index.sized(activeSegment, position);
     List<Long> starts = startsOf(records, start);

@@ -61,8 +61,21 @@ class RemovalSyncTest {
 
   @Test
   void aRemovalAloneIsFsyncedOnceItsWindowIsOver(Vertx vertx) throws Exception {
+    aRemovalAloneGetsOneFsync(vertx, 50);
+    FileSpool again = new FaultyFiles().spool(vertx, withWindow(dir, 50));
+    assertEquals(0L, await(again.recover()));
+    await(again.close());
+  }
+
+  @Test
+  void withoutAWindowARemovalTakesItsOwnFsyncAtOnce(Vertx vertx) throws Exception {
+    aRemovalAloneGetsOneFsync(vertx, 0);
+  }
+
+  /** A message committed, then removed with no other commit after it: exactly one fsync follows the removal. */
+  private void aRemovalAloneGetsOneFsync(Vertx vertx, int window) throws Exception {
     FaultyFiles files = new FaultyFiles();
-    FileSpool spool = files.spool(vertx, withWindow(dir, 50));
+    FileSpool spool = files.spool(vertx, withWindow(dir, window));
     await(spool.recover());
     String id = commit(spool, "only\r\n");
     int before = files.forces();
@@ -71,23 +84,8 @@ class RemovalSyncTest {
     while (files.forces() == before && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    assertEquals(before + 1, files.forces(), "the removal's window ended without its fsync");
+    assertEquals(before + 1, files.forces(), "the removal ended without its fsync");
     assertEquals(List.of(), await(spool.list()));
-    await(spool.close());
-    FileSpool again = new FaultyFiles().spool(vertx, withWindow(dir, 50));
-    assertEquals(0L, await(again.recover()));
-    await(again.close());
-  }
-
-  @Test
-  void withoutAWindowARemovalTakesItsOwnFsyncAtOnce(Vertx vertx) throws Exception {
-    FaultyFiles files = new FaultyFiles();
-    FileSpool spool = files.spool(vertx, withWindow(dir, 0));
-    await(spool.recover());
-    String id = commit(spool, "only\r\n");
-    int before = files.forces();
-    await(spool.remove(id));
-    assertEquals(before + 1, files.forces());
     await(spool.close());
   }
 
