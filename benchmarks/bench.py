@@ -78,6 +78,7 @@ def main():
     ap.add_argument("--jar-note", default="")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--rounds", type=int)
+    ap.add_argument("--messages", type=int, help="throughput: 1 KiB messages per case (32 KiB: half); default 4,000")
     ap.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated: " + ",".join(SCENARIOS))
     ap.add_argument("--listener-instances", type=int, default=2, help="Hermod's listeners[].instances")
     ap.add_argument("--latency-rate", type=int, help="latency scenario: offered msgs/s (default 200)")
@@ -119,6 +120,8 @@ def main():
     p = dict(QUICK if a.quick else FULL)
     if a.rounds:
         p["rounds"] = max(1, a.rounds)
+    if a.messages:
+        p["msgs"] = {1024: max(1, a.messages), 32768: max(1, a.messages // 2)}
     if a.latency_rate:
         p["lat_rate"] = max(1, a.latency_rate)
     want = [s.strip() for s in a.only.split(",") if s.strip()]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Hermod vs Postfix vs the rig's ceiling, in one run:  benchmarks/run.sh [--quick] [--rounds N] [--no-build]
+# Hermod vs Postfix vs the rig's ceiling, in one run:  benchmarks/run.sh [--quick] [--rounds N] [--messages N] [--no-build]
 #   [--only throughput,fsync,latency,concurrency,big,submission] [--listener-instances N] [--jar PATH]
 #   [--latency-rate MSGS_PER_S]
 # Sending at scale instead:  benchmarks/run.sh [--quick] [--no-build] [--dead-destination] [--campaign]
@@ -26,6 +26,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) ARGS+=(--quick) ;;
     --rounds) [ $# -ge 2 ] || { echo "--rounds needs a number" >&2; exit 64; }; ARGS+=(--rounds "$2"); shift ;;
+    --messages) [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "--messages needs a number" >&2; exit 64; }
+      ARGS+=(--messages "$2"); shift ;;
     --no-build) BUILD=0 ;;
     --only) [ $# -ge 2 ] || { echo "--only needs a list" >&2; exit 64; }; ARGS+=(--only "$2"); shift ;;
     --listener-instances) [ $# -ge 2 ] || { echo "--listener-instances needs a number" >&2; exit 64; }
