@@ -86,7 +86,7 @@ def markdown(facts, res, params, quick, source):
     """The sentence that introduces the table, and the table."""
     lead = ("%s (%d round%s, medians; %s cores; Hermod with %s listener and 2 delivery instances; %s), from "
             "[benchmarks/results/%s](benchmarks/results/%s):\n\n" % (
-                "Quick run, indicative only" if quick else "Latest full run", params["rounds"],
+                "Quick run, indicative only" if quick else "Latest run", params["rounds"],
                 "" if params["rounds"] == 1 else "s", facts.get("nproc", "?"), facts.get("hermod listener instances", "2"), str(facts.get("date", "?"))[:10],
                 source.replace(".json", ".md"), source.replace(".json", ".md")))
     text = lead + report._table(["Scenario", "Hermod", "Postfix", "Hermod / Postfix", "rig ceiling (sink alone)"],
