@@ -134,10 +134,10 @@ final class GroupCommitter {
       while (true) {
         batch.clear();
         Publication first = next();
+        if (removalsDue()) {
+          syncRemovals(); // also under a steady stream of nothing but removals (a drain with no new mail)
+        }
         if (first == null) {
-          if (System.nanoTime() - unsyncedDeadline >= 0) {
-            syncRemovals();
-          }
           appendToJournal(List.of()); // idle: a batch of compaction copies alone
           continue;
         }
@@ -216,6 +216,10 @@ final class GroupCommitter {
       completed(removals.get(i), applied.get(i));
     }
     commits.addAndGet(removals.size());
+  }
+
+  private boolean removalsDue() {
+    return unsyncedDeadline != NONE && System.nanoTime() - unsyncedDeadline >= 0;
   }
 
   /** The fsync that removals written without one waited for, when no other commit came in time. */
