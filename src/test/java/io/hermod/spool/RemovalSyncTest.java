@@ -42,11 +42,16 @@ class RemovalSyncTest {
     return id;
   }
 
+  private FileSpool opened(Vertx vertx, FaultyFiles files, int window) throws Exception {
+    FileSpool spool = files.spool(vertx, withWindow(dir, window));
+    await(spool.recover());
+    return spool;
+  }
+
   @Test
   void aRemovalRidesOnTheNextCommitsFsync(Vertx vertx) throws Exception {
     FaultyFiles files = new FaultyFiles();
-    FileSpool spool = files.spool(vertx, withWindow(dir, LONG_WINDOW));
-    await(spool.recover());
+    FileSpool spool = opened(vertx, files, LONG_WINDOW);
     String delivered = commit(spool, "first\r\n");
     int before = files.forces();
     await(spool.remove(delivered));
@@ -75,8 +80,7 @@ class RemovalSyncTest {
   /** A message committed, then removed with no other commit after it: exactly one fsync follows the removal. */
   private void aRemovalAloneGetsOneFsync(Vertx vertx, int window) throws Exception {
     FaultyFiles files = new FaultyFiles();
-    FileSpool spool = files.spool(vertx, withWindow(dir, window));
-    await(spool.recover());
+    FileSpool spool = opened(vertx, files, window);
     String id = commit(spool, "only\r\n");
     int before = files.forces();
     await(spool.remove(id));
@@ -92,8 +96,7 @@ class RemovalSyncTest {
   @Test
   void aCloseMakesWaitingRemovalsDurable(Vertx vertx) throws Exception {
     FaultyFiles files = new FaultyFiles();
-    FileSpool spool = files.spool(vertx, withWindow(dir, LONG_WINDOW));
-    await(spool.recover());
+    FileSpool spool = opened(vertx, files, LONG_WINDOW);
     String gone = commit(spool, "gone\r\n");
     String kept = commit(spool, "kept\r\n");
     await(spool.remove(gone));
@@ -114,8 +117,7 @@ class RemovalSyncTest {
   @Test
   void anUnsyncedRemovalSurvivesAProcessCrash(Vertx vertx, @TempDir Path copy) throws Exception {
     FaultyFiles files = new FaultyFiles();
-    FileSpool spool = files.spool(vertx, withWindow(dir, LONG_WINDOW));
-    await(spool.recover());
+    FileSpool spool = opened(vertx, files, LONG_WINDOW);
     String gone = commit(spool, "gone\r\n");
     String kept = commit(spool, "kept\r\n");
     int forces = files.forces();
