@@ -215,7 +215,7 @@ def main():
             # TLS, AUTH and PBKDF2 code paths: without a warm-up the JVM's first round measures its JIT compiler.
             log("connection-per-message submission: warm-up (not recorded)")
             submissions(max(32, p["sub_msgs"] // 5), False, mtas)
-        if {"throughput", "fsync"} & set(want):
+        if {"throughput", "fsync", "latency"} & set(want):
             # A fresh JVM's first thousands of messages run in its interpreter and JIT compiler: without this,
             # round 1's first case measures them (its CPU per message several times the steady state's).
             # Hermod's JIT compiler took a third of its CPU in the first 10,000 messages (issue #17's profile):
