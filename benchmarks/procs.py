@@ -1,5 +1,6 @@
 """Processes the benchmark starts: sinks, a private Postfix instance, Hermod. Every PID is written to
 WORK/pids/ so run.sh's EXIT trap can stop it even if Python dies; nothing is ever stopped by name."""
+import glob
 import json
 import os
 import re
@@ -426,6 +427,25 @@ def cpu_seconds(root):
     if not root:
         return 0.0
     return _stat_cpu(root, True) + sum(_stat_cpu(p, False) for p, _ in children_of(root))
+
+
+JIT_THREADS = ("C1 CompilerThre", "C2 CompilerThre")
+
+
+def jit_cpu(pid):
+    """CPU seconds of a JVM's JIT compiler threads (by thread name; 0 for a process that is no JVM)."""
+    total = 0.0
+    for task in glob.glob("/proc/%d/task/*" % pid) if pid else ():
+        try:
+            with open(task + "/comm") as f:
+                if not f.read().startswith(JIT_THREADS):
+                    continue
+            with open(task + "/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the thread ended
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def memory(pids, with_pss=True):

@@ -104,7 +104,7 @@ def throughput_section(thr):
               "Accept: first send until smtp-source exited (every message had its 250). CPU: utime+stime of the "
               "whole process tree from the first send until it went quiet after the last arrival, per message; "
               "the ceiling's is its sink's alone (the rig's own cost). Each MTA had an unrecorded warm-up before round 1 "
-              "(a fresh JVM's JIT compiler).\n\n")
+              "(Hermod's until its JIT compiler settled: see `hermod warm-up` in the facts).\n\n")
     rows = []
     for (size, sessions, m), by in sorted(thr.items()):
         acc = [_median(by.get(n, []), "accept_rate") for n in TARGETS]

@@ -52,6 +52,31 @@ class CountSyncCallsTest(unittest.TestCase):
                 self.assertEqual(procs.count_sync_calls(lines, "/w"), (calls, files))
 
 
+class JitCpuTest(unittest.TestCase):
+    """The warm-up's stop rule reads the JIT compiler threads' CPU: none in a process that is no JVM, some in a
+    JVM that compiled."""
+
+    def test_no_jvm_has_no_jit_threads(self):
+        self.assertEqual(procs.jit_cpu(os.getpid()), 0.0)
+        self.assertEqual(procs.jit_cpu(None), 0.0)
+
+    def test_a_jvm_s_compiler_threads_are_counted(self):
+        # Source-file mode compiles the file with javac inside the JVM: about a second of JIT work on any machine.
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "Spin.java")
+            with open(src, "w") as f:
+                f.write("class Spin { public static void main(String[] a) throws Exception { Thread.sleep(300); } }")
+            java = subprocess.Popen(["java", src], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                seen = 0.0
+                while java.poll() is None:
+                    seen = max(seen, procs.jit_cpu(java.pid))
+            finally:
+                java.wait(timeout=60)
+        self.assertEqual(java.returncode, 0)
+        self.assertGreater(seen, 0.0)
+
+
 class CountTracepointSyncsTest(unittest.TestCase):
     FORK = "%d/%d     sched:sched_process_fork: comm=x pid=%d child_comm=x child_pid=%d"
     SYNC = "%d/%d      syscalls:sys_enter_%s: fd: 0x00000017"
