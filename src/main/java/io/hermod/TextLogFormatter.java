@@ -1,7 +1,10 @@
 package io.hermod;
 
+import io.hermod.time.PerSecondText;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -19,13 +22,18 @@ import java.util.logging.LogRecord;
  */
 public final class TextLogFormatter extends Formatter {
 
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT);
+  /** The local date and time of day, built once per second; the milliseconds are appended per record. */
+  private static final PerSecondText SECOND =
+      new PerSecondText(DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss", Locale.ROOT)::format);
 
   @Override
   public String format(LogRecord record) {
     StringBuilder line = new StringBuilder(160);
-    TIME.formatTo(ZonedDateTime.ofInstant(record.getInstant(), ZoneId.systemDefault()), line);
+    Instant at = record.getInstant();
+    int millis = at.getNano() / 1_000_000;
+    line.append(SECOND.of(ZonedDateTime.ofInstant(at, ZoneId.systemDefault()))).append('.')
+        .append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10)).append((char) ('0' + millis % 10))
+        .append('Z');
     line.append(' ').append(record.getLevel().getLocalizedName()).append(' ').append(record.getLoggerName())
         .append(": ").append(formatMessage(record));
     if (record.getThrown() != null) {

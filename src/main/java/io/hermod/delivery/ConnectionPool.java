@@ -28,6 +28,12 @@ final class ConnectionPool {
   private final Set<PooledSession> idle = new LinkedHashSet<>();
   private final Set<PooledSession> busy = new LinkedHashSet<>();
   private int open;
+  /**
+   * Idle sessions are closed by one periodic sweep (they are in the order they went idle), not by a timer set
+   * and cancelled per message (issue #17): a session is closed between idleTimeoutMs and idleTimeoutMs plus
+   * one sweep interval after it went idle.
+   */
+  private final long sweeper;
 
   /** Created on the verticle's context; counts its connections in {@code node} and obeys its limits. */
   ConnectionPool(Vertx vertx, DeliverySettings options, NodeConnections node) {
@@ -37,6 +43,7 @@ final class ConnectionPool {
     this.node = node;
     this.onLimitLowered = destination -> context.runOnContext(v -> closeIdleOverLimit(destination));
     node.onLowered(onLimitLowered);
+    this.sweeper = vertx.setPeriodic(sweepIntervalMs(options.idleTimeoutMs()), id -> closeExpiredIdle());
   }
 
   /**
@@ -51,7 +58,6 @@ final class ConnectionPool {
       for (PooledSession s : idle) {
         if (s.destination().equals(destination) && s.serves(h)) {
           idle.remove(s);
-          vertx.cancelTimer(s.idleTimer());
           busy.add(s);
           return s;
         }
@@ -95,7 +101,6 @@ final class ConnectionPool {
       for (PooledSession s : idle) {
         if (s.reaches(host)) {
           idle.remove(s);
-          vertx.cancelTimer(s.idleTimer());
           quitAndRelease(s);
           break;
         }
@@ -159,12 +164,26 @@ final class ConnectionPool {
     }
     idle.add(s);
     s.wentIdle(System.nanoTime());
-    s.idleTimer(vertx.setTimer(options.idleTimeoutMs(), id -> {
-      if (idle.remove(s)) {
-        quitAndRelease(s);
-      }
-    }));
     return Future.succeededFuture();
+  }
+
+  /** A quarter of the idle time, within 10 ms and 1 s. */
+  static long sweepIntervalMs(long idleTimeoutMs) {
+    return Math.max(10, Math.min(1000, idleTimeoutMs / 4));
+  }
+
+  /** QUIT to the sessions idle for idleTimeoutMs or longer: the first ones, as idle keeps the order they went idle. */
+  private void closeExpiredIdle() {
+    long now = System.nanoTime();
+    long limit = options.idleTimeoutMs() * 1_000_000L;
+    for (var it = idle.iterator(); it.hasNext(); ) {
+      PooledSession s = it.next();
+      if (s.idleNanos(now) < limit) {
+        return;
+      }
+      it.remove();
+      quitAndRelease(s);
+    }
   }
 
   /**
@@ -206,8 +225,8 @@ final class ConnectionPool {
   /** QUIT to every idle session, closes busy ones; completes when the QUITs are done. */
   Future<Void> closeAll() {
     List<Future<Void>> quits = new ArrayList<>();
+    vertx.cancelTimer(sweeper);
     for (PooledSession s : idle) {
-      vertx.cancelTimer(s.idleTimer());
       quits.add(s.session().quit());
     }
     busy.forEach(s -> s.session().close());
@@ -249,7 +268,6 @@ final class ConnectionPool {
     for (PooledSession s : idle) {
       if (destination == null || s.destination().equals(destination)) {
         idle.remove(s);
-        vertx.cancelTimer(s.idleTimer());
         quitAndRelease(s);
         return true;
       }
@@ -262,7 +280,6 @@ final class ConnectionPool {
       if (s.session().isUsable()) {
         return false;
       }
-      vertx.cancelTimer(s.idleTimer());
       s.session().close();
       release(s);
       return true;

@@ -2,6 +2,7 @@ package io.hermod.delivery;
 
 import io.hermod.api.Addresses;
 import io.hermod.api.HandOverJson;
+import io.hermod.api.HandOverObject;
 import io.hermod.shaping.BounceClassifier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -40,7 +41,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private final List<NetClient> sourceClients = new ArrayList<>();
   private ConnectionPool pool;
   private DeliveryAttempt attempt;
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<Object> consumer;
 
   private final io.hermod.metrics.HermodMetrics metrics;
   private final BounceClassifier bounces;
@@ -80,6 +81,8 @@ public final class DeliveryVerticle extends VerticleBase {
     attempt = new DeliveryAttempt(pool, new HostFailover(vertx, netClient, options.client()), sourceFailovers(),
         new DeliveryLog(LOG, bounces));
     HandOverJson.register(vertx.eventBus());
+    HandOverObject.registerDefault(vertx.eventBus(), DeliveryJob.class);
+    HandOverObject.registerDefault(vertx.eventBus(), DeliveryReport.class);
     consumer = vertx.eventBus().localConsumer(Addresses.DELIVERY_JOB, this::onJob); // node-local: jobs name spool files
     return consumer.completion();
   }
@@ -98,10 +101,15 @@ public final class DeliveryVerticle extends VerticleBase {
     return bySource;
   }
 
-  private void onJob(Message<JsonObject> message) {
+  /**
+   * A job from the router is a {@link DeliveryJob} handed over, answered with the {@link DeliveryReport} itself;
+   * a job sent as JSON (docs/eventbus.md) is answered with JSON.
+   */
+  private void onJob(Message<Object> message) {
+    boolean json = !(message.body() instanceof DeliveryJob);
     DeliveryJob job;
     try {
-      job = DeliveryJob.fromJson(message.body());
+      job = json ? DeliveryJob.fromJson((JsonObject) message.body()) : (DeliveryJob) message.body();
     } catch (RuntimeException e) {
       message.fail(DeliveryAttempt.MALFORMED, "malformed delivery job: " + e.getMessage());
       return;
@@ -110,7 +118,11 @@ public final class DeliveryVerticle extends VerticleBase {
     attempt.run(job).onComplete(ar -> {
       metrics.deliveryDuration(System.nanoTime() - started); // metrics
       if (ar.succeeded()) {
-        message.reply(ar.result().toJson(), REPLY); // built for this reply only: handed over, not copied
+        if (json) {
+          message.reply(ar.result().toJson(), REPLY); // built for this reply only: handed over, not copied
+        } else {
+          message.reply(ar.result());
+        }
       } else if (ar.cause() instanceof ReplyException) {
         ReplyException e = (ReplyException) ar.cause();
         message.fail(e.failureCode(), e.getMessage());

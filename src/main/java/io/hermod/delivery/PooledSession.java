@@ -10,7 +10,6 @@ final class PooledSession {
   private final DeliveryJob.Host host;
   private final SmtpClientSession session;
   private int transactions;
-  private long idleTimer = -1;
   private long idleSince;
   private boolean unverified;
 
@@ -57,14 +56,6 @@ final class PooledSession {
 
   void unverified(boolean value) {
     unverified = value;
-  }
-
-  long idleTimer() {
-    return idleTimer;
-  }
-
-  void idleTimer(long id) {
-    idleTimer = id;
   }
 
   /**

@@ -1,10 +1,10 @@
 package io.hermod.delivery;
 
+import io.hermod.smtp.ServerReply;
 import io.hermod.spool.Recipient;
 
 import java.time.Instant;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * What a DSN says about one recipient (one per-recipient block, RFC 3464 §2.3).
@@ -21,12 +21,11 @@ public record RecipientReport(Recipient recipient, DsnAction action, String stat
                               String diagnosticCode, Instant lastAttempt) {
 
   /** RFC 3463 §2: class "." subject "." detail. */
-  private static final Pattern STATUS = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
 
   public RecipientReport {
     Objects.requireNonNull(recipient, "recipient");
     Objects.requireNonNull(action, "action");
-    if (status == null || !STATUS.matcher(status).matches()) {
+    if (!ServerReply.isEnhancedStatus(status)) {
       throw new IllegalArgumentException("not an RFC 3463 status code: " + status);
     }
   }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -20,8 +19,30 @@ import java.util.function.Supplier;
  */
 final class MeterCache {
 
-  /** A meter's name and its tag values in order (keys are fixed per name). */
-  private record Key(String name, List<String> tagValues) {
+  /**
+   * A meter's name and its tag values in order (keys are fixed per name). Hash computed once; names and values
+   * are mostly the same constant strings each call, so equals mostly compares references.
+   */
+  private static final class Key {
+    private final String name;
+    private final String[] tagValues;
+    private final int hash;
+
+    Key(String name, String[] tagValues) {
+      this.name = name;
+      this.tagValues = tagValues;
+      this.hash = 31 * name.hashCode() + Arrays.hashCode(tagValues);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && hash == k.hash && name.equals(k.name) && Arrays.equals(tagValues, k.tagValues);
+    }
   }
 
   private final MeterRegistry registry;
@@ -56,11 +77,11 @@ final class MeterCache {
     return (M) known;
   }
 
-  private static List<String> tagValues(String[] tags) {
+  private static String[] tagValues(String[] tags) {
     String[] values = new String[tags.length / 2];
     for (int i = 1; i < tags.length; i += 2) {
       values[i / 2] = tags[i];
     }
-    return Arrays.asList(values);
+    return values;
   }
 }

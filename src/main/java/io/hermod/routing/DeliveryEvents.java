@@ -1,5 +1,6 @@
 package io.hermod.routing;
 
+import io.hermod.time.IsoInstant;
 import io.hermod.api.Addresses;
 import io.hermod.events.EventJournal;
 import io.hermod.delivery.DeliveryTls;
@@ -38,7 +39,7 @@ final class DeliveryEvents {
   /** @param tls the TLS policy and outcome of the delivery attempt (null when none was made) */
   void publish(Envelope env, RecipientOutcome o, Instant now, DeliveryTls tls) {
     metrics.deliveryOutcome(o.kind().keyword(), o.status(), java.time.Duration.between(env.arrival(), now)); // metrics
-    JsonObject event = toJson(env, o, now, classification(o)).mergeIn(tlsFields(tls));
+    JsonObject event = withTls(toJson(env, o, now, classification(o)), tls);
     bus.publish(Addresses.EVENTS, event);
     if (journal != null) {
       // Not awaited: a slow journal disk never holds up delivery. The journal bounds what waits, and counts and
@@ -47,10 +48,10 @@ final class DeliveryEvents {
     }
   }
 
-  /** "tlsPolicy": {"source", "level"} and "tls": the outcome; both null when no SMTP attempt was made. */
-  static JsonObject tlsFields(DeliveryTls tls) {
-    return tls == null ? new JsonObject().putNull("tlsPolicy").putNull("tls")
-        : new JsonObject().put("tlsPolicy", new JsonObject().put("source", tls.source()).put("level", tls.level()))
+  /** Adds "tlsPolicy": {"source", "level"} and "tls": the outcome; both null when no SMTP attempt was made. */
+  static JsonObject withTls(JsonObject event, DeliveryTls tls) {
+    return tls == null ? event.putNull("tlsPolicy").putNull("tls")
+        : event.put("tlsPolicy", new JsonObject().put("source", tls.source()).put("level", tls.level()))
             .put("tls", tls.outcome());
   }
 
@@ -69,8 +70,8 @@ final class DeliveryEvents {
         .put("status", o.status())
         .put("text", o.text())
         .put("attempt", o.recipient().attempts())
-        .put("arrival", env.arrival().toString())
-        .put("timestamp", now.toString())
+        .put("arrival", IsoInstant.format(env.arrival()))
+        .put("timestamp", IsoInstant.format(now))
         .put("sender", env.sender())
         .put("classification", classification);
   }

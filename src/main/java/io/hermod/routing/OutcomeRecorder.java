@@ -1,5 +1,6 @@
 package io.hermod.routing;
 
+import io.hermod.smtp.ServerReply;
 import io.hermod.delivery.DeliveryReport;
 import io.hermod.delivery.DsnAction;
 import io.hermod.delivery.DsnBuilder;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Applies one round of results (a delivery report, or DNS outcomes) to an envelope. Pure: it computes the
@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
  */
 public final class OutcomeRecorder {
 
-  private static final Pattern STATUS = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
 
   private final RetrySchedule schedule;
   private final DnsRetry dnsRetry;
@@ -127,7 +126,7 @@ public final class OutcomeRecorder {
     for (Recipient r : env.recipients()) {
       if (r.state() == RecipientState.DEFERRED && DsnBuilder.shouldReport(env, r, DsnAction.DELAYED)) {
         String status = r.lastReply() != null && r.lastReply().length() > 4
-            && STATUS.matcher(firstWord(r.lastReply().substring(4))).matches()
+            && ServerReply.isEnhancedStatus(firstWord(r.lastReply().substring(4)))
             ? firstWord(r.lastReply().substring(4)) : "4.0.0";
         reports.add(new RecipientReport(r, DsnAction.DELAYED, status, remoteHost,
             r.lastReply() == null ? null : "smtp; " + r.lastReply(), now));
@@ -143,7 +142,7 @@ public final class OutcomeRecorder {
 
   /** The result's status if it is RFC 3463 shaped, otherwise the generic one of its reply class. */
   private static String validStatus(DeliveryReport.Result result) {
-    if (result.status() != null && STATUS.matcher(result.status()).matches()) {
+    if (ServerReply.isEnhancedStatus(result.status())) {
       return result.status();
     }
     return switch (result.outcome()) {

@@ -2,6 +2,7 @@ package io.hermod.routing;
 
 import io.hermod.api.Addresses;
 import io.hermod.api.HandOverJson;
+import io.hermod.api.HandOverObject;
 import io.hermod.config.DeliveryConfig;
 import io.hermod.config.HermodConfig;
 import io.hermod.config.LiveConfig;
@@ -241,6 +242,8 @@ public final class RouterVerticle extends VerticleBase {
         vertx.eventBus(), clock);
     operatorBounce = new OperatorBounce(spool, bounces, events, vertx.eventBus(), clock);
     HandOverJson.register(vertx.eventBus());
+    HandOverObject.registerDefault(vertx.eventBus(), DeliveryJob.class);
+    HandOverObject.registerDefault(vertx.eventBus(), DeliveryReport.class);
     triggers = vertx.eventBus().localConsumer(Addresses.ROUTER_TRIGGER, this::onTrigger); // node-local: our spool
     bounceRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_BOUNCE, this::onBounce);
     siteRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_SITES, m -> m.reply(dispatcher.snapshot(SITES_SHOWN)));
@@ -520,9 +523,10 @@ public final class RouterVerticle extends VerticleBase {
       return;
     }
     List<Route> routes = new ArrayList<>(byRoute.keySet());
-    List<Future<Target>> targets = routes.stream()
-        .map(route -> destinations.resolve(route)
-            .compose(t -> tlsPlanning.apply(route, t, msg.envelope().tlsRequest()))).toList();
+    List<Future<Target>> targets = new ArrayList<>(routes.size());
+    for (Route route : routes) {
+      targets.add(destinations.resolve(route).compose(t -> tlsPlanning.apply(route, t, msg.envelope().tlsRequest())));
+    }
     Future.join(targets).onComplete(done -> {
       List<DeliveryReport.Result> unreachable = new ArrayList<>();
       List<DeliveryJob> jobs = new ArrayList<>();
@@ -557,7 +561,12 @@ public final class RouterVerticle extends VerticleBase {
       return null;
     }
     String site = jobs.get(0).site();
-    return jobs.stream().allMatch(j -> j.site().equals(site)) ? site : null;
+    for (DeliveryJob job : jobs) {
+      if (!job.site().equals(site)) {
+        return null;
+      }
+    }
+    return site;
   }
 
   /**
@@ -570,15 +579,16 @@ public final class RouterVerticle extends VerticleBase {
 
   /** The site of a resolved route (io.hermod.shaping.SiteKeys): a configured next hop in brackets is its own. */
   private String siteOf(Route route, List<DeliveryJob.Host> hosts) {
-    List<String> names = hosts.stream().map(DeliveryJob.Host::name).toList();
-    int port = hosts.isEmpty() ? 25 : hosts.get(0).port();
-    if (route instanceof Route.Mx mx) {
-      return siteKeys.ofMx(mx.domain(), names, port);
+    String mxOf = route instanceof Route.Mx mx ? mx.domain()
+        : route instanceof Route.MxOfHost viaHost ? viaHost.host() : null;
+    if (mxOf == null) {
+      return route.destination();
     }
-    if (route instanceof Route.MxOfHost viaHost) {
-      return siteKeys.ofMx(viaHost.host(), names, port);
+    List<String> names = new ArrayList<>(hosts.size());
+    for (DeliveryJob.Host host : hosts) {
+      names.add(host.name());
     }
-    return route.destination();
+    return siteKeys.ofMx(mxOf, names, hosts.isEmpty() ? 25 : hosts.get(0).port());
   }
 
   private void record(ActiveMessage msg, DeliveryReport report) {
@@ -600,16 +610,21 @@ public final class RouterVerticle extends VerticleBase {
         .toList();
   }
 
+  /** The job itself, not its JSON: DeliveryJob and DeliveryReport are handed over between verticles (HandOverObject). */
   private Future<DeliveryReport> sendJob(DeliveryJob job) {
-    return request(Addresses.DELIVERY_JOB, job.toJson());
+    return request(Addresses.DELIVERY_JOB, job);
   }
 
-  /** Jobs name a file of this node's spool: they stay on this node (Addresses.nodeLocal()). */
-  private Future<DeliveryReport> request(String address, JsonObject job) {
-    // The job's JSON is built for this send only: handed over, not copied (HandOverJson).
-    DeliveryOptions options = HandOverJson.handOver(Addresses.nodeLocal())
-        .setSendTimeout(config.delivery().jobTimeoutSeconds() * 1000L);
-    return vertx.eventBus().<JsonObject>request(address, job, options)
-        .map(reply -> DeliveryReport.fromJson(reply.body()));
+  /**
+   * Jobs name a file of this node's spool: they stay on this node (Addresses.nodeLocal()). The reply is a
+   * DeliveryReport handed over, or its JSON (local delivery, or a consumer of an application's own).
+   */
+  private Future<DeliveryReport> request(String address, Object job) {
+    DeliveryOptions options = Addresses.nodeLocal().setSendTimeout(config.delivery().jobTimeoutSeconds() * 1000L);
+    if (job instanceof JsonObject) {
+      HandOverJson.handOver(options); // built for this send only: handed over, not copied
+    }
+    return vertx.eventBus().request(address, job, options).map(reply -> reply.body() instanceof DeliveryReport r
+        ? r : DeliveryReport.fromJson((JsonObject) reply.body()));
   }
 }

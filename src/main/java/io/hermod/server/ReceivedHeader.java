@@ -1,5 +1,7 @@
 package io.hermod.server;
 
+import io.hermod.time.PerSecondText;
+
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -10,8 +12,9 @@ import java.util.Locale;
  */
 final class ReceivedHeader {
 
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+  /** RFC 5322 §3.3 date-time, built once per second. */
+  private static final PerSecondText DATE =
+      new PerSecondText(DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT)::format);
 
   private ReceivedHeader() {
   }
@@ -33,7 +36,7 @@ final class ReceivedHeader {
     if (forRecipient != null && isSafe(forRecipient)) {
       sb.append("for <").append(forRecipient).append(">");
     }
-    sb.append("; ").append(DATE.format(when)).append("\r\n");
+    sb.append("; ").append(DATE.of(when)).append("\r\n");
     return sb.toString();
   }
 

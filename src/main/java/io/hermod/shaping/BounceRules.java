@@ -1,5 +1,6 @@
 package io.hermod.shaping;
 
+import io.hermod.smtp.ServerReply;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +32,6 @@ public final class BounceRules {
   /** Replies are cut here before matching, which bounds the work per reply (a DSN keeps as much). */
   static final int MAX_LINE = 2000;
 
-  private static final Pattern STATUS = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
   private static final Pattern STATUS_PART = Pattern.compile("\\d{1,3}|[xX]");
   private static final Set<String> FILE_KEYS = Set.of("rules", "note");
   private static final Set<String> RULE_KEYS = Set.of("label", "status", "regex", "note");
@@ -149,7 +149,7 @@ public final class BounceRules {
     static Reply of(int code, String status, String text) {
       // Like the delivery reports (docs/delivery.md): no enhanced status stands for the code's class with .0.0.
       int cls = code / 100;
-      String valid = status != null && STATUS.matcher(status).matches() ? status
+      String valid = ServerReply.isEnhancedStatus(status) ? status
           : cls == 2 || cls == 4 || cls == 5 ? cls + ".0.0" : null;
       StringBuilder line = new StringBuilder().append(code).append(' ');
       if (valid != null) {

@@ -1,8 +1,6 @@
 package io.hermod.smtp;
 
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One SMTP reply (RFC 5321 §4.2): a three-digit code, the RFC 3463 enhanced status code of its first line
@@ -15,7 +13,6 @@ import java.util.regex.Pattern;
 public record ServerReply(int code, String enhancedStatus, List<String> lines) {
 
   // RFC 3463 §2: class "." subject "." detail, subject and detail 1..3 digits.
-  private static final Pattern ENHANCED = Pattern.compile("^([245])\\.(\\d{1,3})\\.(\\d{1,3})(?:\\s+|$)");
 
   public ServerReply {
     if (code < 100 || code > 599) {
@@ -37,13 +34,49 @@ public record ServerReply(int code, String enhancedStatus, List<String> lines) {
     return new ServerReply(code, enhancedStatus, List.of(enhancedStatus == null ? text : enhancedStatus + " " + text));
   }
 
-  /** @return the enhanced status at the start of {@code line} if its class matches {@code code}'s, else null. */
+  /**
+   * @return the enhanced status (RFC 3463 §2: class "." subject "." detail, 1-3 digits each) at the start of
+   *     {@code line}, followed by white space or the end, if its class matches {@code code}'s; else null. A scan,
+   *     not a regex: the delivery client reads one per reply, five per message (issue #17).
+   */
   static String enhancedStatusOf(int code, String line) {
-    Matcher m = ENHANCED.matcher(line);
-    if (m.find() && m.group(1).charAt(0) - '0' == code / 100) {
-      return m.group(1) + "." + m.group(2) + "." + m.group(3);
+    int n = line.length();
+    char c = n > 0 ? line.charAt(0) : 0;
+    if ((c != '2' && c != '4' && c != '5') || c - '0' != code / 100 || n < 5 || line.charAt(1) != '.') {
+      return null;
     }
-    return null;
+    int subjectEnd = digits(line, 2);
+    if (subjectEnd < 0 || subjectEnd >= n || line.charAt(subjectEnd) != '.') {
+      return null;
+    }
+    int end = digits(line, subjectEnd + 1);
+    if (end < 0 || (end < n && !isRegexSpace(line.charAt(end)))) {
+      return null;
+    }
+    return line.substring(0, end);
+  }
+
+  /** True when {@code s} is exactly an enhanced status code ("5.1.1"; RFC 3463 §2), without any text after it. */
+  public static boolean isEnhancedStatus(String s) {
+    if (s == null || s.isEmpty()) {
+      return false;
+    }
+    String status = enhancedStatusOf((s.charAt(0) - '0') * 100, s);
+    return status != null && status.length() == s.length();
+  }
+
+  /** The end of the 1-3 ASCII digits at {@code from}, or -1 (none, or more than 3). */
+  private static int digits(String s, int from) {
+    int i = from;
+    while (i < s.length() && i - from < 4 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+      i++;
+    }
+    return i == from || i - from > 3 ? -1 : i;
+  }
+
+  /** java.util.regex's \s: space, tab, newline, vertical tab, form feed, carriage return. */
+  private static boolean isRegexSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
   }
 
   /** 2xx and 3xx (RFC 5321 §4.2.1: completion and intermediate). */
@@ -76,9 +109,17 @@ public record ServerReply(int code, String enhancedStatus, List<String> lines) {
     return sb.toString();
   }
 
+  /** The line without its leading enhanced status and the white space after it. */
   private String stripEnhanced(String line) {
-    Matcher m = ENHANCED.matcher(line);
-    return m.find() && m.group(1).charAt(0) - '0' == code / 100 ? line.substring(m.end()) : line;
+    String status = enhancedStatusOf(code, line);
+    if (status == null) {
+      return line;
+    }
+    int i = status.length();
+    while (i < line.length() && isRegexSpace(line.charAt(i))) {
+      i++;
+    }
+    return line.substring(i);
   }
 
   /** One line for logs and recipient state: "550 5.1.1 no such user". */

@@ -1,5 +1,6 @@
 package io.hermod.spool;
 
+import io.hermod.time.IsoInstant;
 import io.hermod.smtp.BodyType;
 import io.hermod.smtp.DsnRet;
 import io.vertx.core.json.JsonArray;
@@ -135,7 +136,12 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
 
   /** True when no recipient is left to deliver. */
   public boolean isDone() {
-    return recipients.stream().allMatch(r -> r.state().isFinal());
+    for (Recipient r : recipients) { // a loop, not a stream: asked several times per message (issue #17)
+      if (!r.state().isFinal()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public Envelope withSize(long newSize) {
@@ -186,9 +192,9 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
         .put("clientAddress", clientAddress)
         .put("clientHelo", clientHelo)
         .put("listener", listener)
-        .put("arrival", arrival.toString())
+        .put("arrival", IsoInstant.format(arrival))
         .put("size", size)
-        .put("nextAttempt", nextAttempt.toString())
+        .put("nextAttempt", IsoInstant.format(nextAttempt))
         .put("held", held)
         .put("delayWarned", delayWarned);
     if (envid != null) {

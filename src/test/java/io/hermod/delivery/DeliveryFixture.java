@@ -106,6 +106,12 @@ final class DeliveryFixture {
         .map(m -> DeliveryReport.fromJson(m.body()));
   }
 
+  /** Sends the DeliveryJob object itself, as the router does; the reply body as it came (a report, not JSON). */
+  Future<Object> requestHandedOver(DeliveryJob job) {
+    io.vertx.core.eventbus.DeliveryOptions bus = Addresses.nodeLocal().setSendTimeout(20_000);
+    return vertx.eventBus().request(Addresses.DELIVERY_JOB, job, bus).map(io.vertx.core.eventbus.Message::body);
+  }
+
   DeliveryReport deliver(DeliveryJob job) throws Exception {
     return await(request(job));
   }

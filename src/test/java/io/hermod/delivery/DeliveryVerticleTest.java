@@ -100,6 +100,27 @@ class DeliveryVerticleTest {
         line);
   }
 
+  /**
+   * The router sends the DeliveryJob object and gets the DeliveryReport object back (HandOverObject), the same
+   * report a JSON job gets as JSON.
+   */
+  @Test
+  void aJobHandedOverAsAnObjectIsAnsweredWithTheReportObject() throws Exception {
+    ScriptedSmtpPeer p = started(peer().capabilities("PIPELINING").on("RCPT TO:<bad@", "550 5.1.1 no such user"));
+    fixture.deploy(DeliveryFixture.options(5_000));
+    DeliveryJob job = job("Q9", "peer.test", List.of(host("mx", p)), simpleContent(), "good@peer.test",
+        "bad@peer.test");
+
+    Object handedOver = await(fixture.requestHandedOver(job));
+    DeliveryReport fromJson = fixture.deliver(job);
+
+    DeliveryReport report = assertInstanceOf(DeliveryReport.class, handedOver);
+    assertEquals(List.of("DELIVERED 250 2.0.0 remote=true", "FAILED 550 5.1.1 remote=true"),
+        report.results().stream().map(DeliveryVerticleTest::brief).toList());
+    assertEquals(fromJson.results(), report.results());
+    assertEquals(2, p.messages().size());
+  }
+
   @Test
   void oneRecipientRefusedPermanently() throws Exception {
     ScriptedSmtpPeer p = started(peer().capabilities("PIPELINING").on("RCPT TO:<bad@", "550 5.1.1 no such user"));

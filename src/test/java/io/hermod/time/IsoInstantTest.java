@@ -1,0 +1,48 @@
+package io.hermod.time;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class IsoInstantTest {
+
+  /** Each fraction width Instant.toString chooses, both sides of a second, and years it prints differently. */
+  private static final List<Instant> CASES = List.of(
+      Instant.parse("2026-12-06T18:07:43Z"),
+      Instant.parse("2026-12-06T18:07:43.100Z"),
+      Instant.parse("2026-12-06T18:07:43.001Z"),
+      Instant.parse("2026-12-06T18:07:43.000100Z"),
+      Instant.parse("2026-12-06T18:07:43.000000001Z"),
+      Instant.parse("2026-12-06T18:07:43.999999999Z"),
+      Instant.parse("2026-12-06T18:07:43.120Z"),
+      Instant.parse("2026-12-06T18:07:44.000001Z"),
+      Instant.EPOCH,
+      Instant.ofEpochSecond(-1, 5),
+      Instant.parse("0001-01-01T00:00:00.5Z"),
+      Instant.parse("+12026-01-01T00:00:00.250Z"),
+      Instant.MAX,
+      Instant.MIN);
+
+  @Test
+  void formatsExactlyAsInstantToString() {
+    for (Instant i : CASES) {
+      assertEquals(i.toString(), IsoInstant.format(i), i::toString);
+      assertEquals(i.toString(), IsoInstant.format(i), "second call, from the cache: " + i);
+    }
+  }
+
+  @Test
+  void randomInstantsInAndAroundOneSecondAgree() {
+    SplittableRandom random = new SplittableRandom(17);
+    long base = Instant.parse("2026-12-06T18:07:43Z").getEpochSecond();
+    for (int n = 0; n < 20_000; n++) {
+      Instant i = Instant.ofEpochSecond(base + random.nextInt(-2, 3), random.nextInt(1_000_000_000)
+          / (long) Math.pow(10, random.nextInt(10)));
+      assertEquals(i.toString(), IsoInstant.format(i));
+    }
+  }
+}
