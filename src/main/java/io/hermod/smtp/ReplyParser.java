@@ -2,9 +2,9 @@ package io.hermod.smtp;
 
 import io.vertx.core.buffer.Buffer;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,7 +21,9 @@ public final class ReplyParser {
 
   private final int maxLineLength;
   private final int maxLines;
-  private final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+  /** The partial line, without its LF (a plain array: a synchronized stream per byte showed in issue #17). */
+  private byte[] line = new byte[128];
+  private int lineLength;
   private final List<String> pendingLines = new ArrayList<>();
   private int pendingCode = -1;
   private String failure;
@@ -54,21 +56,26 @@ public final class ReplyParser {
     }
     List<ServerReply> done = new ArrayList<>(1);
     try {
-      for (byte b : bytes) {
-        if (done.size() >= maxReplies) {
-          break;
+      int i = 0;
+      while (i < bytes.length && done.size() < maxReplies) {
+        int lf = i;
+        while (lf < bytes.length && bytes[lf] != '\n') {
+          lf++;
         }
-        if (b == '\n') {
-          ServerReply reply = endLine();
-          if (reply != null) {
-            done.add(reply);
-          }
-        } else {
-          if (line.size() >= maxLineLength) {
+        if (lf > i) {
+          if (lineLength + (lf - i) > maxLineLength) {
             throw fail("reply line longer than " + maxLineLength + " octets");
           }
-          line.write(b);
+          append(bytes, i, lf - i);
         }
+        if (lf == bytes.length) {
+          break;
+        }
+        ServerReply reply = endLine();
+        if (reply != null) {
+          done.add(reply);
+        }
+        i = lf + 1;
       }
     } catch (SmtpProtocolException e) {
       // Replies completed before the bad line still count (a "250 queued" must not be lost to garbage in
@@ -80,22 +87,30 @@ public final class ReplyParser {
     return done;
   }
 
+  private void append(byte[] bytes, int from, int count) {
+    if (lineLength + count > line.length) {
+      line = Arrays.copyOf(line, Math.max(lineLength + count, Math.min(2 * line.length, maxLineLength)));
+    }
+    System.arraycopy(bytes, from, line, lineLength, count);
+    lineLength += count;
+  }
+
   /** True when no partial line or partial multi-line reply is buffered. */
   public boolean isIdle() {
-    return line.size() == 0 && pendingCode < 0;
+    return lineLength == 0 && pendingCode < 0;
   }
 
   /** Forgets anything buffered (used after STARTTLS: nothing sent before the handshake may be trusted). */
   public void reset() {
-    line.reset();
+    lineLength = 0;
     pendingLines.clear();
     pendingCode = -1;
   }
 
   private ServerReply endLine() throws SmtpProtocolException {
-    byte[] raw = line.toByteArray();
-    line.reset();
-    int len = raw.length;
+    byte[] raw = line; // read before the next append overwrites it
+    int len = lineLength;
+    lineLength = 0;
     if (len > 0 && raw[len - 1] == '\r') {
       len--;
     }
