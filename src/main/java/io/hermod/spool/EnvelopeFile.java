@@ -1,5 +1,6 @@
 package io.hermod.spool;
 
+import io.hermod.json.JsonBytes;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -20,12 +21,7 @@ final class EnvelopeFile {
 
   /** The envelope's line. Vert.x's encoder escapes control characters, so the JSON never holds a raw newline. */
   static byte[] line(Envelope envelope) {
-    // Jackson writes UTF-8 bytes: no String, no second encoding, one copy into the line (issue #17).
-    io.vertx.core.buffer.Buffer json = envelope.toJson().toBuffer();
-    byte[] line = new byte[json.length() + 1];
-    json.getBytes(0, json.length(), line, 0);
-    line[line.length - 1] = '\n';
-    return line;
+    return JsonBytes.encodeLine(envelope.toJson()); // UTF-8 straight from the values (issue #17)
   }
 
   /** Creates {@code file}, writes the envelope and fsyncs it. */
