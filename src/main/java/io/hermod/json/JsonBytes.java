@@ -100,7 +100,6 @@ public final class JsonBytes {
     write((byte) ']');
   }
 
-  @SuppressWarnings("unchecked")
   private void value(Object v) {
     if (v == null) {
       write(NULL);
@@ -120,11 +119,23 @@ public final class JsonBytes {
   }
 
   /** A JSON string as Jackson writes it: quote and backslash escaped, control characters as short or hex escapes. */
+  @SuppressWarnings("deprecation")
   private void string(String s) {
     write((byte) '"');
     int n = s.length();
     ensure(n + 2);
-    for (int i = 0; i < n; i++) {
+    // Most strings are plain ASCII that needs no escape: find how far that goes, then copy it at once.
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+        break;
+      }
+      i++;
+    }
+    s.getBytes(0, i, out, length); // deprecated for dropping high bytes; these chars are ASCII
+    length += i;
+    for (; i < n; i++) {
       char c = s.charAt(i);
       if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
         if (length == out.length) {

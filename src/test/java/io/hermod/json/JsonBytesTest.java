@@ -31,7 +31,8 @@ class JsonBytesTest {
     sameAsJackson(new JsonObject().put("id", "1m969pz267nv9btv").put("n", 7).put("big", Long.MAX_VALUE)
         .put("neg", -12).put("t", true).put("f", false).putNull("none"));
     sameAsJackson(new JsonObject().put("quote", "a\"b\\c/d").put("ctl", "\u0000\u0001\b\t\n\u000b\f\r\u001f\u007f")
-        .put("utf8", "é ß € 𝄞 日本").put("empty", ""));
+        .put("utf8", "é ß € 𝄞 日本").put("empty", "")
+        .put("lowBytesLookAscii", "\u0141\u0122\u015cA")); // Ł Ģ Ŝ: their low bytes are 'A', '"' and '\\'
     sameAsJackson(new JsonObject().put("nested", new JsonObject().put("a", new JsonArray().add(1).add("x")
         .add(new JsonObject()).addNull().add(new JsonArray()))).put("list", new JsonArray()));
     sameAsJackson(new JsonObject().put("long", "x".repeat(100_000)));
@@ -82,7 +83,7 @@ class JsonBytesTest {
   }
 
   private static String string(SplittableRandom r) {
-    String alphabet = "ab\"\\/\u0000\u001f\n\r\t\u007fé€𝄞日";
+    String alphabet = "ab\"\\/\u0000\u001f\n\r\t\u007fé€𝄞日\u0141\u0122\u015c"; // Ł Ģ Ŝ: low bytes 'A' '"' '\\'
     StringBuilder sb = new StringBuilder();
     for (int i = r.nextInt(10); i > 0; i--) {
       int cp = alphabet.codePointAt(alphabet.offsetByCodePoints(0, r.nextInt(alphabet.codePointCount(0, alphabet.length()))));
