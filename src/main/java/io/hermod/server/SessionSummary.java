@@ -59,7 +59,8 @@ final class SessionSummary {
 
   private final String clientIp;
   private final String listener;
-  private final Map<String, Integer> verbs = new LinkedHashMap<>();
+  /** Counts by verb as the session gave them (a fixed set); lower-cased when the line is written. */
+  private final Map<String, int[]> verbs = new LinkedHashMap<>();
   private final List<String> queueIds = new ArrayList<>();
   private int commands;
   private int accepted;
@@ -73,7 +74,11 @@ final class SessionSummary {
 
   /** One command, by its verb tag (the fixed set of {@link SmtpSession#verb}, or "INVALID"). */
   void command(String verb) {
-    verbs.merge(verb.toLowerCase(Locale.ROOT), 1, Integer::sum);
+    int[] n = verbs.get(verb); // no lower-casing and no boxing per command (issue #17)
+    if (n == null) {
+      verbs.put(verb, n = new int[1]);
+    }
+    n[0]++;
     commands++;
   }
 
@@ -103,10 +108,17 @@ final class SessionSummary {
     LOG.log(record);
   }
 
+  /** Lower-case verb to count, in the order first seen. */
+  private Map<String, Integer> counts() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    verbs.forEach((verb, n) -> counts.merge(verb.toLowerCase(Locale.ROOT), n[0], Integer::sum));
+    return counts;
+  }
+
   String line(boolean tls, String authUser) {
     StringBuilder s = new StringBuilder("disconnect from [").append(clientIp).append("] listener=").append(listener)
         .append(" tls=").append(tls ? "yes" : "no").append(" user=").append(user(authUser));
-    verbs.forEach((verb, n) -> s.append(' ').append(verb).append('=').append(n));
+    counts().forEach((verb, n) -> s.append(' ').append(verb).append('=').append(n));
     s.append(" commands=").append(commands).append(" accepted=").append(accepted);
     if (!queueIds.isEmpty()) {
       s.append(" ids=").append(String.join(",", queueIds));
@@ -119,7 +131,7 @@ final class SessionSummary {
 
   JsonObject fields(boolean tls, String authUser) {
     JsonObject counts = new JsonObject();
-    verbs.forEach(counts::put);
+    counts().forEach(counts::put);
     return new JsonObject().put("event", "disconnect").put("client", clientIp).put("listener", listener)
         .put("tls", tls).put("user", authUser == null ? null : user(authUser)).put("commands", counts)
         .put("commandsTotal", commands).put("accepted", accepted).put("queueIds", new JsonArray(queueIds))
