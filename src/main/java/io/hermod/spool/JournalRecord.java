@@ -95,20 +95,33 @@ record JournalRecord(Type type, String id, byte[] line, List<ByteBuffer> data, i
   }
 
   static byte[] header(Type type, int lineLength, int dataLength, int payloadCrc) {
-    String start = "#HJ " + type.letter + " " + hex(lineLength) + " " + hex(dataLength) + " " + hex(payloadCrc) + " ";
+    // "#HJ T llllllll dddddddd pppppppp " then the CRC of those bytes and a newline, written in place (one
+    // record per message and per removal: the string concatenation showed in issue #17).
     byte[] header = new byte[HEADER_LENGTH];
-    byte[] first = start.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(first, 0, header, 0, HEADER_CRC_COVERS);
+    System.arraycopy(MAGIC, 0, header, 0, MAGIC.length);
+    int at = MAGIC.length;
+    header[at++] = (byte) type.letter;
+    header[at++] = ' ';
+    at = hex(lineLength, header, at);
+    header[at++] = ' ';
+    at = hex(dataLength, header, at);
+    header[at++] = ' ';
+    at = hex(payloadCrc, header, at);
+    header[at++] = ' ';
     CRC32C headerCrc = new CRC32C();
-    headerCrc.update(first, 0, HEADER_CRC_COVERS);
-    byte[] crc = hex((int) headerCrc.getValue()).getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(crc, 0, header, HEADER_CRC_COVERS, 8);
+    headerCrc.update(header, 0, HEADER_CRC_COVERS);
+    hex((int) headerCrc.getValue(), header, HEADER_CRC_COVERS);
     header[HEADER_LENGTH - 1] = '\n';
     return header;
   }
 
-  private static String hex(int value) {
-    String digits = Integer.toHexString(value);
-    return "0".repeat(8 - digits.length()) + digits;
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  /** Eight lower-case hex digits of {@code value} at {@code at}; returns the index after them. */
+  private static int hex(int value, byte[] out, int at) {
+    for (int shift = 28; shift >= 0; shift -= 4) {
+      out[at++] = HEX_DIGITS[(value >>> shift) & 0xF];
+    }
+    return at;
   }
 }
