@@ -53,11 +53,18 @@ final class ConnectionPool {
    * closed meanwhile are dropped on the way.
    */
   PooledSession takeIdle(String destination, List<DeliveryJob.Host> hosts) {
-    dropDeadIdle();
+    // Dead sessions are dropped as they are met here, by the sweep, and by reserve at a cap: not by a pass over
+    // every idle session per job (issue #17).
     for (DeliveryJob.Host h : hosts) {
-      for (PooledSession s : idle) {
+      for (var it = idle.iterator(); it.hasNext(); ) {
+        PooledSession s = it.next();
         if (s.destination().equals(destination) && s.serves(h)) {
-          idle.remove(s);
+          it.remove();
+          if (!s.session().isUsable()) {
+            s.session().close();
+            release(s);
+            continue;
+          }
           busy.add(s);
           return s;
         }
@@ -74,7 +81,9 @@ final class ConnectionPool {
    * @return false when at a cap with nothing idle to close: the caller refuses the job as busy
    */
   boolean reserve(String destination) {
-    dropDeadIdle();
+    if (atCap(destination)) {
+      dropDeadIdle(); // their slots are free before an idle one is evicted or the job refused
+    }
     if ((perDestination(destination) >= options.maxConnectionsPerDestination() || node.atLimit(destination))
         && !evictIdle(destination)) {
       return false;
@@ -172,8 +181,14 @@ final class ConnectionPool {
     return Math.max(10, Math.min(1000, idleTimeoutMs / 4));
   }
 
+  private boolean atCap(String destination) {
+    return perDestination(destination) >= options.maxConnectionsPerDestination() || node.atLimit(destination)
+        || open >= options.maxConnections();
+  }
+
   /** QUIT to the sessions idle for idleTimeoutMs or longer: the first ones, as idle keeps the order they went idle. */
   private void closeExpiredIdle() {
+    dropDeadIdle();
     long now = System.nanoTime();
     long limit = options.idleTimeoutMs() * 1_000_000L;
     for (var it = idle.iterator(); it.hasNext(); ) {
