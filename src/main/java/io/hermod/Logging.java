@@ -2,7 +2,6 @@ package io.hermod;
 
 import io.hermod.config.LoggingConfig;
 
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -27,7 +26,7 @@ final class Logging {
     }
     System.setProperty("java.util.logging.SimpleFormatter.format", TEXT_FORMAT); // for any other SimpleFormatter
     LogManager.getLogManager().reset();
-    ConsoleHandler handler = new ConsoleHandler();
+    QueuedStderrHandler handler = new QueuedStderrHandler(System.err); // not on the event loops: see the class
     handler.setFormatter(formatter(format));
     handler.setLevel(Level.ALL);
     Logger root = Logger.getLogger("");

@@ -1,0 +1,112 @@
+package io.hermod;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.ErrorManager;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+
+/**
+ * Log lines on stderr, written by a thread of their own: the thread that logs formats its line and queues it.
+ * ConsoleHandler wrote and flushed each record on the caller's thread, under a lock every event loop shares: one
+ * write(2) per delivered recipient on an event loop, which a slow reader of stderr (a pipe to a log shipper) could
+ * block (issue #17). Here the writer takes what has queued and writes it with one call.
+ *
+ * <p>Nothing is dropped: when {@link #CAPACITY} lines wait, the caller writes them and its own itself, in order,
+ * as ConsoleHandler did. {@link #flush} and {@link #close} (the LogManager's reset at exit) write whatever waits.
+ * A line still queued when the process is killed (SIGKILL) is lost, as a line in a stdio buffer would be.
+ */
+final class QueuedStderrHandler extends Handler {
+
+  /** Lines that may wait for the writer; a full queue makes the logging thread write (backpressure). */
+  static final int CAPACITY = 16_384;
+  static final int BATCH = 1_024;
+
+  private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(CAPACITY);
+  private final PrintStream out;
+  private final Object writeLock = new Object();
+  private final Thread writer;
+  private volatile boolean closed;
+
+  QueuedStderrHandler(PrintStream out) {
+    this.out = out;
+    this.writer = new Thread(this::writeLoop, "hermod-log-writer");
+    writer.setDaemon(true); // close() writes what waits; the thread must not keep the JVM alive
+    writer.start();
+  }
+
+  @Override
+  public void publish(LogRecord record) {
+    if (!isLoggable(record)) {
+      return;
+    }
+    String line;
+    try {
+      line = getFormatter().format(record);
+    } catch (RuntimeException e) {
+      reportError(null, e, ErrorManager.FORMAT_FAILURE);
+      return;
+    }
+    if (!closed && queue.offer(line)) {
+      LockSupport.unpark(writer); // a permit only, unless the writer was parked on an empty queue
+    } else {
+      synchronized (writeLock) { // full (or closing): write what waits, then this line, here and now
+        writeWaiting();
+        write(line);
+        out.flush();
+      }
+    }
+  }
+
+  /** Lines leave the queue only under writeLock, in order, so a line written by a full queue's caller never overtakes. */
+  private void writeLoop() {
+    while (!closed) {
+      if (queue.isEmpty()) {
+        LockSupport.park(this);
+        continue;
+      }
+      try {
+        synchronized (writeLock) {
+          writeWaiting();
+          out.flush();
+        }
+      } catch (RuntimeException e) {
+        reportError(null, e, ErrorManager.WRITE_FAILURE);
+      }
+    }
+  }
+
+  /** Writes every line queued now, in order. Hold writeLock. */
+  private void writeWaiting() {
+    List<String> batch = new ArrayList<>(BATCH);
+    while (queue.drainTo(batch, BATCH) > 0) {
+      StringBuilder lines = new StringBuilder(batch.size() * 160);
+      batch.forEach(lines::append);
+      write(lines.toString());
+      batch.clear();
+    }
+  }
+
+  private void write(String text) {
+    out.print(text);
+  }
+
+  @Override
+  public void flush() {
+    synchronized (writeLock) {
+      writeWaiting();
+      out.flush();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    LockSupport.unpark(writer);
+    flush();
+  }
+}
