@@ -45,10 +45,11 @@ public final class IsoInstant {
   }
 
   private static void pad(StringBuilder sb, int value, int digits) {
-    String v = Integer.toString(value);
-    for (int i = v.length(); i < digits; i++) {
-      sb.append('0');
+    int start = sb.length();
+    sb.setLength(start + digits);
+    for (int i = start + digits - 1; i >= start; i--) {
+      sb.setCharAt(i, (char) ('0' + value % 10));
+      value /= 10;
     }
-    sb.append(v);
   }
 }
