@@ -36,14 +36,15 @@ public record Reply(int code, String status, List<String> lines) {
 
   /** The reply as it goes on the wire: "250-first\r\n250 last\r\n", each line prefixed by the status. */
   public void encodeTo(Buffer out) {
+    StringBuilder sb = new StringBuilder(64 * lines.size());
     for (int i = 0; i < lines.size(); i++) {
-      StringBuilder sb = new StringBuilder(64).append(code).append(i == lines.size() - 1 ? ' ' : '-');
+      sb.append(code).append(i == lines.size() - 1 ? ' ' : '-');
       if (status != null) {
         sb.append(status).append(' ');
       }
       sb.append(lines.get(i)).append("\r\n");
-      out.appendString(sb.toString(), StandardCharsets.UTF_8.name());
     }
+    out.appendBytes(sb.toString().getBytes(StandardCharsets.UTF_8)); // one encoding, no charset lookup by name
   }
 
   public Buffer encode() {
