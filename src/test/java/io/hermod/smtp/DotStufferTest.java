@@ -43,6 +43,37 @@ class DotStufferTest {
     }
   }
 
+  /** The rule byte by byte (a dot right after CRLF, or first, is doubled): the oracle for long random content. */
+  private static String reference(byte[] in) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < in.length; i++) {
+      if (in[i] == '.' && (i == 0 || i >= 2 && in[i - 1] == '\n' && in[i - 2] == '\r')) {
+        sb.append('.');
+      }
+      sb.append((char) (in[i] & 0xff));
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void longRandomContentInRandomChunksMatchesTheRule() {
+    Random random = new Random(5321);
+    byte[] alphabet = {'a', '.', '.', '\r', '\n', '\r', '\n', 'x', (byte) 0xe9};
+    for (int n = 0; n < 300; n++) {
+      byte[] in = new byte[random.nextInt(300)];
+      for (int i = 0; i < in.length; i++) {
+        in[i] = alphabet[random.nextInt(alphabet.length)];
+      }
+      DotStuffer stuffer = new DotStuffer();
+      Buffer out = Buffer.buffer();
+      for (Buffer chunk : Chunks.random(in, random)) {
+        out.appendBuffer(stuffer.encode(chunk));
+      }
+      String encoded = out.toString(StandardCharsets.ISO_8859_1);
+      assertEquals(reference(in), encoded, "case " + n);
+    }
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "a\\r\\n.b\\r\\nc.d\\r\\n..\\r\\n | a\\r\\n..b\\r\\nc.d\\r\\n...\\r\\n.\\r\\n",
