@@ -23,6 +23,7 @@ public final class DotStuffer {
   private boolean lastWasCr;
   private long bytesIn;
   private boolean finished;
+  private byte[] scratch = new byte[0];
 
   /**
    * Encodes one chunk; the result may be larger than the input by the dots added. A chunk with no line starting
@@ -35,9 +36,20 @@ public final class DotStuffer {
     int len = chunk.length();
     // The chunk's own array (no copy for a heap buffer), searched for dots eight bytes at a time: only a dot
     // after CRLF (or at the start of the content) is doubled, and most chunks have none (issue #17).
-    ArrayView view = ArrayView.of(chunk);
-    byte[] a = view.array();
-    int base = view.offset();
+    ArrayView view = ArrayView.ofHeap(chunk);
+    byte[] a;
+    int base;
+    if (view != null) {
+      a = view.array();
+      base = view.offset();
+    } else { // a direct buffer: one bulk copy into an array kept for the next chunk
+      if (scratch.length < len) {
+        scratch = new byte[len];
+      }
+      chunk.getBytes(0, len, scratch, 0);
+      a = scratch;
+      base = 0;
+    }
     Buffer out = null;
     int runStart = 0;
     for (int i = nextDot(a, base, base + len); i >= 0; i = nextDot(a, base + i + 1, base + len)) {
