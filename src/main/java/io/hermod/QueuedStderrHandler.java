@@ -31,6 +31,8 @@ final class QueuedStderrHandler extends Handler {
   private final Object writeLock = new Object();
   private final Thread writer;
   private volatile boolean closed;
+  /** The writer is (about to be) parked: only then does a publish wake it (unpark is a system call). */
+  private volatile boolean parked;
 
   QueuedStderrHandler(PrintStream out) {
     this.out = out;
@@ -52,7 +54,12 @@ final class QueuedStderrHandler extends Handler {
       return;
     }
     if (!closed && queue.offer(line)) {
-      LockSupport.unpark(writer); // a permit only, unless the writer was parked on an empty queue
+      if (parked) {
+        LockSupport.unpark(writer);
+      }
+      if (closed) {
+        flush(); // close() may have written the queue just before this line went in
+      }
     } else {
       synchronized (writeLock) { // full (or closing): write what waits, then this line, here and now
         writeWaiting();
@@ -66,7 +73,12 @@ final class QueuedStderrHandler extends Handler {
   private void writeLoop() {
     while (!closed) {
       if (queue.isEmpty()) {
-        LockSupport.park(this);
+        // Flag, then look again: a publish that missed the flag put its line in before this second look.
+        parked = true;
+        if (queue.isEmpty() && !closed) {
+          LockSupport.park(this);
+        }
+        parked = false;
         continue;
       }
       try {

@@ -42,6 +42,44 @@ class QueuedStderrHandlerTest {
   void everyLineOfEveryThreadArrivesInItsOrder() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     QueuedStderrHandler h = handler(out);
+    try {
+      publishFromFourThreads(h);
+    } finally {
+      h.close();
+    }
+    List<String> lines = lines(out);
+    assertEquals(80_000, lines.size());
+    int[] next = new int[4];
+    for (String line : lines) {
+      String[] parts = line.split(" ");
+      int id = Integer.parseInt(parts[0]);
+      assertEquals(next[id]++, Integer.parseInt(parts[1]), "thread " + id + " out of order");
+    }
+  }
+
+  /** The writer, parked on an empty queue, wakes for each line: none waits for a flush (no lost wake-up). */
+  @Test
+  void anIdleWriterWakesForEachLine() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    QueuedStderrHandler h = handler(out);
+    try {
+      for (int i = 0; i < 200; i++) {
+        h.publish(new LogRecord(Level.INFO, "line " + i));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (lines(out).size() <= i && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        }
+        assertEquals("line " + i, lines(out).get(i), "written without a flush");
+        if (i % 20 == 0) {
+          Thread.sleep(2); // let the writer park again
+        }
+      }
+    } finally {
+      h.close();
+    }
+  }
+
+  private static void publishFromFourThreads(QueuedStderrHandler h) throws InterruptedException {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       int id = t;
@@ -55,15 +93,6 @@ class QueuedStderrHandlerTest {
     }
     for (Thread t : threads) {
       t.join();
-    }
-    h.close();
-    List<String> lines = lines(out);
-    assertEquals(80_000, lines.size());
-    int[] next = new int[4];
-    for (String line : lines) {
-      String[] parts = line.split(" ");
-      int id = Integer.parseInt(parts[0]);
-      assertEquals(next[id]++, Integer.parseInt(parts[1]), "thread " + id + " out of order");
     }
   }
 
@@ -100,10 +129,16 @@ class QueuedStderrHandlerTest {
       done.countDown();
     });
     logger.start();
-    assertFalse(done.await(500, TimeUnit.MILLISECONDS), "the logging thread must wait while stderr is stalled");
-    released.countDown();
-    assertTrue(done.await(30, TimeUnit.SECONDS));
-    h.close();
+    try {
+      assertFalse(done.await(500, TimeUnit.MILLISECONDS), "the logging thread must wait while stderr is stalled");
+    } finally {
+      released.countDown();
+    }
+    try {
+      assertTrue(done.await(30, TimeUnit.SECONDS));
+    } finally {
+      h.close();
+    }
     List<String> lines;
     synchronized (out) {
       lines = lines(out);

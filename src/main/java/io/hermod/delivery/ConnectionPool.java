@@ -61,8 +61,7 @@ final class ConnectionPool {
         if (s.destination().equals(destination) && s.serves(h)) {
           it.remove();
           if (!s.session().isUsable()) {
-            s.session().close();
-            release(s);
+            closeDead(s);
             continue;
           }
           busy.add(s);
@@ -81,14 +80,13 @@ final class ConnectionPool {
    * @return false when at a cap with nothing idle to close: the caller refuses the job as busy
    */
   boolean reserve(String destination) {
-    if (atCap(destination)) {
+    if (destinationFull(destination) || full()) {
       dropDeadIdle(); // their slots are free before an idle one is evicted or the job refused
     }
-    if ((perDestination(destination) >= options.maxConnectionsPerDestination() || node.atLimit(destination))
-        && !evictIdle(destination)) {
+    if (destinationFull(destination) && !evictIdle(destination)) {
       return false;
     }
-    if (open >= options.maxConnections() && !evictIdle(null)) {
+    if (full() && !evictIdle(null)) {
       return false;
     }
     open++;
@@ -110,6 +108,10 @@ final class ConnectionPool {
       for (PooledSession s : idle) {
         if (s.reaches(host)) {
           idle.remove(s);
+          if (!s.session().isUsable()) {
+            closeDead(s); // its slot is free now: this attempt takes it
+            return tryHost(host);
+          }
           quitAndRelease(s);
           break;
         }
@@ -181,9 +183,14 @@ final class ConnectionPool {
     return Math.max(10, Math.min(1000, idleTimeoutMs / 4));
   }
 
-  private boolean atCap(String destination) {
-    return perDestination(destination) >= options.maxConnectionsPerDestination() || node.atLimit(destination)
-        || open >= options.maxConnections();
+  /** At delivery.maxConnectionsPerDestination, or at the node's limit for it (NodeConnections). */
+  private boolean destinationFull(String destination) {
+    return perDestination(destination) >= options.maxConnectionsPerDestination() || node.atLimit(destination);
+  }
+
+  /** At delivery.maxConnections. */
+  private boolean full() {
+    return open >= options.maxConnections();
   }
 
   /** QUIT to the sessions idle for idleTimeoutMs or longer: the first ones, as idle keeps the order they went idle. */
@@ -295,9 +302,15 @@ final class ConnectionPool {
       if (s.session().isUsable()) {
         return false;
       }
-      s.session().close();
-      release(s);
+      closeDead(s);
       return true;
     });
   }
+
+  /** Closes a session found unusable (the server closed it) and frees its slots. */
+  private void closeDead(PooledSession s) {
+    s.session().close();
+    release(s);
+  }
+
 }

@@ -23,7 +23,13 @@ public final class DeliveryLog {
   }
 
   static String relay(DeliveryJob.Host host) {
-    return host == null ? "none" : host.name() + "[" + host.address() + "]:" + host.port();
+    return appendRelay(new StringBuilder(), host).toString();
+  }
+
+  /** "mx.example[192.0.2.1]:25", or "none" when no host was used. */
+  private static StringBuilder appendRelay(StringBuilder line, DeliveryJob.Host host) {
+    return host == null ? line.append("none")
+        : line.append(host.name()).append('[').append(host.address()).append("]:").append(host.port());
   }
 
   public void attempt(DeliveryJob job, DeliveryJob.Host relay, long startedNanos, DeliveryReport.Result r) {
@@ -35,11 +41,7 @@ public final class DeliveryLog {
     long elapsedNanos = System.nanoTime() - startedNanos;
     StringBuilder line = new StringBuilder(160).append(job.queueId()).append(": to=<").append(r.address())
         .append(">, relay=");
-    if (relay == null) {
-      line.append("none");
-    } else {
-      line.append(relay.name()).append('[').append(relay.address()).append("]:").append(relay.port());
-    }
+    appendRelay(line, relay);
     if (job.source() != null) {
       line.append(", source=").append(job.source()); // the egress source (docs/delivery.md "Sources and pools")
     }

@@ -52,8 +52,8 @@ public final class DotStuffer {
     }
     Buffer out = null;
     int runStart = 0;
-    for (int i = nextDot(a, base, base + len); i >= 0; i = nextDot(a, base + i + 1, base + len)) {
-      i -= base;
+    for (int dot = nextDot(a, base, base + len); dot >= 0; dot = nextDot(a, dot + 1, base + len)) {
+      int i = dot - base; // the dot's index in the chunk
       boolean atStart = i == 0 ? atLineStart
           : i == 1 ? lastWasCr && a[base] == LF
           : a[base + i - 1] == LF && a[base + i - 2] == CR;

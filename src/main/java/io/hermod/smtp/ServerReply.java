@@ -12,8 +12,6 @@ import java.util.List;
  */
 public record ServerReply(int code, String enhancedStatus, List<String> lines) {
 
-  // RFC 3463 §2: class "." subject "." detail, subject and detail 1..3 digits.
-
   public ServerReply {
     if (code < 100 || code > 599) {
       throw new IllegalArgumentException("reply code out of range: " + code);

@@ -134,10 +134,10 @@ final class GroupCommitter {
       while (true) {
         batch.clear();
         Publication first = next();
-        if (removalsDue()) {
-          syncRemovals(); // also under a steady stream of nothing but removals (a drain with no new mail)
-        }
         if (first == null) {
+          if (removalsDue()) {
+            syncRemovals();
+          }
           appendToJournal(List.of()); // idle: a batch of compaction copies alone
           continue;
         }
@@ -145,8 +145,12 @@ final class GroupCommitter {
         pending.drainTo(batch, maxBatch - 1);
         if (onlyRemovals(batch)) {
           writeUnsynced(batch);
+          if (removalsDue()) {
+            syncRemovals(); // also under a steady stream of nothing but removals (a drain with no new mail)
+          }
           continue;
         }
+        // A batch with a commit: its fsync covers the removals written before it.
         gatherStragglers(batch);
         boolean stop = batch.remove(STOP);
         if (!batch.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.hermod.spool;
 
+import io.hermod.json.JsonBytes;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.ByteBuffer;
@@ -61,13 +62,9 @@ record JournalRecord(Type type, String id, byte[] line, List<ByteBuffer> data, i
     return new JournalRecord(Type.UPDATE, envelope.id(), EnvelopeFile.line(envelope), List.of(), 0, envelope);
   }
 
-  /**
-   * {"id":"<id>"} and a newline. A queue id is plain ASCII that JSON never escapes, so its line is put together
-   * directly (one per message relayed; building and encoding a JsonObject was ~1 % of the CPU, issue #17).
-   */
+  /** {"id":"<id>"} and a newline, encoded as every journal line is (JsonBytes). */
   static JournalRecord remove(String id) {
-    byte[] line = QueueIds.isValid(id) ? ("{\"id\":\"" + id + "\"}\n").getBytes(StandardCharsets.US_ASCII)
-        : (new JsonObject().put("id", id).encode() + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] line = JsonBytes.encodeLine(new JsonObject().put("id", id));
     return new JournalRecord(Type.REMOVE, id, line, List.of(), 0, null);
   }
 

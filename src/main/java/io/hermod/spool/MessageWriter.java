@@ -20,6 +20,10 @@ public interface MessageWriter {
    * As {@link #write(Buffer)}, for bytes that the caller never changes afterwards: the writer may keep a view
    * of {@code bytes[from, to)} instead of a copy (the spool keeps a small message's content so until it
    * copies it once into its journal record).
+   *
+   * <p>The listener waits only for the last incomplete write of a read (MessageReceiver): a writer must fail
+   * that one too when an earlier write of the message failed (SpoolWriter returns one promise for all writes
+   * waiting on backpressure, failed by any failed step).
    */
   default Future<Void> writeImmutable(byte[] bytes, int from, int to) {
     return write(Buffer.buffer().appendBytes(bytes, from, to - from));

@@ -69,7 +69,7 @@ final class Injector {
     byte[] content = MessageContent.from(json, config.hostname(), limits.maxMessageSize());
     ContentScanner scanner = new ContentScanner(limits.maxMessageSize(), limits.maxLineLength(),
         limits.maxHeaderBytes());
-    scanner.scan(Buffer.buffer(content), 0, content.length);
+    scanner.scan(content, 0, content.length);
     scanner.finish();
     if (scanner.lineTooLong()) { // RFC 5322 §2.1.1
       throw SubmitRefused.badRequest("a line is longer than " + limits.maxLineLength() + " octets (CRLF included)");

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** A removal's line is put together by hand for a queue id; it must be the very line Jackson would write. */
+/** A removal's line is the very line Jackson would write, for a queue id and for anything else. */
 class JournalRecordRemoveTest {
 
   private static String byJackson(String id) {

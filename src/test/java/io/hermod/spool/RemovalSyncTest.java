@@ -73,7 +73,7 @@ class RemovalSyncTest {
   }
 
   @Test
-  void withoutAWindowARemovalTakesItsOwnFsyncAtOnce(Vertx vertx) throws Exception {
+  void withoutAWindowARemovalAloneGetsItsOwnFsync(Vertx vertx) throws Exception {
     aRemovalAloneGetsOneFsync(vertx, 0);
   }
 

@@ -37,6 +37,11 @@ public abstract class ForwardingSpool implements Spool {
       }
 
       @Override
+      public Future<Void> writeImmutable(byte[] bytes, int from, int to) {
+        return writer.writeImmutable(bytes, from, to); // the real writer's view path, not the default's copy
+      }
+
+      @Override
       public long size() {
         return writer.size();
       }

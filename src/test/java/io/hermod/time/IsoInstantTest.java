@@ -23,6 +23,11 @@ class IsoInstantTest {
       Instant.EPOCH,
       Instant.ofEpochSecond(-1, 5),
       Instant.parse("0001-01-01T00:00:00.5Z"),
+      Instant.parse("0000-01-01T00:00:00Z"),
+      Instant.parse("0000-01-01T00:00:00Z").minusNanos(1),
+      Instant.parse("9999-12-31T23:59:59.999999999Z"),
+      Instant.parse("9999-12-31T23:59:59.999999999Z").plusNanos(1),
+      Instant.parse("2024-02-29T12:00:00Z"),
       Instant.parse("+12026-01-01T00:00:00.250Z"),
       Instant.MAX,
       Instant.MIN);
@@ -31,7 +36,18 @@ class IsoInstantTest {
   void formatsExactlyAsInstantToString() {
     for (Instant i : CASES) {
       assertEquals(i.toString(), IsoInstant.format(i), i::toString);
-      assertEquals(i.toString(), IsoInstant.format(i), "second call, from the cache: " + i);
+    }
+  }
+
+  @Test
+  void randomInstantsFromYear0ToYear9999Agree() {
+    SplittableRandom random = new SplittableRandom(8601);
+    long first = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+    long last = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+    for (int n = 0; n < 20_000; n++) {
+      Instant i = Instant.ofEpochSecond(random.nextLong(first, last + 1), random.nextInt(1_000_000_000)
+          / (long) Math.pow(10, random.nextInt(10)) * (long) Math.pow(10, random.nextInt(3)) % 1_000_000_000);
+      assertEquals(i.toString(), IsoInstant.format(i));
     }
   }
 
