@@ -122,9 +122,14 @@ class DeliveryPoolTest {
 
   /**
    * Sends every job at once, then again those refused as busy, until all are delivered (at most 50 rounds).
+   * Like the router (delivery.requeueDelayMillis) it waits a moment before sending refused jobs again: a slot
+   * given up by an idle session is free only once that session's QUIT is answered, and back-to-back rounds
+   * could all fall inside that exchange on a loaded machine.
    *
    * @return how many busy refusals there were
    */
+  private static final long REQUEUE_DELAY_MS = 20;
+
   private int sendAllRetryingBusy(List<DeliveryJob> jobs) throws Exception {
     List<DeliveryJob> pending = jobs;
     int busy = 0;
@@ -144,6 +149,9 @@ class DeliveryPoolTest {
         }
       }
       pending = retry;
+      if (!pending.isEmpty()) {
+        Thread.sleep(REQUEUE_DELAY_MS);
+      }
     }
     assertTrue(pending.isEmpty(), "still pending after " + rounds + " rounds: " + pending.size());
     return busy;
