@@ -28,6 +28,7 @@ import io.hermod.local.LocalDeliveryVerticle;
 import io.hermod.routing.LoopDetector;
 import io.hermod.routing.MxResolver;
 import io.hermod.routing.RecentEnvelopes;
+import io.hermod.spool.RecentContent;
 import io.hermod.routing.RouterVerticle;
 import io.hermod.shaping.BounceClassifier;
 import io.hermod.config.DeliveryConfig;
@@ -117,6 +118,8 @@ public final class Hermod {
   private final QueueIndex queueIndex = new QueueIndex();
   /** The envelopes just stored, handed to the router in memory (issue #17); tells the queue index of every change. */
   private final RecentEnvelopes recentEnvelopes = new RecentEnvelopes(queueIndex);
+  /** The bytes of the messages just stored, sent by delivery from memory (issue #17); tells recentEnvelopes after. */
+  private final RecentContent recentContent = new RecentContent(recentEnvelopes);
   // The delivery verticles' open connections per destination, which the cluster's slot leases count.
   private final NodeConnections nodeConnections = new NodeConnections();
   private RouterVerticle router;
@@ -226,7 +229,7 @@ public final class Hermod {
     Hermod hermod = new Hermod(vertx, config, spool, registry, certificate, dkim, bounces, lock);
     // The HTTP server comes first, so that probes answer (not ready) during a long recovery.
     // The index follows the spool from the first recovered message on: nothing ever scans the spool after.
-    spool.observe(hermod.recentEnvelopes); // and through it the queue index
+    spool.observe(hermod.recentContent); // and through it the router's envelopes and the queue index
     return hermod.deployHttp()
         .compose(v -> spool.recover())
         .onSuccess(queued -> LOG.info("spool " + config.spool().directory() + ": recovered " + queued
@@ -314,7 +317,7 @@ public final class Hermod {
         .withSources(egressSources);
     return outboundTls().compose(tls -> deploy(
         () -> new DeliveryVerticle(settings.withClient(settings.client().withTls(tls)), metrics, nodeConnections,
-            bounces), instances));
+            bounces).sendingFrom(recentContent), instances));
   }
 
   /**

@@ -39,6 +39,16 @@ public interface ContentSource {
     return new FileSource(file, offset, length);
   }
 
+  /**
+   * A spooled message: from {@code recent}'s copy in memory when it holds the message (one just accepted, issue
+   * #17), else {@code length} bytes of {@code file} from {@code offset}. {@code recent} may be null.
+   */
+  static ContentSource ofSpool(io.hermod.spool.RecentContent recent, String queueId, Path file, long offset,
+                               long length) {
+    byte[] held = recent == null ? null : recent.bytes(queueId, length);
+    return held != null ? ofBuffer(Buffer.buffer(held)) : ofFile(file, offset, length);
+  }
+
   /** {@code first}'s bytes, then {@code second}'s (prepended header fields, then the spooled message). */
   static ContentSource concat(ContentSource first, ContentSource second) {
     return new ContentSource() {

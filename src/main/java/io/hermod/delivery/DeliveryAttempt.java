@@ -1,6 +1,7 @@
 package io.hermod.delivery;
 
 import io.hermod.smtp.ServerReply;
+import io.hermod.spool.RecentContent;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -34,6 +35,7 @@ final class DeliveryAttempt {
   private final HostFailover failover;
   private final Map<String, HostFailover> sources;
   private final DeliveryLog log;
+  private RecentContent recent; // null: every message is read from the spool
   /** An idle session younger than this is reused without RSET (Postfix caches sessions for 2 s by default). */
   static final long TRUSTED_IDLE_NANOS = 2_000_000_000L;
 
@@ -50,6 +52,12 @@ final class DeliveryAttempt {
     this.failover = failover;
     this.sources = Map.copyOf(sources);
     this.log = log;
+  }
+
+  /** Sends the messages {@code recent} holds from memory (the spool's observer); others are read from the spool. */
+  DeliveryAttempt sendingFrom(RecentContent recent) {
+    this.recent = recent;
+    return this;
   }
 
   /**
@@ -172,9 +180,10 @@ final class DeliveryAttempt {
         .withSuccess(success).withTls(tls)));
   }
 
-  private static Transaction transaction(DeliveryJob job) {
+  private Transaction transaction(DeliveryJob job) {
     List<TxRecipient> rcpts = job.recipients().stream().map(r -> new TxRecipient(r.address(), r.params())).toList();
-    ContentSource spooled = ContentSource.ofFile(Path.of(job.contentFile()), job.contentOffset(), job.contentLength());
+    ContentSource spooled = ContentSource.ofSpool(recent, job.queueId(), Path.of(job.contentFile()),
+        job.contentOffset(), job.contentLength());
     // Headers computed at acceptance (the DKIM-Signature) go in front of the spooled bytes, unchanged per attempt.
     ContentSource content = job.prependHeaders() == null ? spooled
         : ContentSource.concat(ContentSource.ofBuffer(Buffer.buffer(job.prependHeaders())), spooled);

@@ -45,6 +45,7 @@ public final class DeliveryVerticle extends VerticleBase {
 
   private final io.hermod.metrics.HermodMetrics metrics;
   private final BounceClassifier bounces;
+  private io.hermod.spool.RecentContent recent; // null: every message is read from the spool
 
   public DeliveryVerticle(DeliverySettings options) {
     this(options, io.hermod.metrics.HermodMetrics.noop());
@@ -74,12 +75,21 @@ public final class DeliveryVerticle extends VerticleBase {
     this.bounces = bounces;
   }
 
+  /**
+   * Sends the messages the spool has just stored from memory (the spool's observer, issue #17) instead of reading
+   * them back; call before deploying. Unset: every message is read from the spool.
+   */
+  public DeliveryVerticle sendingFrom(io.hermod.spool.RecentContent recent) {
+    this.recent = recent;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     netClient = vertx.createNetClient();
     pool = new ConnectionPool(vertx, options, nodeConnections);
     attempt = new DeliveryAttempt(pool, new HostFailover(vertx, netClient, options.client()), sourceFailovers(),
-        new DeliveryLog(LOG, bounces));
+        new DeliveryLog(LOG, bounces)).sendingFrom(recent);
     HandOverJson.register(vertx.eventBus());
     HandOverObject.registerDefault(vertx.eventBus(), DeliveryJob.class);
     HandOverObject.registerDefault(vertx.eventBus(), DeliveryReport.class);

@@ -371,6 +371,8 @@ final class GroupCommitter {
   private void tell(JournalRecord record) {
     if (record.type() == JournalRecord.Type.REMOVE) {
       Observing.removed(observer, record.id());
+    } else if (record.type() == JournalRecord.Type.MESSAGE && record.envelope() != null) {
+      Observing.arrived(observer, record.envelope(), record.data());
     } else if (record.envelope() != null) {
       Observing.stored(observer, record.envelope());
     }

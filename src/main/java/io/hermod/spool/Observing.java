@@ -22,6 +22,14 @@ final class Observing {
     }
   }
 
+  static void arrived(SpoolObserver observer, Envelope envelope, java.util.List<java.nio.ByteBuffer> content) {
+    try {
+      observer.arrived(envelope, content);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "spool: observer failed on " + envelope.id(), e);
+    }
+  }
+
   static void removed(SpoolObserver observer, String id) {
     try {
       observer.removed(id);

@@ -8,6 +8,15 @@ package io.hermod.spool;
  */
 public interface SpoolObserver {
 
+  /**
+   * A new journal message is durable: {@code envelope} as {@link #stored}, and {@code content} its bytes, read-only
+   * views the spool never changes (read them through a duplicate). For an observer that keeps them in memory
+   * ({@link RecentContent}); by default the same as {@link #stored}.
+   */
+  default void arrived(Envelope envelope, java.util.List<java.nio.ByteBuffer> content) {
+    stored(envelope);
+  }
+
   /** {@code envelope} is now the durable state of its message (a new message, an update, or recovered). */
   void stored(Envelope envelope);
 

@@ -46,6 +46,10 @@ final class DeliveryFixture {
     deployments.add(await(vertx.deployVerticle(new DeliveryVerticle(options))));
   }
 
+  void deploy(DeliveryVerticle verticle) throws Exception {
+    deployments.add(await(vertx.deployVerticle(verticle)));
+  }
+
   /** A verticle that counts its connections in {@code node} (and obeys its limits). */
   void deploy(DeliverySettings options, NodeConnections node) throws Exception {
     deployments.add(await(vertx.deployVerticle(new DeliveryVerticle(options, io.hermod.metrics.HermodMetrics.noop(),

@@ -298,6 +298,34 @@ class DeliveryVerticleTest {
     DeliveryFixture.eventually(() -> p.openSessions() == 0, "half-sent message's connection dropped");
   }
 
+  /**
+   * A message the spool has just stored is sent from its copy in memory (RecentContent, issue #17): its file is gone
+   * here, yet it arrives byte for byte; a job whose length is not the held copy's reads the file (and defers).
+   */
+  @Test
+  void aJustStoredMessageIsSentFromMemory() throws Exception {
+    ScriptedSmtpPeer p = started(peer().capabilities("PIPELINING"));
+    io.hermod.spool.RecentContent recent = new io.hermod.spool.RecentContent(io.hermod.spool.SpoolObserver.NONE);
+    Buffer message = Buffer.buffer("Subject: from memory\r\n\r\n.dot\r\nbody\r\n");
+    java.time.Instant now = java.time.Instant.now();
+    recent.arrived(new io.hermod.spool.Envelope("Q15", "sender@origin.test",
+            List.of(io.hermod.spool.Recipient.pending("a@peer.test", null, java.util.Set.of())), null, null,
+            io.hermod.smtp.BodyType.SEVEN_BIT, false, "127.0.0.1", "client.test", null, "mx", now, 0, now, false,
+            false, null, null, null, null), List.of(java.nio.ByteBuffer.wrap(message.getBytes())));
+    fixture.deploy(new DeliveryVerticle(DeliveryFixture.options(5_000)).sendingFrom(recent));
+    Path gone = Path.of(simpleContent().file() + ".gone");
+
+    DeliveryReport held = fixture.deliver(job("Q15", "peer.test", List.of(host("mx", p)),
+        new Content(gone, 0, message.length()), "a@peer.test"));
+    DeliveryReport notHeld = fixture.deliver(job("Q15", "peer.test", List.of(host("mx", p)),
+        new Content(gone, 0, message.length() + 1), "a@peer.test"));
+
+    assertEquals("DELIVERED 250 2.0.0 remote=true", brief(held.results().get(0)));
+    assertEquals(message, p.messages().get(0).content());
+    assertEquals("DEFERRED 451 4.3.0 remote=false", brief(notHeld.results().get(0)));
+    assertEquals(1, p.messages().size());
+  }
+
   @Test
   void jobWithoutRecipientsIsRefusedAsMalformed() throws Exception {
     ScriptedSmtpPeer p = started(peer());
