@@ -27,6 +27,7 @@ import io.hermod.routing.DestinationLimits;
 import io.hermod.local.LocalDeliveryVerticle;
 import io.hermod.routing.LoopDetector;
 import io.hermod.routing.MxResolver;
+import io.hermod.routing.ArrivalBell;
 import io.hermod.routing.RecentEnvelopes;
 import io.hermod.spool.RecentContent;
 import io.hermod.routing.RouterVerticle;
@@ -120,6 +121,8 @@ public final class Hermod {
   private final RecentEnvelopes recentEnvelopes = new RecentEnvelopes(queueIndex);
   /** The bytes of the messages just stored, sent by delivery from memory (issue #17); tells recentEnvelopes after. */
   private final RecentContent recentContent = new RecentContent(recentEnvelopes);
+  /** What the listeners ring once a message is committed: the router then takes due mail (issue #17). */
+  private final ArrivalBell arrivals = new ArrivalBell();
   // The delivery verticles' open connections per destination, which the cluster's slot leases count.
   private final NodeConnections nodeConnections = new NodeConnections();
   private RouterVerticle router;
@@ -162,8 +165,7 @@ public final class Hermod {
     Backlog backlog = new SampledBacklog(() -> queueIndex.counts(java.time.Instant.now()).ready(), 10,
         System::nanoTime);
     this.flow = FlowGate.live(vertx, backlog, live, metrics);
-    this.serverContext = ServerContext.create(live, spool,
-        id -> vertx.eventBus().send(Addresses.ROUTER_TRIGGER, new JsonObject().put("id", id), Addresses.nodeLocal()),
+    this.serverContext = ServerContext.create(live, spool, id -> arrivals.ring(),
         certificate, new UserStoreAuthenticator(authWorkers, users, logins), metrics, dkim,
         AuthThrottle.create(vertx, config.auth()), new SpfEvaluator(new DnsjavaSpfDns(vertx, resolver.dns())),
         new DnsjavaDkimDns(vertx, resolver.dns(), config.dns().timeoutMillis()), flow);
@@ -381,7 +383,7 @@ public final class Hermod {
     }
     router = new RouterVerticle(live, spool, resolver, schedule, new DsnBuilder(DsnIdentifiers.random(new SecureRandom())),
         Clock.systemUTC(), endpoints, metrics, destinationLimits(), rateLimits(), egressSources.keySet())
-        .classifyingWith(bounces).indexedBy(queueIndex).handedOverBy(recentEnvelopes).journalingTo(journal)
+        .classifyingWith(bounces).indexedBy(queueIndex).handedOverBy(recentEnvelopes).ringingOn(arrivals).journalingTo(journal)
         .planningTlsWith(tlsPlanner());
     return deploy(router);
   }

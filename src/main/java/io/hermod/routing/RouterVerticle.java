@@ -90,6 +90,7 @@ public final class RouterVerticle extends VerticleBase {
   static final long TICK_MILLIS = 1000;
   private QueueIndex index;
   private RecentEnvelopes recent; // null: every envelope is loaded from the spool
+  private ArrivalBell arrivals; // null: new mail comes by hermod.router.trigger only
   private long tickTimer = -1;
   private boolean pullAsked;
   /** Sites whose probe message was handed out, and when: one probe per site at a time. */
@@ -175,6 +176,15 @@ public final class RouterVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * Takes due mail whenever the listeners ring {@code bell} (new mail, issue #17); call before deploying. The
+   * {@link Addresses#ROUTER_TRIGGER} consumer stays for other senders.
+   */
+  public RouterVerticle ringingOn(ArrivalBell bell) {
+    this.arrivals = bell;
+    return this;
+  }
+
   /** Appends every event to {@code journal} too (docs/events.md); call before deploying. */
   public RouterVerticle journalingTo(io.hermod.events.EventJournal journal) {
     this.journal = journal;
@@ -253,6 +263,9 @@ public final class RouterVerticle extends VerticleBase {
             suspensions.listen(dispatcher::apply))
         .onSuccess(v -> {
           tickTimer = vertx.setPeriodic(TICK_MILLIS, t -> tick());
+          if (arrivals != null) {
+            arrivals.listen(own, this::pull);
+          }
           pull();
         });
   }
@@ -293,6 +306,9 @@ public final class RouterVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     unfollow.run();
+    if (arrivals != null) {
+      arrivals.stopListening();
+    }
     vertx.cancelTimer(tickTimer);
     dispatcher.stop();
     localDispatcher.stop();
