@@ -46,6 +46,8 @@ public final class DeliveryVerticle extends VerticleBase {
   private final io.hermod.metrics.HermodMetrics metrics;
   private final BounceClassifier bounces;
   private io.hermod.spool.RecentContent recent; // null: every message is read from the spool
+  /** Set by stop(): jobs are refused, and one whose connection the stop cut is reported as not attempted. */
+  private volatile boolean stopping;
 
   public DeliveryVerticle(DeliverySettings options) {
     this(options, io.hermod.metrics.HermodMetrics.noop());
@@ -116,6 +118,10 @@ public final class DeliveryVerticle extends VerticleBase {
    * a job sent as JSON (docs/eventbus.md) is answered with JSON.
    */
   private void onJob(Message<Object> message) {
+    if (stopping) {
+      message.fail(DeliveryAttempt.BUSY, "delivery is stopping: not attempted");
+      return;
+    }
     boolean json = !(message.body() instanceof DeliveryJob);
     DeliveryJob job;
     try {
@@ -127,7 +133,12 @@ public final class DeliveryVerticle extends VerticleBase {
     long started = System.nanoTime(); // metrics
     attempt.run(job).onComplete(ar -> {
       metrics.deliveryDuration(System.nanoTime() - started); // metrics
-      if (ar.succeeded()) {
+      if (ar.succeeded() && stopping && reachedNoHost(ar.result())) {
+        // Our own stop closed the client or the session before a host answered: not an attempt of the message's,
+        // so no attempt is counted and nothing waits for a retry (the router sends it again, here or after a
+        // restart).
+        message.fail(DeliveryAttempt.BUSY, "delivery stopped before the attempt: not attempted");
+      } else if (ar.succeeded()) {
         if (json) {
           message.reply(ar.result().toJson(), REPLY); // built for this reply only: handed over, not copied
         } else {
@@ -143,8 +154,15 @@ public final class DeliveryVerticle extends VerticleBase {
     });
   }
 
+  /** Every recipient deferred by us, not by a host's reply (a connection that failed or was closed). */
+  private static boolean reachedNoHost(DeliveryReport report) {
+    return report.remoteHost() == null && !report.results().isEmpty() && report.results().stream()
+        .allMatch(r -> r.outcome() == DeliveryReport.Outcome.DEFERRED && !r.remote());
+  }
+
   @Override
   public Future<?> stop() {
+    stopping = true;
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return unregistered
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.closeAll())

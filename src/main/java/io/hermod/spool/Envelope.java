@@ -1,5 +1,6 @@
 package io.hermod.spool;
 
+import io.hermod.json.JsonFields;
 import io.hermod.time.IsoInstant;
 import io.hermod.smtp.BodyType;
 import io.hermod.smtp.DsnRet;
@@ -45,7 +46,7 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
                        BodyType body, boolean smtpUtf8, String clientAddress, String clientHelo,
                        String authIdentity, String listener, Instant arrival, long size, Instant nextAttempt,
                        boolean held, boolean delayWarned, String prependHeaders, String bounceDsnId,
-                       String pool, String authSubmitter, TlsRequest tlsRequest) {
+                       String pool, String authSubmitter, TlsRequest tlsRequest) implements JsonFields {
 
   public Envelope {
     recipients = List.copyOf(recipients);
@@ -180,48 +181,40 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
   }
 
   public JsonObject toJson() {
-    JsonArray rcpts = new JsonArray();
-    recipients.forEach(r -> rcpts.add(r.toJson()));
-    JsonObject json = new JsonObject()
-        .put("version", 1)
-        .put("id", id)
-        .put("sender", sender)
-        .put("recipients", rcpts)
-        .put("body", body.name())
-        .put("smtpUtf8", smtpUtf8)
-        .put("clientAddress", clientAddress)
-        .put("clientHelo", clientHelo)
-        .put("listener", listener)
-        .put("arrival", IsoInstant.format(arrival))
-        .put("size", size)
-        .put("nextAttempt", IsoInstant.format(nextAttempt))
-        .put("held", held)
-        .put("delayWarned", delayWarned);
-    if (envid != null) {
-      json.put("envid", envid);
+    return JsonFields.object(this);
+  }
+
+  /** The fields of the envelope's JSON, in order (docs/spool.md): its JsonObject and its journal line alike. */
+  @Override
+  public void fieldsTo(FieldSink json) {
+    json.put("version", 1);
+    json.put("id", id);
+    json.put("sender", sender);
+    json.putObjects("recipients", recipients);
+    json.put("body", body.name());
+    json.put("smtpUtf8", smtpUtf8);
+    json.put("clientAddress", clientAddress);
+    json.put("clientHelo", clientHelo);
+    json.put("listener", listener);
+    json.put("arrival", IsoInstant.format(arrival));
+    json.put("size", size);
+    json.put("nextAttempt", IsoInstant.format(nextAttempt));
+    json.put("held", held);
+    json.put("delayWarned", delayWarned);
+    putIfSet(json, "envid", envid);
+    putIfSet(json, "ret", ret == null ? null : ret.name());
+    putIfSet(json, "authIdentity", authIdentity);
+    putIfSet(json, "prependHeaders", prependHeaders);
+    putIfSet(json, "bounceDsnId", bounceDsnId);
+    putIfSet(json, "pool", pool);
+    putIfSet(json, "authSubmitter", authSubmitter);
+    putIfSet(json, "tlsRequest", tlsRequest == TlsRequest.DEFAULT ? null : tlsRequest.name());
+  }
+
+  private static void putIfSet(FieldSink json, String key, String value) {
+    if (value != null) {
+      json.put(key, value);
     }
-    if (ret != null) {
-      json.put("ret", ret.name());
-    }
-    if (authIdentity != null) {
-      json.put("authIdentity", authIdentity);
-    }
-    if (prependHeaders != null) {
-      json.put("prependHeaders", prependHeaders);
-    }
-    if (bounceDsnId != null) {
-      json.put("bounceDsnId", bounceDsnId);
-    }
-    if (pool != null) {
-      json.put("pool", pool);
-    }
-    if (authSubmitter != null) {
-      json.put("authSubmitter", authSubmitter);
-    }
-    if (tlsRequest != TlsRequest.DEFAULT) {
-      json.put("tlsRequest", tlsRequest.name());
-    }
-    return json;
   }
 
   /** @throws IllegalArgumentException on a missing or malformed field (the spool quarantines such files) */

@@ -1,5 +1,6 @@
 package io.hermod.spool;
 
+import io.hermod.json.JsonFields;
 import io.hermod.smtp.DsnNotify;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,7 @@ import java.util.Set;
  * @param lastReply the last reply (or local reason) seen for it, e.g. "451 4.7.1 try later", or null
  */
 public record Recipient(String address, String orcpt, Set<DsnNotify> notifyOn, RecipientState state,
-                        int attempts, String lastReply) {
+                        int attempts, String lastReply) implements JsonFields {
 
   public Recipient {
     notifyOn = Set.copyOf(notifyOn);
@@ -33,19 +34,24 @@ public record Recipient(String address, String orcpt, Set<DsnNotify> notifyOn, R
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject().put("address", address).put("state", state.name()).put("attempts", attempts);
+    return JsonFields.object(this);
+  }
+
+  /** The fields of the recipient's JSON, in order (docs/spool.md). */
+  @Override
+  public void fieldsTo(FieldSink json) {
+    json.put("address", address);
+    json.put("state", state.name());
+    json.put("attempts", attempts);
     if (orcpt != null) {
       json.put("orcpt", orcpt);
     }
     if (!notifyOn.isEmpty()) {
-      JsonArray arr = new JsonArray();
-      notifyOn.stream().sorted().forEach(n -> arr.add(n.name()));
-      json.put("notify", arr);
+      json.putStrings("notify", notifyOn.stream().sorted().map(DsnNotify::name).toList());
     }
     if (lastReply != null) {
       json.put("lastReply", lastReply);
     }
-    return json;
   }
 
   public static Recipient fromJson(JsonObject json) {

@@ -7,6 +7,7 @@ import io.hermod.testing.PeerAction;
 import io.hermod.testing.Ports;
 import io.hermod.testing.ReceivedMessage;
 import io.hermod.testing.ScriptedSmtpPeer;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
@@ -324,6 +325,26 @@ class DeliveryVerticleTest {
     assertEquals(message, p.messages().get(0).content());
     assertEquals("DEFERRED 451 4.3.0 remote=false", brief(notHeld.results().get(0)));
     assertEquals(1, p.messages().size());
+  }
+
+  /**
+   * Hermod stopping cuts a job whose host had not answered yet (its session closed by the stop): the job is
+   * reported as not attempted (BUSY), not as a deferral with an attempt counted and a retry minutes away, so the
+   * message is due again right after a restart.
+   */
+  @Test
+  void aJobCutByTheVerticlesStopIsNotAttempted() throws Exception {
+    ScriptedSmtpPeer p = started(peer().greeting(PeerAction.silence()));
+    fixture.deploy(DeliveryFixture.options(10_000));
+    Future<Object> pending = fixture.requestHandedOver(job("Q16", "peer.test", List.of(host("mx", p)),
+        simpleContent(), "a@peer.test"));
+    DeliveryFixture.eventually(() -> p.openSessions() == 1, "the session to the silent host opened");
+
+    fixture.undeployAll();
+
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(pending));
+    ReplyException refusal = assertInstanceOf(ReplyException.class, e.getCause() == null ? e : e.getCause());
+    assertEquals(DeliveryAttempt.BUSY, refusal.failureCode(), refusal.getMessage());
   }
 
   @Test

@@ -56,6 +56,53 @@ class JsonBytesTest {
     }
   }
 
+  /**
+   * An object that lists its fields (JsonFields) is written straight to the bytes Jackson makes of its JsonObject:
+   * random fields of every kind the sink takes, nested objects and string lists included.
+   */
+  @Test
+  void fieldsComeOutAsJacksonWritesTheirObject() {
+    SplittableRandom random = new SplittableRandom(2026);
+    for (int n = 0; n < 3_000; n++) {
+      JsonFields fields = fields(random, 0);
+      byte[] jackson = JsonFields.object(fields).toBuffer().getBytes();
+      byte[] line = JsonBytes.encodeLine(fields);
+      assertArrayEquals(jackson, java.util.Arrays.copyOf(line, jackson.length),
+          () -> new String(jackson, StandardCharsets.UTF_8));
+      assertEquals(jackson.length + 1, line.length);
+      assertEquals('\n', line[jackson.length]);
+    }
+  }
+
+  private static JsonFields fields(SplittableRandom r, int depth) {
+    List<java.util.function.Consumer<JsonFields.FieldSink>> puts = new java.util.ArrayList<>();
+    for (int i = r.nextInt(7); i > 0; i--) {
+      String key = i + string(r); // keys of an object differ, as those of Hermod's records do
+      switch (r.nextInt(depth < 2 ? 7 : 6)) {
+        case 0 -> { String v = string(r); puts.add(s -> s.put(key, v)); }
+        case 1 -> puts.add(s -> s.put(key, (String) null));
+        case 2 -> { int v = r.nextInt(); puts.add(s -> s.put(key, v)); }
+        case 3 -> { long v = r.nextLong(); puts.add(s -> s.put(key, v)); }
+        case 4 -> { boolean v = r.nextBoolean(); puts.add(s -> s.put(key, v)); }
+        case 5 -> {
+          List<String> v = new java.util.ArrayList<>();
+          for (int j = r.nextInt(4); j > 0; j--) {
+            v.add(string(r));
+          }
+          puts.add(s -> s.putStrings(key, v));
+        }
+        default -> {
+          List<JsonFields> v = new java.util.ArrayList<>();
+          for (int j = r.nextInt(3); j > 0; j--) {
+            v.add(fields(r, depth + 1));
+          }
+          puts.add(s -> s.putObjects(key, v));
+        }
+      }
+    }
+    return sink -> puts.forEach(p -> p.accept(sink));
+  }
+
   private static JsonObject object(SplittableRandom r, int depth) {
     JsonObject o = new JsonObject();
     for (int i = r.nextInt(6); i > 0; i--) {
