@@ -216,9 +216,7 @@ final class GroupCommitter {
     if (unsyncedDeadline == NONE) {
       unsyncedDeadline = System.nanoTime() + removalSyncNanos;
     }
-    for (int i = 0; i < removals.size(); i++) {
-      completed(removals.get(i), applied.get(i));
-    }
+    completed(removals, applied, 0);
     commits.addAndGet(removals.size());
   }
 
@@ -302,9 +300,7 @@ final class GroupCommitter {
       appends.forEach(p -> fail(p, error));
       return 0;
     }
-    for (int i = 0; i < appends.size(); i++) {
-      completed(appends.get(i), applied.get(copies + i));
-    }
+    completed(appends, applied, copies);
     try {
       journal.collectGarbage();
     } catch (IOException | RuntimeException e) {
@@ -314,11 +310,21 @@ final class GroupCommitter {
     return appends.size();
   }
 
-  private void completed(JournalAppend p, boolean changed) {
-    if (changed) {
-      tell(p.record());
+  /**
+   * Tells the observer of each append that changed the journal, then completes every append's promise on its
+   * context, one task per context. {@code applied.get(skip + i)} says whether {@code appends.get(i)} changed it.
+   */
+  private void completed(List<JournalAppend> appends, List<Boolean> applied, int skip) {
+    ContextCompletions completions = new ContextCompletions();
+    for (int i = 0; i < appends.size(); i++) {
+      JournalAppend p = appends.get(i);
+      boolean changed = applied.get(skip + i);
+      if (changed) {
+        tell(p.record());
+      }
+      completions.add(p.context(), () -> p.promise().complete(changed));
     }
-    p.context().runOnContext(v -> p.promise().complete(changed));
+    completions.run();
   }
 
   /** Copies are an optimisation: a failure to read them is logged and the batch goes on without them. */
@@ -361,10 +367,12 @@ final class GroupCommitter {
       });
       return 0;
     }
+    ContextCompletions completions = new ContextCompletions();
     renamed.forEach(p -> {
       Observing.stored(observer, p.stored());
-      p.context().runOnContext(v -> p.promise().complete());
+      completions.add(p.context(), () -> p.promise().complete());
     });
+    completions.run();
     return renamed.size();
   }
 
