@@ -2,6 +2,7 @@ package io.hermod.events;
 
 import io.hermod.json.JsonBytes;
 import io.hermod.metrics.HermodMetrics;
+import io.hermod.async.ContextCompletions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,9 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 
@@ -223,13 +222,13 @@ public final class FileEventJournal implements EventJournal {
     lastSeq = written.get(written.size() - 1).seq();
     metrics.journalAppended(batch.size());
     // One hop per caller's context (the router's, mostly), not one per entry.
-    Map<Context, List<Runnable>> completions = new IdentityHashMap<>();
+    ContextCompletions completions = new ContextCompletions();
     for (int i = 0; i < batch.size(); i++) {
       Pending p = batch.get(i);
       long seq = written.get(i).seq();
-      completions.computeIfAbsent(p.context(), c -> new ArrayList<>()).add(() -> p.promise().complete(seq));
+      completions.add(p.context(), () -> p.promise().complete(seq));
     }
-    completions.forEach((ctx, all) -> ctx.runOnContext(v -> all.forEach(Runnable::run)));
+    completions.run();
     listeners.forEach(Runnable::run);
     if (writer.bytes() > limits.maxBytes()) {
       retainNow();

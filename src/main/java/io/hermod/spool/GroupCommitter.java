@@ -1,5 +1,6 @@
 package io.hermod.spool;
 
+import io.hermod.async.ContextCompletions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

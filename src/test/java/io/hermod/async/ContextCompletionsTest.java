@@ -1,4 +1,4 @@
-package io.hermod.spool;
+package io.hermod.async;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
