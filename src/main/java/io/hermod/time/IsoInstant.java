@@ -1,5 +1,6 @@
 package io.hermod.time;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -26,35 +27,41 @@ public final class IsoInstant {
       return instant.toString();
     }
     LocalDateTime t = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC);
-    StringBuilder sb = new StringBuilder(30);
-    pad(sb, t.getYear(), 4);
-    pad(sb.append('-'), t.getMonthValue(), 2);
-    pad(sb.append('-'), t.getDayOfMonth(), 2);
-    pad(sb.append('T'), t.getHour(), 2);
-    pad(sb.append(':'), t.getMinute(), 2);
-    pad(sb.append(':'), t.getSecond(), 2);
+    // ASCII digits into a byte array, then one Latin-1 String: no StringBuilder bounds and coder checks per digit.
+    byte[] b = new byte[30];
+    int at = digits(b, 0, t.getYear(), 4);
+    b[at++] = '-';
+    at = digits(b, at, t.getMonthValue(), 2);
+    b[at++] = '-';
+    at = digits(b, at, t.getDayOfMonth(), 2);
+    b[at++] = 'T';
+    at = digits(b, at, t.getHour(), 2);
+    b[at++] = ':';
+    at = digits(b, at, t.getMinute(), 2);
+    b[at++] = ':';
+    at = digits(b, at, t.getSecond(), 2);
     int nano = instant.getNano();
-    if (nano == 0) {
-      return sb.append('Z').toString();
+    if (nano != 0) {
+      b[at++] = '.';
+      // java.time.format.DateTimeFormatter.ISO_INSTANT: 3, 6 or 9 digits, as many as the value needs
+      if (nano % 1_000_000 == 0) {
+        at = digits(b, at, nano / 1_000_000, 3);
+      } else if (nano % 1_000 == 0) {
+        at = digits(b, at, nano / 1_000, 6);
+      } else {
+        at = digits(b, at, nano, 9);
+      }
     }
-    sb.append('.');
-    // java.time.format.DateTimeFormatter.ISO_INSTANT: 3, 6 or 9 digits, as many as the value needs
-    if (nano % 1_000_000 == 0) {
-      pad(sb, nano / 1_000_000, 3);
-    } else if (nano % 1_000 == 0) {
-      pad(sb, nano / 1_000, 6);
-    } else {
-      pad(sb, nano, 9);
-    }
-    return sb.append('Z').toString();
+    b[at++] = 'Z';
+    return new String(b, 0, at, StandardCharsets.ISO_8859_1);
   }
 
-  private static void pad(StringBuilder sb, int value, int digits) {
-    int start = sb.length();
-    sb.setLength(start + digits);
-    for (int i = start + digits - 1; i >= start; i--) {
-      sb.setCharAt(i, (char) ('0' + value % 10));
+  /** {@code value} in exactly {@code count} decimal digits at {@code at}; where they end. */
+  private static int digits(byte[] b, int at, int value, int count) {
+    for (int i = at + count - 1; i >= at; i--) {
+      b[i] = (byte) ('0' + value % 10);
       value /= 10;
     }
+    return at + count;
   }
 }
