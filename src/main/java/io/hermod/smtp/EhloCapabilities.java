@@ -72,7 +72,8 @@ public record EhloCapabilities(Map<String, String> keywords) {
       return 0;
     }
     try {
-      return Math.max(0, Long.parseLong(value.split("\\s+")[0]));
+      int sp = indexOfWhitespace(value); // not split("\\s+"): a regex compiled per transaction (issue #17)
+      return Math.max(0, Long.parseLong(sp < 0 ? value : value.substring(0, sp)));
     } catch (NumberFormatException e) {
       return 0;
     }
