@@ -46,7 +46,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private final io.hermod.metrics.HermodMetrics metrics;
   private final BounceClassifier bounces;
   private io.hermod.spool.RecentContent recent; // null: every message is read from the spool
-  /** Set by stop(): jobs are refused, and one whose connection the stop cut is reported as not attempted. */
+  /** Set by stop(): jobs are refused, and one the stop cut short (only deferrals) is reported as not attempted. */
   private volatile boolean stopping;
 
   public DeliveryVerticle(DeliverySettings options) {
@@ -133,11 +133,11 @@ public final class DeliveryVerticle extends VerticleBase {
     long started = System.nanoTime(); // metrics
     attempt.run(job).onComplete(ar -> {
       metrics.deliveryDuration(System.nanoTime() - started); // metrics
-      if (ar.succeeded() && stopping && reachedNoHost(ar.result())) {
-        // Our own stop closed the client or the session before a host answered: not an attempt of the message's,
-        // so no attempt is counted and nothing waits for a retry (the router sends it again, here or after a
-        // restart).
-        message.fail(DeliveryAttempt.BUSY, "delivery stopped before the attempt: not attempted");
+      if (ar.succeeded() && stopping && onlyDeferrals(ar.result())) {
+        // Our own stop closed the client or the session (before a host answered, or in the middle of the
+        // transaction): no attempt of the message's is counted and it waits for no retry; the router sends it
+        // again, here or after a restart, as Postfix does with mail whose delivery agent its stop ended.
+        message.fail(DeliveryAttempt.BUSY, "delivery stopped before the attempt ended: not attempted");
       } else if (ar.succeeded()) {
         if (json) {
           message.reply(ar.result().toJson(), REPLY); // built for this reply only: handed over, not copied
@@ -154,10 +154,13 @@ public final class DeliveryVerticle extends VerticleBase {
     });
   }
 
-  /** Every recipient deferred by us, not by a host's reply (a connection that failed or was closed). */
-  private static boolean reachedNoHost(DeliveryReport report) {
-    return report.remoteHost() == null && !report.results().isEmpty() && report.results().stream()
-        .allMatch(r -> r.outcome() == DeliveryReport.Outcome.DEFERRED && !r.remote());
+  /**
+   * Every recipient deferred: nothing final to record. During a stop that is what a cut connection looks like; a
+   * host's own 4xx in that instant only means one more attempt after the restart.
+   */
+  private static boolean onlyDeferrals(DeliveryReport report) {
+    return !report.results().isEmpty()
+        && report.results().stream().allMatch(r -> r.outcome() == DeliveryReport.Outcome.DEFERRED);
   }
 
   @Override

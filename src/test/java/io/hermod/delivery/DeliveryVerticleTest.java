@@ -334,7 +334,16 @@ class DeliveryVerticleTest {
    */
   @Test
   void aJobCutByTheVerticlesStopIsNotAttempted() throws Exception {
-    ScriptedSmtpPeer p = started(peer().greeting(PeerAction.silence()));
+    cutByTheStop(started(peer().greeting(PeerAction.silence())));
+  }
+
+  /** The same for a transaction the stop cuts in the middle: the host had answered, but did not take the message. */
+  @Test
+  void aTransactionCutByTheVerticlesStopIsNotAttempted() throws Exception {
+    cutByTheStop(started(peer().capabilities("PIPELINING").afterData(PeerAction.silence())));
+  }
+
+  private void cutByTheStop(ScriptedSmtpPeer p) throws Exception {
     fixture.deploy(DeliveryFixture.options(10_000));
     Future<Object> pending = fixture.requestHandedOver(job("Q16", "peer.test", List.of(host("mx", p)),
         simpleContent(), "a@peer.test"));
