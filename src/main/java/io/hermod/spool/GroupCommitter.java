@@ -263,34 +263,34 @@ final class GroupCommitter {
   private void gatherForRemovals(List<Publication> batch) throws InterruptedException {
     long deadline = System.nanoTime() + GATHER_NANOS;
     int looked = 0;
-    do {
+    while (batch.size() < maxBatch) {
       for (; looked < batch.size(); looked++) {
         if (!isRemoval(batch.get(looked))) {
           return; // a commit (or the stop): the batch is no longer removals only
         }
       }
-    } while (batch.size() < maxBatch && tookMore(batch, deadline));
+      long left = deadline - System.nanoTime();
+      Publication next = left > 0 ? pending.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+      pending.drainTo(batch, maxBatch - batch.size());
+    }
   }
 
   private void gatherStragglers(List<Publication> batch) throws InterruptedException {
     long deadline = System.nanoTime() + GATHER_NANOS;
-    boolean more = true;
-    while (more && batch.size() < maxBatch && batch.size() * 2 < lastBatch && !batch.contains(STOP)) {
-      more = tookMore(batch, deadline);
+    while (batch.size() < maxBatch && batch.size() * 2 < lastBatch && !batch.contains(STOP)) {
+      long left = deadline - System.nanoTime();
+      Publication next = left > 0 ? pending.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (next == null) {
+        break;
+      }
+      batch.add(next);
+      pending.drainTo(batch, maxBatch - batch.size());
     }
     lastBatch = batch.size();
-  }
-
-  /** Waits until {@code deadline} for a publication; adds it and whatever queued with it. False if none came. */
-  private boolean tookMore(List<Publication> batch, long deadline) throws InterruptedException {
-    long left = deadline - System.nanoTime();
-    Publication next = left > 0 ? pending.poll(left, TimeUnit.NANOSECONDS) : null;
-    if (next == null) {
-      return false;
-    }
-    batch.add(next);
-    pending.drainTo(batch, maxBatch - batch.size());
-    return true;
   }
 
   private void commit(List<Publication> batch) {
