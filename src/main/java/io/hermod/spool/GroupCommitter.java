@@ -145,9 +145,6 @@ final class GroupCommitter {
         batch.add(first);
         pending.drainTo(batch, maxBatch - 1);
         if (onlyRemovals(batch)) {
-          gatherForRemovals(batch);
-        }
-        if (onlyRemovals(batch)) {
           writeUnsynced(batch);
           if (removalsDue()) {
             syncRemovals(); // also under a steady stream of nothing but removals (a drain with no new mail)
@@ -198,15 +195,11 @@ final class GroupCommitter {
       return false;
     }
     for (Publication p : batch) {
-      if (!isRemoval(p)) {
+      if (!(p instanceof JournalAppend append) || append.record().type() != JournalRecord.Type.REMOVE) {
         return false;
       }
     }
     return true;
-  }
-
-  private static boolean isRemoval(Publication p) {
-    return p instanceof JournalAppend append && append.record().type() == JournalRecord.Type.REMOVE;
   }
 
   /** Writes a batch of removals without an fsync; the next journal append (or the deadline) makes them durable. */
@@ -254,31 +247,6 @@ final class GroupCommitter {
    * the batch is under half the previous one, wait a little (at most {@link #GATHER_NANOS}) for the others.
    * The wait adapts: once load drops, the previous batch is small and nothing waits.
    */
-  /**
-   * Removals wait up to {@link #GATHER_NANOS} for a commit to ride on (its write and fsync) before they are written
-   * on their own: under load one comes within that, so a removal costs no write(2) and no committer wakeup of its
-   * own (issue #17: a third of the committer's writes were removal-only batches). A removal still completes only
-   * once its tombstone is written.
-   */
-  private void gatherForRemovals(List<Publication> batch) throws InterruptedException {
-    long deadline = System.nanoTime() + GATHER_NANOS;
-    int looked = 0;
-    while (batch.size() < maxBatch) {
-      for (; looked < batch.size(); looked++) {
-        if (!isRemoval(batch.get(looked))) {
-          return; // a commit (or the stop): the batch is no longer removals only
-        }
-      }
-      long left = deadline - System.nanoTime();
-      Publication next = left > 0 ? pending.poll(left, TimeUnit.NANOSECONDS) : null;
-      if (next == null) {
-        return;
-      }
-      batch.add(next);
-      pending.drainTo(batch, maxBatch - batch.size());
-    }
-  }
-
   private void gatherStragglers(List<Publication> batch) throws InterruptedException {
     long deadline = System.nanoTime() + GATHER_NANOS;
     while (batch.size() < maxBatch && batch.size() * 2 < lastBatch && !batch.contains(STOP)) {
