@@ -62,9 +62,14 @@ public final class JsonBytes {
       byte[] jackson = json.toBuffer().getBytes();
       return newline ? withNewline(jackson) : jackson;
     } finally {
-      if (w.out.length > KEEP) {
-        w.out = new byte[4096]; // a rare large record does not pin its buffer to the thread
-      }
+      w.shrink();
+    }
+  }
+
+  /** A rare large record does not pin its buffer to the thread. */
+  private void shrink() {
+    if (out.length > KEEP) {
+      out = new byte[4096];
     }
   }
 
@@ -80,9 +85,7 @@ public final class JsonBytes {
       w.write((byte) '\n');
       return Arrays.copyOf(w.out, w.length);
     } finally {
-      if (w.out.length > KEEP) {
-        w.out = new byte[4096];
-      }
+      w.shrink();
     }
   }
 
@@ -130,14 +133,7 @@ public final class JsonBytes {
       @Override
       public void putStrings(String key, List<String> values) {
         key(key);
-        write((byte) '[');
-        for (int i = 0; i < values.size(); i++) {
-          if (i > 0) {
-            write((byte) ',');
-          }
-          value(values.get(i));
-        }
-        write((byte) ']');
+        array(values);
       }
 
       @Override
