@@ -120,8 +120,19 @@ public final class RetryingResolver implements Resolver {
     CompletableFuture<Message> shared = inFlight.putIfAbsent(key, mine);
     if (shared == null) {
       shared = mine;
-      mine.whenComplete((answer, error) -> inFlight.remove(key, mine));
-      new Exchange(query, executor, mine).start();
+      // The question leaves the map before anyone sees the answer: a caller's callback that asks again (or a
+      // thread it wakes) must reach the server, not take this answer, already handed out, as a shared one.
+      // (Removing in a dependent of `mine` would run after the callers': CompletableFuture runs them last first.)
+      CompletableFuture<Message> exchange = new CompletableFuture<>();
+      exchange.whenComplete((answer, error) -> {
+        inFlight.remove(key, mine);
+        if (error != null) {
+          mine.completeExceptionally(error);
+        } else {
+          mine.complete(answer);
+        }
+      });
+      new Exchange(query, executor, exchange).start();
     }
     int id = query.getHeader().getID();
     return shared.thenApply(answer -> withId(answer, id));

@@ -29,7 +29,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -162,6 +167,32 @@ class RetryingResolverTest {
     assertEquals(1, dns.queries("same.test", Type.MX));
     assertEquals(1, dns.queries("same.test", Type.A));
     assertEquals(1, dns.queries("same.test", Type.AAAA));
+  }
+
+  /**
+   * The caller's callback runs on the thread that completes the answer, before anything registered on the shared
+   * future earlier; a question it asks again must go to the server (whose data changed), not join the finished one.
+   */
+  @Test
+  void aQuestionAskedAgainFromTheAnswersCallbackIsSentAgain() throws Exception {
+    dns.txt("again.test", "v=1");
+    RetryingResolver resolver = new RetryingResolver(List.of(dns.address()), new DnsConfig(List.of(dns.address()),
+        5000, 0), new VertxDnsTransport(vertx), new HermodMetrics(registry));
+    Message query = Message.newQuery(Record.newRecord(Name.fromString("again.test."), Type.TXT, DClass.IN));
+
+    Message second = resolver.sendAsync(query, Runnable::run).thenCompose(first -> {
+      assertEquals("[v=1]", txt(first));
+      dns.nxdomain("again.test").txt("again.test", "v=2");
+      return resolver.sendAsync(query.clone(), Runnable::run);
+    }).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    assertEquals("[v=2]", txt(second));
+    assertEquals(2, dns.queries("again.test", Type.TXT));
+  }
+
+  private static String txt(Message answer) {
+    return answer.getSection(Section.ANSWER).stream().map(r -> ((TXTRecord) r).getStrings().toString()).findFirst()
+        .orElse("none");
   }
 
   @Test
