@@ -102,7 +102,11 @@ class JournalCompactionTest {
     files.failAt(FaultyFiles.Op.DELETE, p -> p.toString().endsWith(".log"), FaultyFiles::ioError);
     FileSpool spool = open(vertx, files, 50);
     List<String> original = deliverMostAndDeferTheRest(vertx, spool);
-    waitFor(() -> spool.compactedMessages() >= MESSAGES / 4, () -> "copied " + spool.compactedMessages());
+    // Not every kept message is copied: one whose record shares a segment with many live update records (the
+    // last commits') is in a segment that is not sparse, and where the commits' batches end varies from run to
+    // run. So: many copies, then no new ones for a while (compaction has gone through what it can).
+    waitFor(() -> spool.compactedMessages() >= MESSAGES / 8, () -> "copied " + spool.compactedMessages());
+    settled(spool::compactedMessages);
     files.failAt(java.util.Set.of(FaultyFiles.Op.FORCE, FaultyFiles.Op.DELETE), p -> p.toString().endsWith(".log"),
         FaultyFiles::ioError);
     Context context = vertx.getOrCreateContext();
@@ -192,6 +196,15 @@ class JournalCompactionTest {
       return names(dir.resolve("journal"));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Waits, up to 10 s, until {@code count} stays the same for 200 ms. */
+  private static void settled(java.util.function.LongSupplier count) throws Exception {
+    long last = -1;
+    for (int i = 0; i < 50 && count.getAsLong() != last; i++) {
+      last = count.getAsLong();
+      Thread.sleep(200);
     }
   }
 
