@@ -30,11 +30,14 @@ class ContextCompletionsTest {
     for (String name : List.of("a1", "b1", "a2", "boom", "a3")) {
       Context context = name.startsWith("b") ? b : a;
       completions.add(context, () -> {
-        done.countDown();
-        if (name.equals("boom")) {
-          throw new IllegalStateException("a caller's callback failed");
+        try {
+          if (name.equals("boom")) {
+            throw new IllegalStateException("a caller's callback failed");
+          }
+          ran.add(name + (Vertx.currentContext() == context ? "" : " on the wrong context"));
+        } finally {
+          done.countDown(); // after the add: the test thread reads `ran` once the count is down
         }
-        ran.add(name + (Vertx.currentContext() == context ? "" : " on the wrong context"));
       });
     }
     completions.run();
