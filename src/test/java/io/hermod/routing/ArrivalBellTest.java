@@ -54,7 +54,8 @@ class ArrivalBellTest {
 
   /**
    * Four threads each add mail and ring, 20,000 times: every piece of mail is seen by a look that came after it
-   * was added (no ring is lost between a look's start and its end), and the looks are far fewer than the rings.
+   * was added (no ring is lost between a look's start and its end). How many looks that took depends on the
+   * threads' timing; that rings coalesce is asserted, deterministically, above.
    */
   @Test
   void noMailIsLeftUnseenAfterTheLastRing(Vertx vertx) throws Exception {
@@ -62,9 +63,7 @@ class ArrivalBellTest {
     ArrivalBell bell = new ArrivalBell();
     Queue<Integer> index = new ConcurrentLinkedQueue<>();
     AtomicInteger seen = new AtomicInteger();
-    AtomicInteger looks = new AtomicInteger();
     bell.listen(router, () -> {
-      looks.incrementAndGet();
       while (index.poll() != null) {
         seen.incrementAndGet();
       }
@@ -89,7 +88,6 @@ class ArrivalBellTest {
     }
     assertEquals(80_000, seen.get());
     assertTrue(index.isEmpty());
-    assertTrue(looks.get() < 80_000, looks + " looks for 80,000 rings");
   }
 
   /** A stopped router hears nothing: rings after stopListening run no look. */
