@@ -126,7 +126,8 @@ def _run(**kv):
 
 # A results dict as bench.py builds it: the figures of issue #17's table, one round.
 RESULTS = {
-    "calibration": {(32, "smtp-sink"): [_run(rate=11000.0)]},
+    "calibration": {(1024, 32, "smtp-sink"): [_run(rate=11000.0)], (1024, 32, "sink.py"): [_run(rate=9000.0)],
+                    (32768, 32, "smtp-sink"): [_run(rate=4500.0)], (32768, 32, "sink.py"): [_run(rate=5400.0)]},
     "throughput": {(1024, 32, 4000): {
         "ceiling": [_run(rate=11400.0, accept_rate=11476.0, cpu_us=79.0)],
         "Hermod": [_run(rate=1515.0, accept_rate=2443.0, cpu_us=979.0)],
@@ -174,6 +175,30 @@ class SuiteJsonTest(unittest.TestCase):
                      "FAILED(delivered 10/2000)"):
             with self.subTest(text=text):
                 self.assertIn(text, md)
+
+
+class SinkChoiceTest(unittest.TestCase):
+    """Each message size gets the sink that was the faster at that size (bench.faster_sink)."""
+
+    def test_the_faster_sink_per_size(self):
+        import bench
+        self.assertEqual(bench.faster_sink(RESULTS["calibration"], 1024), "fast.test")
+        self.assertEqual(bench.faster_sink(RESULTS["calibration"], 32768), "py.test")
+
+    def test_failed_runs_do_not_count_and_a_tie_is_smtp_sinks(self):
+        import bench
+        calibration = {(1024, 4, "smtp-sink"): [_run(rate=100.0), {"ok": False, "rate": 9e9}],
+                       (1024, 4, "sink.py"): [_run(rate=100.0)]}
+        self.assertEqual(bench.faster_sink(calibration, 1024), "fast.test")
+        calibration[(1024, 200, "sink.py")] = [_run(rate=1.0)]
+        self.assertEqual(bench.faster_sink(calibration, 1024), "py.test")
+
+    def test_the_table_shows_each_size_and_reads_old_one_size_keys(self):
+        md = report.calibration_section(RESULTS["calibration"])
+        self.assertIn("| 1 KiB | 32 | 9000 | 11000 |", md)
+        self.assertIn("| 32 KiB | 32 | 5400 | 4500 |", md)
+        old = report.calibration_section({(32, "smtp-sink"): [_run(rate=11000.0)]})
+        self.assertIn("| 1 KiB | 32 | 11000 |", old)
 
 
 class ReadmeTableTest(unittest.TestCase):
