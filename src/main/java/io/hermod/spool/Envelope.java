@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -99,36 +100,26 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
   }
 
   public Envelope withPrependHeaders(String headers) {
-    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, headers, bounceDsnId, pool,
-        authSubmitter, tlsRequest);
+    return with(e -> e.prependHeaders = headers);
   }
 
   public Envelope withBounceDsnId(String dsnId) {
-    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, dsnId, pool,
-        authSubmitter, tlsRequest);
+    return with(e -> e.bounceDsnId = dsnId);
   }
 
   /** The same message with the egress pool its submit request named (null for none). */
   public Envelope withPool(String requested) {
-    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, requested,
-        authSubmitter, tlsRequest);
+    return with(e -> e.pool = requested);
   }
 
   /** The same message with the original submitter of MAIL FROM's AUTH= (RFC 4954 §5), or null for none. */
   public Envelope withAuthSubmitter(String submitter) {
-    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
-        submitter, tlsRequest);
+    return with(e -> e.authSubmitter = submitter);
   }
 
   /** The same message with what its sender asked of TLS (RFC 8689). */
   public Envelope withTlsRequest(TlsRequest request) {
-    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
-        authSubmitter, request);
+    return with(e -> e.tlsRequest = request);
   }
 
   public boolean isBounce() {
@@ -146,27 +137,19 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
   }
 
   public Envelope withSize(long newSize) {
-    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, newSize, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
-        authSubmitter, tlsRequest);
+    return with(e -> e.size = newSize);
   }
 
   public Envelope withNextAttempt(Instant when) {
-    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, when, held, delayWarned, prependHeaders, bounceDsnId, pool,
-        authSubmitter, tlsRequest);
+    return with(e -> e.nextAttempt = when);
   }
 
   public Envelope withHeld(boolean newHeld) {
-    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, newHeld, delayWarned, prependHeaders, bounceDsnId, pool,
-        authSubmitter, tlsRequest);
+    return with(e -> e.held = newHeld);
   }
 
   public Envelope withDelayWarned(boolean warned) {
-    return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, warned, prependHeaders, bounceDsnId, pool,
-        authSubmitter, tlsRequest);
+    return with(e -> e.delayWarned = warned);
   }
 
   /** A copy with each recipient passed through {@code change}. */
@@ -175,9 +158,69 @@ public record Envelope(String id, String sender, List<Recipient> recipients, Str
     for (Recipient r : recipients) {
       next.add(change.apply(r));
     }
-    return new Envelope(id, sender, next, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
-        authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
-        authSubmitter, tlsRequest);
+    return with(e -> e.recipients = next);
+  }
+
+  /** A copy with the fields {@code change} sets: the one place that lists every component for a copy. */
+  private Envelope with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** An envelope's components, to change some of them (the withers above). */
+  private static final class Copy {
+    private final String id;
+    private final String sender;
+    private List<Recipient> recipients;
+    private final String envid;
+    private final DsnRet ret;
+    private final BodyType body;
+    private final boolean smtpUtf8;
+    private final String clientAddress;
+    private final String clientHelo;
+    private final String authIdentity;
+    private final String listener;
+    private final Instant arrival;
+    private long size;
+    private Instant nextAttempt;
+    private boolean held;
+    private boolean delayWarned;
+    private String prependHeaders;
+    private String bounceDsnId;
+    private String pool;
+    private String authSubmitter;
+    private TlsRequest tlsRequest;
+
+    Copy(Envelope e) {
+      id = e.id;
+      sender = e.sender;
+      recipients = e.recipients;
+      envid = e.envid;
+      ret = e.ret;
+      body = e.body;
+      smtpUtf8 = e.smtpUtf8;
+      clientAddress = e.clientAddress;
+      clientHelo = e.clientHelo;
+      authIdentity = e.authIdentity;
+      listener = e.listener;
+      arrival = e.arrival;
+      size = e.size;
+      nextAttempt = e.nextAttempt;
+      held = e.held;
+      delayWarned = e.delayWarned;
+      prependHeaders = e.prependHeaders;
+      bounceDsnId = e.bounceDsnId;
+      pool = e.pool;
+      authSubmitter = e.authSubmitter;
+      tlsRequest = e.tlsRequest;
+    }
+
+    Envelope build() {
+      return new Envelope(id, sender, recipients, envid, ret, body, smtpUtf8, clientAddress, clientHelo,
+          authIdentity, listener, arrival, size, nextAttempt, held, delayWarned, prependHeaders, bounceDsnId, pool,
+          authSubmitter, tlsRequest);
+    }
   }
 
   public JsonObject toJson() {
