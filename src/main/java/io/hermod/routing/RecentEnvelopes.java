@@ -1,11 +1,8 @@
 package io.hermod.routing;
 
+import io.hermod.compact.RecentMap;
 import io.hermod.spool.Envelope;
 import io.hermod.spool.SpoolObserver;
-
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The durable envelopes the spool has just stored, for the router to take instead of reading them back from disk
@@ -27,10 +24,7 @@ public final class RecentEnvelopes implements SpoolObserver {
   public static final int MAX_RECIPIENTS = 8192;
 
   private final SpoolObserver next;
-  private final int maxMessages;
-  private final int maxRecipients;
-  private final LinkedHashMap<String, Envelope> held = new LinkedHashMap<>();
-  private int recipients;
+  private final RecentMap<Envelope> held;
 
   /** @param next told of every change too, after this (the queue index) */
   public RecentEnvelopes(SpoolObserver next) {
@@ -39,8 +33,7 @@ public final class RecentEnvelopes implements SpoolObserver {
 
   RecentEnvelopes(SpoolObserver next, int maxMessages, int maxRecipients) {
     this.next = next;
-    this.maxMessages = maxMessages;
-    this.maxRecipients = maxRecipients;
+    this.held = new RecentMap<>(maxMessages, maxRecipients, e -> e.recipients().size());
   }
 
   @Override
@@ -49,24 +42,8 @@ public final class RecentEnvelopes implements SpoolObserver {
     next.stored(envelope); // after: once the index makes it due, the router finds it here
   }
 
-  private void hold(Envelope envelope) {
-    int weight = envelope.recipients().size();
-    synchronized (this) {
-      Envelope before = held.remove(envelope.id());
-      if (before != null) {
-        recipients -= before.recipients().size();
-      }
-      if (weight > maxRecipients) {
-        return; // too big to hold: read from disk
-      }
-      held.put(envelope.id(), envelope);
-      recipients += weight;
-      Iterator<Map.Entry<String, Envelope>> oldest = held.entrySet().iterator();
-      while (held.size() > maxMessages || recipients > maxRecipients) {
-        recipients -= oldest.next().getValue().recipients().size();
-        oldest.remove();
-      }
-    }
+  private synchronized void hold(Envelope envelope) {
+    held.put(envelope.id(), envelope); // too many recipients: not held (nor is an older version), read from disk
   }
 
   @Override
@@ -77,11 +54,7 @@ public final class RecentEnvelopes implements SpoolObserver {
 
   /** The newest durable envelope of {@code id} if held (and no longer held after), else null: ask the spool. */
   public synchronized Envelope take(String id) {
-    Envelope envelope = held.remove(id);
-    if (envelope != null) {
-      recipients -= envelope.recipients().size();
-    }
-    return envelope;
+    return held.remove(id);
   }
 
   /** Envelopes held now (for tests). */

@@ -1,10 +1,9 @@
 package io.hermod.spool;
 
+import io.hermod.compact.RecentMap;
+
 import java.nio.ByteBuffer;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The bytes of the journal messages the spool has just made durable, for delivery to send from memory instead of
@@ -27,8 +26,7 @@ public final class RecentContent implements SpoolObserver {
 
   private final SpoolObserver next;
   private final long maxBytes;
-  private final LinkedHashMap<String, byte[]> held = new LinkedHashMap<>();
-  private long bytes;
+  private final RecentMap<byte[]> held;
 
   /** @param next told of every change too, after this (the router's envelopes, the queue index) */
   public RecentContent(SpoolObserver next) {
@@ -38,6 +36,7 @@ public final class RecentContent implements SpoolObserver {
   RecentContent(SpoolObserver next, long maxBytes) {
     this.next = next;
     this.maxBytes = maxBytes;
+    this.held = new RecentMap<>(Integer.MAX_VALUE, maxBytes, b -> b.length);
   }
 
   @Override
@@ -54,10 +53,7 @@ public final class RecentContent implements SpoolObserver {
   @Override
   public void removed(String id) {
     synchronized (this) {
-      byte[] gone = held.remove(id);
-      if (gone != null) {
-        bytes -= gone.length;
-      }
+      held.remove(id);
     }
     next.removed(id);
   }
@@ -84,13 +80,7 @@ public final class RecentContent implements SpoolObserver {
       at += n;
     }
     synchronized (this) {
-      byte[] before = held.put(id, copy);
-      bytes += length - (before == null ? 0 : before.length);
-      Iterator<Map.Entry<String, byte[]>> oldest = held.entrySet().iterator();
-      while (bytes > maxBytes) {
-        bytes -= oldest.next().getValue().length;
-        oldest.remove();
-      }
+      held.put(id, copy);
     }
   }
 
@@ -101,6 +91,6 @@ public final class RecentContent implements SpoolObserver {
 
   /** Bytes held now (for tests). */
   synchronized long heldBytes() {
-    return bytes;
+    return held.weight();
   }
 }
