@@ -1,5 +1,6 @@
 package io.hermod.delivery;
 
+import io.hermod.spool.FileRanges;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -9,10 +10,7 @@ import io.vertx.core.file.OpenOptions;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.function.Function;
 
 /**
@@ -148,15 +146,7 @@ public interface ContentSource {
 
     /** All {@code length} bytes (at most one chunk), on a worker thread. */
     private Buffer readWhole() throws IOException {
-      ByteBuffer bytes = ByteBuffer.allocate((int) length);
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-        while (bytes.hasRemaining()) {
-          if (channel.read(bytes, offset + bytes.position()) < 0) {
-            throw new EOFException(file + " ends before offset+length");
-          }
-        }
-      }
-      return Buffer.buffer(bytes.array());
+      return Buffer.buffer(FileRanges.read(file, offset, (int) length));
     }
 
     private Future<Void> readFrom(AsyncFile f, long done, Function<Buffer, Future<Void>> consumer) {
@@ -166,7 +156,7 @@ public interface ContentSource {
       int want = (int) Math.min(CHUNK_SIZE, length - done);
       return f.read(Buffer.buffer(want), 0, offset + done, want).compose(chunk -> {
         if (chunk.length() == 0) {
-          return Future.failedFuture(new java.io.EOFException(file + " ends before offset+length"));
+          return Future.failedFuture(new java.io.EOFException(file + " ends before " + (offset + length)));
         }
         return consumer.apply(chunk).compose(v -> readFrom(f, done + chunk.length(), consumer));
       });

@@ -1,6 +1,5 @@
 package io.hermod.spool;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -81,15 +80,7 @@ final class RealSpoolFiles implements SpoolFiles {
 
   @Override
   public byte[] read(Path file, long offset, int length) throws IOException {
-    ByteBuffer bytes = ByteBuffer.allocate(length);
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      while (bytes.hasRemaining()) {
-        if (channel.read(bytes, offset + bytes.position()) < 0) {
-          throw new EOFException(file + " ends before " + (offset + length));
-        }
-      }
-    }
-    return bytes.array();
+    return FileRanges.read(file, offset, length);
   }
 
   @Override

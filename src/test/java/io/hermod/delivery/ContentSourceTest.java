@@ -58,7 +58,7 @@ class ContentSourceTest {
     Path path = Files.write(dir.resolve("segment"), new byte[length - 10]);
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
         () -> stream(vertx, ContentSource.ofFile(path, 0, length)));
-    assertTrue(e.getCause().getMessage().contains("ends before offset+length"), e.getCause().toString());
+    assertTrue(e.getCause().getMessage().contains(" ends before " + length), e.getCause().toString());
   }
 
   @Test
