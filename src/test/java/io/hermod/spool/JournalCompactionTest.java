@@ -111,9 +111,12 @@ class JournalCompactionTest {
         FaultyFiles::ioError);
     Context context = vertx.getOrCreateContext();
     List<Envelope> live = new ArrayList<>(expected.values());
+    // An update first: its failed fsync closes the active segment, so each removal after it starts a new one
+    // without an fsync of the old. (A removal that had to roll a segment holding unsynced records would need
+    // that segment's fsync, which fails here: the removal would fail, as it should.)
     for (int i = 0; i < live.size(); i++) {
       Envelope e = live.get(i);
-      if (i % 2 == 0) {
+      if (i % 2 == 1) {
         // A removal needs no fsync of its own (spool.removalSyncMillis): it is written and done; the fsync
         // that fails later only leaves it to a power failure.
         await(spool.remove(e.id()));
@@ -125,7 +128,7 @@ class JournalCompactionTest {
     files.failAt(FaultyFiles.Op.DELETE, p -> p.toString().endsWith(".log"), FaultyFiles::ioError);
     for (int i = 0; i < live.size(); i++) {
       Envelope e = live.get(i);
-      if (i % 2 == 0) {
+      if (i % 2 == 1) {
         expected.remove(e.id());
         await(spool.remove(e.id()));
       } else {
