@@ -201,6 +201,33 @@ class SinkChoiceTest(unittest.TestCase):
         self.assertIn("| 1 KiB | 32 | 11000 |", old)
 
 
+class AbSummaryTest(unittest.TestCase):
+    """ab.py's summary: Hermod's CPU per message over the sink's, its mean and range, and B against A."""
+
+    def test_mean_range_and_change(self):
+        import ab
+        a = ab.summarize([{"cpu_us": 100.0, "sink_us": 20.0, "rate": 10000.0},
+                          {"cpu_us": 120.0, "sink_us": 20.0, "rate": 9000.0}])
+        b = ab.summarize([{"cpu_us": 90.0, "sink_us": 25.0, "rate": 11000.0},
+                          {"cpu_us": 80.0, "sink_us": 20.0, "rate": 12000.0}])
+        self.assertEqual((a["ratio"], a["ratio_range"], a["cpu_us"], a["rate"]), (5.5, (5.0, 6.0), 110.0, 9500.0))
+        self.assertEqual((b["ratio"], b["ratio_range"]), (3.8, (3.6, 4.0)))
+        change, verdict = ab.compare(a, b)
+        self.assertAlmostEqual(change, -30.909, places=2)
+        self.assertEqual(verdict, "the ranges are apart")
+
+    def test_overlapping_ranges_are_within_the_spread(self):
+        import ab
+        a = ab.summarize([{"cpu_us": 100.0, "sink_us": 20.0, "rate": 1.0}, {"cpu_us": 90.0, "sink_us": 20.0, "rate": 1.0}])
+        b = ab.summarize([{"cpu_us": 95.0, "sink_us": 20.0, "rate": 1.0}, {"cpu_us": 85.0, "sink_us": 20.0, "rate": 1.0}])
+        change, verdict = ab.compare(a, b)
+        self.assertLess(change, 0)
+        self.assertEqual(verdict, "within the rounds' spread")
+        self.assertEqual(ab.compare(ab.summarize([]), b), (None, "too few rounds"))
+        one = ab.summarize([{"cpu_us": 50.0, "sink_us": 20.0, "rate": 1.0}])
+        self.assertEqual(ab.compare(a, one)[1], "too few rounds")
+
+
 class ReadmeTableTest(unittest.TestCase):
     def test_rows(self):
         rows = {r[0]: r[1:] for r in readme_table.rows(RESULTS, PARAMS)}
