@@ -156,7 +156,7 @@ public interface ContentSource {
       int want = (int) Math.min(CHUNK_SIZE, length - done);
       return f.read(Buffer.buffer(want), 0, offset + done, want).compose(chunk -> {
         if (chunk.length() == 0) {
-          return Future.failedFuture(new java.io.EOFException(file + " ends before " + (offset + length)));
+          return Future.failedFuture(new EOFException(file + " ends before " + (offset + length)));
         }
         return consumer.apply(chunk).compose(v -> readFrom(f, done + chunk.length(), consumer));
       });
