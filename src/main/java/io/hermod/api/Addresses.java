@@ -37,6 +37,14 @@ public final class Addresses {
   public static final String DELIVERY_JOB = "hermod.delivery.job";
 
   /**
+   * Router → delivery verticles: a {@link io.hermod.delivery.DeliveryBatch} (several waiting jobs of one queue,
+   * delivered one after another), request/reply, node-local, handed over as an object; the reply is a
+   * {@link io.hermod.delivery.DeliveryBatch.Reports}. With no consumer here (an application's own delivery
+   * consumer on {@link #DELIVERY_JOB} only) the router sends the jobs one by one to {@link #DELIVERY_JOB}.
+   */
+  public static final String DELIVERY_BATCH = "hermod.delivery.batch";
+
+  /**
    * Router → local delivery ({@link io.hermod.local.LocalDeliveryVerticle}): a {@link io.hermod.local.LocalJob}
    * as JSON, request/reply; the reply is a {@link io.hermod.delivery.DeliveryReport}. Any failure of the
    * request means "not attempted" (docs/local-delivery.md). Node-local, like DELIVERY_JOB: a job names a file

@@ -316,7 +316,8 @@ final class ConfigBinder {
         s.intIn("suspendSeconds", 0, 86400), strings(s, "suspendPatterns", ConfigBinder::regex),
         s.intIn("maxConnectionsPerHost", 0, MAX),
         s.intIn("connectTimeoutSeconds", 1, 3600), s.intIn("commandTimeoutSeconds", 1, 3600),
-        s.intIn("dataTimeoutSeconds", 1, 3600), EgressSection.bind(s), s.intIn("retrySpreadSeconds", 0, MAX));
+        s.intIn("dataTimeoutSeconds", 1, 3600), EgressSection.bind(s), s.intIn("retrySpreadSeconds", 0, MAX),
+        s.intIn("maxJobsPerBatch", 1, 1000));
   }
 
   private static String regex(String key, String text) {

@@ -41,6 +41,9 @@ import java.util.Objects;
  * @param retrySpreadSeconds     a deferral's next attempt is spread by up to this much on top of its backoff
  *                               (never more than the backoff itself), so that mail deferred together comes
  *                               back spread out ("delivery.retrySpreadSeconds")
+ * @param maxJobsPerBatch        most waiting jobs of one (source, site) queue the router sends in one request
+ *                               when the queue's connections are all busy; 1 = a request per job
+ *                               ("delivery.maxJobsPerBatch")
  */
 public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int lifetimeSeconds,
                              int delayWarningSeconds, int maxConnections, int maxConnectionsPerDestination,
@@ -48,13 +51,15 @@ public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int l
                              int scanIntervalSeconds, int jobTimeoutSeconds, int requeueDelayMillis,
                              int ratePerDestination, int suspendSeconds, List<String> suspendPatterns,
                              int maxConnectionsPerHost, int connectTimeoutSeconds, int commandTimeoutSeconds,
-                             int dataTimeoutSeconds, EgressConfig egress, int retrySpreadSeconds) {
+                             int dataTimeoutSeconds, EgressConfig egress, int retrySpreadSeconds,
+                             int maxJobsPerBatch) {
 
   /** The shipped defaults of the router keys (keep in step with defaults.json). */
   public static final List<String> DEFAULT_SUSPEND_PATTERNS =
       List.of("^421", "4\\.7\\.0.*rate", "(?i)try again later", "(?i)too many");
 
   public static final int DEFAULT_RETRY_SPREAD_SECONDS = 300;
+  public static final int DEFAULT_MAX_JOBS_PER_BATCH = 10;
 
   /** The same settings with another delivery.retrySpreadSeconds. */
   public DeliveryConfig withRetrySpreadSeconds(int seconds) {
@@ -62,7 +67,7 @@ public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int l
         maxConnections, maxConnectionsPerDestination, maxMessagesPerConnection, instances, activeWindow,
         scanIntervalSeconds, jobTimeoutSeconds, requeueDelayMillis, ratePerDestination, suspendSeconds,
         suspendPatterns, maxConnectionsPerHost, connectTimeoutSeconds, commandTimeoutSeconds, dataTimeoutSeconds,
-        egress, seconds);
+        egress, seconds, maxJobsPerBatch);
   }
 
   public DeliveryConfig {
@@ -76,6 +81,7 @@ public record DeliveryConfig(int retryInitialSeconds, int retryMaxSeconds, int l
                         int instances) {
     this(retryInitialSeconds, retryMaxSeconds, lifetimeSeconds, delayWarningSeconds, maxConnections,
         maxConnectionsPerDestination, maxMessagesPerConnection, instances, 10_000, 30, 600, 5000, 0, 60,
-        DEFAULT_SUSPEND_PATTERNS, 0, 30, 300, 600, EgressConfig.NONE, DEFAULT_RETRY_SPREAD_SECONDS);
+        DEFAULT_SUSPEND_PATTERNS, 0, 30, 300, 600, EgressConfig.NONE, DEFAULT_RETRY_SPREAD_SECONDS,
+        DEFAULT_MAX_JOBS_PER_BATCH);
   }
 }

@@ -70,7 +70,7 @@ public record ReloadPlan(HermodConfig effective, List<String> changed, List<Stri
         k.whole("connectTimeoutSeconds", DeliveryConfig::connectTimeoutSeconds),
         k.whole("commandTimeoutSeconds", DeliveryConfig::commandTimeoutSeconds),
         k.whole("dataTimeoutSeconds", DeliveryConfig::dataTimeoutSeconds), egress(run, next, restart),
-        next.retrySpreadSeconds());
+        next.retrySpreadSeconds(), next.maxJobsPerBatch());
   }
 
   /**

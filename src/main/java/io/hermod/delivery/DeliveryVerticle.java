@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -24,7 +25,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The delivery role (Postfix's smtp(8)): takes {@link DeliveryJob}s on {@link Addresses#DELIVERY_JOB}, delivers
+ * The delivery role (Postfix's smtp(8)): takes {@link DeliveryJob}s on {@link Addresses#DELIVERY_JOB} (and
+ * several at once, a {@link DeliveryBatch}, on {@link Addresses#DELIVERY_BATCH}), delivers
  * each over SMTP with pooled, capped connections and host failover, and replies with a {@link DeliveryReport}.
  * A job it cannot start because a connection cap is reached is refused at once (failure code 429, "busy")
  * instead of being queued: the router retries it soon. Each instance has its own pool and caps.
@@ -42,6 +44,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private ConnectionPool pool;
   private DeliveryAttempt attempt;
   private MessageConsumer<Object> consumer;
+  private MessageConsumer<Object> batchConsumer;
 
   private final io.hermod.metrics.HermodMetrics metrics;
   private final BounceClassifier bounces;
@@ -95,8 +98,12 @@ public final class DeliveryVerticle extends VerticleBase {
     HandOverJson.register(vertx.eventBus());
     HandOverObject.registerDefault(vertx.eventBus(), DeliveryJob.class);
     HandOverObject.registerDefault(vertx.eventBus(), DeliveryReport.class);
-    consumer = vertx.eventBus().localConsumer(Addresses.DELIVERY_JOB, this::onJob); // node-local: jobs name spool files
-    return consumer.completion();
+    HandOverObject.registerDefault(vertx.eventBus(), DeliveryBatch.class);
+    HandOverObject.registerDefault(vertx.eventBus(), DeliveryBatch.Reports.class);
+    // node-local: jobs name spool files
+    consumer = vertx.eventBus().localConsumer(Addresses.DELIVERY_JOB, this::onJob);
+    batchConsumer = vertx.eventBus().localConsumer(Addresses.DELIVERY_BATCH, this::onBatch);
+    return Future.all(consumer.completion(), batchConsumer.completion());
   }
 
   /**
@@ -118,10 +125,6 @@ public final class DeliveryVerticle extends VerticleBase {
    * a job sent as JSON (docs/eventbus.md) is answered with JSON.
    */
   private void onJob(Message<Object> message) {
-    if (stopping) {
-      message.fail(DeliveryAttempt.BUSY, "delivery is stopping: not attempted");
-      return;
-    }
     boolean json = !(message.body() instanceof DeliveryJob);
     DeliveryJob job;
     try {
@@ -130,28 +133,67 @@ public final class DeliveryVerticle extends VerticleBase {
       message.fail(DeliveryAttempt.MALFORMED, "malformed delivery job: " + e.getMessage());
       return;
     }
+    run(job).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(message, ar.cause());
+      } else if (json) {
+        message.reply(ar.result().toJson(), REPLY); // built for this reply only: handed over, not copied
+      } else {
+        message.reply(ar.result());
+      }
+    });
+  }
+
+  /**
+   * A {@link DeliveryBatch}: its jobs one after another, each report to the batch's progress as it comes, one
+   * reply with them all (DeliveryBatch.inTurn).
+   */
+  private void onBatch(Message<Object> message) {
+    if (!(message.body() instanceof DeliveryBatch batch)) {
+      message.fail(DeliveryAttempt.MALFORMED, "malformed delivery batch: not a DeliveryBatch");
+      return;
+    }
+    DeliveryBatch.inTurn(batch.jobs(), this::run, batch.progress()).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(message, ar.cause());
+      } else {
+        message.reply(new DeliveryBatch.Reports(ar.result()));
+      }
+    });
+  }
+
+  /**
+   * One job's report; fails with a {@link ReplyException} when the job was not attempted (busy, malformed, or
+   * stopping), with another exception when delivery failed unexpectedly.
+   */
+  private Future<DeliveryReport> run(DeliveryJob job) {
+    if (stopping) {
+      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, DeliveryAttempt.BUSY,
+          "delivery is stopping: not attempted"));
+    }
     long started = System.nanoTime(); // metrics
-    attempt.run(job).onComplete(ar -> {
+    return attempt.run(job).transform(ar -> {
       metrics.deliveryDuration(System.nanoTime() - started); // metrics
       if (ar.succeeded() && stopping && onlyDeferrals(ar.result())) {
         // Our own stop closed the client or the session (before a host answered, or in the middle of the
         // transaction): no attempt of the message's is counted and it waits for no retry; the router sends it
         // again, here or after a restart, as Postfix does with mail whose delivery agent its stop ended.
-        message.fail(DeliveryAttempt.BUSY, "delivery stopped before the attempt ended: not attempted");
-      } else if (ar.succeeded()) {
-        if (json) {
-          message.reply(ar.result().toJson(), REPLY); // built for this reply only: handed over, not copied
-        } else {
-          message.reply(ar.result());
-        }
-      } else if (ar.cause() instanceof ReplyException) {
-        ReplyException e = (ReplyException) ar.cause();
-        message.fail(e.failureCode(), e.getMessage());
-      } else {
-        LOG.log(Level.WARNING, job.queueId() + ": delivery failed unexpectedly", ar.cause());
-        message.fail(500, String.valueOf(ar.cause().getMessage()));
+        return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, DeliveryAttempt.BUSY,
+            "delivery stopped before the attempt ended: not attempted"));
       }
+      if (ar.failed() && !(ar.cause() instanceof ReplyException)) {
+        LOG.log(Level.WARNING, job.queueId() + ": delivery failed unexpectedly", ar.cause());
+      }
+      return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
     });
+  }
+
+  private static void fail(Message<Object> message, Throwable cause) {
+    if (cause instanceof ReplyException e) {
+      message.fail(e.failureCode(), e.getMessage());
+    } else {
+      message.fail(500, String.valueOf(cause.getMessage()));
+    }
   }
 
   /**
@@ -163,10 +205,14 @@ public final class DeliveryVerticle extends VerticleBase {
         && report.results().stream().allMatch(r -> r.outcome() == DeliveryReport.Outcome.DEFERRED);
   }
 
+  private static Future<Void> unregister(MessageConsumer<Object> consumer) {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
   @Override
   public Future<?> stop() {
     stopping = true;
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> unregistered = Future.all(unregister(consumer), unregister(batchConsumer)).mapEmpty();
     return unregistered
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.closeAll())
         .eventually(() -> netClient == null ? Future.succeededFuture() : netClient.close())

@@ -1,5 +1,6 @@
 package io.hermod.routing;
 
+import io.hermod.delivery.DeliveryBatch;
 import io.hermod.delivery.DeliveryReport;
 import io.hermod.shaping.QueueKey;
 import io.hermod.shaping.ShapingState;
@@ -14,8 +15,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -30,8 +33,10 @@ import java.util.logging.Logger;
  * temporarily suspended: reason", and their message ids are parked. When the queue opens again (the
  * suspension ends, or the single probe of a dead site reached it), the parked ids are released to the router,
  * due at once. A job whose request fails (no consumer, timeout, busy) was not attempted: it waits
- * {@code requeueDelayMillis} and is sent again. Runs on one Vert.x context; not thread-safe. Generic in the job
- * type: the router runs one for SMTP delivery jobs and one for local delivery jobs (shaping off).
+ * {@code requeueDelayMillis} and is sent again. When a queue's connections are all busy, a freed one takes its
+ * share of the waiting jobs in one request ({@link Batching}, docs/routing.md "Batches"). Runs on one Vert.x
+ * context; not thread-safe. Generic in the job type: the router runs one for SMTP delivery jobs and one for local
+ * delivery jobs (shaping off).
  */
 public final class Dispatcher<J> {
 
@@ -59,6 +64,16 @@ public final class Dispatcher<J> {
       onRefused.accept(job, report);
       return report;
     }
+  }
+
+  /**
+   * Several waiting jobs of a queue sent as one request when its connections are all busy (docs/routing.md
+   * "Batches"): at most {@code maxJobs()} (1 = never), to a {@code sender} that tells the progress it is given
+   * of each report as its job ends (on the dispatcher's context) and whose reply holds the reports of the first
+   * jobs in order; the jobs after them were not attempted (DeliveryBatch.Reports).
+   */
+  public record Batching<J>(IntSupplier maxJobs,
+                            BiFunction<List<J>, DeliveryBatch.Progress, Future<List<DeliveryReport>>> sender) {
   }
 
   /** What the router hears of the dispatcher's decisions. */
@@ -102,6 +117,7 @@ public final class Dispatcher<J> {
   private final DestinationLimits rateLimits;
   private final Jobs<J> jobs;
   private final Function<J, Future<DeliveryReport>> sender;
+  private Batching<J> batching;
   private final Map<String, SiteQueue<J>> queues = new LinkedHashMap<>();
   /** The same queues by site (one per egress source that sends there). */
   private final Map<String, List<SiteQueue<J>>> bySite = new java.util.HashMap<>();
@@ -142,6 +158,11 @@ public final class Dispatcher<J> {
     this.sender = sender;
     destinationLimits.start(this::pump);
     rateLimits.start(this::pump);
+  }
+
+  /** From now on, a queue's waiting jobs may go in batches (see {@link Batching}); unset: one job per request. */
+  void batching(Batching<J> batching) {
+    this.batching = batching;
   }
 
   /** Queues a job; {@code onReport} gets its report once delivery answered (never for unanswered tries). */
@@ -335,7 +356,8 @@ public final class Dispatcher<J> {
         if (q.waiting.isEmpty() || inFlight >= limits.maxInFlight()) {
           continue;
         }
-        if (q.inFlight >= q.health.allowed(cap(q, now), now)) {
+        int allowed = q.health.allowed(cap(q, now), now);
+        if (q.inFlight >= allowed) {
           continue;
         }
         long wait = takeToken(q, now);
@@ -343,10 +365,15 @@ public final class Dispatcher<J> {
           wake = Math.min(wake, now + wait);
           continue;
         }
+        int take = batchSize(q, allowed - q.inFlight);
         q.inFlight++;
         inFlight++;
         q.health.started();
-        pass.started.add(new Started<>(q, q.waiting.poll()));
+        List<SiteQueue.Waiting<J>> taken = new ArrayList<>(take);
+        for (int i = 0; i < take; i++) {
+          taken.add(q.waiting.poll());
+        }
+        pass.started.add(new Started<>(q, taken));
         started = true;
       }
     }
@@ -359,6 +386,19 @@ public final class Dispatcher<J> {
     if (wake != Long.MAX_VALUE) {
       wakeAt(wake, now);
     }
+  }
+
+  /**
+   * How many of the queue's waiting jobs the next request carries: its share of them over the connections it
+   * may still open ({@code free}), so that every free connection gets work, at most {@link Batching#maxJobs()}.
+   * One while the site is dead (the probe is one message) and under a rate (its tokens count jobs).
+   */
+  private int batchSize(SiteQueue<J> q, int free) {
+    if (batching == null || q.bucket != null || q.health.dead()) {
+      return 1;
+    }
+    int share = (q.waiting.size() + free - 1) / free;
+    return Math.max(1, Math.min(share, batching.maxJobs().getAsInt()));
   }
 
   /**
@@ -449,8 +489,12 @@ public final class Dispatcher<J> {
   }
 
   private void send(Started<J> s) {
+    if (s.jobs().size() > 1) {
+      sendBatch(s.queue(), s.jobs());
+      return;
+    }
     SiteQueue<J> q = s.queue();
-    SiteQueue.Waiting<J> w = s.job();
+    SiteQueue.Waiting<J> w = s.jobs().get(0);
     Future<DeliveryReport> sent;
     try {
       sent = sender.apply(w.job());
@@ -464,15 +508,76 @@ public final class Dispatcher<J> {
         learn(q, w.job(), result.result());
         w.onReport().accept(result.result());
       } else {
-        // Not attempted: try again after a short delay, without counting an attempt, at the head of its queue:
-        // it keeps its turn (at the tail, a job refused "busy" waited behind every job queued meanwhile, again
-        // at each refusal: under sustained load a tail of messages many times older than the rest).
-        q.health.notAttempted();
-        LOG.fine("job to " + q.key + " not attempted: " + result.cause().getMessage());
-        vertx.setTimer(limits.requeueDelayMillis(), t -> {
-          queue(q.key.toString()).waiting.addFirst(w);
-          pump();
-        });
+        notAttempted(q, s.jobs(), result.cause());
+      }
+      pump();
+    });
+  }
+
+  /**
+   * A batch: each report is taken as a single job's would be, as soon as it comes (the router records it at
+   * once), in order; the jobs the reply has no report for were not attempted and go back to the head of their
+   * queue, in order, at once (their turn is next). A failed request is a failed request for every job not yet
+   * reported; a report that comes after the reply (or the failure) is dropped, as a single job's late reply is.
+   */
+  private void sendBatch(SiteQueue<J> q, List<SiteQueue.Waiting<J>> batch) {
+    BatchState state = new BatchState();
+    DeliveryBatch.Progress progress = (index, report) -> {
+      if (!state.answered && index == state.reported && index < batch.size()) {
+        state.reported++;
+        SiteQueue.Waiting<J> w = batch.get(index);
+        learn(q, w.job(), report);
+        w.onReport().accept(report);
+      }
+    };
+    Future<List<DeliveryReport>> sent;
+    try {
+      sent = batching.sender().apply(batch.stream().map(SiteQueue.Waiting::job).toList(), progress);
+    } catch (RuntimeException e) {
+      sent = Future.failedFuture(e);
+    }
+    sent.onComplete(result -> {
+      q.inFlight--;
+      inFlight--;
+      if (result.failed()) {
+        state.answered = true;
+        if (state.reported < batch.size()) {
+          notAttempted(q, batch.subList(state.reported, batch.size()), result.cause());
+        }
+      } else {
+        List<DeliveryReport> reports = result.result();
+        for (int i = state.reported; i < Math.min(reports.size(), batch.size()); i++) {
+          progress.reported(i, reports.get(i));
+        }
+        state.answered = true;
+        SiteQueue<J> now = queue(q.key.toString());
+        for (int i = batch.size() - 1; i >= state.reported; i--) {
+          now.waiting.addFirst(batch.get(i));
+        }
+      }
+      pump();
+    });
+  }
+
+  /** How far a batch's reports were taken, and whether its request was answered. */
+  private static final class BatchState {
+    int reported;
+    boolean answered;
+  }
+
+  /**
+   * Jobs whose request failed (no consumer, timeout, busy) were not attempted: they are sent again after a short
+   * delay, without counting an attempt, at the head of their queue: they keep their turn (at the tail, a job
+   * refused "busy" waited behind every job queued meanwhile, again at each refusal: under sustained load a tail
+   * of messages many times older than the rest).
+   */
+  private void notAttempted(SiteQueue<J> q, List<SiteQueue.Waiting<J>> jobs, Throwable cause) {
+    q.health.notAttempted();
+    LOG.fine(jobs.size() + " job(s) to " + q.key + " not attempted: " + cause.getMessage());
+    vertx.setTimer(limits.requeueDelayMillis(), t -> {
+      SiteQueue<J> now = queue(q.key.toString());
+      for (int i = jobs.size() - 1; i >= 0; i--) {
+        now.waiting.addFirst(jobs.get(i));
       }
       pump();
     });
@@ -565,6 +670,6 @@ public final class Dispatcher<J> {
     });
   }
 
-  private record Started<J>(SiteQueue<J> queue, SiteQueue.Waiting<J> job) {
+  private record Started<J>(SiteQueue<J> queue, List<SiteQueue.Waiting<J>> jobs) {
   }
 }

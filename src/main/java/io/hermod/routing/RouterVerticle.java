@@ -239,6 +239,9 @@ public final class RouterVerticle extends VerticleBase {
         });
     dispatcher = new Dispatcher<>(vertx, clock, limits, shaping, destinationLimits, rateLimits,
         JobKinds.delivery(classifier), this::sendJob, metrics);
+    BatchRequests batches = new BatchRequests(vertx.eventBus(), context, clock,
+        () -> config.delivery().jobTimeoutSeconds() * 1000L, this::sendJob);
+    dispatcher.batching(new Dispatcher.Batching<>(() -> config.delivery().maxJobsPerBatch(), batches::send));
     egress = egressOf(config);
     // Local jobs have their own scheduler: a slow LMTP server or bus consumer takes no SMTP slots.
     localDispatcher = new Dispatcher<>(vertx, clock, limits, Dispatcher.Shaping.off(),
@@ -254,6 +257,8 @@ public final class RouterVerticle extends VerticleBase {
     HandOverJson.register(vertx.eventBus());
     HandOverObject.registerDefault(vertx.eventBus(), DeliveryJob.class);
     HandOverObject.registerDefault(vertx.eventBus(), DeliveryReport.class);
+    HandOverObject.registerDefault(vertx.eventBus(), io.hermod.delivery.DeliveryBatch.class);
+    HandOverObject.registerDefault(vertx.eventBus(), io.hermod.delivery.DeliveryBatch.Reports.class);
     triggers = vertx.eventBus().localConsumer(Addresses.ROUTER_TRIGGER, this::onTrigger); // node-local: our spool
     bounceRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_BOUNCE, this::onBounce);
     siteRequests = vertx.eventBus().localConsumer(Addresses.ROUTER_SITES, m -> m.reply(dispatcher.snapshot(SITES_SHOWN)));

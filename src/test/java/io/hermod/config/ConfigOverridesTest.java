@@ -101,6 +101,8 @@ class ConfigOverridesTest {
             c -> c.delivery().retryMaxSeconds(), 7200),
         row("delivery.retrySpreadSeconds", "HERMOD_DELIVERY_RETRY_SPREAD_SECONDS", "60",
             c -> c.delivery().retrySpreadSeconds(), 60),
+        row("delivery.maxJobsPerBatch", "HERMOD_DELIVERY_MAX_JOBS_PER_BATCH", "25",
+            c -> c.delivery().maxJobsPerBatch(), 25),
         row("delivery.lifetimeSeconds", "HERMOD_DELIVERY_LIFETIME_SECONDS", "86400",
             c -> c.delivery().lifetimeSeconds(), 86400),
         row("delivery.delayWarningSeconds", "HERMOD_DELIVERY_DELAY_WARNING_SECONDS", "0",

@@ -27,6 +27,8 @@ class ConfigValidationTest {
     return Stream.of(
         bad("{'limits':{'maxMessageSize':-5}}", "limits.maxMessageSize"),
         bad("{'delivery':{'retrySpreadSeconds':-1}}", "delivery.retrySpreadSeconds"),
+        bad("{'delivery':{'maxJobsPerBatch':0}}", "delivery.maxJobsPerBatch"),
+        bad("{'delivery':{'maxJobsPerBatch':1001}}", "delivery.maxJobsPerBatch"),
         bad("{'limits':{'maxMessageSize':1023}}", "limits.maxMessageSize"),
         bad("{'limits':{'maxMessageSize':null}}", "limits.maxMessageSize"),
         bad("{'limits':{'maxMessageSize':1e30}}", "limits.maxMessageSize"),

@@ -209,12 +209,14 @@ class DeadSiteTest {
       }
     }
     until("all delivered", 30, () -> count(outcome("delivered")) == 50);
-    // With connections pooled per domain every session would carry one domain's mail; per site they mix.
+    // With connections pooled per domain every session would carry one domain's mail; per site they mix. How
+    // much depends on timing: when the site's first 5 connections open at once (the window) and the pool hands
+    // out its longest-idle one, the 10 domains arriving in turn go round them, two domains per session.
     List<java.util.Set<String>> domainsPerSession = peer.sessions().stream()
         .map(x -> x.commands().stream().filter(c -> c.startsWith("RCPT"))
             .map(c -> c.substring(c.indexOf('@') + 1)).collect(java.util.stream.Collectors.toSet()))
         .toList();
-    assertTrue(domainsPerSession.stream().anyMatch(d -> d.size() >= 3), domainsPerSession.toString());
+    assertTrue(domainsPerSession.stream().anyMatch(d -> d.size() >= 2), domainsPerSession.toString());
     assertTrue(peer.sessions().size() < 20, "reused, not a connection per message: " + domainsPerSession);
     dns.close().await();
   }
