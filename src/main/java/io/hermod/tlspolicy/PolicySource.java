@@ -11,7 +11,10 @@ public enum PolicySource {
   /** The MX host's DNSSEC-secure TLSA records (RFC 7672); takes precedence over MTA-STS (RFC 8461 §2). */
   DANE;
 
+  /** Built once: label() is asked for every delivery's log line, event and metric. */
+  private final String label = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return label;
   }
 }
