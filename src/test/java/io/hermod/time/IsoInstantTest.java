@@ -61,4 +61,30 @@ class IsoInstantTest {
       assertEquals(i.toString(), IsoInstant.format(i));
     }
   }
+
+  /** The kept second is shared by every thread: threads in different seconds replace it, never see a torn one. */
+  @Test
+  void threadsInDifferentSecondsAgree() throws Exception {
+    long base = Instant.parse("2026-12-07T02:00:00Z").getEpochSecond();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Integer>> wrong = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        long second = base + t * 3_601L; // another hour, minute and second per thread
+        wrong.add(pool.submit(() -> {
+          int bad = 0;
+          for (int n = 0; n < 50_000; n++) {
+            Instant i = Instant.ofEpochSecond(second + n % 2, n * 1_000_000L % 1_000_000_000L);
+            bad += i.toString().equals(IsoInstant.format(i)) ? 0 : 1;
+          }
+          return bad;
+        }));
+      }
+      for (java.util.concurrent.Future<Integer> w : wrong) {
+        assertEquals(0, w.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
