@@ -450,7 +450,7 @@ final class SmtpSession {
 
   private MessageReceiver startMessage() {
     queueId = ctx.spool().newId();
-    Envelope envelope = envelope(0);
+    Envelope envelope = envelope(0, TlsRequest.DEFAULT);
     MessageWriter writer = ctx.spool().begin(envelope);
     receiver = new MessageReceiver(writer, config.limits());
     io.hermod.dkim.DkimKeys keys = ctx.dkim().current();
@@ -521,7 +521,7 @@ final class SmtpSession {
       return Future.succeededFuture(refusal);
     }
     String id = queueId;
-    Envelope envelope = envelope(r.contentSize()).withTlsRequest(TlsRequest.of(tx.params.requireTls(), r.tlsNotRequired()));
+    Envelope envelope = envelope(r.contentSize(), TlsRequest.of(tx.params.requireTls(), r.tlsNotRequired()));
     receiver = null; // committed or failed, the writer is no longer ours to abort
     resetTransaction();
     return r.prependHeaders(ctx.clock().instant())
@@ -537,13 +537,14 @@ final class SmtpSession {
             : ctx.flow().pace(FlowGate.Intake.SMTP).map(reply));
   }
 
-  private Envelope envelope(long size) {
+  /** The transaction's envelope, built at once (each wither would build another per message). */
+  private Envelope envelope(long size, TlsRequest tlsRequest) {
     Instant now = ctx.clock().instant();
     List<Recipient> rcpts = tx.recipients;
     Command.MailParameters p = tx.params;
     return new Envelope(queueId, tx.senderAddress(), rcpts, p.envid(), p.ret(), p.body(), p.smtpUtf8(),
-        clientIp, helo, authUser == null ? null : authUser.name(), listener.name(), now, size, now, false, false)
-        .withAuthSubmitter(tx.authSubmitter);
+        clientIp, helo, authUser == null ? null : authUser.name(), listener.name(), now, size, now, false, false,
+        null, null, null, tx.authSubmitter, tlsRequest);
   }
 
   /** True between MAIL and the end of the transaction. */
