@@ -58,10 +58,10 @@ public record DeliveryBatch(List<DeliveryJob> jobs, Progress progress) {
 
   /**
    * Runs {@code jobs} one after another and collects their reports, telling {@code progress} of each as it
-   * comes. It stops after a report that found no
-   * usable host ({@link DeliveryReport#unreachable()}: the next jobs would wait out the same connect timeouts,
-   * and the site's health decides whether they go) and at a failed run (a job not attempted). Fails only when
-   * the first job's run failed, with that failure: then none was attempted.
+   * comes. It stops after a report that found no usable host ({@link DeliveryReport#unreachable()}: the next
+   * jobs would wait out the same connect timeouts, and the site's health decides whether they go) and at a
+   * failed run (a job not attempted). Fails only when the first job's run failed, with that failure: then none
+   * was attempted.
    */
   public static <T> Future<List<DeliveryReport>> inTurn(List<T> jobs, Function<T, Future<DeliveryReport>> run,
                                                         Progress progress) {

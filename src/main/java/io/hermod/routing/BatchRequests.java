@@ -19,10 +19,10 @@ import java.util.logging.Logger;
 /**
  * The dispatcher's batch sender (docs/routing.md "Batches"): a {@link DeliveryBatch} as one request on
  * {@link Addresses#DELIVERY_BATCH}, with the job timeout once per job; each report the delivery verticle passes
- * on as its job ends is brought to this context before the dispatcher hears of it. When nothing consumes that address (an
- * application's own delivery consumer on {@link Addresses#DELIVERY_JOB} only, or a test's), the jobs go one
- * after another as single requests instead, with the same rules ({@link DeliveryBatch#inTurn}); the batch
- * address is tried again a minute later.
+ * on as its job ends is brought to this context before the dispatcher hears of it. When nothing consumes that
+ * address (an application's own delivery consumer on {@link Addresses#DELIVERY_JOB} only, or a test's), the
+ * jobs go one after another as single requests instead, with the same rules ({@link DeliveryBatch#inTurn});
+ * the batch address is tried again a minute later.
  */
 final class BatchRequests {
 
@@ -37,8 +37,8 @@ final class BatchRequests {
   private long singlyUntil;
 
   /**
-   * @param timeoutMillisPerJob delivery.jobTimeoutSeconds in milliseconds, read at each batch (it reloads)
    * @param context             where the dispatcher runs (the router's)
+   * @param timeoutMillisPerJob delivery.jobTimeoutSeconds in milliseconds, read at each batch (it reloads)
    * @param single              sends one job on {@link Addresses#DELIVERY_JOB}
    */
   BatchRequests(EventBus bus, Context context, Clock clock, LongSupplier timeoutMillisPerJob,
