@@ -236,8 +236,8 @@ public final class Dispatcher<J> {
   /** A decision made on another node (SharedSuspensions, docs/cluster.md): it holds here too. */
   void apply(ShapingState.Decision decision) {
     shaping.state().apply(decision, clock.millis());
-    LOG.info("shaping: " + decision.scope() + " " + describe(decision) + " by another node (" + decision.reason()
-        + ")");
+    LOG.info("shaping: " + decision.scope() + " " + SiteQueueViews.decision(decision) + " by another node ("
+        + decision.reason() + ")");
     pump();
   }
 
@@ -253,40 +253,10 @@ public final class Dispatcher<J> {
         .sorted((a, b) -> Integer.compare(b.parked.size() + b.waiting.size() + b.inFlight,
             a.parked.size() + a.waiting.size() + a.inFlight))
         .limit(limit)
-        .forEach(q -> out.add(describe(q, now)));
+        .forEach(q -> out.add(SiteQueueViews.queue(q, shaping.state(), q.health.allowed(cap(q, now), now),
+            now)));
     return new io.vertx.core.json.JsonObject().put("sites", out).put("total", queues.size())
         .put("parked", parked);
-  }
-
-  private io.vertx.core.json.JsonObject describe(SiteQueue<J> q, long now) {
-    String state = "open";
-    String reason = null;
-    long until = 0;
-    String bounce = shaping.state().bounceReason(q.key, now);
-    long suspended = shaping.state().suspendedUntil(q.key, now);
-    if (bounce != null) {
-      state = "bouncing";
-      reason = bounce;
-    } else if (suspended > 0) {
-      state = "suspended";
-      reason = shaping.state().suspendReason(q.key, now);
-      until = suspended;
-    } else if (q.health.dead()) {
-      state = "dead";
-      reason = q.health.lastError();
-      until = q.health.probeAt();
-    }
-    io.vertx.core.json.JsonObject j = new io.vertx.core.json.JsonObject().put("queue", q.key.toString())
-        .put("site", q.key.site()).put("source", q.key.source()).put("state", state)
-        .put("waiting", q.waiting.size()).put("inFlight", q.inFlight).put("parked", q.parked.size())
-        .put("connections", q.health.allowed(cap(q, now), now));
-    if (reason != null) {
-      j.put("reason", reason);
-    }
-    if (until > 0) {
-      j.put("until", java.time.Instant.ofEpochMilli(until).toString());
-    }
-    return j;
   }
 
   /** Cancels the wake-up timer (verticle stop). */
@@ -614,19 +584,9 @@ public final class Dispatcher<J> {
     }
     for (ShapingState.Decision d : shaping.state().onReplies(q.key, replies, now)) {
       metrics.shapingDecision(d.action().name().toLowerCase(java.util.Locale.ROOT), q.key.site());
-      LOG.info("shaping: " + d.scope() + " " + describe(d) + " (" + d.reason() + ")");
+      LOG.info("shaping: " + d.scope() + " " + SiteQueueViews.decision(d) + " (" + d.reason() + ")");
       shaping.listener().decided(d);
     }
-  }
-
-  private static String describe(ShapingState.Decision d) {
-    long s = d.durationMillis() / 1000;
-    return switch (d.action()) {
-      case SUSPEND -> "suspended for " + s + " s";
-      case BOUNCE -> "bounces its mail for " + s + " s";
-      case LIMIT_CONNECTIONS -> "limited to " + d.value() + " connections for " + s + " s";
-      case LIMIT_RATE -> "limited to " + d.value() + " jobs a minute for " + s + " s";
-    };
   }
 
   /** Tells the limits what each queue needs; a closed queue asks for no new slots. */
