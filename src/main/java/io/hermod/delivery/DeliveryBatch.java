@@ -1,5 +1,6 @@
 package io.hermod.delivery;
 
+import io.hermod.async.AsyncLoop;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
@@ -66,27 +67,23 @@ public record DeliveryBatch(List<DeliveryJob> jobs, Progress progress) {
   public static <T> Future<List<DeliveryReport>> inTurn(List<T> jobs, Function<T, Future<DeliveryReport>> run,
                                                         Progress progress) {
     List<DeliveryReport> reports = new ArrayList<>(jobs.size());
-    return next(jobs, run, progress, reports).map(done -> reports);
-  }
-
-  private static <T> Future<Void> next(List<T> jobs, Function<T, Future<DeliveryReport>> run, Progress progress,
-                                       List<DeliveryReport> reports) {
-    if (reports.size() == jobs.size()) {
-      return Future.succeededFuture();
-    }
-    Future<DeliveryReport> ran;
-    try {
-      ran = run.apply(jobs.get(reports.size()));
-    } catch (RuntimeException e) {
-      ran = Future.failedFuture(e);
-    }
-    return ran.transform(ar -> {
+    // AsyncLoop: one job at a time in constant stack depth, however many jobs end at once.
+    return AsyncLoop.forEach(jobs.iterator(), job -> started(run, job).transform(ar -> {
       if (ar.failed()) {
-        return reports.isEmpty() ? Future.failedFuture(ar.cause()) : Future.succeededFuture();
+        return reports.isEmpty() ? Future.failedFuture(ar.cause()) : Future.succeededFuture(false);
       }
       reports.add(ar.result());
       progress.reported(reports.size() - 1, ar.result());
-      return ar.result().unreachable() ? Future.succeededFuture() : next(jobs, run, progress, reports);
-    });
+      return Future.succeededFuture(!ar.result().unreachable());
+    })).map(done -> reports);
+  }
+
+  /** The job's run; a run that throws is a failed one. */
+  private static <T> Future<DeliveryReport> started(Function<T, Future<DeliveryReport>> run, T job) {
+    try {
+      return run.apply(job);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 }

@@ -339,11 +339,7 @@ public final class Dispatcher<J> {
         q.inFlight++;
         inFlight++;
         q.health.started();
-        List<SiteQueue.Waiting<J>> taken = new ArrayList<>(take);
-        for (int i = 0; i < take; i++) {
-          taken.add(q.waiting.poll());
-        }
-        pass.started.add(new Started<>(q, taken));
+        pass.started.add(new Started<>(q, take(q, take)));
         started = true;
       }
     }
@@ -369,6 +365,18 @@ public final class Dispatcher<J> {
     }
     int share = (q.waiting.size() + free - 1) / free;
     return Math.max(1, Math.min(share, batching.maxJobs().getAsInt()));
+  }
+
+  /** The next {@code count} waiting jobs of the queue (one, most of the time: no list to grow). */
+  private static <J> List<SiteQueue.Waiting<J>> take(SiteQueue<J> q, int count) {
+    if (count == 1) {
+      return List.of(q.waiting.poll());
+    }
+    List<SiteQueue.Waiting<J>> taken = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      taken.add(q.waiting.poll());
+    }
+    return taken;
   }
 
   /**
@@ -465,13 +473,7 @@ public final class Dispatcher<J> {
     }
     SiteQueue<J> q = s.queue();
     SiteQueue.Waiting<J> w = s.jobs().get(0);
-    Future<DeliveryReport> sent;
-    try {
-      sent = sender.apply(w.job());
-    } catch (RuntimeException e) {
-      sent = Future.failedFuture(e);
-    }
-    sent.onComplete(result -> {
+    called(() -> sender.apply(w.job())).onComplete(result -> {
       q.inFlight--;
       inFlight--;
       if (result.succeeded()) {
@@ -500,13 +502,8 @@ public final class Dispatcher<J> {
         w.onReport().accept(report);
       }
     };
-    Future<List<DeliveryReport>> sent;
-    try {
-      sent = batching.sender().apply(batch.stream().map(SiteQueue.Waiting::job).toList(), progress);
-    } catch (RuntimeException e) {
-      sent = Future.failedFuture(e);
-    }
-    sent.onComplete(result -> {
+    List<J> jobsOf = batch.stream().map(SiteQueue.Waiting::job).toList();
+    called(() -> batching.sender().apply(jobsOf, progress)).onComplete(result -> {
       q.inFlight--;
       inFlight--;
       if (result.failed()) {
@@ -527,6 +524,15 @@ public final class Dispatcher<J> {
       }
       pump();
     });
+  }
+
+  /** A sender's future; a sender that throws is a failed request (not attempted), like any other. */
+  private static <T> Future<T> called(Supplier<Future<T>> send) {
+    try {
+      return send.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** How far a batch's reports were taken, and whether its request was answered. */

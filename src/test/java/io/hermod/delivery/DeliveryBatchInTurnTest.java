@@ -67,6 +67,17 @@ class DeliveryBatchInTurnTest {
     }
   }
 
+  /** Runs that end at once follow each other in a loop, not in nested calls: no stack overflow. */
+  @Test
+  void aHundredThousandJobsThatEndAtOnceKeepTheStackFlat() throws Exception {
+    List<Integer> jobs = java.util.stream.IntStream.range(0, 100_000).boxed().toList();
+    int[] told = {0};
+    List<DeliveryReport> reports = DeliveryBatch.inTurn(jobs, job -> Future.succeededFuture(report("d", false)),
+        (index, report) -> told[0]++).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(100_000, reports.size());
+    assertEquals(100_000, told[0]);
+  }
+
   @Test
   void aBatchNeedsAJobAndKeepsItsOwnCopy() {
     assertThrows(IllegalArgumentException.class, () -> new DeliveryBatch(List.of()));
