@@ -23,7 +23,6 @@ import procs  # noqa: E402
 import scenarios  # noqa: E402
 from scenarios import Target  # noqa: E402
 
-JIT_SETTLED = 0.05  # as bench.py: warm-up ends after a pass whose JIT threads took under this share of the CPU
 WARMUP_PASSES = 10
 
 
@@ -59,13 +58,8 @@ def one_jvm(work, jar, label, a):
         if hermod.error:
             raise RuntimeError("Hermod did not start: " + hermod.error)
         target = Target("Hermod", {"fast.test": sink}, hermod)
-        for p in range(1, WARMUP_PASSES + 1):
-            jit0, cpu0 = procs.jit_cpu(hermod.p.pid), procs.cpu_seconds(hermod.p.pid)
-            for size, n in ((1024, a.messages), (32 * 1024, max(1, a.messages // 10))):
-                scenarios.throughput(target, "fast.test", size, a.sessions, n, 15, 300, work)
-            share = (procs.jit_cpu(hermod.p.pid) - jit0) / max(1e-9, procs.cpu_seconds(hermod.p.pid) - cpu0)
-            if share < JIT_SETTLED:
-                break
+        p, _ = scenarios.warm_up(target, lambda size: "fast.test", a.messages, a.sessions, WARMUP_PASSES,
+                                 hermod.p.pid, 15, 300, work)
         rounds = []
         for _ in range(a.rounds):
             s0 = sink.cpu()

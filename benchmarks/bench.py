@@ -22,7 +22,6 @@ FULL = dict(rounds=3, sizes=[1024, 32768], sessions=[4, 32, 200], msgs={1024: 40
             lat_rate=200, lat_seconds=10, idle=[2000, 10000], big=50 * 1024 * 1024, stall=15, limit=300, calibration=10000,
             idle_overall=600, sub_msgs=300, sub_threads=16, fsync_msgs=1000, warmup=20000, warmup_passes=8)
 # Hermod's warm-up ends after a pass in which its JIT compiler threads took less than this share of its CPU.
-JIT_SETTLED = 0.05
 SCENARIOS = ("throughput", "fsync", "latency", "concurrency", "big", "submission")
 # Connection-per-message submission: (label, listener, AUTH PLAIN?, resume TLS sessions?)
 SUBMISSION_VARIANTS = [
@@ -244,26 +243,22 @@ def main():
             # A fresh JVM's first messages run in its interpreter and JIT compiler: on this 2-core rig Hermod's C2
             # compiler kept a core busy for about 100,000 messages (issue #17), so a fixed warm-up left round 1 and
             # part of round 2 measuring the compiler. Hermod repeats a pass (1 KiB, then 32 KiB) until its JIT
-            # threads took under JIT_SETTLED of its CPU in a pass, at most warmup_passes; Postfix, which compiles
-            # nothing, gets one pass of a tenth (its caches).
+            # threads took under scenarios.JIT_SETTLED of its CPU in a pass, at most warmup_passes; Postfix, which
+            # compiles nothing, gets one pass of a tenth (its caches). scenarios.warm_up, shared with ab.py.
             log("throughput: warm-up, 1 KiB and 32 KiB x32 sessions into each MTA (not recorded)")
             for t in mtas:
                 n = p["warmup"] if t.name == "Hermod" else max(1, p["warmup"] // 10)
                 pid = t.mta.p.pid if t.name == "Hermod" and t.mta and t.mta.p else None
-                for rnd in range(1, (p["warmup_passes"] if pid else 1) + 1):
-                    jit0, cpu0 = procs.jit_cpu(pid), procs.cpu_seconds(pid)
-                    for size, count in ((1024, n), (32 * 1024, max(1, n // 10))):
-                        r = scenarios.throughput(t, domain_for(size), size, 32, count, p["stall"], p["limit"],
-                                                 a.work)
-                        log("  warm-up %s pass %d %dB x%d: %s" % (t.name, rnd, size, count, describe(r)))
-                    if not pid:
-                        continue
-                    share = (procs.jit_cpu(pid) - jit0) / max(1e-9, procs.cpu_seconds(pid) - cpu0)
+
+                def ran(rnd, size, count, r, name=t.name):
+                    log("  warm-up %s pass %d %dB x%d: %s" % (name, rnd, size, count, describe(r)))
+
+                def passed(rnd, share, name=t.name, n=n):
                     facts["hermod warm-up"] = "%d pass(es) of %d + %d messages; JIT compiler threads %.0f %% of its CPU in the last" % (
                         rnd, n, max(1, n // 10), 100 * share)
-                    log("  warm-up %s pass %d: JIT compiler threads %.0f %% of its CPU" % (t.name, rnd, 100 * share))
-                    if share < JIT_SETTLED:
-                        break
+                    log("  warm-up %s pass %d: JIT compiler threads %.0f %% of its CPU" % (name, rnd, 100 * share))
+                scenarios.warm_up(t, domain_for, n, 32, p["warmup_passes"], pid, p["stall"], p["limit"], a.work,
+                                  ran, passed)
         for rnd in range(1, p["rounds"] + 1):
             if "submission" in want:
                 log("round %d/%d: connection-per-message submission" % (rnd, p["rounds"]))

@@ -79,6 +79,33 @@ def _settled_cpu(cpu, limit=3.0):
     return before
 
 
+JIT_SETTLED = 0.05  # a warm-up ends after a pass whose JIT compiler threads took under this share of the JVM's CPU
+
+
+def warm_up(target, domain_for, n, sessions, max_passes, pid, stall, limit, work, ran=None, passed=None):
+    """Warm-up passes into target, each n x 1 KiB then n/10 x 32 KiB over `sessions` sessions: for a JVM (`pid`)
+    until a pass's JIT compiler threads took under JIT_SETTLED of its CPU, at most max_passes (a fresh JVM's first
+    ~100,000 messages measure its compiler, issue #17); without a pid (Postfix compiles nothing) one pass.
+    ran(pass, size, count, result) hears of every run, passed(pass, share) of every JVM pass' JIT share.
+    Returns (passes run, the last JIT share or None)."""
+    share = None
+    for rnd in range(1, (max_passes if pid else 1) + 1):
+        if pid:
+            jit0, cpu0 = procs.jit_cpu(pid), procs.cpu_seconds(pid)
+        for size, count in ((1024, n), (32 * 1024, max(1, n // 10))):
+            r = throughput(target, domain_for(size), size, sessions, count, stall, limit, work)
+            if ran:
+                ran(rnd, size, count, r)
+        if not pid:
+            break
+        share = (procs.jit_cpu(pid) - jit0) / max(1e-9, procs.cpu_seconds(pid) - cpu0)
+        if passed:
+            passed(rnd, share)
+        if share < JIT_SETTLED:
+            break
+    return rnd, share
+
+
 def throughput(target, domain, size, sessions, messages, stall, limit, work, sampler=None):
     """smtp-source -d into the target. relay: first send until the sink counted every message ("rate");
     durable accept: first send until smtp-source exited, every message having had its 250 ("accept_rate");
