@@ -39,12 +39,13 @@ public interface ContentSource {
 
   /**
    * A spooled message: from {@code recent}'s copy in memory when it holds the message (one just accepted, issue
-   * #17), else {@code length} bytes of {@code file} from {@code offset}. {@code recent} may be null.
+   * #17), else {@code length} bytes of {@code file} from {@code offset}. {@code recent} may be null. The file's
+   * Path is made only when it is read.
    */
-  static ContentSource ofSpool(io.hermod.spool.RecentContent recent, String queueId, Path file, long offset,
+  static ContentSource ofSpool(io.hermod.spool.RecentContent recent, String queueId, String file, long offset,
                                long length) {
     byte[] held = recent == null ? null : recent.bytes(queueId, length);
-    return held != null ? ofBuffer(Buffer.buffer(held)) : ofFile(file, offset, length);
+    return held != null ? ofBuffer(Buffer.buffer(held)) : ofFile(Path.of(file), offset, length);
   }
 
   /** {@code first}'s bytes, then {@code second}'s (prepended header fields, then the spooled message). */

@@ -8,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -182,7 +181,7 @@ final class DeliveryAttempt {
 
   private Transaction transaction(DeliveryJob job) {
     List<TxRecipient> rcpts = job.recipients().stream().map(r -> new TxRecipient(r.address(), r.params())).toList();
-    ContentSource spooled = ContentSource.ofSpool(recent, job.queueId(), Path.of(job.contentFile()),
+    ContentSource spooled = ContentSource.ofSpool(recent, job.queueId(), job.contentFile(),
         job.contentOffset(), job.contentLength());
     // Headers computed at acceptance (the DKIM-Signature) go in front of the spooled bytes, unchanged per attempt.
     ContentSource content = job.prependHeaders() == null ? spooled

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -165,7 +164,7 @@ public final class HermodMetrics {
    * A final outcome also records hermod_queue_residence_seconds (arrival to final outcome).
    */
   public void deliveryOutcome(String outcome, String status, Duration sinceArrival) {
-    String tag = outcome.toLowerCase(Locale.ROOT);
+    String tag = outcome; // already the lower-case keyword (RecipientOutcome.Kind.keyword)
     meters.counter("hermod.delivery.attempts",
         "Recipient delivery outcomes",
         "outcome", tag, "status_class", statusClass(status)).increment();

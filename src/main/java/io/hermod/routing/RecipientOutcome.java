@@ -18,9 +18,12 @@ public record RecipientOutcome(Recipient recipient, Kind kind, String remoteHost
   public enum Kind {
     DELIVERED, DEFERRED, BOUNCED, EXPIRED;
 
+    /** Made once: every recipient outcome asks for it two or three times (event, metrics, log). */
+    private final String keyword = name().toLowerCase(java.util.Locale.ROOT);
+
     /** The event's "outcome" value. */
     public String keyword() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return keyword;
     }
   }
 }

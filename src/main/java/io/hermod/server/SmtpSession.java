@@ -572,9 +572,19 @@ final class SmtpSession {
     if (command instanceof Command.NotImplemented) {
       return "OTHER"; // EXPN, TURN...: not free text, but kept to one series
     }
-    String name = command.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
-    return name.equals("STARTTLS") ? "STARTTLS" : name;
+    return VERBS.get(command.getClass());
   }
+
+  /**
+   * A command class's verb tag, made once per class: upper-casing its name per command made a new string each
+   * time, whose hash the session summary and the meters then computed again (issue #17's profile).
+   */
+  private static final ClassValue<String> VERBS = new ClassValue<>() {
+    @Override
+    protected String computeValue(Class<?> type) {
+      return type.getSimpleName().toUpperCase(java.util.Locale.ROOT).intern();
+    }
+  };
 
   /** Counts the command once its reply is known (now, or when an AUTH check or a BDAT chunk ends). */
   private Action counted(String verb, Action action) {

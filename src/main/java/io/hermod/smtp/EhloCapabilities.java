@@ -7,17 +7,38 @@ import java.util.Map;
 
 /**
  * The service extensions a server advertised in its EHLO reply (RFC 5321 §4.1.1.1: the first line is the
- * server's name, each further line "KEYWORD [params]"). Keywords are case-insensitive.
- *
- * @param keywords every advertised keyword (upper case) mapped to its parameter text ("" when none)
+ * server's name, each further line "KEYWORD [params]"). Keywords are case-insensitive. Immutable; the answers
+ * a transaction asks for (PIPELINING, CHUNKING, SIZE and its limit, ...) are worked out once, when the reply is
+ * parsed: a lookup with an upper-casing per question, several per message, showed in issue #17's profile.
  */
-public record EhloCapabilities(Map<String, String> keywords) {
+public final class EhloCapabilities {
 
   /** SIZE not advertised. */
   public static final long NO_SIZE = -1;
 
-  public EhloCapabilities {
-    keywords = Map.copyOf(keywords);
+  /** Every advertised keyword (upper case) mapped to its parameter text ("" when none). */
+  private final Map<String, String> keywords;
+  private final boolean pipelining;
+  private final boolean chunking;
+  private final boolean smtpUtf8;
+  private final boolean eightBitMime;
+  private final boolean dsn;
+  private final long sizeLimit;
+
+  /** @param keywords every advertised keyword (upper case) mapped to its parameter text ("" when none) */
+  public EhloCapabilities(Map<String, String> keywords) {
+    this.keywords = Map.copyOf(keywords);
+    this.pipelining = this.keywords.containsKey("PIPELINING");
+    this.chunking = this.keywords.containsKey("CHUNKING");
+    this.smtpUtf8 = this.keywords.containsKey("SMTPUTF8");
+    this.eightBitMime = this.keywords.containsKey("8BITMIME");
+    this.dsn = this.keywords.containsKey("DSN");
+    this.sizeLimit = sizeLimit(this.keywords.get("SIZE"));
+  }
+
+  /** Every advertised keyword (upper case) mapped to its parameter text ("" when none). */
+  public Map<String, String> keywords() {
+    return keywords;
   }
 
   /** What a server that only answered HELO offers: nothing. */
@@ -51,12 +72,12 @@ public record EhloCapabilities(Map<String, String> keywords) {
   }
 
   public boolean has(String keyword) {
-    return keywords.containsKey(keyword.toUpperCase(Locale.ROOT));
+    return keywords.containsKey(keyword) || keywords.containsKey(keyword.toUpperCase(Locale.ROOT));
   }
 
   /** RFC 2920. */
   public boolean pipelining() {
-    return has("PIPELINING");
+    return pipelining;
   }
 
   /**
@@ -64,7 +85,10 @@ public record EhloCapabilities(Map<String, String> keywords) {
    * was not advertised. A malformed value counts as advertised without a limit.
    */
   public long sizeLimit() {
-    String value = keywords.get("SIZE");
+    return sizeLimit;
+  }
+
+  private static long sizeLimit(String value) {
     if (value == null) {
       return NO_SIZE;
     }
@@ -80,17 +104,17 @@ public record EhloCapabilities(Map<String, String> keywords) {
   }
 
   public boolean size() {
-    return has("SIZE");
+    return sizeLimit != NO_SIZE;
   }
 
   /** RFC 6152. */
   public boolean eightBitMime() {
-    return has("8BITMIME");
+    return eightBitMime;
   }
 
   /** RFC 6531. */
   public boolean smtpUtf8() {
-    return has("SMTPUTF8");
+    return smtpUtf8;
   }
 
   /** RFC 3207. */
@@ -100,16 +124,31 @@ public record EhloCapabilities(Map<String, String> keywords) {
 
   /** RFC 3030 (BDAT). */
   public boolean chunking() {
-    return has("CHUNKING");
+    return chunking;
   }
 
   /** RFC 3461. */
   public boolean dsn() {
-    return has("DSN");
+    return dsn;
   }
 
   /** RFC 2034. */
   public boolean enhancedStatusCodes() {
     return has("ENHANCEDSTATUSCODES");
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EhloCapabilities other && keywords.equals(other.keywords);
+  }
+
+  @Override
+  public int hashCode() {
+    return keywords.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "EhloCapabilities[keywords=" + keywords + "]";
   }
 }

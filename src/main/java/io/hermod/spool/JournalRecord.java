@@ -62,9 +62,25 @@ record JournalRecord(Type type, String id, byte[] line, List<ByteBuffer> data, i
     return new JournalRecord(Type.UPDATE, envelope.id(), EnvelopeFile.line(envelope), List.of(), 0, envelope);
   }
 
-  /** {"id":"<id>"} and a newline, encoded as every journal line is (JsonBytes). */
+  private static final byte[] REMOVAL_PREFIX = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REMOVAL_SUFFIX = "\"}\n".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * {"id":"<id>"} and a newline, the bytes JsonBytes writes for it. A queue id is ASCII letters and digits that
+   * need no escape, so its line is put together directly: a JsonObject per removal showed in issue #17's profile.
+   */
   static JournalRecord remove(String id) {
-    byte[] line = JsonBytes.encodeLine(new JsonObject().put("id", id));
+    byte[] line;
+    if (QueueIds.isValid(id)) {
+      line = new byte[REMOVAL_PREFIX.length + id.length() + REMOVAL_SUFFIX.length];
+      System.arraycopy(REMOVAL_PREFIX, 0, line, 0, REMOVAL_PREFIX.length);
+      for (int i = 0; i < id.length(); i++) {
+        line[REMOVAL_PREFIX.length + i] = (byte) id.charAt(i);
+      }
+      System.arraycopy(REMOVAL_SUFFIX, 0, line, REMOVAL_PREFIX.length + id.length(), REMOVAL_SUFFIX.length);
+    } else {
+      line = JsonBytes.encodeLine(new JsonObject().put("id", id));
+    }
     return new JournalRecord(Type.REMOVE, id, line, List.of(), 0, null);
   }
 

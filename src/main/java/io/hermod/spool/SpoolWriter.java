@@ -61,8 +61,8 @@ final class SpoolWriter implements MessageWriter {
   private final LongConsumer onCommitted;
   private final Context context;
   private final String id;
-  private final Path messageFile;
-  private final Path envelopeFile;
+  /** Where a message too big for the journal goes: its paths are made only for such a message (issue #17). */
+  private final SpoolDirs dirs;
 
   private final ArrayDeque<Step> steps = new ArrayDeque<>();
   private boolean stepRunning;
@@ -88,8 +88,15 @@ final class SpoolWriter implements MessageWriter {
     this.onCommitted = onCommitted;
     this.context = context;
     this.id = id;
-    this.messageFile = dirs.incomingMessage(id);
-    this.envelopeFile = dirs.incomingEnvelope(id, "new");
+    this.dirs = dirs;
+  }
+
+  private Path messageFile() {
+    return dirs.incomingMessage(id);
+  }
+
+  private Path envelopeFile() {
+    return dirs.incomingEnvelope(id, "new");
   }
 
   @Override
@@ -176,7 +183,7 @@ final class SpoolWriter implements MessageWriter {
     } else {
       durable = enqueue(() -> seal(stored)).compose(v -> {
         Promise<Void> published = Promise.promise();
-        committer.submit(new GroupCommitter.FilePublication(id, messageFile, envelopeFile, stored, context, published));
+        committer.submit(new GroupCommitter.FilePublication(id, messageFile(), envelopeFile(), stored, context, published));
         return published.future();
       });
     }
@@ -283,12 +290,12 @@ final class SpoolWriter implements MessageWriter {
     files.force(file);
     files.close(file);
     file = null;
-    EnvelopeFile.write(files, envelopeFile, stored);
+    EnvelopeFile.write(files, envelopeFile(), stored);
   }
 
   private void openIfNeeded() throws IOException {
     if (file == null) {
-      file = files.create(messageFile);
+      file = files.create(messageFile());
     }
   }
 
@@ -363,10 +370,10 @@ final class SpoolWriter implements MessageWriter {
           files.close(file);
           file = null;
         }
-        files.delete(messageFile);
-        files.delete(envelopeFile);
+        files.delete(messageFile());
+        files.delete(envelopeFile());
       } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "spool: could not clean up " + messageFile, e);
+        LOG.log(Level.WARNING, "spool: could not clean up " + messageFile(), e);
       }
     });
   }

@@ -17,9 +17,12 @@ public enum TlsLevel {
   /** DANE required: the MX host must have usable TLSA records and the certificate must match one. */
   DANE_ONLY;
 
+  /** Made once: each delivery's event and log line name the level. */
+  private final String keyword = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
   /** The configuration keyword: "none", "may", "encrypt", "verify", "dane", "dane-only". */
   public String keyword() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return keyword;
   }
 
   /** The level for a configuration keyword, or null when it names none. */
