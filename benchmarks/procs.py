@@ -448,6 +448,23 @@ def jit_cpu(pid):
     return total
 
 
+def thread_cpu(pid):
+    """Per live thread of pid: {tid: (name, user seconds, system seconds)}; the name is the thread's comm (the
+    kernel keeps 15 characters of it). Empty for no pid or a process that is gone."""
+    threads = {}
+    for task in glob.glob("/proc/%d/task/*" % pid) if pid else ():
+        try:
+            with open(task + "/stat") as f:
+                st = f.read()
+        except OSError:
+            continue  # the thread ended
+        fields = st.rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        threads[int(os.path.basename(task))] = (st[st.index("(") + 1:st.rindex(")")],
+                                                int(fields[11]) / ticks, int(fields[12]) / ticks)
+    return threads
+
+
 def memory(pids, with_pss=True):
     """Sum of VmRSS and (optionally) Pss in MiB over pids."""
     rss = sum(_status_kb(p, "VmRSS") for p in pids) / 1024

@@ -228,6 +228,37 @@ class AbSummaryTest(unittest.TestCase):
         self.assertEqual(ab.compare(a, one)[1], "too few rounds")
 
 
+class CpuSplitTest(unittest.TestCase):
+    """cpu_split.py: a process's threads read from /proc, and their CPU per message by group."""
+
+    def test_this_process_threads_are_read(self):
+        busy = sum(i * i for i in range(200000))  # some user time of our own
+        threads = procs.thread_cpu(os.getpid())
+        self.assertIn(os.getpid(), threads)  # the main thread's tid is the pid
+        name, user, system = threads[os.getpid()]
+        self.assertTrue(name)
+        self.assertGreater(user + system, 0.0, busy)
+        self.assertEqual(procs.thread_cpu(None), {})
+
+    def test_groups_per_message_largest_first(self):
+        import cpu_split
+        before = {1: ("vert.x-eventloo", 1.0, 1.0), 2: ("vert.x-eventloo", 2.0, 0.0), 3: ("GC Thread#0", 0.0, 0.0),
+                  9: ("gone", 5.0, 5.0)}
+        after = {1: ("vert.x-eventloo", 2.0, 1.5), 2: ("vert.x-eventloo", 2.5, 0.5), 3: ("GC Thread#0", 0.1, 0.0),
+                 4: ("GC Thread#1", 0.1, 0.0), 5: ("hermod-spool-co", 0.2, 0.8)}
+        rows = cpu_split.split(before, after, 10000)
+        self.assertEqual([r[0] for r in rows], ["vert.x-eventloo", "hermod-spool-co", "GC Thread#N"])
+        for got, want in zip(rows, [("vert.x-eventloo", 150.0, 100.0), ("hermod-spool-co", 20.0, 80.0),
+                                    ("GC Thread#N", 20.0, 0.0)]):
+            self.assertEqual(got[0], want[0])
+            self.assertAlmostEqual(got[1], want[1])
+            self.assertAlmostEqual(got[2], want[2])
+        text = cpu_split.table(rows + [("tiny", 0.1, 0.1)], 40.0, 5000.0)
+        self.assertIn("(the rest)", text)
+        self.assertIn("total", text)
+        self.assertIn("sink (smtp-sink) 40.0", text)
+
+
 class ReadmeTableTest(unittest.TestCase):
     def test_rows(self):
         rows = {r[0]: r[1:] for r in readme_table.rows(RESULTS, PARAMS)}
