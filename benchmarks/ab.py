@@ -12,6 +12,7 @@ mean and range of the ratio and of CPU µs per message, and B's change against A
 it compares Hermod with itself, not with Postfix (benchmarks/README.md, "Comparing two builds").
 """
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -50,8 +51,19 @@ def compare(a, b):
     return change, "the ranges are apart" if apart else "within the rounds' spread"
 
 
-def one_jvm(work, jar, label, a):
-    """Starts a sink and Hermod on jar, warms it up, runs the rounds; their results."""
+def add_load_args(ap, rounds, rounds_help, work_name):
+    """The load options ab.py and cpu_split.py share: --rounds, --messages, --size, --sessions, --work."""
+    ap.add_argument("--rounds", type=int, default=rounds, help=rounds_help)
+    ap.add_argument("--messages", type=int, default=20000, help="messages per round (default 20,000)")
+    ap.add_argument("--size", type=int, default=1024, help="message size in bytes (default 1024)")
+    ap.add_argument("--sessions", type=int, default=32, help="smtp-source sessions (default 32)")
+    ap.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "work", work_name))
+
+
+@contextlib.contextmanager
+def warmed_hermod(work, jar, label, a):
+    """A sink and Hermod on jar relaying to it, warmed up until its JIT compiler settled; yields
+    (target, sink, hermod, warm-up passes) and stops both afterwards."""
     sink = procs.SmtpSink(work, label + "-sink")
     hermod = procs.Hermod(work, jar, {"fast.test": sink.port}, sink.port, name=label)
     try:
@@ -60,20 +72,32 @@ def one_jvm(work, jar, label, a):
         target = Target("Hermod", {"fast.test": sink}, hermod)
         p, _ = scenarios.warm_up(target, lambda size: "fast.test", a.messages, a.sessions, WARMUP_PASSES,
                                  hermod.p.pid, 15, 300, work)
+        yield target, sink, hermod, p
+    finally:
+        hermod.stop()
+        sink.stop()
+
+
+def one_round(target, a, work):
+    """One measured round of smtp-source -d into target; its result (raises when it failed)."""
+    r = scenarios.throughput(target, "fast.test", a.size, a.sessions, a.messages, 15, 300, work)
+    if not r.get("ok"):
+        raise RuntimeError("a round failed: %s" % r.get("reason"))
+    return r
+
+
+def one_jvm(work, jar, label, a):
+    """Starts a sink and Hermod on jar, warms it up, runs the rounds; their results."""
+    with warmed_hermod(work, jar, label, a) as (target, sink, hermod, p):
         rounds = []
         for _ in range(a.rounds):
             s0 = sink.cpu()
-            r = scenarios.throughput(target, "fast.test", a.size, a.sessions, a.messages, 15, 300, work)
-            if not r.get("ok"):
-                raise RuntimeError("a round failed: %s" % r.get("reason"))
+            r = one_round(target, a, work)
             rounds.append({"cpu_us": r["cpu_us"], "sink_us": (sink.cpu() - s0) * 1e6 / a.messages, "rate": r["rate"]})
             print("  %s: relay %.0f msg/s, Hermod %.0f µs/msg, sink %.0f µs/msg, ratio %.2f (warm-up passes: %d)"
                   % (label, r["rate"], rounds[-1]["cpu_us"], rounds[-1]["sink_us"],
                      rounds[-1]["cpu_us"] / max(1e-9, rounds[-1]["sink_us"]), p), flush=True)
         return rounds
-    finally:
-        hermod.stop()
-        sink.stop()
 
 
 def main():
@@ -81,11 +105,7 @@ def main():
     ap.add_argument("a", help="build A's jar")
     ap.add_argument("b", help="build B's jar")
     ap.add_argument("--jvms", type=int, default=2, help="fresh JVMs per build (default 2)")
-    ap.add_argument("--rounds", type=int, default=3, help="measured rounds per JVM (default 3)")
-    ap.add_argument("--messages", type=int, default=20000, help="messages per round (default 20,000)")
-    ap.add_argument("--size", type=int, default=1024, help="message size in bytes (default 1024)")
-    ap.add_argument("--sessions", type=int, default=32, help="smtp-source sessions (default 32)")
-    ap.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "work", "ab"))
+    add_load_args(ap, 3, "measured rounds per JVM (default 3)", "ab")
     a = ap.parse_args()
     os.makedirs(os.path.join(a.work, "pids"), exist_ok=True)
     results = {"A": [], "B": []}

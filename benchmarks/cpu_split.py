@@ -18,11 +18,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import ab  # noqa: E402
 import procs  # noqa: E402
-import scenarios  # noqa: E402
-from scenarios import Target  # noqa: E402
-
-WARMUP_PASSES = 10
 
 
 def group(name):
@@ -63,33 +60,15 @@ def table(rows, sink_us, rate):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("jar")
-    ap.add_argument("--rounds", type=int, default=2, help="measured rounds (default 2)")
-    ap.add_argument("--messages", type=int, default=20000, help="messages per round (default 20,000)")
-    ap.add_argument("--size", type=int, default=1024, help="message size in bytes (default 1024)")
-    ap.add_argument("--sessions", type=int, default=32, help="smtp-source sessions (default 32)")
-    ap.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "work", "cpu-split"))
+    ab.add_load_args(ap, 2, "measured rounds (default 2)", "cpu-split")
     a = ap.parse_args()
     os.makedirs(os.path.join(a.work, "pids"), exist_ok=True)
-    sink = procs.SmtpSink(a.work, "split-sink")
-    hermod = procs.Hermod(a.work, a.jar, {"fast.test": sink.port}, sink.port, name="split")
-    try:
-        if hermod.error:
-            raise RuntimeError("Hermod did not start: " + hermod.error)
-        target = Target("Hermod", {"fast.test": sink}, hermod)
-        scenarios.warm_up(target, lambda size: "fast.test", a.messages, a.sessions, WARMUP_PASSES,
-                          hermod.p.pid, 15, 300, a.work)
-        before, sink0, rates = procs.thread_cpu(hermod.p.pid), sink.cpu(), []
-        for _ in range(a.rounds):
-            r = scenarios.throughput(target, "fast.test", a.size, a.sessions, a.messages, 15, 300, a.work)
-            if not r.get("ok"):
-                raise RuntimeError("a round failed: %s" % r.get("reason"))
-            rates.append(r["rate"])
+    with ab.warmed_hermod(a.work, a.jar, "split", a) as (target, sink, hermod, _):
+        before, sink0 = procs.thread_cpu(hermod.p.pid), sink.cpu()
+        rates = [ab.one_round(target, a, a.work)["rate"] for _ in range(a.rounds)]
         total = a.rounds * a.messages
         rows = split(before, procs.thread_cpu(hermod.p.pid), total)
         print(table(rows, (sink.cpu() - sink0) * 1e6 / total, sum(rates) / len(rates)))
-    finally:
-        hermod.stop()
-        sink.stop()
     return 0
 
 
