@@ -48,11 +48,7 @@ public final class SerialQueue {
   }
 
   private static Future<Void> start(Step step) {
-    try {
-      Future<Void> f = step.work().get();
-      return f == null ? Future.succeededFuture() : f;
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
+    Future<Void> f = Attempt.of(step.work());
+    return f == null ? Future.succeededFuture() : f;
   }
 }

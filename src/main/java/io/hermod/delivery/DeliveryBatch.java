@@ -1,6 +1,7 @@
 package io.hermod.delivery;
 
 import io.hermod.async.AsyncLoop;
+import io.hermod.async.Attempt;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ public record DeliveryBatch(List<DeliveryJob> jobs, Progress progress) {
                                                         Progress progress) {
     List<DeliveryReport> reports = new ArrayList<>(jobs.size());
     // AsyncLoop: one job at a time in constant stack depth, however many jobs end at once.
-    return AsyncLoop.forEach(jobs.iterator(), job -> started(run, job).transform(ar -> {
+    return AsyncLoop.forEach(jobs.iterator(), job -> Attempt.of(() -> run.apply(job)).transform(ar -> {
       if (ar.failed()) {
         return reports.isEmpty() ? Future.failedFuture(ar.cause()) : Future.succeededFuture(false);
       }
@@ -76,14 +77,5 @@ public record DeliveryBatch(List<DeliveryJob> jobs, Progress progress) {
       progress.reported(reports.size() - 1, ar.result());
       return Future.succeededFuture(!ar.result().unreachable());
     })).map(done -> reports);
-  }
-
-  /** The job's run; a run that throws is a failed one. */
-  private static <T> Future<DeliveryReport> started(Function<T, Future<DeliveryReport>> run, T job) {
-    try {
-      return run.apply(job);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
   }
 }

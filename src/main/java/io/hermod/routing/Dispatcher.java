@@ -1,5 +1,6 @@
 package io.hermod.routing;
 
+import io.hermod.async.Attempt;
 import io.hermod.delivery.DeliveryBatch;
 import io.hermod.delivery.DeliveryReport;
 import io.hermod.shaping.QueueKey;
@@ -473,7 +474,8 @@ public final class Dispatcher<J> {
     }
     SiteQueue<J> q = s.queue();
     SiteQueue.Waiting<J> w = s.jobs().get(0);
-    called(() -> sender.apply(w.job())).onComplete(result -> {
+    // A sender that throws is a failed request (not attempted), like any other.
+    Attempt.of(() -> sender.apply(w.job())).onComplete(result -> {
       q.inFlight--;
       inFlight--;
       if (result.succeeded()) {
@@ -503,7 +505,7 @@ public final class Dispatcher<J> {
       }
     };
     List<J> jobsOf = batch.stream().map(SiteQueue.Waiting::job).toList();
-    called(() -> batching.sender().apply(jobsOf, progress)).onComplete(result -> {
+    Attempt.of(() -> batching.sender().apply(jobsOf, progress)).onComplete(result -> {
       q.inFlight--;
       inFlight--;
       if (result.failed()) {
@@ -524,15 +526,6 @@ public final class Dispatcher<J> {
       }
       pump();
     });
-  }
-
-  /** A sender's future; a sender that throws is a failed request (not attempted), like any other. */
-  private static <T> Future<T> called(Supplier<Future<T>> send) {
-    try {
-      return send.get();
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
   }
 
   /** How far a batch's reports were taken, and whether its request was answered. */
