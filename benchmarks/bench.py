@@ -21,7 +21,6 @@ QUICK = dict(rounds=1, sizes=[1024, 32768], sessions=[4, 32, 200], msgs={1024: 4
 FULL = dict(rounds=3, sizes=[1024, 32768], sessions=[4, 32, 200], msgs={1024: 4000, 32768: 2000}, per_session=10,
             lat_rate=200, lat_seconds=10, idle=[2000, 10000], big=50 * 1024 * 1024, stall=15, limit=300, calibration=10000,
             idle_overall=600, sub_msgs=300, sub_threads=16, fsync_msgs=1000, warmup=20000, warmup_passes=8)
-# Hermod's warm-up ends after a pass in which its JIT compiler threads took less than this share of its CPU.
 SCENARIOS = ("throughput", "fsync", "latency", "concurrency", "big", "submission")
 # Connection-per-message submission: (label, listener, AUTH PLAIN?, resume TLS sessions?)
 SUBMISSION_VARIANTS = [
