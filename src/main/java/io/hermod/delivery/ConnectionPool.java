@@ -178,6 +178,25 @@ final class ConnectionPool {
     return Future.succeededFuture();
   }
 
+  /**
+   * Whether busy session {@code s} may carry {@code next} right after its current transaction, as if it went back
+   * to the pool and {@code next} took it: same destination, one of {@code next}'s hosts with the TLS its policy
+   * demands ({@link PooledSession#serves}), and room for two more transactions under maxMessagesPerConnection
+   * within the node's limit. (Whether the server allows sending its envelope early is the session's business.)
+   */
+  boolean mayCarryNext(PooledSession s, DeliveryJob next) {
+    if (!s.destination().equals(next.queueKey()) || s.transactions() + 2 > options.maxMessagesPerConnection()
+        || node.excess(s.destination()) > 0) {
+      return false;
+    }
+    for (DeliveryJob.Host h : next.hosts()) {
+      if (s.serves(h)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A quarter of the idle time, within 10 ms and 1 s. */
   static long sweepIntervalMs(long idleTimeoutMs) {
     return Math.max(10, Math.min(1000, idleTimeoutMs / 4));

@@ -9,8 +9,10 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Carries out one {@link DeliveryJob}: a session from the pool (an idle one, or a new one through
@@ -22,6 +24,11 @@ import java.util.Map;
  * checks an older one is alive would only cost a round trip on every message (issue #17: latency). If the server
  * dropped it meanwhile, or answers its MAIL with 421, nothing was accepted, and the transaction goes once more
  * on a new connection.
+ *
+ * <p>In a {@link DeliveryBatch} a job is run with the job after it: if the session may carry that one too, its
+ * envelope goes out with this one's end of data (TransactionRunner, RFC 2920 §3.1), and the session stays with it
+ * instead of going back to the pool; the next job's run takes it from {@link #ahead}. A batch that ends before that
+ * job runs {@link #forget}s it: the session is closed without QUIT, and the server drops the open transaction.
  */
 final class DeliveryAttempt {
 
@@ -35,6 +42,11 @@ final class DeliveryAttempt {
   private final Map<String, HostFailover> sources;
   private final DeliveryLog log;
   private RecentContent recent; // null: every message is read from the spool
+  /** Jobs whose envelope went out ahead, with the transaction sent and the session that carries it. */
+  private final Map<DeliveryJob, Ahead> ahead = new IdentityHashMap<>();
+
+  private record Ahead(Transaction tx, PooledSession session) {
+  }
   /** An idle session younger than this is reused without RSET (Postfix caches sessions for 2 s by default). */
   static final long TRUSTED_IDLE_NANOS = 2_000_000_000L;
 
@@ -64,21 +76,36 @@ final class DeliveryAttempt {
    * {@link #MALFORMED} when the job makes no sense.
    */
   Future<DeliveryReport> run(DeliveryJob job) {
+    return run(job, null);
+  }
+
+  /**
+   * As {@link #run(DeliveryJob)}; {@code next} (may be null) is the job that runs after this one in its batch,
+   * whose envelope may go out with this one's end of data (see the class comment).
+   */
+  Future<DeliveryReport> run(DeliveryJob job, DeliveryJob next) {
     long started = System.nanoTime();
+    Ahead held = ahead.remove(job);
     Transaction tx;
     try {
-      tx = transaction(job);
+      tx = held != null ? held.tx() : transaction(job);
     } catch (RuntimeException e) {
       return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, MALFORMED,
           "malformed delivery job: " + e.getMessage()));
     }
-    return session(job)
-        .compose(s -> sendOnce(tx, s).compose(result -> {
+    // A session carrying this job's envelope is reused without RSET: if the server dropped it, the retry below.
+    Future<PooledSession> session = held != null ? Future.succeededFuture(held.session()) : session(job);
+    if (held != null) {
+      held.session().unverified(true);
+    }
+    return session
+        .compose(s -> sendOnce(tx, s, next).compose(result -> {
           if (!stale(s, result)) {
-            return report(job, s, started, result);
+            return report(job, next, s, started, result);
           }
-          pool.discard(s); // an idle session the server had given up on: nothing was accepted
-          return connect(job).compose(fresh -> sendOnce(tx, fresh).compose(r -> report(job, fresh, started, r)));
+          pool.discard(s); // a session the server had given up on: nothing was accepted
+          return connect(job).compose(fresh -> sendOnce(tx, fresh, next)
+              .compose(r -> report(job, next, fresh, started, r)));
         }))
         .recover(t -> {
           if (t instanceof HostFailover.AllHostsFailed) {
@@ -127,9 +154,42 @@ final class DeliveryAttempt {
             : Future.failedFuture(t));
   }
 
-  /** The transaction on {@code s}; never fails: the result or its failure. */
-  private static Future<AsyncResult<TransactionResult>> sendOnce(Transaction tx, PooledSession s) {
-    return s.session().send(tx).transform(Future::succeededFuture);
+  /**
+   * The transaction on {@code s}, offering {@code next}'s to go out after its end of data if {@code s} may carry
+   * it; never fails: the result or its failure.
+   */
+  private Future<AsyncResult<TransactionResult>> sendOnce(Transaction tx, PooledSession s, DeliveryJob next) {
+    Supplier<Transaction> following = next == null || !pool.mayCarryNext(s, next) ? null : () -> {
+      try {
+        return transaction(next);
+      } catch (RuntimeException e) {
+        return null; // malformed: its own run says so
+      }
+    };
+    return s.session().send(tx, following).transform(Future::succeededFuture);
+  }
+
+  /**
+   * After a transaction that ended well: the session stays with {@code next} if it carries that one's envelope
+   * already, else goes back to the pool.
+   */
+  private Future<Void> settle(PooledSession s, DeliveryJob next) {
+    Transaction sent = s.session().envelopeAhead();
+    if (sent != null && next != null && s.session().isUsable()) {
+      ahead.put(next, new Ahead(sent, s));
+      return Future.succeededFuture();
+    }
+    return pool.giveBack(s); // with an envelope ahead but no next job, the pool closes it without QUIT
+  }
+
+  /** The batch of {@code jobs} ended: a session still carrying the envelope of one of them is closed. */
+  void forget(List<DeliveryJob> jobs) {
+    for (DeliveryJob job : jobs) {
+      Ahead left = ahead.remove(job);
+      if (left != null) {
+        pool.discard(left.session());
+      }
+    }
   }
 
   /**
@@ -147,7 +207,7 @@ final class DeliveryAttempt {
         && e.stage() == Stage.MAIL;
   }
 
-  private Future<DeliveryReport> report(DeliveryJob job, PooledSession s, long started,
+  private Future<DeliveryReport> report(DeliveryJob job, DeliveryJob next, PooledSession s, long started,
                                         AsyncResult<TransactionResult> ar) {
     DeliveryJob.Host host = s.host();
     List<DeliveryReport.Result> results;
@@ -161,7 +221,7 @@ final class DeliveryAttempt {
       for (RecipientResult r : tr.recipients()) {
         results.add(Outcomes.result(r.recipient().address(), r.reply(), tr.sentToRemote()));
       }
-      settled = pool.giveBack(s);
+      settled = settle(s, next);
     } else {
       pool.discard(s);
       // Anything else (e.g. IllegalStateException) is our fault, not the peer's: deferred as 4.3.0.

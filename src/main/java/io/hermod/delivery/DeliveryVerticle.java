@@ -23,6 +23,7 @@ import java.util.Map;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.IntStream;
 
 /**
  * The delivery role (Postfix's smtp(8)): takes {@link DeliveryJob}s on {@link Addresses#DELIVERY_JOB} (and
@@ -153,7 +154,12 @@ public final class DeliveryVerticle extends VerticleBase {
       message.fail(DeliveryAttempt.MALFORMED, "malformed delivery batch: not a DeliveryBatch");
       return;
     }
-    DeliveryBatch.inTurn(batch.jobs(), this::run, batch.progress()).onComplete(ar -> {
+    List<DeliveryJob> jobs = batch.jobs();
+    // Each job is run knowing the one after it, whose envelope may ride on its end of data (DeliveryAttempt).
+    List<Integer> turns = IntStream.range(0, jobs.size()).boxed().toList();
+    DeliveryBatch.inTurn(turns, i -> run(jobs.get(i), i + 1 < jobs.size() ? jobs.get(i + 1) : null),
+        batch.progress()).onComplete(ar -> {
+      attempt.forget(jobs);
       if (ar.failed()) {
         fail(message, ar.cause());
       } else {
@@ -167,12 +173,17 @@ public final class DeliveryVerticle extends VerticleBase {
    * stopping), with another exception when delivery failed unexpectedly.
    */
   private Future<DeliveryReport> run(DeliveryJob job) {
+    return run(job, null);
+  }
+
+  /** As {@link #run(DeliveryJob)}; {@code next}: the job after it in its batch, or null. */
+  private Future<DeliveryReport> run(DeliveryJob job, DeliveryJob next) {
     if (stopping) {
       return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, DeliveryAttempt.BUSY,
           "delivery is stopping: not attempted"));
     }
     long started = System.nanoTime(); // metrics
-    return attempt.run(job).transform(ar -> {
+    return attempt.run(job, next).transform(ar -> {
       metrics.deliveryDuration(System.nanoTime() - started); // metrics
       if (ar.succeeded() && stopping && onlyDeferrals(ar.result())) {
         // Our own stop closed the client or the session (before a host answered, or in the middle of the

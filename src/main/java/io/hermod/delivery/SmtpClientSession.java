@@ -39,6 +39,8 @@ public final class SmtpClientSession {
   private SessionTls tls;
   private boolean busy;
   private volatile boolean usable = true;
+  /** A transaction whose MAIL, RCPT and DATA are on the wire (sent after the last one's end of data), or null. */
+  private Transaction ahead;
 
   private SmtpClientSession(Vertx vertx, Context context, ClientOptions options, String host, SocketAddress address,
                             HostTlsPolicy policy, NetSocket socket) {
@@ -243,16 +245,32 @@ public final class SmtpClientSession {
    * busy or unusable ({@link IllegalStateException}).
    */
   public Future<TransactionResult> send(Transaction tx) {
+    return send(tx, null);
+  }
+
+  /**
+   * As {@link #send(Transaction)}; {@code next} (may be null) is asked, at the end of data, for the transaction
+   * to send next on this session, whose envelope then goes out in the same write when the server allows
+   * (TransactionRunner). {@link #envelopeAhead()} tells whether it did; the next call must then send that one.
+   */
+  public Future<TransactionResult> send(Transaction tx, Supplier<Transaction> next) {
     return onContext(() -> {
       Future<Void> ready = checkReady();
       if (ready.failed()) {
         return Future.failedFuture(ready.cause());
       }
+      Transaction expected = ahead;
+      if (expected != null && expected != tx) {
+        return Future.failedFuture(new IllegalStateException("the envelope of another transaction is on the wire"));
+      }
+      ahead = null;
       busy = true;
-      return new TransactionRunner(vertx, connection, options, capabilities).run(tx)
+      TransactionRunner runner = new TransactionRunner(vertx, connection, options, capabilities);
+      return (expected != null ? runner.resume(tx, next) : runner.run(tx, next))
           .andThen(ar -> {
             busy = false;
             usable = ar.succeeded() && ar.result().connectionUsable() && connection.isOpen();
+            ahead = usable ? runner.sentAhead() : null;
             if (!usable) {
               connection.close();
             }
@@ -260,10 +278,17 @@ public final class SmtpClientSession {
     });
   }
 
+  /** The transaction whose envelope the last one sent after its end of data: the only one this session takes next. */
+  public Transaction envelopeAhead() {
+    return ahead;
+  }
+
   /** RSET (RFC 5321 §4.1.1.5): aborts any transaction; the session is unusable unless the reply is 250. */
   public Future<ServerReply> reset() {
     return onContext(() -> {
-      Future<Void> ready = checkReady();
+      Future<Void> ready = ahead != null
+          ? Future.failedFuture(new IllegalStateException("the envelope of another transaction is on the wire"))
+          : checkReady();
       if (ready.failed()) {
         return Future.failedFuture(ready.cause());
       }
@@ -276,11 +301,15 @@ public final class SmtpClientSession {
     });
   }
 
-  /** QUIT and close; always succeeds (the server's reply to QUIT changes nothing). */
+  /**
+   * QUIT and close; always succeeds (the server's reply to QUIT changes nothing). With an envelope sent ahead the
+   * server waits for that message's content, where QUIT would be a line of it: the socket is closed without a word,
+   * and the server drops the transaction.
+   */
   public Future<Void> quit() {
     return onContext(() -> {
       usable = false;
-      if (!connection.isOpen() || busy) {
+      if (!connection.isOpen() || busy || ahead != null) {
         return connection.close().otherwiseEmpty();
       }
       return command("QUIT", Stage.QUIT, options.timeouts().quitMs())

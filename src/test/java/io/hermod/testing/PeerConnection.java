@@ -193,6 +193,7 @@ final class PeerConnection {
 
   private void dataLine(String line) {
     if (line.equals(".")) {
+      session.client(".");
       endMessage(false);
       return;
     }
@@ -309,6 +310,7 @@ final class PeerConnection {
 
   private void send(String text) {
     long delay = peer.replyByteDelayMs();
+    output = output.andThen(v -> session.server(text));
     if (delay <= 0) {
       output = output.compose(v -> socket.write(text));
       return;

@@ -8,6 +8,7 @@ public final class PeerSession {
 
   private final List<String> commands = new ArrayList<>();
   private final List<List<String>> batches = new ArrayList<>();
+  private final List<String> transcript = new ArrayList<>();
   private volatile boolean tls;
   private volatile boolean closed;
   private final long openedAt = System.nanoTime();
@@ -29,6 +30,24 @@ public final class PeerSession {
    */
   public synchronized List<List<String>> commandBatches() {
     return batches.stream().map(List::copyOf).toList();
+  }
+
+  /**
+   * What went each way, in order: "C: " and a command line or "." (an end of data), "S: " and the first line of a
+   * reply as it was written. A client that pipelines its next envelope with the end of data shows its MAIL before
+   * the reply to the "." when that reply is delayed.
+   */
+  public synchronized List<String> transcript() {
+    return List.copyOf(transcript);
+  }
+
+  synchronized void client(String line) {
+    transcript.add("C: " + line);
+  }
+
+  synchronized void server(String reply) {
+    int end = reply.indexOf('\n');
+    transcript.add("S: " + (end < 0 ? reply : reply.substring(0, end)).strip());
   }
 
   /** The client's IP address as this peer saw it (an egress source's address, or the system's choice). */
@@ -62,6 +81,7 @@ public final class PeerSession {
 
   synchronized void record(String command, boolean startsBatch) {
     commands.add(command);
+    client(command);
     if (startsBatch || batches.isEmpty()) {
       batches.add(new ArrayList<>());
     }
