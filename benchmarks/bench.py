@@ -143,7 +143,9 @@ def main():
         return bussubmit_main(a)
     if want == ["feed"]:
         return feed_main(a)
-    for alone in ("deepqueue", "bussubmit", "feed"):
+    if want == ["wan"]:
+        return wan_main(a)
+    for alone in ("deepqueue", "bussubmit", "feed", "wan"):
         if alone in want:
             ap.error("--only %s runs alone (benchmarks/README.md)" % alone)
     unknown = [s for s in want if s not in SCENARIOS]
@@ -375,6 +377,14 @@ def feed_main(a):
     here = os.path.dirname(os.path.abspath(__file__))
     return module_main(a, "feed", feed.QUICK if a.quick else feed.FULL,
                        lambda: feed.run(a.work, a.jar, here, a.quick, {}, a.jar_note), feed.write)
+
+
+def wan_main(a):
+    """The wan scenario only (benchmarks/wan.py); results in results-<date>-wan.md."""
+    import wan
+    here = os.path.dirname(os.path.abspath(__file__))
+    return module_main(a, "wan", wan.QUICK if a.quick else wan.FULL,
+                       lambda: wan.run(a.work, a.jar, here, a.quick, {}, a.jar_note), wan.write)
 
 
 def sustained_main(a):

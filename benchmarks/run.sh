@@ -9,6 +9,7 @@
 #   [--deep-messages N] [--deep-postfix-messages N] [--deep-drain-limit SECONDS] [--deep-hold SECONDS]
 # The event feed (issue #19): benchmarks/run.sh [--quick] [--no-build] [--jar PATH] --only feed
 # Bus submission against SMTP intake (issue #19):  benchmarks/run.sh [--quick] [--no-build] [--rounds N] --only bussubmit
+# Across a long link (few connections, 40 ms RTT):  benchmarks/run.sh [--quick] [--no-build] [--jar PATH] --only wan
 # Everything listens on 127.0.0.0/8 only, on free ports (never 25); everything started is stopped by PID.
 set -euo pipefail
 
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
     --dead-messages|--campaign-messages|--campaign-domains|--backoff|--deep-messages|--deep-postfix-messages|--deep-drain-limit|--deep-hold)
       [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1 needs a number" >&2; exit 64; }
       ARGS+=("$1" "$2"); shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
   shift

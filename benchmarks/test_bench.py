@@ -259,6 +259,72 @@ class CpuSplitTest(unittest.TestCase):
         self.assertIn("sink (smtp-sink) 40.0", text)
 
 
+class LinkTest(unittest.TestCase):
+    """link.py, a real process between a client and an echo server on 127.0.0.1: every byte passes both ways, in
+    order, and no earlier than the delay (a lower bound only: the link may be late, never early)."""
+
+    def test_bytes_pass_both_ways_in_order_after_the_delay(self):
+        import socket
+        import threading
+        import time
+        import wan
+        echo = socket.socket()
+        echo.bind(("127.0.0.1", 0))
+        echo.listen(4)
+
+        def answer(conn):
+            with conn:
+                while True:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    conn.sendall(data.upper())
+
+        def serve():  # every connection: the link's start-up probe opens one too
+            while True:
+                try:
+                    conn, _ = echo.accept()
+                except OSError:
+                    return
+                threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+        threading.Thread(target=serve, daemon=True).start()
+        here = os.path.dirname(os.path.abspath(__file__))
+        with tempfile.TemporaryDirectory() as work:
+            link = wan.Link(work, "link", here, echo.getsockname()[1], 50)
+            try:
+                with socket.create_connection(("127.0.0.1", link.port), timeout=10) as c:
+                    sent = b"".join(b"line %d\r\n" % i for i in range(2000))
+                    t0 = time.monotonic()
+                    for i in range(0, len(sent), 1000):
+                        c.sendall(sent[i:i + 1000])
+                    got = b""
+                    while len(got) < len(sent):
+                        chunk = c.recv(65536)
+                        self.assertTrue(chunk, "the link closed early")
+                        got += chunk
+                    self.assertGreaterEqual(time.monotonic() - t0, 0.1, "a round trip takes two one-way delays")
+                    self.assertEqual(got, sent.upper())
+            finally:
+                link.stop()
+                echo.close()
+
+
+class WanMarkdownTest(unittest.TestCase):
+    def test_rates_ratio_and_round_trips(self):
+        import wan
+        p = dict(wan.QUICK)
+        res = {"Hermod": {"ok": True, "accepted": 600, "arrived": 600, "seconds": 12.0, "rate": 50.0,
+                          "per_connection": 25.0},
+               "Postfix": {"ok": False, "reason": "arrived 10/600 in 120 s"}}
+        md = wan.markdown({"cpu": "x"}, p, res)
+        self.assertIn("| relay msgs/s | 50.0 | FAILED(arrived 10/600 in 120 s) | – |", md)
+        self.assertIn("| 1.00 | – |", md)  # 1000 / 25 msgs/s per connection / 40 ms RTT
+        res["Postfix"] = {"ok": True, "accepted": 600, "arrived": 600, "seconds": 40.0, "rate": 15.0,
+                          "per_connection": 7.5}
+        self.assertIn("| relay msgs/s | 50.0 | 15.0 | 3.33x |", wan.markdown({}, p, res))
+
+
 class ReadmeTableTest(unittest.TestCase):
     def test_rows(self):
         rows = {r[0]: r[1:] for r in readme_table.rows(RESULTS, PARAMS)}
