@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,25 +36,26 @@ class DeliveryBatchPipeliningTest {
 
   private static final String QUEUED = "250 2.0.0 queued";
 
+  @TempDir
+  Path dir;
   private DeliveryFixture fixture;
   private Vertx vertx;
   private ScriptedSmtpPeer peer;
 
-  @BeforeEach
-  void setUp(Vertx vertx, @TempDir Path dir) {
-    this.vertx = vertx;
-    this.fixture = new DeliveryFixture(vertx, dir);
-  }
-
   @AfterEach
-  void tearDown() throws Exception {
-    fixture.close();
+  void stopPeerAndVerticle() throws Exception {
+    if (fixture != null) {
+      fixture.close();
+    }
     if (peer != null) {
       await(peer.close());
     }
   }
 
-  private void start(ScriptedSmtpPeer scripted, int maxMessagesPerConnection) throws Exception {
+  /** The peer (each end of data answered 100 ms late) and a delivery verticle with this connection limit. */
+  private void start(Vertx vertx, ScriptedSmtpPeer scripted, int maxMessagesPerConnection) throws Exception {
+    this.vertx = vertx;
+    fixture = new DeliveryFixture(vertx, dir);
     peer = await(scripted.afterData(PeerAction.replyAfter(100, QUEUED)).start());
     DeliverySettings base = DeliveryFixture.options(5_000);
     fixture.deploy(new DeliverySettings(base.heloName(), base.client(), 50, 5, maxMessagesPerConnection, 10_000, 0));
@@ -110,8 +110,8 @@ class DeliveryBatchPipeliningTest {
   }
 
   @Test
-  void theNextMessagesEnvelopeGoesOutWithTheEndOfData() throws Exception {
-    start(new ScriptedSmtpPeer(vertx).capabilities("PIPELINING"), 100);
+  void theNextMessagesEnvelopeGoesOutWithTheEndOfData(Vertx vertx) throws Exception {
+    start(vertx, new ScriptedSmtpPeer(vertx).capabilities("PIPELINING"), 100);
 
     List<DeliveryReport> reports = deliver(jobs(3));
 
@@ -129,8 +129,8 @@ class DeliveryBatchPipeliningTest {
   }
 
   @Test
-  void withoutPipeliningEachEnvelopeWaitsForTheReplyToTheDataBeforeIt() throws Exception {
-    start(new ScriptedSmtpPeer(vertx), 100);
+  void withoutPipeliningEachEnvelopeWaitsForTheReplyToTheDataBeforeIt(Vertx vertx) throws Exception {
+    start(vertx, new ScriptedSmtpPeer(vertx), 100);
 
     assertEquals(delivered(3), outcomes(deliver(jobs(3))));
 
@@ -140,8 +140,8 @@ class DeliveryBatchPipeliningTest {
   }
 
   @Test
-  void aConnectionLimitReachedOnTheNextMessageSendsNoEnvelopeItCannotCarry() throws Exception {
-    start(new ScriptedSmtpPeer(vertx).capabilities("PIPELINING"), 2);
+  void aConnectionLimitReachedOnTheNextMessageSendsNoEnvelopeItCannotCarry(Vertx vertx) throws Exception {
+    start(vertx, new ScriptedSmtpPeer(vertx).capabilities("PIPELINING"), 2);
 
     assertEquals(delivered(3), outcomes(deliver(jobs(3))));
 
@@ -155,9 +155,9 @@ class DeliveryBatchPipeliningTest {
   }
 
   @Test
-  void aNextEnvelopeTheServerDropsIsSentAgainOnANewConnection() throws Exception {
+  void aNextEnvelopeTheServerDropsIsSentAgainOnANewConnection(Vertx vertx) throws Exception {
     // The second MAIL (message 2's, sent with message 1's end of data) finds the connection closed.
-    start(new ScriptedSmtpPeer(vertx).capabilities("PIPELINING")
+    start(vertx, new ScriptedSmtpPeer(vertx).capabilities("PIPELINING")
         .on("MAIL", PeerAction.reply("250 2.1.0 ok"), PeerAction.drop(), PeerAction.reply("250 2.1.0 ok")), 100);
 
     List<DeliveryReport> reports = deliver(jobs(3));
@@ -168,8 +168,8 @@ class DeliveryBatchPipeliningTest {
   }
 
   @Test
-  void aNextEnvelopeRefusedWith421GoesAgainOnANewConnection() throws Exception {
-    start(new ScriptedSmtpPeer(vertx).capabilities("PIPELINING")
+  void aNextEnvelopeRefusedWith421GoesAgainOnANewConnection(Vertx vertx) throws Exception {
+    start(vertx, new ScriptedSmtpPeer(vertx).capabilities("PIPELINING")
         .on("MAIL", "250 2.1.0 ok", "421 4.7.0 too many messages, closing", "250 2.1.0 ok"), 100);
 
     assertEquals(delivered(3), outcomes(deliver(jobs(3))));
@@ -179,10 +179,10 @@ class DeliveryBatchPipeliningTest {
   }
 
   @Test
-  void aMessageTheServerCannotTakeIsNotAnnouncedEarly() throws Exception {
+  void aMessageTheServerCannotTakeIsNotAnnouncedEarly(Vertx vertx) throws Exception {
     // SIZE 200: message 2 is too big, refused before anything is sent (RFC 1870 §6), so message 3's envelope is the
     // next that goes out, after message 2's local refusal.
-    start(new ScriptedSmtpPeer(vertx).capabilities("PIPELINING", "SIZE 200"), 100);
+    start(vertx, new ScriptedSmtpPeer(vertx).capabilities("PIPELINING", "SIZE 200"), 100);
     List<DeliveryJob> jobs = new ArrayList<>();
     jobs.add(jobs(1).get(0));
     DeliveryFixture.Content big = fixture.content(Buffer.buffer("Subject: m2\r\n\r\n" + "x".repeat(400) + "\r\n"));
