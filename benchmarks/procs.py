@@ -434,24 +434,13 @@ JIT_THREADS = ("C1 CompilerThre", "C2 CompilerThre")
 
 def jit_cpu(pid):
     """CPU seconds of a JVM's JIT compiler threads (by thread name; 0 for a process that is no JVM)."""
-    total = 0.0
-    for task in glob.glob("/proc/%d/task/*" % pid) if pid else ():
-        try:
-            with open(task + "/comm") as f:
-                if not f.read().startswith(JIT_THREADS):
-                    continue
-            with open(task + "/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # the thread ended
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+    return sum(user + system for name, user, system in thread_cpu(pid).values() if name.startswith(JIT_THREADS))
 
 
 def thread_cpu(pid):
     """Per live thread of pid: {tid: (name, user seconds, system seconds)}; the name is the thread's comm (the
     kernel keeps 15 characters of it). Empty for no pid or a process that is gone."""
-    threads = {}
+    threads, ticks = {}, os.sysconf("SC_CLK_TCK")
     for task in glob.glob("/proc/%d/task/*" % pid) if pid else ():
         try:
             with open(task + "/stat") as f:
@@ -459,7 +448,6 @@ def thread_cpu(pid):
         except OSError:
             continue  # the thread ended
         fields = st.rsplit(")", 1)[1].split()
-        ticks = os.sysconf("SC_CLK_TCK")
         threads[int(os.path.basename(task))] = (st[st.index("(") + 1:st.rindex(")")],
                                                 int(fields[11]) / ticks, int(fields[12]) / ticks)
     return threads

@@ -162,13 +162,14 @@ public final class HermodMetrics {
    * 4.7.1, security or policy; "4.4" network and routing; "4.2" mailbox; ...), at most 24 values, "none" when
    * the reply had none and "other" for a malformed one: the "top deferral reasons" without unbounded tags.
    * A final outcome also records hermod_queue_residence_seconds (arrival to final outcome).
+   *
+   * @param outcome the event's lower-case outcome keyword (RecipientOutcome.Kind.keyword()), the tag as it is
    */
   public void deliveryOutcome(String outcome, String status, Duration sinceArrival) {
-    String tag = outcome; // already the lower-case keyword (RecipientOutcome.Kind.keyword)
     meters.counter("hermod.delivery.attempts",
         "Recipient delivery outcomes",
-        "outcome", tag, "status_class", statusClass(status)).increment();
-    if (!tag.equals("deferred")) {
+        "outcome", outcome, "status_class", statusClass(status)).increment();
+    if (!outcome.equals("deferred")) {
       meters.<Timer>meter("hermod.queue.residence", NO_TAGS, () -> Timer.builder("hermod.queue.residence")
               .description("Time from arrival to a final outcome, per recipient")
               .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
